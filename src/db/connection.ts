@@ -1,0 +1,80 @@
+import knexFactory, { Knex } from 'knex';
+import knexPostgis, { KnexPostgis } from 'knex-postgis';
+import path from 'node:path';
+import { types } from 'pg';
+
+// numeric (oid 1700) arrives as text; our numerics are measures, never money, so float is right.
+types.setTypeParser(1700, (value: string) => Number(value));
+// bigint (oid 20) stays a string: H3 cells use all 63 bits and must not pass through a float.
+
+export interface Database {
+  knex: Knex;
+  st: KnexPostgis;
+}
+
+export interface ConnectOptions {
+  /** Cancels any statement that runs longer, so one bad query cannot hold a connection. */
+  statementTimeoutMs?: number;
+  poolMax?: number;
+}
+
+export function connect(databaseUrl: string, options: ConnectOptions = {}): Database {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 30000;
+  const knex = knexFactory({
+    client: 'pg',
+    connection: databaseUrl,
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      afterCreate(conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
+        conn.query(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}; SET TIME ZONE 'UTC'`, (err) => done(err, conn));
+      },
+    },
+    migrations: migrationConfig(),
+  });
+  return { knex, st: knexPostgis(knex) };
+}
+
+export function migrationConfig(): Knex.MigratorConfig {
+  // Compiled migrations live beside the compiled sources: dist/migrations.
+  return {
+    directory: path.resolve(__dirname, '..', '..', 'migrations'),
+    loadExtensions: ['.js'],
+    tableName: 'knex_migrations',
+  };
+}
+
+/** Creates the database named in the URL when it does not exist (connecting to `postgres`). */
+export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`database name "${name}" must be letters, digits and underscores`);
+  url.pathname = '/postgres';
+  const admin = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } });
+  try {
+    const found = await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name]);
+    if (found.rows.length > 0) return false;
+    await admin.raw(`CREATE DATABASE "${name}"`);
+    return true;
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`database name "${name}" must be letters, digits and underscores`);
+  url.pathname = '/postgres';
+  const admin = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export async function migrateLatest(db: Database): Promise<string[]> {
+  const [, applied] = (await db.knex.migrate.latest()) as [number, string[]];
+  return applied;
+}

@@ -1,0 +1,219 @@
+/**
+ * Batched idempotent writes of validated records. One statement per batch: the values travel as
+ * one array per column through `unnest`, so a batch of thousands of rows is a single round trip,
+ * and `ON CONFLICT (source, external_id)` makes a re-import a no-op. A row is only rewritten when
+ * something in it changed, which is how the summary tells inserted, updated and unchanged apart.
+ */
+import type { Knex } from 'knex';
+import {
+  AreaRecord,
+  Geometry,
+  IncidentRecord,
+  Layer,
+  LayerRecordMap,
+  LightingOutageRecord,
+  PopulationRecord,
+  PostRecord,
+  RoadDefectRecord,
+  YouthFacilityRecord,
+} from '../domain';
+import { cellResolution, cellToBigint, cellCentre, pointToCell } from '../geo/h3';
+import { representativePosition } from '../geo/geometry';
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+interface ColumnSpec<R> {
+  name: string;
+  /** element type of the array parameter */
+  pgType: 'text' | 'timestamptz' | 'boolean' | 'int' | 'float8' | 'bigint';
+  value: (record: R, fineResolution: number) => string | number | boolean | Date | null;
+  /** SQL for the stored value from the unnested column `s.<name>`; defaults to the column itself */
+  expression?: string;
+  /** the stored column name, when it differs */
+  target?: string;
+}
+
+interface LayerSpec<R> {
+  table: string;
+  columns: ColumnSpec<R>[];
+}
+
+const source: ColumnSpec<{ source: string }> = { name: 'source', pgType: 'text', value: (r) => r.source };
+const externalId: ColumnSpec<{ externalId: string }> = { name: 'external_id', pgType: 'text', value: (r) => r.externalId };
+const geoJson: ColumnSpec<{ geometry: Geometry }> = {
+  name: 'geom',
+  pgType: 'text',
+  value: (r) => JSON.stringify(r.geometry),
+  expression: 'ST_SetSRID(ST_GeomFromGeoJSON(s.geom), 4326)',
+};
+const fineCell: ColumnSpec<{ geometry: Geometry }> = {
+  name: 'h3',
+  pgType: 'bigint',
+  value: (r, res) => cellToBigint(pointToCell(representativePosition(r.geometry), res)).toString(),
+};
+
+const incidentSpec: LayerSpec<IncidentRecord> = {
+  table: 'incidents',
+  columns: [
+    source,
+    externalId,
+    { name: 'occurred_at', pgType: 'timestamptz', value: (r) => r.occurredAt },
+    { name: 'category', pgType: 'text', value: (r) => r.category },
+    { name: 'outdoor', pgType: 'boolean', value: (r) => r.outdoor },
+    { name: 'description', pgType: 'text', value: (r) => r.description },
+    { name: 'time_precision', pgType: 'text', value: (r) => r.timePrecision ?? 'exact' },
+    // points go as two numbers rather than GeoJSON text: cheaper to build for a million rows
+    { name: 'lng', pgType: 'float8', value: (r) => r.geometry.coordinates[0], target: 'geom', expression: 'ST_SetSRID(ST_MakePoint(s.lng, s.lat), 4326)' },
+    { name: 'lat', pgType: 'float8', value: (r) => r.geometry.coordinates[1], target: '' },
+    fineCell,
+  ],
+};
+
+const outageSpec: LayerSpec<LightingOutageRecord> = {
+  table: 'lighting_outages',
+  columns: [
+    source,
+    externalId,
+    { name: 'reported_at', pgType: 'timestamptz', value: (r) => r.reportedAt },
+    { name: 'fixed_at', pgType: 'timestamptz', value: (r) => r.fixedAt },
+    { name: 'street', pgType: 'text', value: (r) => r.street },
+    geoJson,
+    fineCell,
+  ],
+};
+
+const defectSpec: LayerSpec<RoadDefectRecord> = {
+  table: 'road_defects',
+  columns: [
+    source,
+    externalId,
+    { name: 'kind', pgType: 'text', value: (r) => r.kind },
+    { name: 'reported_at', pgType: 'timestamptz', value: (r) => r.reportedAt },
+    { name: 'fixed_at', pgType: 'timestamptz', value: (r) => r.fixedAt },
+    { name: 'street', pgType: 'text', value: (r) => r.street },
+    geoJson,
+    fineCell,
+  ],
+};
+
+const facilitySpec: LayerSpec<YouthFacilityRecord> = {
+  table: 'youth_facilities',
+  columns: [
+    source,
+    externalId,
+    { name: 'kind', pgType: 'text', value: (r) => r.kind },
+    { name: 'name', pgType: 'text', value: (r) => r.name },
+    { name: 'opened_at', pgType: 'timestamptz', value: (r) => r.openedAt },
+    geoJson,
+    fineCell,
+  ],
+};
+
+const populationSpec: LayerSpec<PopulationRecord> = {
+  table: 'population',
+  columns: [
+    source,
+    externalId,
+    { name: 'h3', pgType: 'bigint', value: (r) => cellToBigint(r.h3).toString() },
+    { name: 'resolution', pgType: 'int', value: (r) => cellResolution(r.h3) },
+    { name: 'residents', pgType: 'int', value: (r) => r.residents },
+    { name: 'young_residents', pgType: 'int', value: (r) => r.youngResidents },
+    { name: 'lng', pgType: 'float8', value: (r) => cellCentre(r.h3)[0], target: 'geom', expression: 'ST_SetSRID(ST_MakePoint(s.lng, s.lat), 4326)' },
+    { name: 'lat', pgType: 'float8', value: (r) => cellCentre(r.h3)[1], target: '' },
+  ],
+};
+
+const postSpec: LayerSpec<PostRecord> = {
+  table: 'posts',
+  columns: [
+    source,
+    externalId,
+    { name: 'kind', pgType: 'text', value: (r) => r.kind },
+    { name: 'name', pgType: 'text', value: (r) => r.name },
+    { name: 'walking_radius_m', pgType: 'int', value: (r) => Math.round(r.walkingRadiusM) },
+    { name: 'opened_at', pgType: 'timestamptz', value: (r) => r.openedAt },
+    geoJson,
+    fineCell,
+  ],
+};
+
+const areaSpec: LayerSpec<AreaRecord> = {
+  table: 'areas',
+  columns: [
+    source,
+    externalId,
+    { name: 'kind', pgType: 'text', value: (r) => r.kind },
+    { name: 'name', pgType: 'text', value: (r) => r.name },
+    { name: 'name_ru', pgType: 'text', value: (r) => r.nameRu },
+    { name: 'name_kk', pgType: 'text', value: (r) => r.nameKk },
+    { name: 'attribution', pgType: 'text', value: (r) => r.attribution },
+    {
+      name: 'parent_external_id',
+      pgType: 'text',
+      value: (r) => r.parentExternalId,
+      target: 'parent_id',
+      expression: "(SELECT p.id FROM areas p WHERE p.source = s.source AND p.external_id = s.parent_external_id AND p.kind = 'district')",
+    },
+    { ...(geoJson as ColumnSpec<AreaRecord>), expression: 'ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(s.geom), 4326))' },
+  ],
+};
+
+const specs: { [L in Layer]: LayerSpec<LayerRecordMap[L]> } = {
+  incidents: incidentSpec,
+  lighting_outages: outageSpec,
+  road_defects: defectSpec,
+  youth_facilities: facilitySpec,
+  population: populationSpec,
+  posts: postSpec,
+  areas: areaSpec,
+};
+
+export function layerTable(layer: Layer): string {
+  return specs[layer].table;
+}
+
+const statementCache = new Map<Layer, string>();
+
+function upsertStatement<L extends Layer>(layer: L): string {
+  const cached = statementCache.get(layer);
+  if (cached) return cached;
+  const spec = specs[layer] as LayerSpec<LayerRecordMap[L]>;
+  const stored = spec.columns.filter((c) => c.target !== '');
+  const targets = stored.map((c) => c.target ?? c.name);
+  const expressions = stored.map((c) => c.expression ?? `s.${c.name}`);
+  const unnestArgs = spec.columns.map((c) => `?::${c.pgType}[]`).join(', ');
+  const aliases = spec.columns.map((c) => c.name).join(', ');
+  const changing = targets.filter((t) => t !== 'source' && t !== 'external_id');
+  const sql = `
+    INSERT INTO ${spec.table} AS t (${targets.join(', ')})
+    SELECT ${expressions.join(', ')} FROM unnest(${unnestArgs}) AS s(${aliases})
+    ON CONFLICT (source, external_id) DO UPDATE SET
+      ${changing.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
+    WHERE (${changing.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${changing.map((c) => `EXCLUDED.${c}`).join(', ')})
+    RETURNING (xmax = 0) AS inserted`;
+  statementCache.set(layer, sql);
+  return sql;
+}
+
+/**
+ * Writes one batch in the caller's transaction (or its own). Records must have distinct
+ * (source, external_id): PostgreSQL refuses to upsert one key twice in a statement.
+ */
+export async function upsertBatch<L extends Layer>(
+  db: Knex | Knex.Transaction,
+  layer: L,
+  records: LayerRecordMap[L][],
+  fineResolution: number,
+): Promise<UpsertCounts> {
+  if (records.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  const spec = specs[layer] as LayerSpec<LayerRecordMap[L]>;
+  const columns = spec.columns.map((c) => records.map((r) => c.value(r, fineResolution)));
+  const result = await db.raw(upsertStatement(layer), columns as unknown as Knex.RawBinding[]);
+  const rows = result.rows as { inserted: boolean }[];
+  const inserted = rows.filter((r) => r.inserted).length;
+  return { inserted, updated: rows.length - inserted, unchanged: records.length - rows.length };
+}

@@ -1,0 +1,182 @@
+/**
+ * The vocabulary of the product: layers, categories and kinds, and the shape of one record of
+ * each layer as it enters the system (after parsing, before storage). Shared by imports,
+ * GraphQL mutations, the demo generator and the database layer, so that one list decides
+ * what a valid category or kind is.
+ */
+
+export const INCIDENT_CATEGORIES = [
+  'domestic_conflict',
+  'sexual_offence',
+  'drunkenness',
+  'hooliganism',
+  'theft',
+  'burglary',
+  'robbery',
+  'assault',
+  'road_collision',
+  'vandalism',
+  'drugs',
+  'weapons',
+  'fraud',
+  'anti_social_behaviour',
+  'public_order',
+  'vehicle_crime',
+  'other',
+] as const;
+export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
+
+/** Where an incident report came from. Free text is allowed; these are the usual channels. */
+export const INCIDENT_SOURCES = ['call_112', 'website', 'social_media', 'post_visit', 'patrol', 'police_uk'] as const;
+
+export const ROAD_DEFECT_KINDS = [
+  'pothole',
+  'broken_surface',
+  'missing_sidewalk',
+  'missing_crosswalk',
+  'broken_crosswalk',
+  'missing_sign',
+  'other',
+] as const;
+export type RoadDefectKind = (typeof ROAD_DEFECT_KINDS)[number];
+
+export const YOUTH_FACILITY_KINDS = [
+  'football_field',
+  'sports_ground',
+  'youth_club',
+  'playground',
+  'gym',
+  'other',
+] as const;
+export type YouthFacilityKind = (typeof YOUTH_FACILITY_KINDS)[number];
+
+export const POST_KINDS = ['modular_post', 'precinct_office', 'police_station'] as const;
+export type PostKind = (typeof POST_KINDS)[number];
+
+export const AREA_KINDS = ['district', 'precinct'] as const;
+export type AreaKind = (typeof AREA_KINDS)[number];
+
+export const LAYERS = [
+  'incidents',
+  'lighting_outages',
+  'road_defects',
+  'youth_facilities',
+  'population',
+  'posts',
+  'areas',
+] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** Default walking radius of a post, metres (the service model's 300-500 m promise). */
+export const DEFAULT_WALKING_RADIUS_M = 500;
+
+/** GeoJSON geometry as stored and returned; coordinates are [lng, lat] (RFC 7946). */
+export type Position = [number, number];
+export interface PointGeometry {
+  type: 'Point';
+  coordinates: Position;
+}
+export interface LineStringGeometry {
+  type: 'LineString';
+  coordinates: Position[];
+}
+export interface MultiLineStringGeometry {
+  type: 'MultiLineString';
+  coordinates: Position[][];
+}
+export interface PolygonGeometry {
+  type: 'Polygon';
+  coordinates: Position[][];
+}
+export interface MultiPolygonGeometry {
+  type: 'MultiPolygon';
+  coordinates: Position[][][];
+}
+export type Geometry =
+  | PointGeometry
+  | LineStringGeometry
+  | MultiLineStringGeometry
+  | PolygonGeometry
+  | MultiPolygonGeometry;
+
+interface SourcedRecord {
+  source: string;
+  externalId: string;
+}
+
+export interface IncidentRecord extends SourcedRecord {
+  occurredAt: Date;
+  category: IncidentCategory;
+  /** null when the report does not say */
+  outdoor: boolean | null;
+  geometry: PointGeometry;
+  description: string | null;
+  /** how precise occurredAt is; omitted means 'exact' */
+  timePrecision?: TimePrecision;
+}
+
+export const TIME_PRECISIONS = ['exact', 'day', 'month'] as const;
+export type TimePrecision = (typeof TIME_PRECISIONS)[number];
+
+export interface LightingOutageRecord extends SourcedRecord {
+  reportedAt: Date;
+  /** null while the street is still dark */
+  fixedAt: Date | null;
+  geometry: PointGeometry | LineStringGeometry | MultiLineStringGeometry;
+  street: string | null;
+}
+
+export interface RoadDefectRecord extends SourcedRecord {
+  kind: RoadDefectKind;
+  reportedAt: Date;
+  fixedAt: Date | null;
+  geometry: PointGeometry | LineStringGeometry | MultiLineStringGeometry;
+  street: string | null;
+}
+
+export interface YouthFacilityRecord extends SourcedRecord {
+  kind: YouthFacilityKind;
+  name: string | null;
+  openedAt: Date | null;
+  geometry: PointGeometry | PolygonGeometry | MultiPolygonGeometry;
+}
+
+export interface PopulationRecord extends SourcedRecord {
+  /** H3 cell as the h3-js hex string */
+  h3: string;
+  residents: number;
+  /** young people aged 14-24 */
+  youngResidents: number;
+}
+
+export interface PostRecord extends SourcedRecord {
+  kind: PostKind;
+  name: string | null;
+  walkingRadiusM: number;
+  geometry: PointGeometry;
+  openedAt: Date | null;
+}
+
+export interface AreaRecord extends SourcedRecord {
+  kind: AreaKind;
+  name: string;
+  nameRu: string | null;
+  nameKk: string | null;
+  /** external id of the district a precinct lies in */
+  parentExternalId: string | null;
+  geometry: PolygonGeometry | MultiPolygonGeometry;
+  attribution: string | null;
+}
+
+export interface LayerRecordMap {
+  incidents: IncidentRecord;
+  lighting_outages: LightingOutageRecord;
+  road_defects: RoadDefectRecord;
+  youth_facilities: YouthFacilityRecord;
+  population: PopulationRecord;
+  posts: PostRecord;
+  areas: AreaRecord;
+}
+
+/** Bounding box [minLng, minLat, maxLng, maxLat]. */
+export type BBox = [number, number, number, number];

@@ -1,0 +1,64 @@
+/**
+ * The one place that talks to h3-js. h3-js takes (lat, lng) while GeoJSON and PostGIS take
+ * [lng, lat]; every caller passes [lng, lat] here and the swap happens only in this module.
+ * Cells are stored in PostgreSQL as signed bigint; h3-js speaks hex strings.
+ */
+import { cellToBoundary, cellToLatLng, cellToParent, getResolution, isValidCell, latLngToCell } from 'h3-js';
+import type { PolygonGeometry, Position } from '../domain';
+
+export const MIN_ANALYSIS_RESOLUTION = 7;
+export const MAX_ANALYSIS_RESOLUTION = 11;
+
+const TWO_POW_64 = 1n << 64n;
+const TWO_POW_63 = 1n << 63n;
+
+/** H3 hex string to the signed 64-bit value PostgreSQL's bigint holds. */
+export function cellToBigint(cell: string): bigint {
+  const unsigned = BigInt('0x' + cell);
+  return unsigned >= TWO_POW_63 ? unsigned - TWO_POW_64 : unsigned;
+}
+
+/** Signed bigint (as bigint or decimal string from pg) back to the H3 hex string. */
+export function bigintToCell(value: bigint | string): string {
+  let big = typeof value === 'bigint' ? value : BigInt(value);
+  if (big < 0n) big += TWO_POW_64;
+  return big.toString(16);
+}
+
+export function pointToCell(position: Position, resolution: number): string {
+  const [lng, lat] = position;
+  return latLngToCell(lat, lng, resolution);
+}
+
+export function cellCentre(cell: string): Position {
+  const [lat, lng] = cellToLatLng(cell);
+  return [lng, lat];
+}
+
+/** Cell outline as a closed GeoJSON polygon ring in [lng, lat] order. */
+export function cellPolygon(cell: string): PolygonGeometry {
+  const ring = cellToBoundary(cell, true) as Position[];
+  return { type: 'Polygon', coordinates: [ring] };
+}
+
+export function parentCell(cell: string, resolution: number): string {
+  return cellToParent(cell, resolution);
+}
+
+export function isCell(value: string): boolean {
+  return /^[0-9a-f]{15,16}$/i.test(value) && isValidCell(value);
+}
+
+export function cellResolution(cell: string): number {
+  return getResolution(cell);
+}
+
+/**
+ * Parent at a coarser resolution by bit arithmetic, the same expression SQL uses
+ * (see src/db/h3sql.ts), so the two can be tested against each other and against h3-js.
+ */
+export function parentOfBigint(cell: bigint, resolution: number): bigint {
+  const res = BigInt(resolution);
+  const cleared = cell & ~(15n << 52n);
+  return (cleared | (res << 52n)) | ((1n << (3n * (15n - res))) - 1n);
+}

@@ -1,0 +1,195 @@
+/**
+ * One import from a file: read, validate, batch, upsert. Each batch is its own transaction, so
+ * a crash loses at most the batch in flight and never leaves half of one; every rejected row is
+ * written with its line and reason to the rejects file while the good rows land.
+ */
+import { createReadStream, createWriteStream, promises as fs, WriteStream } from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { AreaRecord, BBox, Layer, LayerRecordMap } from '../domain';
+import { finishImportRun, startImportRun } from '../db/importRuns';
+import { upsertBatch, UpsertCounts } from '../db/upsert';
+import { detectFormat, ImportFormat, Open311Mapping, readRows } from './readers';
+import { FieldError, validateRow } from './validate';
+
+export interface ImportOptions {
+  layer: Layer;
+  file: string;
+  format?: ImportFormat;
+  /** source for rows that name none (Open311: 'open311', police.uk: 'police_uk') */
+  defaultSource?: string;
+  bounds: BBox;
+  timeZone: string;
+  batchSize: number;
+  fineResolution: number;
+  /** where rejected rows go; default `<file>.rejects.csv` */
+  rejectsPath?: string;
+  open311Mapping?: Open311Mapping;
+  onProgress?: (bytesRead: number, totalBytes: number, rowsRead: number) => void;
+}
+
+export interface Rejection {
+  line: number;
+  externalId: string | null;
+  errors: FieldError[];
+}
+
+export interface ImportSummary extends UpsertCounts {
+  layer: Layer;
+  format: ImportFormat;
+  rowsRead: number;
+  rejected: number;
+  /** rows of an Open311 file that belong to another layer */
+  skipped: number;
+  rejectsPath: string | null;
+  seconds: number;
+}
+
+function csvCell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+class RejectsWriter {
+  private stream: WriteStream | null = null;
+  count = 0;
+  constructor(
+    readonly filePath: string,
+    private readonly positionLabel: string,
+  ) {}
+
+  write(rejection: Rejection): void {
+    if (!this.stream) {
+      this.stream = createWriteStream(this.filePath);
+      this.stream.write(`${this.positionLabel},external_id,field,reason\n`);
+    }
+    this.count++;
+    for (const e of rejection.errors) {
+      this.stream.write([String(rejection.line), rejection.externalId ?? '', e.field, e.reason].map(csvCell).join(',') + '\n');
+    }
+  }
+
+  async close(): Promise<void> {
+    const stream = this.stream;
+    if (!stream) return;
+    await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+}
+
+export async function importFile(knex: Knex, options: ImportOptions): Promise<ImportSummary> {
+  const started = Date.now();
+  const stat = await fs.stat(options.file);
+  const head = await readHead(options.file);
+  const format = options.format ?? detectFormat(options.file, head);
+  const defaultSource = options.defaultSource ?? (format === 'open311' ? 'open311' : format === 'police-uk' ? 'police_uk' : undefined);
+  const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.csv`;
+  await fs.rm(rejectsPath, { force: true });
+  const rejects = new RejectsWriter(rejectsPath, format === 'csv' || format === 'police-uk' ? 'line' : 'item');
+  const runId = await startImportRun(knex, options.layer, format, path.basename(options.file));
+
+  const input = createReadStream(options.file);
+  let bytesRead = 0;
+  input.on('data', (chunk) => {
+    bytesRead += chunk.length;
+  });
+
+  const totals: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  let rowsRead = 0;
+  let skipped = 0;
+  let batch: LayerRecordMap[Layer][] = [];
+  let batchKeys = new Set<string>();
+  // precincts point at districts by external id; holding areas back lets districts land first
+  const deferredAreas: AreaRecord[] = [];
+
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const records = batch;
+    batch = [];
+    batchKeys = new Set();
+    const counts = await knex.transaction((trx) => upsertBatch(trx, options.layer, records, options.fineResolution));
+    totals.inserted += counts.inserted;
+    totals.updated += counts.updated;
+    totals.unchanged += counts.unchanged;
+  };
+
+  try {
+    for await (const row of readRows(format, input, { layer: options.layer, open311Mapping: options.open311Mapping })) {
+      rowsRead++;
+      if (options.onProgress && rowsRead % 10000 === 0) options.onProgress(bytesRead, stat.size, rowsRead);
+      if (row.skip) {
+        skipped++;
+        continue;
+      }
+      const externalId = typeof row.raw.external_id === 'string' ? row.raw.external_id : null;
+      if (row.problem) {
+        rejects.write({ line: row.line, externalId, errors: [row.problem] });
+        continue;
+      }
+      const result = validateRow(options.layer, row.raw, { bounds: options.bounds, timeZone: options.timeZone, defaultSource });
+      if (!result.ok) {
+        rejects.write({ line: row.line, externalId, errors: result.errors });
+        continue;
+      }
+      if (options.layer === 'areas') {
+        deferredAreas.push(result.record as AreaRecord);
+        continue;
+      }
+      const key = `${result.record.source}\u0000${result.record.externalId}`;
+      // the same key twice in one statement is an error in PostgreSQL; the later row must win
+      if (batchKeys.has(key)) await flush();
+      batch.push(result.record);
+      batchKeys.add(key);
+      if (batch.length >= options.batchSize) await flush();
+    }
+    await flush();
+    if (deferredAreas.length > 0) {
+      const byKind = (kind: string) => deferredAreas.filter((a) => a.kind === kind);
+      for (const group of [byKind('district'), byKind('precinct')]) {
+        for (const record of group) {
+          const key = `${record.source}\u0000${record.externalId}`;
+          if (batchKeys.has(key)) await flush();
+          batch.push(record);
+          batchKeys.add(key);
+          if (batch.length >= options.batchSize) await flush();
+        }
+        await flush();
+      }
+    }
+  } finally {
+    await rejects.close();
+    input.destroy();
+  }
+  options.onProgress?.(stat.size, stat.size, rowsRead);
+  const summary: ImportSummary = {
+    layer: options.layer,
+    format,
+    rowsRead,
+    ...totals,
+    rejected: rejects.count,
+    skipped,
+    rejectsPath: rejects.count > 0 ? rejectsPath : null,
+    seconds: (Date.now() - started) / 1000,
+  };
+  await finishImportRun(knex, runId, summary);
+  return summary;
+}
+
+async function readHead(file: string): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(256);
+    const { bytesRead } = await handle.read(buffer, 0, 256, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+export function formatSummary(summary: ImportSummary): string {
+  const parts = [`inserted ${summary.inserted}`, `updated ${summary.updated}`, `rejected ${summary.rejected}`];
+  const extra = [`unchanged ${summary.unchanged}`];
+  if (summary.skipped > 0) extra.push(`skipped ${summary.skipped} of other layers`);
+  const rate = summary.seconds > 0 ? Math.round(summary.rowsRead / summary.seconds) : summary.rowsRead;
+  let line = `${summary.layer}: ${parts.join(', ')} (${extra.join(', ')}; ${summary.rowsRead} rows in ${summary.seconds.toFixed(1)} s, ${rate}/s)`;
+  if (summary.rejectsPath) line += `\nrejected rows with line and reason: ${summary.rejectsPath}`;
+  return line;
+}
