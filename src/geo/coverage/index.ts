@@ -1,0 +1,10 @@
+/** Walking-distance coverage and siting of police posts: pure functions, no I/O. */
+export * from './straightLineReach';
+export * from './coverageRelation';
+export * from './maximalCovering';
+export * from './setCovering';
+export * from './coverageShares';
+export { mulberry32 } from './seededRandom';
+export { runCoverageBenchmark } from './bench';
+export type { CoverageBenchmarkOptions, CoverageBenchmarkResult } from './bench';
+export type { CandidateCoverage } from './coverageIndex';
