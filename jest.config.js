@@ -19,4 +19,6 @@ module.exports = {
     },
   ],
   testTimeout: 60000,
+  // integration files share one database and truncate it; they run one at a time
+  maxWorkers: 1,
 };

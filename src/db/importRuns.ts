@@ -13,5 +13,5 @@ export async function finishImportRun(
 ): Promise<void> {
   await knex('import_runs')
     .where({ id })
-    .update({ ...counts, finished_at: knex.fn.now() });
+    .update({ inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, rejected: counts.rejected, finished_at: knex.fn.now() });
 }

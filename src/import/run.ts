@@ -54,18 +54,18 @@ class RejectsWriter {
   count = 0;
   constructor(
     readonly filePath: string,
-    private readonly positionLabel: string,
+    readonly positionLabel: string,
   ) {}
 
   write(rejection: Rejection): void {
     if (!this.stream) {
       this.stream = createWriteStream(this.filePath);
-      this.stream.write(`${this.positionLabel},external_id,field,reason\n`);
+      this.stream.write(`${this.positionLabel},external_id,reasons\n`);
     }
     this.count++;
-    for (const e of rejection.errors) {
-      this.stream.write([String(rejection.line), rejection.externalId ?? '', e.field, e.reason].map(csvCell).join(',') + '\n');
-    }
+    // one row per rejected record, so the file has exactly as many rows as the summary counts
+    const reasons = rejection.errors.map((e) => `${e.field}: ${e.reason}`).join('; ');
+    this.stream.write([String(rejection.line), rejection.externalId ?? '', reasons].map(csvCell).join(',') + '\n');
   }
 
   async close(): Promise<void> {
@@ -96,7 +96,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   let rowsRead = 0;
   let skipped = 0;
   let batch: LayerRecordMap[Layer][] = [];
-  let batchKeys = new Set<string>();
+  const seenKeys = new Map<string, number>();
   // precincts point at districts by external id; holding areas back lets districts land first
   const deferredAreas: AreaRecord[] = [];
 
@@ -104,7 +104,6 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     if (batch.length === 0) return;
     const records = batch;
     batch = [];
-    batchKeys = new Set();
     const counts = await knex.transaction((trx) => upsertBatch(trx, options.layer, records, options.fineResolution));
     totals.inserted += counts.inserted;
     totals.updated += counts.updated;
@@ -129,15 +128,20 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
         rejects.write({ line: row.line, externalId, errors: result.errors });
         continue;
       }
+      const key = `${result.record.source}\u0000${result.record.externalId}`;
+      // a second row with the same id is refused, not applied over the first: otherwise every
+      // re-import of the file would flip the stored row between the two versions
+      const firstLine = seenKeys.get(key);
+      if (firstLine !== undefined) {
+        rejects.write({ line: row.line, externalId, errors: [{ field: 'external_id', reason: `duplicates the id of ${rejects.positionLabel} ${firstLine} of this file` }] });
+        continue;
+      }
+      seenKeys.set(key, row.line);
       if (options.layer === 'areas') {
         deferredAreas.push(result.record as AreaRecord);
         continue;
       }
-      const key = `${result.record.source}\u0000${result.record.externalId}`;
-      // the same key twice in one statement is an error in PostgreSQL; the later row must win
-      if (batchKeys.has(key)) await flush();
       batch.push(result.record);
-      batchKeys.add(key);
       if (batch.length >= options.batchSize) await flush();
     }
     await flush();
@@ -145,10 +149,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
       const byKind = (kind: string) => deferredAreas.filter((a) => a.kind === kind);
       for (const group of [byKind('district'), byKind('precinct')]) {
         for (const record of group) {
-          const key = `${record.source}\u0000${record.externalId}`;
-          if (batchKeys.has(key)) await flush();
           batch.push(record);
-          batchKeys.add(key);
           if (batch.length >= options.batchSize) await flush();
         }
         await flush();

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Brings a fresh machine to where the project runs: npm dependencies, a running PostgreSQL 15,
+# and the PostGIS package (installed from Debian's packages when missing; needs root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+PGHOST_ADDR=${PGHOST_ADDR:-127.0.0.1}
+if ! pg_isready -h "$PGHOST_ADDR" -p 5432 -q 2>/dev/null; then
+  echo "starting PostgreSQL"
+  cluster_version=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -n 1)
+  if [ -n "$cluster_version" ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$cluster_version" main start || true
+  fi
+  for _ in $(seq 1 30); do pg_isready -h "$PGHOST_ADDR" -p 5432 -q && break; sleep 1; done
+fi
+
+pg_major=$(psql -h "$PGHOST_ADDR" -U postgres -Atc 'SHOW server_version_num' | cut -c1-2)
+if [ ! -f "/usr/share/postgresql/${pg_major}/extension/postgis.control" ]; then
+  echo "installing PostGIS for PostgreSQL ${pg_major} from Debian's packages"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "postgresql-${pg_major}-postgis-3" >/dev/null
+fi
+
+if [ ! -f dist/src/cli/main.js ] || [ -n "$(find src migrations seeds -newer dist/src/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
+  echo "building (tsc)"
+  npx tsc -p tsconfig.json
+fi

@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+/**
+ * The `hotspots` command: migrate, rollback, seed, import, serve, demo.
+ * Every command reads DATABASE_URL and PORT from the environment.
+ */
+import 'reflect-metadata';
+import { promises as fs } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, parseBounds } from '../config';
+import { connect, ensureDatabase, migrateLatest } from '../db/connection';
+import { LAYERS, Layer } from '../domain';
+import { IMPORT_FORMATS, ImportFormat, parseOpen311Mapping } from '../import/readers';
+import { formatSummary, importFile } from '../import/run';
+import { isValidTimeZone } from '../import/dates';
+import { exampleQueriesText } from './examples';
+
+const USAGE = `usage: hotspots <command> [options]
+
+commands:
+  migrate                      create the database if needed and apply all migrations
+  rollback [--all]             undo the last batch of migrations (--all: every one)
+  seed [--incidents N] [--seed S]
+                               load the deterministic demo city (Almaty) into the database
+  import <layer> <file> [--format csv|geojson|open311|police-uk] [--source S]
+         [--mapping FILE] [--rejects FILE] [--bounds minLng,minLat,maxLng,maxLat]
+         [--time-zone Asia/Almaty]
+                               import a file; layers: ${LAYERS.join(', ')}
+  serve                        start the GraphQL server at http://localhost:$PORT/graphql
+  demo                         migrate, seed when the database is empty, and serve
+
+environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/hotspots), PORT (default 4000),
+             CITY_BOUNDS, CITY_TIME_ZONE, IMPORT_BATCH_SIZE, MAX_PAGE_SIZE`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'migrate': {
+      const created = await ensureDatabase(config.databaseUrl);
+      const db = connect(config.databaseUrl);
+      try {
+        const applied = await migrateLatest(db);
+        console.log(`${created ? 'created the database; ' : ''}applied ${applied.length} migration(s)${applied.length ? ': ' + applied.join(', ') : ''}`);
+      } finally {
+        await db.knex.destroy();
+      }
+      return 0;
+    }
+    case 'rollback': {
+      const { values } = parseArgs({ args: rest, options: { all: { type: 'boolean' } } });
+      const db = connect(config.databaseUrl);
+      try {
+        const [, undone] = (await db.knex.migrate.rollback(undefined, values.all ?? false)) as [number, string[]];
+        console.log(`rolled back ${undone.length} migration(s)`);
+      } finally {
+        await db.knex.destroy();
+      }
+      return 0;
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { incidents: { type: 'string' }, seed: { type: 'string' } } });
+      const db = connect(config.databaseUrl);
+      try {
+        const { seedDemoCity } = await import('./seed.js');
+        await seedDemoCity(db.knex, config, {
+          incidentCount: values.incidents ? Number(values.incidents) : undefined,
+          seed: values.seed ? Number(values.seed) : undefined,
+          log: (line: string) => console.log(line),
+        });
+      } finally {
+        await db.knex.destroy();
+      }
+      return 0;
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          format: { type: 'string' },
+          source: { type: 'string' },
+          mapping: { type: 'string' },
+          rejects: { type: 'string' },
+          bounds: { type: 'string' },
+          'time-zone': { type: 'string' },
+        },
+      });
+      const [layer, file] = positionals;
+      if (!layer || !file || positionals.length > 2) throw new ConfigError('import takes a layer and a file');
+      if (!(LAYERS as readonly string[]).includes(layer)) throw new ConfigError(`unknown layer "${layer}"; layers: ${LAYERS.join(', ')}`);
+      if (values.format && !(IMPORT_FORMATS as readonly string[]).includes(values.format)) {
+        throw new ConfigError(`unknown format "${values.format}"; formats: ${IMPORT_FORMATS.join(', ')}`);
+      }
+      const timeZone = values['time-zone'] ?? config.timeZone;
+      if (!isValidTimeZone(timeZone)) throw new ConfigError(`unknown time zone "${timeZone}"`);
+      const db = connect(config.databaseUrl);
+      const progress = process.stderr.isTTY ? terminalProgress() : undefined;
+      try {
+        const summary = await importFile(db.knex, {
+          layer: layer as Layer,
+          file,
+          format: values.format as ImportFormat | undefined,
+          defaultSource: values.source,
+          bounds: values.bounds ? parseBounds(values.bounds, '--bounds') : config.cityBounds,
+          timeZone,
+          batchSize: config.importBatchSize,
+          fineResolution: config.fineResolution,
+          rejectsPath: values.rejects,
+          open311Mapping: values.mapping ? parseOpen311Mapping(await fs.readFile(values.mapping, 'utf8')) : undefined,
+          onProgress: progress,
+        });
+        if (progress) process.stderr.write('\n');
+        console.log(formatSummary(summary));
+      } finally {
+        await db.knex.destroy();
+      }
+      return 0;
+    }
+    case 'serve':
+    case 'demo': {
+      if (command === 'demo') {
+        await ensureDatabase(config.databaseUrl);
+        const db = connect(config.databaseUrl);
+        try {
+          await migrateLatest(db);
+          const [{ count }] = (await db.knex('areas').count('* as count')) as { count: string }[];
+          if (Number(count) === 0) {
+            const { seedDemoCity } = await import('./seed.js');
+            await seedDemoCity(db.knex, config, { log: (line: string) => console.log(line) });
+          }
+          else console.log('demo data already loaded');
+        } finally {
+          await db.knex.destroy();
+        }
+      }
+      const { startServer } = await import('../server.js');
+      const server = await startServer(config);
+      console.log(`hotspots API ready at ${server.url}`);
+      if (command === 'demo') console.log(exampleQueriesText(server.url));
+      const stop = async (signal: string) => {
+        console.log(`${signal}: finishing requests in flight, then stopping`);
+        await server.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      return -1;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+/** One line on stderr, redrawn in place; no library needed for a single percentage. */
+function terminalProgress(): (bytesRead: number, totalBytes: number, rows: number) => void {
+  return (bytesRead, totalBytes, rows) => {
+    const share = totalBytes > 0 ? Math.min(1, bytesRead / totalBytes) : 1;
+    const width = 30;
+    const filled = Math.round(share * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${rows} rows`);
+  };
+}
+
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')) {
+      console.error(`hotspots: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

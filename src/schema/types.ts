@@ -1,0 +1,266 @@
+import { ClassType, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { Geometry } from '../domain';
+import { AreaKindEnum, FixStatusEnum, IncidentCategoryEnum, PostKindEnum, RoadDefectKindEnum, TimePrecisionEnum, YouthFacilityKindEnum } from './enums';
+import { GeoJSONScalar } from './scalars';
+
+@ObjectType({ description: 'A district or precinct.' })
+export class Area {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: 'Where the record came from (e.g. osm, demo).' })
+  source: string;
+
+  @Field({ description: 'Id in the source; unique with source.' })
+  externalId: string;
+
+  @Field(() => AreaKindEnum)
+  kind: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'Name in Russian.' })
+  nameRu: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Name in Kazakh.' })
+  nameKk: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Required attribution of the boundary data, e.g. "© OpenStreetMap contributors".' })
+  attribution: string | null;
+
+  @Field(() => Float, { description: 'Geodesic area in square kilometres.' })
+  areaKm2: number;
+
+  @Field(() => GeoJSONScalar, { description: 'MultiPolygon, EPSG:4326.' })
+  geometry: Geometry;
+
+  parentId: string | null;
+}
+
+@ObjectType({ description: 'A police post: modular post, precinct office or police station.' })
+export class Post {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  source: string;
+
+  @Field()
+  externalId: string;
+
+  @Field(() => PostKindEnum)
+  kind: string;
+
+  @Field(() => String, { nullable: true })
+  name: string | null;
+
+  @Field(() => Int, { description: 'Walking radius promised around the post, metres (default 500).' })
+  walkingRadiusM: number;
+
+  @Field(() => Date, { nullable: true })
+  openedAt: Date | null;
+
+  @Field(() => GeoJSONScalar, { description: 'Point, EPSG:4326.' })
+  geometry: Geometry;
+}
+
+@ObjectType({ description: 'The nearest post to something, with the straight-line distance.' })
+export class NearestPost {
+  @Field(() => Post)
+  post: Post;
+
+  @Field(() => Float, { description: 'Geodesic straight-line distance in metres (not a walking distance).' })
+  distanceM: number;
+}
+
+@ObjectType({ description: 'A reported incident: a crime, a 112 call, an appeal, a post visit.' })
+export class Incident {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: 'Report channel: call_112, website, social_media, post_visit, patrol, police_uk, ...' })
+  source: string;
+
+  @Field()
+  externalId: string;
+
+  @Field(() => IncidentCategoryEnum)
+  category: string;
+
+  @Field(() => Date)
+  occurredAt: Date;
+
+  @Field(() => TimePrecisionEnum, { description: 'MONTH for sources that publish the month only.' })
+  timePrecision: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'Outdoor (street) incident; null when the report does not say.' })
+  outdoor: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  description: string | null;
+
+  @Field(() => GeoJSONScalar, { description: 'Point, EPSG:4326.' })
+  geometry: Geometry;
+
+  @Field({ description: 'H3 cell (hex) at the stored fine resolution.' })
+  h3: string;
+}
+
+@ObjectType({ description: 'A street-lighting outage at a point or along a street segment.' })
+export class LightingOutage {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  source: string;
+
+  @Field()
+  externalId: string;
+
+  @Field(() => Date)
+  reportedAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Null while the street is still dark.' })
+  fixedAt: Date | null;
+
+  @Field(() => FixStatusEnum)
+  status: string;
+
+  @Field(() => String, { nullable: true })
+  street: string | null;
+
+  @Field(() => Float, { description: 'Length of the dark segment in metres (0 for a point).' })
+  lengthM: number;
+
+  @Field(() => GeoJSONScalar, { description: 'Point, LineString or MultiLineString, EPSG:4326.' })
+  geometry: Geometry;
+}
+
+@ObjectType({ description: 'A road defect: pothole, broken surface, missing sidewalk or crosswalk.' })
+export class RoadDefect {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  source: string;
+
+  @Field()
+  externalId: string;
+
+  @Field(() => RoadDefectKindEnum)
+  kind: string;
+
+  @Field(() => Date)
+  reportedAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  fixedAt: Date | null;
+
+  @Field(() => FixStatusEnum)
+  status: string;
+
+  @Field(() => String, { nullable: true })
+  street: string | null;
+
+  @Field(() => GeoJSONScalar)
+  geometry: Geometry;
+}
+
+@ObjectType({ description: 'A youth or sports facility.' })
+export class YouthFacility {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  source: string;
+
+  @Field()
+  externalId: string;
+
+  @Field(() => YouthFacilityKindEnum)
+  kind: string;
+
+  @Field(() => String, { nullable: true })
+  name: string | null;
+
+  @Field(() => Date, { nullable: true })
+  openedAt: Date | null;
+
+  @Field(() => GeoJSONScalar, { description: 'Point or polygon, EPSG:4326.' })
+  geometry: Geometry;
+}
+
+@ObjectType({ description: 'Residents of one H3 cell.' })
+export class PopulationCell {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  source: string;
+
+  @Field({ description: 'H3 cell (hex).' })
+  h3: string;
+
+  @Field(() => Int)
+  resolution: number;
+
+  @Field(() => Int)
+  residents: number;
+
+  @Field(() => Int, { description: 'Young people aged 14-24.' })
+  youngResidents: number;
+
+  @Field(() => GeoJSONScalar, { description: 'The cell outline as a Polygon.' })
+  boundary: Geometry;
+}
+
+@ObjectType({ description: 'Cursor pagination.' })
+export class PageInfo {
+  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
+  endCursor: string | null;
+
+  @Field()
+  hasNextPage: boolean;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  pageInfo: PageInfo;
+  /** lazy: the count query runs only when a client asks for totalCount */
+  totalCount: PromiseLike<number>;
+}
+
+export function lazyCount(load: () => Promise<number>): PromiseLike<number> {
+  let started: Promise<number> | null = null;
+  return {
+    then(onFulfilled, onRejected) {
+      started ??= load();
+      return started.then(onFulfilled, onRejected);
+    },
+  };
+}
+
+/** One connection type per node type, all with the same shape. */
+export function Connection<T extends object>(nodeType: ClassType<T>, name: string): ClassType<Page<T>> {
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} records.` })
+  class ConnectionClass {
+    @Field(() => [nodeType])
+    nodes: T[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    @Field(() => Int, { description: 'Number of records matching the filter (all pages).' })
+    totalCount: PromiseLike<number>;
+  }
+  return ConnectionClass as unknown as ClassType<Page<T>>;
+}
+
+export const IncidentConnection = Connection(Incident, 'Incident');
+export const LightingOutageConnection = Connection(LightingOutage, 'LightingOutage');
+export const RoadDefectConnection = Connection(RoadDefect, 'RoadDefect');
+export const YouthFacilityConnection = Connection(YouthFacility, 'YouthFacility');
+export const PostConnection = Connection(Post, 'Post');
+export const PopulationCellConnection = Connection(PopulationCell, 'PopulationCell');
+export const AreaConnection = Connection(Area, 'Area');

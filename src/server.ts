@@ -1,0 +1,75 @@
+/** Apollo Server on Express 5: GraphQL, health and readiness share one HTTP server. */
+import 'reflect-metadata';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import express from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLFormattedError } from 'graphql';
+import type { Config } from './config';
+import { connect, Database } from './db/connection';
+import { createLoaders } from './db/loaders';
+import type { RequestContext } from './resolvers/context';
+import { buildApiSchema } from './schema/build';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Database;
+  stop: () => Promise<void>;
+}
+
+const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'QUERY_TOO_COMPLEX', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+
+/** Internal failures reach the log in full and the client as a masked message. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
+  console.error('internal error:', error);
+  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+export async function startServer(config: Config, existing?: Database): Promise<RunningServer> {
+  const db = existing ?? connect(config.databaseUrl);
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildApiSchema(),
+    formatError,
+    introspection: !config.production,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await db.knex.raw('SELECT 1');
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '2mb' }),
+    expressMiddleware(apollo, {
+      context: async () => ({ knex: db.knex, config, loaders: createLoaders(db.knex) }),
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}/graphql`,
+    port,
+    db,
+    stop: async () => {
+      await apollo.stop();
+      if (!existing) await db.knex.destroy();
+    },
+  };
+}
