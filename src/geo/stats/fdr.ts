@@ -13,26 +13,44 @@
  * p <= p_(k)" that Esri describes for Hot Spot Analysis; `fdrCriticalP` returns that p_(k).
  */
 
+// Module-level aliases: global lookups are slow inside vm contexts (jest), and these run per cell.
+const { isNaN } = Number;
+
 /** BH-adjusted p-values in the original order (R: p.adjust(p, "BH")). */
 export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
   const out = new Float64Array(p.length).fill(NaN);
-  const finite: number[] = [];
+  let m = 0;
   for (let i = 0; i < p.length; i++) {
     const v = p[i];
-    if (Number.isNaN(v)) continue;
+    if (isNaN(v)) continue;
     if (v < 0 || v > 1) throw new RangeError(`p-value ${v} at ${i} is outside [0, 1]`);
-    finite.push(i);
+    m++;
   }
-  const m = finite.length;
   if (m === 0) return out;
-  // Ties need no special order: tied p-values end up with the same adjusted value either way.
-  const idx = Int32Array.from(finite).sort((a, b) => p[a] - p[b]);
+  // The adjusted value depends only on the p-value itself (tied p-values get the same adjusted
+  // value), so sort the values natively, without an index comparator (an order of magnitude
+  // faster for 45,000 cells), and find each p by binary search.
+  const sorted = new Float64Array(m);
+  for (let i = 0, at = 0; i < p.length; i++) if (!isNaN(p[i])) sorted[at++] = p[i];
+  sorted.sort();
+  const adjusted = new Float64Array(m);
   let running = 1;
   for (let k = m; k >= 1; k--) {
-    const i = idx[k - 1];
-    const candidate = (m / k) * p[i];
+    const candidate = (m / k) * sorted[k - 1];
     if (candidate < running) running = candidate;
-    out[i] = running;
+    adjusted[k - 1] = running;
+  }
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i];
+    if (isNaN(v)) continue;
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = adjusted[lo];
   }
   return out;
 }
@@ -44,7 +62,7 @@ export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
  */
 export function fdrCriticalP(p: ArrayLike<number>, alpha: number): number {
   const values: number[] = [];
-  for (let i = 0; i < p.length; i++) if (!Number.isNaN(p[i])) values.push(p[i]);
+  for (let i = 0; i < p.length; i++) if (!isNaN(p[i])) values.push(p[i]);
   values.sort((a, b) => a - b);
   const m = values.length;
   for (let k = m; k >= 1; k--) {

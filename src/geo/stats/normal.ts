@@ -31,15 +31,19 @@ const Q2 = [
 const P3 = [0.21589853405795699, 0.1274011611602473639, 0.022235277870649807, 0.001421619193227893466, 2.9112874951168792e-5, 0.02307344176494017303];
 const Q3 = [1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.00378239633202758244, 7.29751555083966205e-5];
 
+// Module-level aliases: global lookups are slow inside vm contexts (jest), and these run per cell.
+const { exp, trunc, abs } = Math;
+const { isNaN } = Number;
+
 const ONE_OVER_SQRT_2PI = 0.398942280401432677939946059934;
 const SQRT_32 = 5.656854249492380195206754896838;
 const CENTRAL_LIMIT = 0.67448975; // qnorm(3/4): beyond it the tail form is the more accurate one
 
 /** exp(-y^2 / 2) without the rounding error of squaring y. */
 function gaussianKernel(y: number): number {
-  const a = Math.trunc(y * 16) / 16;
+  const a = trunc(y * 16) / 16;
   const d = (y - a) * (y + a);
-  return Math.exp(-a * a * 0.5) * Math.exp(-d * 0.5);
+  return exp(-a * a * 0.5) * exp(-d * 0.5);
 }
 
 /** Upper tail Q(y) = 1 - Phi(y) for y > CENTRAL_LIMIT. */
@@ -69,7 +73,7 @@ function upperTailBeyondCentre(y: number): number {
 /** Phi(x) - 1/2 on the central range, an odd function of x. */
 function centralHalf(x: number): number {
   const x2 = x * x;
-  if (Math.abs(x) <= Number.EPSILON * 0.5) return (x * P1[3]) / Q1[3];
+  if (abs(x) <= Number.EPSILON * 0.5) return (x * P1[3]) / Q1[3];
   let num = P1[4] * x2;
   let den = x2;
   for (let i = 0; i < 3; i++) {
@@ -81,8 +85,8 @@ function centralHalf(x: number): number {
 
 /** Phi(x) = P(Z <= x) for a standard normal Z. NaN in, NaN out. */
 export function normalCdf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const y = Math.abs(x);
+  if (isNaN(x)) return NaN;
+  const y = abs(x);
   if (y <= CENTRAL_LIMIT) return 0.5 + centralHalf(x);
   const tail = upperTailBeyondCentre(y);
   return x > 0 ? 1 - tail : tail;
@@ -90,8 +94,8 @@ export function normalCdf(x: number): number {
 
 /** 1 - Phi(x) = P(Z > x), computed without cancellation for large x. */
 export function normalUpperTail(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const y = Math.abs(x);
+  if (isNaN(x)) return NaN;
+  const y = abs(x);
   if (y <= CENTRAL_LIMIT) return 0.5 - centralHalf(x);
   const tail = upperTailBeyondCentre(y);
   return x > 0 ? tail : 1 - tail;
@@ -99,8 +103,8 @@ export function normalUpperTail(x: number): number {
 
 /** Two-sided p-value of a z-score, 2 * P(Z > |z|), equal to R's 2 * pnorm(-abs(z)). NaN stays NaN. */
 export function twoSidedP(z: number): number {
-  if (Number.isNaN(z)) return NaN;
-  const y = Math.abs(z);
+  if (isNaN(z)) return NaN;
+  const y = abs(z);
   if (y <= CENTRAL_LIMIT) return 2 * (0.5 - centralHalf(y));
   return 2 * upperTailBeyondCentre(y);
 }

@@ -10,6 +10,9 @@
  *
  * Math.random is not used anywhere in the statistics: it cannot be seeded.
  */
+// Module-level alias: global lookups are slow inside vm contexts (jest), and this runs per draw.
+const { imul } = Math;
+
 export interface SeededRandom {
   /** uniform integer in [0, 2^32) */
   nextUint32(): number;
@@ -25,8 +28,8 @@ export function createRandom(seed: number): SeededRandom {
   const splitMix32 = (): number => {
     sm = (sm + 0x9e3779b9) | 0;
     let z = sm;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    z = imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = imul(z ^ (z >>> 13), 0xc2b2ae35);
     return (z ^ (z >>> 16)) >>> 0;
   };
   let s0 = splitMix32();
@@ -36,7 +39,7 @@ export function createRandom(seed: number): SeededRandom {
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
 
   const nextUint32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const result = imul(rotl(imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;
