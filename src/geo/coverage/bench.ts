@@ -4,7 +4,8 @@
  * then siting 36 new posts. Exported for the project benchmark; `node dist/src/geo/coverage/bench.js`
  * prints one run as JSON. Seeded, so every run builds the same instance.
  */
-import { gridDisk, latLngToCell } from 'h3-js';
+import { gridDisk } from 'h3-js';
+import { pointToCell } from '../h3';
 import { buildCoverageRelation, coveredDemandFlags, indicesOfFlags } from './coverageRelation';
 import { solveMaximalCovering, type MaximalCoveringOptions } from './maximalCovering';
 import { mulberry32 } from './seededRandom';
@@ -54,7 +55,7 @@ export function runCoverageBenchmark(options: CoverageBenchmarkOptions = {}): Co
   const random = mulberry32(options.seed ?? 1);
 
   // Demand: a disk of cells around the centre with skewed weights (few dense blocks, many sparse).
-  const centreCell = latLngToCell(CENTRE.lat, CENTRE.lng, resolution);
+  const centreCell = pointToCell([CENTRE.lng, CENTRE.lat], resolution);
   let k = 1;
   while (3 * k * k + 3 * k + 1 < demandCellCount) k++;
   const demandCells = gridDisk(centreCell, k).slice(0, demandCellCount);

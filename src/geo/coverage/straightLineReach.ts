@@ -5,9 +5,9 @@
  * answers built on it must say `distanceBasis: 'straightLine'` and give f.
  *
  * Why f = 1.3 by default: measured pedestrian route directness in urban street grids mostly
- * lies between about 1.2 and 1.4 (Dill 2004 gives 1.2-1.5 as the range of good walking
- * connectivity; a perfect orthogonal grid averages 4/pi = 1.27 over all directions; road
- * circuity studies such as Ballou et al. 2002 and Levinson and El-Geneidy 2009 find
+ * lies between about 1.2 and 1.4 (route directness as a connectivity measure: Dill 2004,
+ * Stangl 2012; a perfect orthogonal grid averages 4/pi = 1.27 over all directions; road
+ * circuity studies such as Ballou et al. 2002 and Levinson and El-Geneidy 2009 find about
  * 1.2-1.4). See docs/coverage.md for the references and the limits of the approximation.
  *
  * Distances are great-circle distances by the haversine formula on a sphere of the mean Earth
@@ -15,10 +15,14 @@
  * agree to rounding. Our own helper is used in the loops because it works on plain numbers
  * and allocates no GeoJSON features per cell.
  *
- * h3-js takes (lat, lng); GeoJSON and turf take [lng, lat]. This module converts at its
- * boundary and its tests use Almaty (43.24 N, 76.95 E) so that a swap shows.
+ * Posts are `{ lat, lng }` objects, so the order cannot be mixed up by position; h3 calls go
+ * through ../h3 ([lng, lat]) and turf takes [lng, lat]. The tests use Almaty (43.24 N,
+ * 76.95 E) so that a swap shows.
  */
-import { cellToLatLng, getResolution, gridDiskDistances, latLngToCell, originToDirectedEdges, edgeLength, isValidCell } from 'h3-js';
+// Calls that take or return coordinates go through ../h3, the one place where (lat, lng) and
+// [lng, lat] are swapped; the grid-only calls (no coordinates) come from h3-js directly.
+import { edgeLength, gridDiskDistances, originToDirectedEdges } from 'h3-js';
+import { cellCentre, cellResolution, isCell, pointToCell } from '../h3';
 import { circle } from '@turf/turf';
 import type { Feature, Polygon } from 'geojson';
 
@@ -94,7 +98,7 @@ export function straightLineReachCells(
     throw new RangeError(`H3 resolution must be an integer 0..15, got ${resolution}`);
   }
   const effectiveRadiusMeters = effectiveStraightLineRadius(walkingRadiusMeters, detourFactor);
-  const origin = latLngToCell(post.lat, post.lng, resolution);
+  const origin = pointToCell([post.lng, post.lat], resolution);
   let shortestEdge = Infinity;
   for (const edge of originToDirectedEdges(origin)) shortestEdge = Math.min(shortestEdge, edgeLength(edge, 'm'));
   let k = Math.max(1, Math.ceil((effectiveRadiusMeters + shortestEdge) / (1.5 * shortestEdge)));
@@ -105,7 +109,7 @@ export function straightLineReachCells(
     let outerRingReaches = false;
     rings.forEach((ring, ringIndex) => {
       for (const cell of ring) {
-        const [lat, lng] = cellToLatLng(cell);
+        const [lng, lat] = cellCentre(cell);
         const distance = haversineDistanceMeters(post, { lat, lng });
         if (distance > effectiveRadiusMeters) continue;
         found.push({ cell, distance });
@@ -136,9 +140,9 @@ export function straightLineReachCellsOfCell(
   walkingRadiusMeters: number,
   detourFactor = DEFAULT_DETOUR_FACTOR,
 ): StraightLineReach {
-  if (!isValidCell(cell)) throw new RangeError(`not an H3 cell: ${cell}`);
-  const [lat, lng] = cellToLatLng(cell);
-  return straightLineReachCells({ lat, lng }, walkingRadiusMeters, getResolution(cell), detourFactor);
+  if (!isCell(cell)) throw new RangeError(`not an H3 cell: ${cell}`);
+  const [lng, lat] = cellCentre(cell);
+  return straightLineReachCells({ lat, lng }, walkingRadiusMeters, cellResolution(cell), detourFactor);
 }
 
 export interface StraightLineReachProperties {
