@@ -38,6 +38,7 @@ export async function startServer(config: Config, existing?: Database): Promise<
     schema: await buildApiSchema(),
     formatError,
     introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await apollo.start();
