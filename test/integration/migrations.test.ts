@@ -1,0 +1,34 @@
+/** Migrations go both ways, and the spatial indexes really are GIST. */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { dropDatabase } from '../../src/db/connection';
+
+const CLI = path.resolve(__dirname, '../../dist/src/cli/main.js');
+const scratchUrl = process.env.DATABASE_URL!.replace(/\/[^/]+$/, `/hotspots_migrations_${process.pid}`);
+
+function cli(...args: string[]): string {
+  return execFileSync(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: scratchUrl }, encoding: 'utf8' });
+}
+
+afterAll(async () => {
+  await dropDatabase(scratchUrl);
+});
+
+it('migrates up, rolls back to zero and up again, with GIST indexes on every layer', async () => {
+  expect(cli('migrate')).toMatch(/applied 1 migration/);
+  expect(cli('rollback', '--all')).toMatch(/rolled back 1 migration/);
+  expect(cli('migrate')).toMatch(/applied 1 migration/);
+  const knex = knexFactory({ client: 'pg', connection: scratchUrl });
+  try {
+    const { rows } = await knex.raw("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE '%_geom_gist'");
+    const byTable = new Map((rows as { tablename: string; indexdef: string }[]).map((r) => [r.tablename, r.indexdef]));
+    for (const table of ['incidents', 'lighting_outages', 'road_defects', 'youth_facilities', 'population', 'posts', 'areas']) {
+      expect(byTable.get(table)).toMatch(/USING gist \(geom\)/);
+    }
+    const unique = await knex.raw("SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'u' AND pg_get_constraintdef(oid) = 'UNIQUE (source, external_id)'");
+    expect((unique.rows as { t: string }[]).map((r) => r.t).sort()).toEqual(['areas', 'incidents', 'lighting_outages', 'population', 'posts', 'road_defects', 'youth_facilities']);
+  } finally {
+    await knex.destroy();
+  }
+});
