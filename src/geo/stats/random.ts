@@ -6,12 +6,13 @@
  * generators", ACM TOMS 47(4), 2021), 128-bit state, period 2^128 - 1, passes BigCrush.
  * The state is filled from the 32-bit seed with SplitMix32 so that nearby seeds give unrelated
  * streams and the state is never all zero. Integers in [0, bound) use rejection on the top of
- * the 32-bit range (no modulo bias), which matters for pseudo p-values near 1/(perms + 1).
+ * the 32-bit range or Lemire's multiply-shift with rejection (no modulo bias either way), which
+ * matters for pseudo p-values near 1/(perms + 1).
  *
  * Math.random is not used anywhere in the statistics: it cannot be seeded.
  */
 // Module-level alias: global lookups are slow inside vm contexts (jest), and this runs per draw.
-const { imul } = Math;
+const { imul, floor } = Math;
 
 export interface SeededRandom {
   /** uniform integer in [0, 2^32) */
@@ -54,8 +55,18 @@ export function createRandom(seed: number): SeededRandom {
     nextUint32,
     nextFloat: () => nextUint32() / 4294967296,
     nextInt(bound: number): number {
-      if (!Number.isInteger(bound) || bound < 1 || bound > 4294967296) {
+      if (!(bound >= 1 && bound <= 4294967296) || bound !== floor(bound)) {
         throw new RangeError(`bound must be an integer in 1..2^32, got ${bound}`);
+      }
+      if (bound <= 2097152) {
+        // Lemire's multiply-shift (ACM TOMS 2019 "Fast random integer generation in an interval"):
+        // r * bound < 2^53 is exact in a double; reject only the few low parts below 2^32 mod bound.
+        for (;;) {
+          const m = nextUint32() * bound;
+          const high = floor(m / 4294967296);
+          const low = m - high * 4294967296;
+          if (low >= bound || low >= 4294967296 % bound) return high;
+        }
       }
       // Largest multiple of bound that fits in 2^32: values at or above it are redrawn.
       const limit = 4294967296 - (4294967296 % bound);
