@@ -45,6 +45,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('description');
     // 'exact', 'day' or 'month': police.uk publishes the month only, which rules out day/night analysis
     t.text('time_precision').notNullable().defaultTo('exact');
+    // between the actual sunset and sunrise at the place and moment; null when the time is not exact
+    t.boolean('night');
     t.specificType('geom', 'geometry(Point, 4326)').notNullable();
     t.bigInteger('h3').notNullable();
     t.unique(['source', 'external_id']);

@@ -19,6 +19,7 @@ import {
 } from '../domain';
 import { cellResolution, cellToBigint, cellCentre, pointToCell } from '../geo/h3';
 import { representativePosition } from '../geo/geometry';
+import { isNight } from '../geo/sun';
 
 export interface UpsertCounts {
   inserted: number;
@@ -66,6 +67,7 @@ const incidentSpec: LayerSpec<IncidentRecord> = {
     { name: 'outdoor', pgType: 'boolean', value: (r) => r.outdoor },
     { name: 'description', pgType: 'text', value: (r) => r.description },
     { name: 'time_precision', pgType: 'text', value: (r) => r.timePrecision ?? 'exact' },
+    { name: 'night', pgType: 'boolean', value: (r) => ((r.timePrecision ?? 'exact') === 'exact' ? isNight(r.geometry.coordinates, r.occurredAt) : null) },
     // points go as two numbers rather than GeoJSON text: cheaper to build for a million rows
     { name: 'lng', pgType: 'float8', value: (r) => r.geometry.coordinates[0], target: 'geom', expression: 'ST_SetSRID(ST_MakePoint(s.lng, s.lat), 4326)' },
     { name: 'lat', pgType: 'float8', value: (r) => r.geometry.coordinates[1], target: '' },
