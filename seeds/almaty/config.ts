@@ -71,13 +71,15 @@ export interface HotAreaSpec {
 
 /**
  * The planted hot areas. Cells whose centre lies within radiusM get their incident intensity
- * multiplied (all categories except domestic_conflict and fraud, which follow where people live).
+ * multiplied, all categories alike, so the multiplier is the expected ratio of incidents per
+ * resident against the same place without it. Residents there are never thinned out as
+ * non-residential patches (markets and hubs are where people are).
  */
 export const HOT_AREAS: HotAreaSpec[] = [
-  { name: 'Zelyony Bazaar market', kind: 'market', district: 'Medeu', center: [76.9535, 43.2628], radiusM: 350, multiplier: 3.0 },
-  { name: 'Barakholka market, Rayimbek Avenue', kind: 'market', district: 'Alatau', center: [76.8535, 43.2635], radiusM: 600, multiplier: 2.5 },
-  { name: 'Sayakhat bus station transit hub', kind: 'transit_hub', district: 'Zhetysu', center: [76.9445, 43.2755], radiusM: 400, multiplier: 2.5 },
-  { name: 'Nightlife streets, central Almaly', kind: 'nightlife', district: 'Almaly', center: [76.9425, 43.2595], radiusM: 350, multiplier: 3.0 },
+  { name: 'Zelyony Bazaar market', kind: 'market', district: 'Medeu', center: [76.9535, 43.2628], radiusM: 500, multiplier: 3.0 },
+  { name: 'Barakholka market, Rayimbek Avenue', kind: 'market', district: 'Alatau', center: [76.8535, 43.2635], radiusM: 650, multiplier: 2.5 },
+  { name: 'Sayakhat bus station transit hub', kind: 'transit_hub', district: 'Zhetysu', center: [76.9445, 43.2765], radiusM: 500, multiplier: 2.5 },
+  { name: 'Nightlife streets, central Almaly', kind: 'nightlife', district: 'Almaly', center: [76.9385, 43.2575], radiusM: 500, multiplier: 3.0 },
   { name: 'Fast-grown micro-district, north Alatau', kind: 'growth_district', district: 'Alatau', center: [76.86, 43.3], radiusM: 900, multiplier: 2.0 },
 ];
 
@@ -128,7 +130,7 @@ export const EFFECTS = {
     description:
       'hooliganism, vandalism and drunkenness in cells whose centre is more than 800 m from every youth facility',
   },
-  hotAreaExcluded: ['domestic_conflict', 'fraud'] as IncidentCategory[],
+  hotAreaExcluded: [] as IncidentCategory[],
 };
 
 /** Relative frequency per resident; sums to 1 (before planted effects). */
@@ -216,7 +218,7 @@ export const NEAR_POST_M = 500;
 
 export const LIGHTING_OUTAGE_COUNT = 1_100;
 export const ROAD_DEFECT_COUNT = 1_400;
-export const YOUTH_FACILITY_TARGET = 330;
+export const YOUTH_FACILITY_TARGET = 420;
 
 export const ROAD_DEFECT_SHARES: Record<RoadDefectKind, number> = {
   pothole: 0.34,

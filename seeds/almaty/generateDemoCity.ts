@@ -54,7 +54,7 @@ import {
   YOUTH_GAP_ZONES,
 } from './config';
 import type { District } from './districts';
-import { OSM_ATTRIBUTION, cellNeighbours, cellsInPolygon, loadDistricts } from './districts';
+import { OSM_ATTRIBUTION, cellCentre, cellNeighbours, cellsInPolygon, loadDistricts } from './districts';
 import { GridIndex, M_PER_DEG_LAT, M_PER_DEG_LNG, distanceM, offsetM } from './geometry';
 import { buildIncidentModel, collectIncidents } from './incidents';
 import { AliasTable, Random } from './random';
@@ -144,11 +144,11 @@ export function generateDemoCity(options: DemoCityOptions = {}): DemoCity {
 
 function plantedDescription(): string {
   return [
-    'Incident intensity per H3 cell = residents (youth categories: half residents, half young residents) x category rate x cell noise (gamma, CV 0.45) x planted multipliers.',
+    'Incident intensity per H3 cell = residents (youth categories: half residents, half young residents) x category rate x cell noise (gamma, mean 1, CV 0.35) x planted multipliers.',
     `Lighting: x${EFFECTS.lighting.multiplier} for ${EFFECTS.lighting.description}.`,
     `Road defects: x${EFFECTS.roadDefect.multiplier} for ${EFFECTS.roadDefect.description}.`,
     `Youth gaps: x${EFFECTS.youthGap.multiplier} for ${EFFECTS.youthGap.description}.`,
-    `Hot areas: x multiplier for cells whose centre is within radiusM (all categories except ${EFFECTS.hotAreaExcluded.join(', ')}).`,
+    'Hot areas: x multiplier for cells whose centre is within radiusM, all categories.',
     `Growth: the fast-grown Alatau micro-district's intensity rises from x${GROWTH_AREA.startFactor} to x1 over the window.`,
   ].join(' ');
 }
@@ -163,26 +163,30 @@ function hotMultiplier(p: Position, hotAreas: PlantedHotArea[]): number {
 // Population
 
 function buildPopulation(districts: District[], rng: Random): PopCell[] {
-  const cellDistrict = new Map<string, number>();
-  const order: string[] = [];
+  // all cells of the city's bbox north of the mountains, each given to the district that
+  // contains its centre (also after rounding to 7 decimals); centres in slivers are dropped
+  const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const d of districts) {
-    for (const rings of d.polygons) {
-      for (const h of cellsInPolygon(rings, H3_RES)) {
-        if (cellDistrict.has(h)) continue;
-        cellDistrict.set(h, d.index);
-        order.push(h);
-      }
-    }
+    bbox[0] = Math.min(bbox[0], d.area.bbox[0]);
+    bbox[2] = Math.max(bbox[2], d.area.bbox[2]);
+    bbox[3] = Math.max(bbox[3], d.area.bbox[3]);
   }
-  // centres strictly inside their district (also after rounding), north of the mountains
+  bbox[1] = POP_MIN_LAT - 0.005;
+  const rect: Position[] = [
+    [bbox[0], bbox[1]],
+    [bbox[2], bbox[1]],
+    [bbox[2], bbox[3]],
+    [bbox[0], bbox[3]],
+    [bbox[0], bbox[1]],
+  ];
   const kept: { h3: string; district: number; p: Position; latFactor: number }[] = [];
-  const probe = new CellTable(order, order.map((h) => cellDistrict.get(h) ?? 0), districts);
-  for (let i = 0; i < probe.size; i++) {
-    const p = probe.centre(i);
+  for (const h3 of cellsInPolygon([rect], H3_RES).sort()) {
+    const p = cellCentre(h3);
     const latFactor = Math.min(1, Math.max(0, (p[1] - POP_MIN_LAT) / (POP_FULL_LAT - POP_MIN_LAT)));
     if (latFactor <= 0) continue;
-    if (!probe.inDistrictOf(i, [round7(p[0]), round7(p[1])])) continue;
-    kept.push({ h3: order[i], district: probe.district[i], p, latFactor });
+    const q: Position = [round7(p[0]), round7(p[1])];
+    const d = districts.find((x) => x.area.contains(p[0], p[1]) && x.area.contains(q[0], q[1]));
+    if (d) kept.push({ h3, district: d.index, p, latFactor });
   }
   // two smooth noise fields: density variation and non-residential patches (industry, parks)
   const raw1 = kept.map(() => rng.normal());
@@ -207,7 +211,8 @@ function buildPopulation(districts: District[], rng: Random): PopCell[] {
   const weights = kept.map((c, i) => {
     const dKm = distanceM(c.p, [76.93, 43.25]) / 1000;
     let w = (Math.exp(-dKm / 7) + 0.2) * c.latFactor * Math.exp(0.45 * field1[i]);
-    if (field2[i] < -1.25) w *= 0.06;
+    const inHotArea = HOT_AREAS.some((h) => distanceM(c.p, h.center) <= h.radiusM);
+    if (field2[i] < -1.25 && !inHotArea) w *= 0.06;
     for (const z of LOW_DENSITY_ZONES) if (distanceM(c.p, z.center) <= z.radiusM) w *= z.factor;
     if (c.p[0] > 77.12 && c.p[1] > 43.32) w *= 0.3; // Medeu's north-eastern exclave
     if (distanceM(c.p, GROWTH_AREA.center) <= GROWTH_AREA.radiusM) w *= GROWTH_AREA.densityFactor;
@@ -421,6 +426,13 @@ function weightedKMeans(points: [number, number][], weights: number[], k: number
   return centres;
 }
 
+/**
+ * Clipping is the slow step (exact polygon intersection), and its result depends only on the
+ * district and its offices: keep it, so a process that generates the same city twice (tests,
+ * the seed command after a dry run) pays once. Callers get their own copy.
+ */
+const precinctCache = new Map<string, PolygonGeometry | MultiPolygonGeometry>();
+
 function buildAreas(districts: District[], attribution: string, offices: Office[]): AreaRecord[] {
   const areas: AreaRecord[] = districts.map((d) => ({
     source: DEMO_SOURCE,
@@ -430,7 +442,7 @@ function buildAreas(districts: District[], attribution: string, offices: Office[
     nameRu: d.nameRu,
     nameKk: d.nameKk,
     parentExternalId: null,
-    geometry: d.geometry,
+    geometry: structuredClone(d.geometry),
     attribution,
   }));
   for (const d of districts) {
@@ -442,8 +454,15 @@ function buildAreas(districts: District[], attribution: string, offices: Office[
     for (const o of own) {
       const cell = voronoi.features.find((f) => f && f.geometry && turf.booleanPointInPolygon(o.position, f));
       if (!cell) throw new Error(`no Voronoi cell for ${o.externalId}`);
-      const clipped = turf.intersect(turf.featureCollection<Polygon | MultiPolygon>([cell, districtFeature]));
-      if (!clipped) throw new Error(`precinct of ${o.externalId} does not meet its district`);
+      const key = `${d.externalId}|${o.position.join(',')}|${own.map((x) => x.position.join(',')).join(';')}`;
+      let geometry = precinctCache.get(key);
+      if (!geometry) {
+        const clipped = turf.intersect(turf.featureCollection<Polygon | MultiPolygon>([cell, districtFeature]));
+        if (!clipped) throw new Error(`precinct of ${o.externalId} does not meet its district`);
+        geometry = clipped.geometry as PolygonGeometry | MultiPolygonGeometry;
+        if (precinctCache.size > 2000) precinctCache.clear();
+        precinctCache.set(key, geometry);
+      }
       areas.push({
         source: DEMO_SOURCE,
         externalId: o.externalId.replace('demo-office-', 'demo-precinct-'),
@@ -452,7 +471,7 @@ function buildAreas(districts: District[], attribution: string, offices: Office[
         nameRu: d.nameRu ? `${d.nameRu} район, участок № ${o.number}` : null,
         nameKk: d.nameKk ? `${d.nameKk} ауданы, № ${o.number} учаске` : null,
         parentExternalId: d.externalId,
-        geometry: clipped.geometry as PolygonGeometry | MultiPolygonGeometry,
+        geometry: structuredClone(geometry),
         attribution: `Demo precincts (Voronoi cells of generated precinct offices) clipped to district boundaries ${OSM_ATTRIBUTION}`,
       });
     }
@@ -494,7 +513,7 @@ function buildYouthFacilities(
   for (let attempt = 0; out.length < YOUTH_FACILITY_TARGET && attempt < YOUTH_FACILITY_TARGET * 30; attempt++) {
     const i = table.sample(rng);
     const p = cells.samplePoint(i, rng);
-    if (index.near(p, 350).some((q) => distanceM(p, q) < 350)) continue;
+    if (index.near(p, 300).some((q) => distanceM(p, q) < 300)) continue;
     index.insert(p, [p[0], p[1], p[0], p[1]]);
     const kind: YouthFacilityKind = weightedPick(YOUTH_FACILITY_SHARES, rng);
     const dName = districts[cells.district[i]].name;

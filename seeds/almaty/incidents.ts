@@ -147,7 +147,7 @@ export class IncidentModel {
     const weights = new Float64Array(n * C);
     for (let i = 0; i < n; i++) {
       if (this.residents[i] <= 0) continue;
-      const noise = new Random(this.seed, `cell:${cells.h3[i]}`).gamma(5) / 5;
+      const noise = new Random(this.seed, `cell:${cells.h3[i]}`).gamma(8) / 8;
       for (let k = 0; k < C; k++) {
         const cat = INCIDENT_CATEGORIES[k];
         let w = CATEGORY_RATES[cat] * noise;
