@@ -1,0 +1,212 @@
+/** Hotspot analyses over an explicit study area of H3 cells. */
+import { getHexagonEdgeLengthAvg } from 'h3-js';
+import { bbox as turfBbox } from '@turf/turf';
+import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { areaGeometry, incidentCountsByCell } from '../db/aggregates';
+import { areasByIds } from '../db/reads';
+import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
+import { cellPolygon, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
+import { buildH3Weights, getisOrdGiStar, H3Weights, localMoran, rowStandardised, StatWarning, withoutSelf } from '../geo/stats';
+import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } from '../geo/studyArea';
+import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
+import type { RequestContext } from './context';
+import { badInput } from './errors';
+import { nonEmpty, toAreaSpec, toTimeWindow } from './inputs';
+
+export interface ResolvedStudyArea {
+  description: string;
+  resolution: number;
+  cells: string[];
+  /** cell -> index into cells */
+  index: Map<string, number>;
+  envelope: BBox;
+  areaKey: string;
+}
+
+/** Study areas are cached: a district at a resolution is the same set of cells every time. */
+const studyAreaCache = new Map<string, ResolvedStudyArea>();
+const weightsCache = new Map<string, H3Weights>();
+const CACHE_LIMIT = 64;
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+  return value;
+}
+
+export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs): Promise<ResolvedStudyArea> {
+  const { resolution } = args;
+  if (!Number.isInteger(resolution) || resolution < MIN_ANALYSIS_RESOLUTION || resolution > MAX_ANALYSIS_RESOLUTION) {
+    throw badInput('resolution', `must be an integer from ${MIN_ANALYSIS_RESOLUTION} to ${MAX_ANALYSIS_RESOLUTION}, got ${resolution}`);
+  }
+  if (!args.area) throw badInput('area', 'is required');
+  const spec = await toAreaSpec(ctx.knex, args.area, 'area');
+  if (!spec) throw badInput('area', 'is required');
+  const areaKey = JSON.stringify(spec);
+  const key = `${areaKey}|${resolution}`;
+  const cached = studyAreaCache.get(key);
+  if (cached) return cached;
+
+  let geometry: PolygonGeometry | MultiPolygonGeometry;
+  let description: string;
+  if (spec.kind === 'bbox') {
+    geometry = bboxToPolygon(spec.bbox);
+    description = `bbox ${spec.bbox.join(',')}`;
+  } else if (spec.kind === 'polygon') {
+    geometry = spec.geometry as PolygonGeometry | MultiPolygonGeometry;
+    description = 'polygon given in the request';
+  } else {
+    const found = await areaGeometry(ctx.knex, spec.areaId);
+    if (!found) throw badInput(`area.${spec.areaKind}Id`, `no ${spec.areaKind} has id "${spec.areaId}"`);
+    geometry = found;
+    const area = (await areasByIds(ctx.knex, [spec.areaId])).get(spec.areaId);
+    description = `${spec.areaKind} ${spec.areaId} (${area?.name ?? '?'})`;
+  }
+  const estimate = estimatedCellCount(geometry, resolution);
+  if (estimate > MAX_STUDY_CELLS) {
+    throw badInput('area', `holds about ${Math.round(estimate)} cells at resolution ${resolution}; at most ${MAX_STUDY_CELLS} are analysed (choose a coarser resolution or a smaller area)`);
+  }
+  const cells = studyAreaCells(geometry, resolution);
+  if (cells.length === 0) throw badInput('area', `contains no cell centre at resolution ${resolution}`);
+  // points in edge cells may lie outside the area: read a box grown by two cell edges
+  const [minLng, minLat, maxLng, maxLat] = turfBbox(geometry);
+  const margin = (2 * getHexagonEdgeLengthAvg(resolution, 'm')) / 111_000 / Math.cos(((minLat + maxLat) / 2) * (Math.PI / 180));
+  const envelope: BBox = [minLng - margin, minLat - margin, maxLng + margin, maxLat + margin];
+  return remember(studyAreaCache, key, { description, resolution, cells, index: new Map(cells.map((c, i) => [c, i])), envelope, areaKey });
+}
+
+interface CountedStudyArea {
+  area: ResolvedStudyArea;
+  counts: Float64Array;
+  from: Date | null;
+  to: Date | null;
+  categories: string[] | null;
+}
+
+async function countIncidents(ctx: RequestContext, args: StudyAreaArgs): Promise<CountedStudyArea> {
+  const window = toTimeWindow(args.window, 'window');
+  const categories = nonEmpty(args.categories, 'categories');
+  const area = await resolveStudyArea(ctx, args);
+  const rows = await incidentCountsByCell(ctx.knex, { resolution: area.resolution, envelope: area.envelope, from: window?.from ?? null, to: window?.to ?? null, categories });
+  const counts = new Float64Array(area.cells.length);
+  for (const row of rows) {
+    const i = area.index.get(row.cell);
+    if (i !== undefined) counts[i] += row.count;
+  }
+  return { area, counts, from: window?.from ?? null, to: window?.to ?? null, categories };
+}
+
+function checkStatisticArgs(args: SpatialStatisticArgs): void {
+  if (!Number.isInteger(args.k) || args.k < 1 || args.k > 5) throw badInput('k', `must be an integer from 1 to 5, got ${args.k}`);
+  if (!Number.isInteger(args.permutations) || args.permutations < 0 || args.permutations > 9999) {
+    throw badInput('permutations', `must be an integer from 0 to 9999, got ${args.permutations}`);
+  }
+}
+
+function weightsFor(area: ResolvedStudyArea, k: number, kernel: 'binary' | 'gaussian' | 'bisquare'): H3Weights {
+  const key = `${area.areaKey}|${area.resolution}|${k}|${kernel}`;
+  return weightsCache.get(key) ?? remember(weightsCache, key, buildH3Weights(area.cells, { k, kernel, includeSelf: true }));
+}
+
+function describe(counted: CountedStudyArea, mean: number, standardDeviation: number, k: number | null, weights: string | null): StudyArea {
+  let total = 0;
+  for (const c of counted.counts) total += c;
+  return {
+    description: counted.area.description,
+    resolution: counted.area.resolution,
+    k,
+    weights,
+    cellCount: counted.area.cells.length,
+    incidentCount: total,
+    mean,
+    standardDeviation,
+    from: counted.from,
+    to: counted.to,
+    categories: counted.categories,
+  };
+}
+
+function toWarnings(warnings: StatWarning[], cells: string[]): AnalysisWarning[] {
+  return warnings.map((w) => ({ code: w.code, message: w.message, cells: (w.cells ?? []).map((i) => cells[i]) }));
+}
+
+function tooFewCells(n: number): StatWarning[] {
+  return n < 30 ? [{ code: 'TOO_FEW_CELLS', message: `only ${n} cells in the study area; local statistics need at least 30 to be reliable` }] : [];
+}
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+@Resolver()
+export class AnalysisQueries {
+  @Query(() => HotspotAnalysis, {
+    description: 'Getis-Ord Gi* hot and cold spots of incident counts per H3 cell over an explicit study area (as Esri Hot Spot Analysis and R spdep localG with include.self).',
+  })
+  async hotspots(@Ctx() ctx: RequestContext, @Args() args: SpatialStatisticArgs): Promise<HotspotAnalysis> {
+    checkStatisticArgs(args);
+    const counted = await countIncidents(ctx, args);
+    const { cells } = counted.area;
+    const weights = weightsFor(counted.area, args.k, args.weights);
+    const gi = getisOrdGiStar(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined });
+    const result = cells.map((h3, i) => ({
+      h3,
+      boundary: cellPolygon(h3),
+      count: counted.counts[i],
+      z: finite(gi.z[i]),
+      p: finite(gi.p[i]),
+      pFdr: finite(gi.pFdr[i]),
+      pseudoP: gi.pseudoP ? finite(gi.pseudoP[i]) : null,
+      bin: gi.bin[i],
+      binFdr: gi.binFdr[i],
+    }));
+    const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${gi.seed})` : '';
+    return {
+      method: `Getis-Ord Gi* (Ord and Getis 1995), ${args.weights} weights over gridDisk(k=${args.k}) including the cell itself, two-sided normal p, Benjamini-Hochberg FDR at each confidence level${permutationText}`,
+      studyArea: describe(counted, gi.mean, gi.standardDeviation, args.k, args.weights),
+      cells: result,
+      warnings: toWarnings([...tooFewCells(cells.length), ...gi.warnings], cells),
+      hotCellCount: result.filter((c) => c.binFdr > 0).length,
+      coldCellCount: result.filter((c) => c.binFdr < 0).length,
+      featureCollection: {
+        type: 'FeatureCollection',
+        features: result.map(({ boundary, ...properties }) => ({ type: 'Feature', geometry: boundary, properties })),
+      },
+    };
+  }
+
+  @Query(() => ClusterAnalysis, {
+    description: "Local Moran's I (Anselin 1995) clusters (HH, LL) and outliers (HL, LH) of incident counts per H3 cell, row-standardised weights without the cell itself (as R spdep localmoran).",
+  })
+  async clusters(@Ctx() ctx: RequestContext, @Args() args: SpatialStatisticArgs): Promise<ClusterAnalysis> {
+    checkStatisticArgs(args);
+    const counted = await countIncidents(ctx, args);
+    const { cells } = counted.area;
+    const weights = rowStandardised(withoutSelf(weightsFor(counted.area, args.k, args.weights)));
+    const alpha = 0.05;
+    const lisa = localMoran(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined, alpha });
+    let sum = 0;
+    for (const c of counted.counts) sum += c;
+    const mean = sum / cells.length;
+    let m2 = 0;
+    for (const c of counted.counts) m2 += (c - mean) ** 2;
+    const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${args.seed ?? 12345})` : '';
+    return {
+      method: `Local Moran's I (Anselin 1995), ${args.weights} weights over gridDisk(k=${args.k}) without the cell itself, row-standardised; z under randomisation, two-sided p, Benjamini-Hochberg FDR${permutationText}`,
+      studyArea: describe(counted, mean, Math.sqrt(m2 / cells.length), args.k, args.weights),
+      alpha,
+      cells: cells.map((h3, i) => ({
+        h3,
+        boundary: cellPolygon(h3),
+        count: counted.counts[i],
+        i: finite(lisa.ii[i]),
+        z: finite(lisa.z[i]),
+        p: finite(lisa.p[i]),
+        pFdr: finite(lisa.pFdr[i]),
+        pseudoP: lisa.pseudoP ? finite(lisa.pseudoP[i]) : null,
+        quadrant: lisa.quadrant[i],
+        cluster: lisa.cluster[i],
+        clusterFdr: lisa.clusterFdr[i],
+      })),
+      warnings: toWarnings([...tooFewCells(cells.length), ...lisa.warnings], cells),
+    };
+  }
+}
