@@ -44,34 +44,34 @@ export function migrationConfig(): Knex.MigratorConfig {
   };
 }
 
-/** Creates the database named in the URL when it does not exist (connecting to `postgres`). */
-export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+/** Runs `work` on the server's `postgres` database with the target database's (checked) name. */
+async function withAdmin<T>(databaseUrl: string, work: (admin: Knex, name: string) => Promise<T>): Promise<T> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`database name "${name}" must be letters, digits and underscores`);
   url.pathname = '/postgres';
   const admin = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } });
   try {
-    const found = await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name]);
-    if (found.rows.length > 0) return false;
-    await admin.raw(`CREATE DATABASE "${name}"`);
-    return true;
+    return await work(admin, name);
   } finally {
     await admin.destroy();
   }
 }
 
-export async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`database name "${name}" must be letters, digits and underscores`);
-  url.pathname = '/postgres';
-  const admin = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } });
-  try {
+/** Creates the database named in the URL when it does not exist; true when it did not. */
+export function ensureDatabase(databaseUrl: string): Promise<boolean> {
+  return withAdmin(databaseUrl, async (admin, name) => {
+    const found = await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name]);
+    if (found.rows.length > 0) return false;
+    await admin.raw(`CREATE DATABASE "${name}"`);
+    return true;
+  });
+}
+
+export function dropDatabase(databaseUrl: string): Promise<void> {
+  return withAdmin(databaseUrl, async (admin, name) => {
     await admin.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.destroy();
-  }
+  });
 }
 
 export async function migrateLatest(db: Database): Promise<string[]> {
