@@ -186,7 +186,7 @@ export async function* readPoliceUk(input: Readable): AsyncGenerator<PositionedR
       line: row.line,
       raw: {
         external_id: externalId,
-        source: 'police_uk',
+        // no source here: importFile's default ('police_uk', or --source) applies
         occurred_at: /^\d{4}-\d{2}$/.test(month) ? `${month}-01T00:00:00Z` : month,
         time_precision: 'month',
         category: POLICE_UK_CATEGORIES[crimeType.toLowerCase()] ?? crimeType,
