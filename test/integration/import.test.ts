@@ -569,6 +569,29 @@ const POLICE_UK_EXPECTED_CATEGORY: Record<string, string> = {
 };
 
 describe('police.uk street-level crime (real City of London files)', () => {
+  it('sample file: detected by its header, --source applies, identical anti-social behaviour rows get distinct stable ids', async () => {
+    const sample = fixture('police-uk-sample.csv');
+    const rejectsPath = inWorkDir('police-uk-sample.rejects.csv');
+    const { summary } = await cliImport('incidents', sample, [`--bounds=${LONDON_BOUNDS}`, '--source', 'city_of_london_police', '--rejects', rejectsPath]);
+    expect(counts(summary)).toEqual({ inserted: 5, updated: 0, unchanged: 0, rejected: 2 });
+    expect((await readRejects(rejectsPath)).map((r) => [r.position, r.reasons])).toEqual([
+      [6, 'lat: is required; lng: is required'],
+      [7, 'external_id: duplicates the id of line 2 of this file'],
+    ]);
+    const rows = await queryRows<{ external_id: string; category: string; description: string; occurred_at: Date; time_precision: string }>(
+      `SELECT external_id, category, description, occurred_at, time_precision FROM incidents WHERE source = 'city_of_london_police' ORDER BY external_id`,
+    );
+    expect(rows.map((r) => [r.external_id.replace(/^asb-[0-9a-f]{24}-/, 'asb-…-'), r.category, r.description, iso(r.occurred_at), r.time_precision])).toEqual([
+      ['a1f0c0de00000000000000000000000000000000000000000000000000000001', 'theft', 'Shoplifting: On or near Cheapside', '2018-12-01T00:00:00.000Z', 'month'],
+      ['a1f0c0de00000000000000000000000000000000000000000000000000000002', 'sexual_offence', 'Violence and sexual offences: On or near Carthusian Street', '2018-12-01T00:00:00.000Z', 'month'],
+      ['a1f0c0de00000000000000000000000000000000000000000000000000000004', 'vandalism', 'Criminal damage and arson: On or near London Wall', '2018-12-01T00:00:00.000Z', 'month'],
+      ['asb-…-1', 'anti_social_behaviour', 'Anti-social behaviour: On or near Gresham Street', '2018-12-01T00:00:00.000Z', 'month'],
+      ['asb-…-2', 'anti_social_behaviour', 'Anti-social behaviour: On or near Gresham Street', '2018-12-01T00:00:00.000Z', 'month'],
+    ]);
+    const again = await importFile(knex, importOptions('incidents', sample, { defaultSource: 'city_of_london_police', bounds: LONDON_BOUNDS.split(',').map(Number) as BBox }));
+    expect(counts(again)).toEqual({ inserted: 0, updated: 0, unchanged: 5, rejected: 2 });
+  });
+
   const monthFile = path.join(POLICE_UK_DIR, '2018-03-city-of-london-street.csv');
 
   it('one month: unlocated rows rejected, duplicate Crime IDs rejected, categories mapped, month precision, stable ids', async () => {
