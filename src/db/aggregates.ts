@@ -1,6 +1,7 @@
 /** Aggregations by H3 cell for the analyses. Cells travel as bigint in SQL and hex strings out. */
 import type { Knex } from 'knex';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
+import { cellToChildren } from 'h3-js';
 import { bigintToCell } from '../geo/h3';
 
 /** SQL for the parent of the stored fine cell at resolution `?` (bound twice). */
@@ -38,4 +39,141 @@ export async function incidentCountsByCell(knex: Knex, q: IncidentCountQuery): P
   if (q.categories) query.whereIn('category', q.categories);
   const rows = (await query) as { cell: string; category: string; night: boolean | null; count: number }[];
   return rows.map((r) => ({ cell: bigintToCell(r.cell), category: r.category, night: r.night, count: r.count }));
+}
+
+/** The box grown by `meters` on every side (degrees of longitude shrink with latitude). */
+export function growEnvelope(envelope: BBox, meters: number): BBox {
+  const [minLng, minLat, maxLng, maxLat] = envelope;
+  const dLat = meters / 111_000;
+  const dLng = dLat / Math.cos(((minLat + maxLat) / 2) * (Math.PI / 180));
+  return [minLng - dLng, minLat - dLat, maxLng + dLng, maxLat + dLat];
+}
+
+export interface LayerWindowQuery {
+  resolution: number;
+  envelope: BBox;
+  from: Date | null;
+  /** the window's end; null means now */
+  to: Date | null;
+}
+
+export interface CellValue {
+  cell: string;
+  value: number;
+}
+
+/**
+ * Outage-nights per cell: for each lighting outage overlapping the window, the days (fractional)
+ * of overlap between [reported_at, coalesce(fixed_at, window end or now)) and the window.
+ * Each outage counts wholly at its stored representative cell's parent: a segment counts at
+ * the cell of its middle point, not along its length.
+ */
+export async function outageNightsByCell(knex: Knex, q: LayerWindowQuery): Promise<CellValue[]> {
+  const end = q.to ?? new Date();
+  const rows = (await knex('lighting_outages')
+    .select(
+      knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]),
+      knex.raw(
+        `sum(greatest(0, extract(epoch FROM (least(coalesce(fixed_at, ?::timestamptz), ?::timestamptz) - greatest(reported_at, coalesce(?::timestamptz, reported_at)))) / 86400))::float8 AS value`,
+        [end, end, q.from],
+      ),
+    )
+    .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
+    .where('reported_at', '<', end)
+    .modify((b) => {
+      if (q.from) b.where((w) => w.whereNull('fixed_at').orWhere('fixed_at', '>', q.from!));
+    })
+    .groupByRaw('1')) as { cell: string; value: number }[];
+  return rows.map((r) => ({ cell: bigintToCell(r.cell), value: Number(r.value) }));
+}
+
+export interface CellKindCount {
+  cell: string;
+  kind: string;
+  count: number;
+}
+
+/**
+ * Road defects open at the window's end (now when the window has no end): reported before it
+ * and not fixed before it. Counted at the stored representative cell's parent.
+ */
+export async function openRoadDefectsByCell(knex: Knex, q: LayerWindowQuery): Promise<CellKindCount[]> {
+  const end = q.to ?? new Date();
+  const rows = (await knex('road_defects')
+    .select(knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]), 'kind', knex.raw('count(*)::int AS count'))
+    .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
+    .where('reported_at', '<', end)
+    .where((w) => w.whereNull('fixed_at').orWhere('fixed_at', '>=', end))
+    .groupByRaw('1, 2')) as { cell: string; kind: string; count: number }[];
+  return rows.map((r) => ({ cell: bigintToCell(r.cell), kind: r.kind, count: r.count }));
+}
+
+export interface CellPopulation {
+  cell: string;
+  residents: number;
+  youngResidents: number;
+}
+
+/**
+ * Residents per cell at `resolution`. The population table holds each record at its own
+ * resolution (9 in the demo). Records at the analysis resolution or finer are summed into
+ * their parent (the same parent expression as for points); a record coarser than the analysis
+ * resolution is split evenly among its 7^(r - stored) children (an assumption of uniform
+ * density inside the stored cell), so the values can be fractional.
+ */
+export async function populationByCell(knex: Knex, q: { resolution: number; envelope: BBox }): Promise<CellPopulation[]> {
+  // the record's geometry is its cell's centre: grow the box so that coarser cells whose
+  // children reach into the area are read too (a resolution-7 edge is about 1.2 km)
+  const envelope = growEnvelope(q.envelope, 2_500);
+  const rows = (await knex('population')
+    .select(
+      knex.raw(`CASE WHEN resolution >= ? THEN ${PARENT_SQL} ELSE h3 END AS cell`, [q.resolution, q.resolution, q.resolution]),
+      'resolution',
+      knex.raw('sum(residents)::float8 AS residents'),
+      knex.raw('sum(young_residents)::float8 AS young'),
+    )
+    .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', envelope)
+    .groupByRaw('1, 2')) as { cell: string; resolution: number; residents: number; young: number }[];
+  const out: CellPopulation[] = [];
+  for (const r of rows) {
+    const cell = bigintToCell(r.cell);
+    if (r.resolution >= q.resolution) {
+      out.push({ cell, residents: Number(r.residents), youngResidents: Number(r.young) });
+    } else {
+      const children = cellToChildren(cell, q.resolution);
+      for (const child of children) out.push({ cell: child, residents: Number(r.residents) / children.length, youngResidents: Number(r.young) / children.length });
+    }
+  }
+  return out;
+}
+
+export interface PointLocation {
+  lng: number;
+  lat: number;
+}
+
+/**
+ * Youth facilities as points (ST_PointOnSurface for polygons), opened before `end` (or with no
+ * opening date), in the box; the whole layer when `envelope` is null.
+ */
+export async function youthFacilityPoints(knex: Knex, q: { envelope: BBox | null; end: Date }): Promise<PointLocation[]> {
+  const query = knex('youth_facilities')
+    .select(knex.raw('ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat'))
+    .where((w) => w.whereNull('opened_at').orWhere('opened_at', '<', q.end));
+  if (q.envelope) query.whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope);
+  const rows = (await query) as { lng: number; lat: number }[];
+  return rows.map((r) => ({ lng: Number(r.lng), lat: Number(r.lat) }));
+}
+
+export interface PostReachPoint extends PointLocation {
+  walkingRadiusM: number;
+}
+
+/** Posts opened before `end` (or with no opening date) in the box, with their walking radius. */
+export async function postPoints(knex: Knex, q: { envelope: BBox; end: Date }): Promise<PostReachPoint[]> {
+  const rows = (await knex('posts')
+    .select(knex.raw('ST_X(geom) AS lng, ST_Y(geom) AS lat'), 'walking_radius_m')
+    .where((w) => w.whereNull('opened_at').orWhere('opened_at', '<', q.end))
+    .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)) as { lng: number; lat: number; walking_radius_m: number }[];
+  return rows.map((r) => ({ lng: Number(r.lng), lat: Number(r.lat), walkingRadiusM: Number(r.walking_radius_m) }));
 }

@@ -1,13 +1,14 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AnalysisQueries } from '../resolvers/analysis';
+import { HexagonQueries } from '../resolvers/hexagons';
 import { ImportMutations } from '../resolvers/imports';
 import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFields, RoadDefectFields, YouthFacilityFields } from '../resolvers/layers';
 
 /** The whole GraphQL schema: every resolver class is listed here once. */
 export async function buildApiSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [LayerQueries, PostFields, IncidentFields, LightingOutageFields, RoadDefectFields, YouthFacilityFields, AreaFields, ImportMutations, AnalysisQueries],
+    resolvers: [LayerQueries, PostFields, IncidentFields, LightingOutageFields, RoadDefectFields, YouthFacilityFields, AreaFields, ImportMutations, AnalysisQueries, HexagonQueries],
     validate: false,
     emitSchemaFile: false,
   });
