@@ -21,6 +21,11 @@ async function gist(knex: Knex, table: string): Promise<void> {
   });
 }
 
+async function allowGeometryTypes(knex: Knex, table: string, types: string[]): Promise<void> {
+  const list = types.map((t) => `'${t}'`).join(',');
+  await knex.raw(`ALTER TABLE ${table} ADD CONSTRAINT ${table}_geom_type CHECK (GeometryType(geom) IN (${list}))`);
+}
+
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE EXTENSION IF NOT EXISTS postgis');
 
@@ -69,9 +74,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['h3'], 'lighting_outages_h3_idx');
   });
   await gist(knex, 'lighting_outages');
-  await knex.raw(
-    "ALTER TABLE lighting_outages ADD CONSTRAINT lighting_outages_geom_type CHECK (GeometryType(geom) IN ('POINT','LINESTRING','MULTILINESTRING'))",
-  );
+  await allowGeometryTypes(knex, 'lighting_outages', ['POINT', 'LINESTRING', 'MULTILINESTRING']);
 
   await knex.schema.createTable('road_defects', (t) => {
     sourced(t, knex);
@@ -86,9 +89,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['h3'], 'road_defects_h3_idx');
   });
   await gist(knex, 'road_defects');
-  await knex.raw(
-    "ALTER TABLE road_defects ADD CONSTRAINT road_defects_geom_type CHECK (GeometryType(geom) IN ('POINT','LINESTRING','MULTILINESTRING'))",
-  );
+  await allowGeometryTypes(knex, 'road_defects', ['POINT', 'LINESTRING', 'MULTILINESTRING']);
 
   await knex.schema.createTable('youth_facilities', (t) => {
     sourced(t, knex);
@@ -101,9 +102,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['h3'], 'youth_facilities_h3_idx');
   });
   await gist(knex, 'youth_facilities');
-  await knex.raw(
-    "ALTER TABLE youth_facilities ADD CONSTRAINT youth_facilities_geom_type CHECK (GeometryType(geom) IN ('POINT','POLYGON','MULTIPOLYGON'))",
-  );
+  await allowGeometryTypes(knex, 'youth_facilities', ['POINT', 'POLYGON', 'MULTIPOLYGON']);
 
   await knex.schema.createTable('population', (t) => {
     sourced(t, knex);
