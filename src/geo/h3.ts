@@ -62,3 +62,15 @@ export function parentOfBigint(cell: bigint, resolution: number): bigint {
   const cleared = cell & ~(15n << 52n);
   return (cleared | (res << 52n)) | ((1n << (3n * (15n - res))) - 1n);
 }
+
+/** Cells with an `h3` id as a GeoJSON FeatureCollection of their outlines; other fields become properties. */
+export function cellFeatureCollection<T extends { h3: string }>(cells: readonly T[]): { type: 'FeatureCollection'; features: { type: 'Feature'; geometry: PolygonGeometry; properties: Omit<T, 'boundary'> }[] } {
+  return {
+    type: 'FeatureCollection',
+    features: cells.map((cell) => {
+      // copy field by field so a lazy `boundary` getter is never evaluated
+      const properties = Object.fromEntries(Object.keys(cell).filter((key) => key !== 'boundary').map((key) => [key, cell[key as keyof T]])) as Omit<T, 'boundary'>;
+      return { type: 'Feature', geometry: cellPolygon(cell.h3), properties };
+    }),
+  };
+}

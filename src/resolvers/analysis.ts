@@ -5,7 +5,7 @@ import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import { areaGeometry, incidentCountsByCell } from '../db/aggregates';
 import { areasByIds } from '../db/reads';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
-import { cellPolygon, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
+import { cellFeatureCollection, cellPolygon, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
 import { buildH3Weights, getisOrdGiStar, H3Weights, localMoran, rowStandardised, StatWarning, withoutSelf } from '../geo/stats';
 import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } from '../geo/studyArea';
 import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
@@ -149,7 +149,9 @@ export class AnalysisQueries {
     const gi = getisOrdGiStar(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined });
     const result = cells.map((h3, i) => ({
       h3,
-      boundary: cellPolygon(h3),
+      get boundary() {
+        return cellPolygon(h3);
+      },
       count: counted.counts[i],
       z: finite(gi.z[i]),
       p: finite(gi.p[i]),
@@ -166,9 +168,9 @@ export class AnalysisQueries {
       warnings: toWarnings([...tooFewCells(cells.length), ...gi.warnings], cells),
       hotCellCount: result.filter((c) => c.binFdr > 0).length,
       coldCellCount: result.filter((c) => c.binFdr < 0).length,
-      featureCollection: {
-        type: 'FeatureCollection',
-        features: result.map(({ boundary, ...properties }) => ({ type: 'Feature', geometry: boundary, properties })),
+      // outlines and the FeatureCollection are built only when a client selects them
+      get featureCollection() {
+        return cellFeatureCollection(result);
       },
     };
   }
@@ -195,7 +197,9 @@ export class AnalysisQueries {
       alpha,
       cells: cells.map((h3, i) => ({
         h3,
-        boundary: cellPolygon(h3),
+        get boundary() {
+        return cellPolygon(h3);
+      },
         count: counted.counts[i],
         i: finite(lisa.ii[i]),
         z: finite(lisa.z[i]),

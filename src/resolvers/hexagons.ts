@@ -11,7 +11,7 @@ import {
   PointLocation,
 } from '../db/aggregates';
 import { DEFAULT_DETOUR_FACTOR, haversineDistanceMeters } from '../geo/coverage/straightLineReach';
-import { cellCentre, cellPolygon } from '../geo/h3';
+import { cellCentre, cellFeatureCollection, cellPolygon } from '../geo/h3';
 import { StudyAreaArgs } from '../schema/analysis';
 import { HexagonAggregation, HexagonCell } from '../schema/hexagons';
 import { resolveStudyArea } from './analysis';
@@ -57,7 +57,9 @@ export class HexagonQueries {
     const n = area.cells.length;
     const cells: HexagonCell[] = area.cells.map((h3) => ({
       h3,
-      boundary: cellPolygon(h3),
+      get boundary() {
+        return cellPolygon(h3);
+      },
       incidents: 0,
       incidentsByCategory: [],
       dayIncidents: 0,
@@ -154,9 +156,9 @@ export class HexagonQueries {
       notes:
         'Approximations: lighting outages and road defects that are segments count wholly at the cell of their middle point; population records coarser than the analysis resolution are spread evenly over their 7^(r - stored) children and rounded per cell; distances are straight lines times a pedestrian detour factor, not street-network routes; posts and facilities count when opened before the window end or undated.',
       cells,
-      featureCollection: {
-        type: 'FeatureCollection',
-        features: cells.map(({ boundary, ...properties }) => ({ type: 'Feature', geometry: boundary, properties })),
+      // outlines and the FeatureCollection are built only when a client selects them
+      get featureCollection() {
+        return cellFeatureCollection(cells);
       },
     };
   }
