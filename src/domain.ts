@@ -56,6 +56,28 @@ export type PostKind = (typeof POST_KINDS)[number];
 export const AREA_KINDS = ['district', 'precinct'] as const;
 export type AreaKind = (typeof AREA_KINDS)[number];
 
+/**
+ * Who a request acts as. Ordered from most to least trusted; unauthenticated requests are
+ * `public`. `agency` users belong to one responsible agency and see only its cases and fixes.
+ */
+export const ROLES = ['admin', 'analyst', 'working_group', 'agency', 'public'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** City services that fix what the working group recommends. */
+export const AGENCIES = ['lighting', 'roads', 'sport_youth', 'police', 'mobility', 'health'] as const;
+export type Agency = (typeof AGENCIES)[number];
+
+/** The caller of one request, as authentication established it. */
+export interface RequestUser {
+  /** Token subject or API key name; `anonymous` for public requests. */
+  id: string;
+  role: Role;
+  /** Set for `agency` users: the only agency whose cases and fixes they see. */
+  agency: Agency | null;
+}
+
+export const ANONYMOUS_USER: RequestUser = { id: 'anonymous', role: 'public', agency: null };
+
 export const LAYERS = [
   'incidents',
   'lighting_outages',

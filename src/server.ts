@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLFormattedError } from 'graphql';
 import type { Config } from './config';
+import { ANONYMOUS_USER } from './domain';
 import { connect, Database } from './db/connection';
 import { createLoaders } from './db/loaders';
 import type { RequestContext } from './resolvers/context';
@@ -58,7 +59,7 @@ export async function startServer(config: Config, existing?: Database): Promise<
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(apollo, {
-      context: async () => ({ knex: db.knex, config, loaders: createLoaders(db.knex) }),
+      context: async () => ({ knex: db.knex, config, loaders: createLoaders(db.knex), user: ANONYMOUS_USER }),
     }),
   );
 
