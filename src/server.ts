@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLFormattedError } from 'graphql';
 import type { Config } from './config';
-import { ANONYMOUS_USER } from './domain';
+import { ANONYMOUS_USER, RequestUser } from './domain';
 import { connect, Database } from './db/connection';
 import { createLoaders } from './db/loaders';
 import type { RequestContext } from './resolvers/context';
@@ -31,7 +31,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-export async function startServer(config: Config, existing?: Database): Promise<RunningServer> {
+export interface ServerOptions {
+  /** Establishes who sends a request; requests it cannot identify are anonymous (`public`). */
+  resolveUser?: (request: express.Request) => Promise<RequestUser>;
+}
+
+export async function startServer(config: Config, existing?: Database, options: ServerOptions = {}): Promise<RunningServer> {
+  const resolveUser = options.resolveUser ?? (async () => ANONYMOUS_USER);
   const db = existing ?? connect(config.databaseUrl);
   const app = express();
   const httpServer = http.createServer(app);
@@ -59,7 +65,7 @@ export async function startServer(config: Config, existing?: Database): Promise<
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(apollo, {
-      context: async () => ({ knex: db.knex, config, loaders: createLoaders(db.knex), user: ANONYMOUS_USER }),
+      context: async ({ req }) => ({ knex: db.knex, config, loaders: createLoaders(db.knex), user: await resolveUser(req) }),
     }),
   );
 

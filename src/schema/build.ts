@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { roleAuthChecker } from './auth';
 import { AnalysisQueries } from '../resolvers/analysis';
 import { HexagonQueries } from '../resolvers/hexagons';
 import { ImportMutations } from '../resolvers/imports';
@@ -9,6 +10,7 @@ import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFie
 export async function buildApiSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [LayerQueries, PostFields, IncidentFields, LightingOutageFields, RoadDefectFields, YouthFacilityFields, AreaFields, ImportMutations, AnalysisQueries, HexagonQueries],
+    authChecker: roleAuthChecker,
     validate: false,
     emitSchemaFile: false,
   });

@@ -1,6 +1,8 @@
 /** Starts the real server on a free port against the run's test database; talks to it over HTTP. */
 import { loadConfig, Config } from '../../src/config';
-import { RunningServer, startServer } from '../../src/server';
+import type { RequestUser } from '../../src/domain';
+import { ANONYMOUS_USER, AGENCIES, ROLES } from '../../src/domain';
+import { RunningServer, ServerOptions, startServer } from '../../src/server';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T;
@@ -10,22 +12,48 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 export interface TestServer {
   server: RunningServer;
   config: Config;
-  gql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<T>>;
+  gql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GraphQLResponse<T>>;
+  /** The same request made as a given user (see `testUserHeaders`; only servers started with `testUsers` honour it). */
+  gqlAs: <T = Record<string, unknown>>(user: RequestUser, query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<T>>;
   stop: () => Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+const TEST_USER_HEADER = 'x-test-user';
+
+/** Headers that make a `testUsers` server treat the request as `user` (tests only; the product never reads them). */
+export function testUserHeaders(user: RequestUser): Record<string, string> {
+  return { [TEST_USER_HEADER]: `${user.role}:${user.agency ?? ''}:${user.id}` };
+}
+
+/** Test-only identity: the role, agency and id named in a header, so tests can act as every role without tokens. */
+async function userFromTestHeader(request: { headers: Record<string, string | string[] | undefined> }): Promise<RequestUser> {
+  const raw = request.headers[TEST_USER_HEADER];
+  if (typeof raw !== 'string') return ANONYMOUS_USER;
+  const [role, agency, id] = raw.split(':');
+  const knownRole = ROLES.find((r) => r === role);
+  const knownAgency = AGENCIES.find((a) => a === agency) ?? null;
+  if (!knownRole) return ANONYMOUS_USER;
+  return { id: id || `test-${knownRole}`, role: knownRole, agency: knownAgency };
+}
+
+export interface TestServerOptions extends ServerOptions {
+  /** Honour `testUserHeaders` to act as any user (instead of `resolveUser`). */
+  testUsers?: boolean;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({ ...process.env, PORT: '0', ...env });
-  const server = await startServer(config);
-  const gql = async <T,>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+  const server = await startServer(config, undefined, options.testUsers ? { ...options, resolveUser: userFromTestHeader } : options);
+  const gql = async <T,>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> => {
     const response = await fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as GraphQLResponse<T>;
   };
-  return { server, config, gql, stop: () => server.stop() };
+  const gqlAs = <T,>(user: RequestUser, query: string, variables?: Record<string, unknown>) => gql<T>(query, variables, testUserHeaders(user));
+  return { server, config, gql, gqlAs, stop: () => server.stop() };
 }
 
 /** Empties every layer, for test files that need a known state (files run one at a time). */
