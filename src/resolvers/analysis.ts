@@ -142,75 +142,85 @@ export class AnalysisQueries {
     description: 'Getis-Ord Gi* hot and cold spots of incident counts per H3 cell over an explicit study area (as Esri Hot Spot Analysis and R spdep localG with include.self).',
   })
   async hotspots(@Ctx() ctx: RequestContext, @Args() args: SpatialStatisticArgs): Promise<HotspotAnalysis> {
-    checkStatisticArgs(args);
-    const counted = await countIncidents(ctx, args);
-    const { cells } = counted.area;
-    const weights = weightsFor(counted.area, args.k, args.weights);
-    const gi = getisOrdGiStar(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined });
-    const result = cells.map((h3, i) => ({
-      h3,
-      get boundary() {
-        return cellPolygon(h3);
-      },
-      count: counted.counts[i],
-      z: finite(gi.z[i]),
-      p: finite(gi.p[i]),
-      pFdr: finite(gi.pFdr[i]),
-      pseudoP: gi.pseudoP ? finite(gi.pseudoP[i]) : null,
-      bin: gi.bin[i],
-      binFdr: gi.binFdr[i],
-    }));
-    const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${gi.seed})` : '';
-    return {
-      method: `Getis-Ord Gi* (Ord and Getis 1995), ${args.weights} weights over gridDisk(k=${args.k}) including the cell itself, two-sided normal p, Benjamini-Hochberg FDR at each confidence level${permutationText}`,
-      studyArea: describe(counted, gi.mean, gi.standardDeviation, args.k, args.weights),
-      cells: result,
-      warnings: toWarnings([...tooFewCells(cells.length), ...gi.warnings], cells),
-      hotCellCount: result.filter((c) => c.binFdr > 0).length,
-      coldCellCount: result.filter((c) => c.binFdr < 0).length,
-      // outlines and the FeatureCollection are built only when a client selects them
-      get featureCollection() {
-        return cellFeatureCollection(result);
-      },
-    };
+    return computeHotspots(ctx, args);
   }
 
   @Query(() => ClusterAnalysis, {
     description: "Local Moran's I (Anselin 1995) clusters (HH, LL) and outliers (HL, LH) of incident counts per H3 cell, row-standardised weights without the cell itself (as R spdep localmoran).",
   })
   async clusters(@Ctx() ctx: RequestContext, @Args() args: SpatialStatisticArgs): Promise<ClusterAnalysis> {
-    checkStatisticArgs(args);
-    const counted = await countIncidents(ctx, args);
-    const { cells } = counted.area;
-    const weights = rowStandardised(withoutSelf(weightsFor(counted.area, args.k, args.weights)));
-    const alpha = 0.05;
-    const lisa = localMoran(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined, alpha });
-    let sum = 0;
-    for (const c of counted.counts) sum += c;
-    const mean = sum / cells.length;
-    let m2 = 0;
-    for (const c of counted.counts) m2 += (c - mean) ** 2;
-    const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${args.seed ?? 12345})` : '';
-    return {
-      method: `Local Moran's I (Anselin 1995), ${args.weights} weights over gridDisk(k=${args.k}) without the cell itself, row-standardised; z under randomisation, two-sided p, Benjamini-Hochberg FDR${permutationText}`,
-      studyArea: describe(counted, mean, Math.sqrt(m2 / cells.length), args.k, args.weights),
-      alpha,
-      cells: cells.map((h3, i) => ({
-        h3,
-        get boundary() {
-        return cellPolygon(h3);
-      },
-        count: counted.counts[i],
-        i: finite(lisa.ii[i]),
-        z: finite(lisa.z[i]),
-        p: finite(lisa.p[i]),
-        pFdr: finite(lisa.pFdr[i]),
-        pseudoP: lisa.pseudoP ? finite(lisa.pseudoP[i]) : null,
-        quadrant: lisa.quadrant[i],
-        cluster: lisa.cluster[i],
-        clusterFdr: lisa.clusterFdr[i],
-      })),
-      warnings: toWarnings([...tooFewCells(cells.length), ...lisa.warnings], cells),
-    };
+    return computeClusters(ctx, args);
   }
+}
+
+/** The hotspots answer; shared by the GraphQL query, tiles, exports and coverage. */
+export async function computeHotspots(ctx: RequestContext, args: SpatialStatisticArgs): Promise<HotspotAnalysis> {
+  checkStatisticArgs(args);
+  const counted = await countIncidents(ctx, args);
+  const { cells } = counted.area;
+  const weights = weightsFor(counted.area, args.k, args.weights);
+  const gi = getisOrdGiStar(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined });
+  const result = cells.map((h3, i) => ({
+    h3,
+    get boundary() {
+      return cellPolygon(h3);
+    },
+    count: counted.counts[i],
+    z: finite(gi.z[i]),
+    p: finite(gi.p[i]),
+    pFdr: finite(gi.pFdr[i]),
+    pseudoP: gi.pseudoP ? finite(gi.pseudoP[i]) : null,
+    bin: gi.bin[i],
+    binFdr: gi.binFdr[i],
+  }));
+  const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${gi.seed})` : '';
+  return {
+    method: `Getis-Ord Gi* (Ord and Getis 1995), ${args.weights} weights over gridDisk(k=${args.k}) including the cell itself, two-sided normal p, Benjamini-Hochberg FDR at each confidence level${permutationText}`,
+    studyArea: describe(counted, gi.mean, gi.standardDeviation, args.k, args.weights),
+    cells: result,
+    warnings: toWarnings([...tooFewCells(cells.length), ...gi.warnings], cells),
+    hotCellCount: result.filter((c) => c.binFdr > 0).length,
+    coldCellCount: result.filter((c) => c.binFdr < 0).length,
+    // outlines and the FeatureCollection are built only when a client selects them
+    get featureCollection() {
+      return cellFeatureCollection(result);
+    },
+  };
+}
+
+/** The clusters answer; shared by the GraphQL query, tiles and exports. */
+export async function computeClusters(ctx: RequestContext, args: SpatialStatisticArgs): Promise<ClusterAnalysis> {
+  checkStatisticArgs(args);
+  const counted = await countIncidents(ctx, args);
+  const { cells } = counted.area;
+  const weights = rowStandardised(withoutSelf(weightsFor(counted.area, args.k, args.weights)));
+  const alpha = 0.05;
+  const lisa = localMoran(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined, alpha });
+  let sum = 0;
+  for (const c of counted.counts) sum += c;
+  const mean = sum / cells.length;
+  let m2 = 0;
+  for (const c of counted.counts) m2 += (c - mean) ** 2;
+  const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${args.seed ?? 12345})` : '';
+  return {
+    method: `Local Moran's I (Anselin 1995), ${args.weights} weights over gridDisk(k=${args.k}) without the cell itself, row-standardised; z under randomisation, two-sided p, Benjamini-Hochberg FDR${permutationText}`,
+    studyArea: describe(counted, mean, Math.sqrt(m2 / cells.length), args.k, args.weights),
+    alpha,
+    cells: cells.map((h3, i) => ({
+      h3,
+      get boundary() {
+      return cellPolygon(h3);
+    },
+      count: counted.counts[i],
+      i: finite(lisa.ii[i]),
+      z: finite(lisa.z[i]),
+      p: finite(lisa.p[i]),
+      pFdr: finite(lisa.pFdr[i]),
+      pseudoP: lisa.pseudoP ? finite(lisa.pseudoP[i]) : null,
+      quadrant: lisa.quadrant[i],
+      cluster: lisa.cluster[i],
+      clusterFdr: lisa.clusterFdr[i],
+    })),
+    warnings: toWarnings([...tooFewCells(cells.length), ...lisa.warnings], cells),
+  };
 }

@@ -36,130 +36,135 @@ export class HexagonQueries {
       'Every H3 cell of a study area (cells whose centre lies in the area, zero-count cells included) with incident counts (total, by category, day and night), outage-nights, open road defects, young residents, walking distance to the nearest youth facility and post reach; also as one GeoJSON FeatureCollection.',
   })
   async hexagons(@Ctx() ctx: RequestContext, @Args() args: StudyAreaArgs): Promise<HexagonAggregation> {
-    const window = toTimeWindow(args.window, 'window');
-    const categories = nonEmpty(args.categories, 'categories');
-    const area = await resolveStudyArea(ctx, args);
-    const { knex } = ctx;
-    const from = window?.from ?? null;
-    const to = window?.to ?? null;
-    const end = to ?? new Date();
-    const q = { resolution: area.resolution, envelope: area.envelope, from, to };
-
-    const [incidentRows, outageRows, defectRows, populationRows, facilitiesNear, posts] = await Promise.all([
-      incidentCountsByCell(knex, { ...q, categories }),
-      outageNightsByCell(knex, q),
-      openRoadDefectsByCell(knex, q),
-      populationByCell(knex, q),
-      youthFacilityPoints(knex, { envelope: growEnvelope(area.envelope, FACILITY_SEARCH_M), end }),
-      postPoints(knex, { envelope: growEnvelope(area.envelope, MAX_POST_RADIUS_M), end }),
-    ]);
-
-    const n = area.cells.length;
-    const cells: HexagonCell[] = area.cells.map((h3) => ({
-      h3,
-      get boundary() {
-        return cellPolygon(h3);
-      },
-      incidents: 0,
-      incidentsByCategory: [],
-      dayIncidents: 0,
-      nightIncidents: 0,
-      unknownTimeIncidents: 0,
-      outageNights: 0,
-      openRoadDefects: 0,
-      openRoadDefectsByKind: [],
-      residents: 0,
-      youngResidents: 0,
-      nearestYouthFacilityM: null,
-      withinPostReach: false,
-    }));
-    const byCategory = Array.from({ length: n }, () => new Map<string, number>());
-    for (const row of incidentRows) {
-      const i = area.index.get(row.cell);
-      if (i === undefined) continue;
-      const c = cells[i];
-      c.incidents += row.count;
-      if (row.night === true) c.nightIncidents += row.count;
-      else if (row.night === false) c.dayIncidents += row.count;
-      else c.unknownTimeIncidents += row.count;
-      byCategory[i].set(row.category, (byCategory[i].get(row.category) ?? 0) + row.count);
-    }
-    for (const row of outageRows) {
-      const i = area.index.get(row.cell);
-      if (i !== undefined) cells[i].outageNights += row.value;
-    }
-    const byKind = Array.from({ length: n }, () => new Map<string, number>());
-    for (const row of defectRows) {
-      const i = area.index.get(row.cell);
-      if (i === undefined) continue;
-      cells[i].openRoadDefects += row.count;
-      byKind[i].set(row.kind, (byKind[i].get(row.kind) ?? 0) + row.count);
-    }
-    const residents = new Float64Array(n);
-    const young = new Float64Array(n);
-    for (const row of populationRows) {
-      const i = area.index.get(row.cell);
-      if (i === undefined) continue;
-      residents[i] += row.residents;
-      young[i] += row.youngResidents;
-    }
-
-    const centres = area.cells.map((h3) => {
-      const [lng, lat] = cellCentre(h3);
-      return { lat, lng };
-    });
-    let straight = centres.map((centre) => nearest(centre, facilitiesNear));
-    // a cell whose nearest facility in the grown box is farther than the growth may have a
-    // closer one outside it: then the whole layer is read
-    if (straight.some((d) => d > FACILITY_SEARCH_M)) {
-      const all = await youthFacilityPoints(knex, { envelope: null, end });
-      straight = centres.map((centre) => nearest(centre, all));
-    }
-
-    cells.forEach((c, i) => {
-      c.incidentsByCategory = [...byCategory[i]].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([category, count]) => ({ category, count }));
-      c.openRoadDefectsByKind = [...byKind[i]].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([kind, count]) => ({ kind, count }));
-      c.residents = Math.round(residents[i]);
-      c.youngResidents = Math.round(young[i]);
-      c.nearestYouthFacilityM = Number.isFinite(straight[i]) ? straight[i] * DEFAULT_DETOUR_FACTOR : null;
-      c.withinPostReach = posts.some((p) => haversineDistanceMeters(centres[i], p) <= p.walkingRadiusM / DEFAULT_DETOUR_FACTOR);
-    });
-
-    let total = 0;
-    for (const c of cells) total += c.incidents;
-    const mean = total / n;
-    let m2 = 0;
-    for (const c of cells) m2 += (c.incidents - mean) ** 2;
-    const f = DEFAULT_DETOUR_FACTOR;
-    return {
-      studyArea: {
-        description: area.description,
-        resolution: area.resolution,
-        k: null,
-        weights: null,
-        cellCount: n,
-        incidentCount: total,
-        mean,
-        standardDeviation: Math.sqrt(m2 / n),
-        from,
-        to,
-        categories,
-      },
-      method: [
-        `incidents: points grouped by the resolution-${area.resolution} parent of their stored fine cell, occurred in [from, to), day/night by the actual sunset and sunrise at the place and moment, unknown when the time is not exact`,
-        'outageNights: per outage overlapping the window, days of overlap of [reported, fixed or window end or now) with the window, summed at the outage\'s cell',
-        `openRoadDefects: defects reported before the window end (${end.toISOString()}) and not fixed before it`,
-        'residents, youngResidents: population records summed into the cell (finer records) or split evenly among children (coarser records)',
-        `nearestYouthFacilityM: haversine distance from the cell centre to the nearest facility point (ST_PointOnSurface for areas) times detour factor ${f}`,
-        `withinPostReach: haversine distance from the cell centre to some post at most its walking radius / ${f}`,
-      ].join('; '),
-      notes:
-        'Approximations: lighting outages and road defects that are segments count wholly at the cell of their middle point; population records coarser than the analysis resolution are spread evenly over their 7^(r - stored) children and rounded per cell; distances are straight lines times a pedestrian detour factor, not street-network routes; posts and facilities count when opened before the window end or undated.',
-      cells,
-      // outlines and the FeatureCollection are built only when a client selects them
-      get featureCollection() {
-        return cellFeatureCollection(cells);
-      },
-    };
+    return computeHexagons(ctx, args);
   }
+}
+
+/** The hexagons answer; shared by the GraphQL query, tiles, exports and the risk models. */
+export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs): Promise<HexagonAggregation> {
+  const window = toTimeWindow(args.window, 'window');
+  const categories = nonEmpty(args.categories, 'categories');
+  const area = await resolveStudyArea(ctx, args);
+  const { knex } = ctx;
+  const from = window?.from ?? null;
+  const to = window?.to ?? null;
+  const end = to ?? new Date();
+  const q = { resolution: area.resolution, envelope: area.envelope, from, to };
+
+  const [incidentRows, outageRows, defectRows, populationRows, facilitiesNear, posts] = await Promise.all([
+    incidentCountsByCell(knex, { ...q, categories }),
+    outageNightsByCell(knex, q),
+    openRoadDefectsByCell(knex, q),
+    populationByCell(knex, q),
+    youthFacilityPoints(knex, { envelope: growEnvelope(area.envelope, FACILITY_SEARCH_M), end }),
+    postPoints(knex, { envelope: growEnvelope(area.envelope, MAX_POST_RADIUS_M), end }),
+  ]);
+
+  const n = area.cells.length;
+  const cells: HexagonCell[] = area.cells.map((h3) => ({
+    h3,
+    get boundary() {
+      return cellPolygon(h3);
+    },
+    incidents: 0,
+    incidentsByCategory: [],
+    dayIncidents: 0,
+    nightIncidents: 0,
+    unknownTimeIncidents: 0,
+    outageNights: 0,
+    openRoadDefects: 0,
+    openRoadDefectsByKind: [],
+    residents: 0,
+    youngResidents: 0,
+    nearestYouthFacilityM: null,
+    withinPostReach: false,
+  }));
+  const byCategory = Array.from({ length: n }, () => new Map<string, number>());
+  for (const row of incidentRows) {
+    const i = area.index.get(row.cell);
+    if (i === undefined) continue;
+    const c = cells[i];
+    c.incidents += row.count;
+    if (row.night === true) c.nightIncidents += row.count;
+    else if (row.night === false) c.dayIncidents += row.count;
+    else c.unknownTimeIncidents += row.count;
+    byCategory[i].set(row.category, (byCategory[i].get(row.category) ?? 0) + row.count);
+  }
+  for (const row of outageRows) {
+    const i = area.index.get(row.cell);
+    if (i !== undefined) cells[i].outageNights += row.value;
+  }
+  const byKind = Array.from({ length: n }, () => new Map<string, number>());
+  for (const row of defectRows) {
+    const i = area.index.get(row.cell);
+    if (i === undefined) continue;
+    cells[i].openRoadDefects += row.count;
+    byKind[i].set(row.kind, (byKind[i].get(row.kind) ?? 0) + row.count);
+  }
+  const residents = new Float64Array(n);
+  const young = new Float64Array(n);
+  for (const row of populationRows) {
+    const i = area.index.get(row.cell);
+    if (i === undefined) continue;
+    residents[i] += row.residents;
+    young[i] += row.youngResidents;
+  }
+
+  const centres = area.cells.map((h3) => {
+    const [lng, lat] = cellCentre(h3);
+    return { lat, lng };
+  });
+  let straight = centres.map((centre) => nearest(centre, facilitiesNear));
+  // a cell whose nearest facility in the grown box is farther than the growth may have a
+  // closer one outside it: then the whole layer is read
+  if (straight.some((d) => d > FACILITY_SEARCH_M)) {
+    const all = await youthFacilityPoints(knex, { envelope: null, end });
+    straight = centres.map((centre) => nearest(centre, all));
+  }
+
+  cells.forEach((c, i) => {
+    c.incidentsByCategory = [...byCategory[i]].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([category, count]) => ({ category, count }));
+    c.openRoadDefectsByKind = [...byKind[i]].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([kind, count]) => ({ kind, count }));
+    c.residents = Math.round(residents[i]);
+    c.youngResidents = Math.round(young[i]);
+    c.nearestYouthFacilityM = Number.isFinite(straight[i]) ? straight[i] * DEFAULT_DETOUR_FACTOR : null;
+    c.withinPostReach = posts.some((p) => haversineDistanceMeters(centres[i], p) <= p.walkingRadiusM / DEFAULT_DETOUR_FACTOR);
+  });
+
+  let total = 0;
+  for (const c of cells) total += c.incidents;
+  const mean = total / n;
+  let m2 = 0;
+  for (const c of cells) m2 += (c.incidents - mean) ** 2;
+  const f = DEFAULT_DETOUR_FACTOR;
+  return {
+    studyArea: {
+      description: area.description,
+      resolution: area.resolution,
+      k: null,
+      weights: null,
+      cellCount: n,
+      incidentCount: total,
+      mean,
+      standardDeviation: Math.sqrt(m2 / n),
+      from,
+      to,
+      categories,
+    },
+    method: [
+      `incidents: points grouped by the resolution-${area.resolution} parent of their stored fine cell, occurred in [from, to), day/night by the actual sunset and sunrise at the place and moment, unknown when the time is not exact`,
+      'outageNights: per outage overlapping the window, days of overlap of [reported, fixed or window end or now) with the window, summed at the outage\'s cell',
+      `openRoadDefects: defects reported before the window end (${end.toISOString()}) and not fixed before it`,
+      'residents, youngResidents: population records summed into the cell (finer records) or split evenly among children (coarser records)',
+      `nearestYouthFacilityM: haversine distance from the cell centre to the nearest facility point (ST_PointOnSurface for areas) times detour factor ${f}`,
+      `withinPostReach: haversine distance from the cell centre to some post at most its walking radius / ${f}`,
+    ].join('; '),
+    notes:
+      'Approximations: lighting outages and road defects that are segments count wholly at the cell of their middle point; population records coarser than the analysis resolution are spread evenly over their 7^(r - stored) children and rounded per cell; distances are straight lines times a pedestrian detour factor, not street-network routes; posts and facilities count when opened before the window end or undated.',
+    cells,
+    // outlines and the FeatureCollection are built only when a client selects them
+    get featureCollection() {
+      return cellFeatureCollection(cells);
+    },
+  };
 }
