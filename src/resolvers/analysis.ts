@@ -103,7 +103,7 @@ function checkStatisticArgs(args: SpatialStatisticArgs): void {
   }
 }
 
-function weightsFor(area: ResolvedStudyArea, k: number, kernel: 'binary' | 'gaussian' | 'bisquare'): H3Weights {
+export function weightsFor(area: ResolvedStudyArea, k: number, kernel: 'binary' | 'gaussian' | 'bisquare'): H3Weights {
   const key = `${area.areaKey}|${area.resolution}|${k}|${kernel}`;
   return weightsCache.get(key) ?? remember(weightsCache, key, buildH3Weights(area.cells, { k, kernel, includeSelf: true }));
 }
@@ -126,11 +126,11 @@ function describe(counted: CountedStudyArea, mean: number, standardDeviation: nu
   };
 }
 
-function toWarnings(warnings: StatWarning[], cells: string[]): AnalysisWarning[] {
+export function toWarnings(warnings: StatWarning[], cells: string[]): AnalysisWarning[] {
   return warnings.map((w) => ({ code: w.code, message: w.message, cells: (w.cells ?? []).map((i) => cells[i]) }));
 }
 
-function tooFewCells(n: number): StatWarning[] {
+export function tooFewCells(n: number): StatWarning[] {
   return n < 30 ? [{ code: 'TOO_FEW_CELLS', message: `only ${n} cells in the study area; local statistics need at least 30 to be reliable` }] : [];
 }
 

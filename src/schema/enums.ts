@@ -2,7 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import { AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, TIME_PRECISIONS, YOUTH_FACILITY_KINDS } from '../domain';
 
 /** GraphQL enum values are the domain's snake_case names in upper case (THEFT <-> 'theft'). */
-function enumOf<T extends string>(values: readonly T[]): Record<Uppercase<T>, T> {
+export function enumOf<T extends string>(values: readonly T[]): Record<Uppercase<T>, T> {
   return Object.fromEntries(values.map((v) => [v.toUpperCase(), v])) as Record<Uppercase<T>, T>;
 }
 

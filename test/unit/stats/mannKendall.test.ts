@@ -27,6 +27,19 @@ describe('Mann-Kendall against R cor.test(method = "kendall")', () => {
     expect(result.tau).toBeCloseTo(4 / 6, 14);
   });
 
+  it('published worked example (Little, "A Mann-Kendall Example (By Hand)", College of the Holy Cross): S = 54, Z = 2.9058, one-sided p = .0018', () => {
+    // https://mathcs.holycross.edu/~little/Montserrat/MannKendallByHand.txt: 14 values, one tied pair (12.9),
+    // 72 increases, 18 decreases, V = (14)(13)(33)/18 - (2)(1)(9)/18, Z = (S - 1)/sqrt(V)
+    const series = [12.9, 14.8, 13.2, 15.7, 13.8, 15.6, 12.9, 11.0, 17.3, 15.9, 19.0, 18.3, 20.1, 21.7];
+    const result = mannKendall(series);
+    expect(result.n).toBe(14);
+    expect(result.s).toBe(54);
+    expect(result.varianceS).toBeCloseTo((14 * 13 * 33) / 18 - (2 * 1 * 9) / 18, 12);
+    expect(result.z).toBeCloseTo(2.9058, 4);
+    // the example quotes the upper tail; ours is two-sided
+    expect(result.p / 2).toBeCloseTo(0.0018, 4);
+  });
+
   it('drops NaN, and is undefined (NaN) for constant or too-short series', () => {
     expect(mannKendall([1, Number.NaN, 3, 2, 4]).s).toBe(4);
     const flat = mannKendall([2, 2, 2, 2]);
