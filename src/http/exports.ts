@@ -151,12 +151,14 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
   const rowFields = leafFields(rowType);
   const geometry = rowFields.find((f) => isGeometryField(f) && (f.name === 'geometry' || f.name === 'boundary')) ?? rowFields.find(isGeometryField) ?? null;
 
-  const args = root.args.filter((a) => !(paged && PAGE_ARGS.has(a.name)));
   const variables: Record<string, unknown> = {};
-  for (const arg of args) {
+  for (const arg of root.args) {
+    if (paged && PAGE_ARGS.has(arg.name)) continue;
     const value = inputValue(arg.type, arg.name, params);
     if (value !== undefined) variables[arg.name] = value;
   }
+  // arguments left out keep their GraphQL defaults; a required one left out is named by GraphQL's own error
+  const args = root.args.filter((a) => a.name in variables || (isNonNullType(a.type) && a.defaultValue === undefined));
   const declarations = [...args.map((a) => `$${a.name}: ${String(a.type)}`), ...(paged ? ['$first: Int', '$after: String'] : [])];
   const callArgs = [...args.map((a) => `${a.name}: $${a.name}`), ...(paged ? ['first: $first', 'after: $after'] : [])];
   const rowSelection = `${rows.name} { ${selectionOf(rowType)} }`;
@@ -227,8 +229,12 @@ function csvWriter(plan: ExportPlan): RowWriter {
 async function write(res: Response, chunk: string): Promise<void> {
   if (chunk === '' || res.write(chunk)) return;
   await new Promise<void>((resolve, reject) => {
-    res.once('drain', resolve);
-    res.once('close', () => reject(new Error('client went away')));
+    const onClose = () => reject(new Error('client went away'));
+    res.once('close', onClose);
+    res.once('drain', () => {
+      res.off('close', onClose);
+      resolve();
+    });
   });
 }
 
