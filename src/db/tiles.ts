@@ -120,15 +120,12 @@ export async function postsInBox(knex: Knex, box: BBox, q: { area: AreaSpec | nu
   return rows.map((r) => ({ id: String(r.id), name: r.name, kind: r.kind, walkingRadiusM: Number(r.walking_radius_m), lng: Number(r.lng), lat: Number(r.lat) }));
 }
 
-const VERSIONED_TABLES = ['areas', 'incidents', 'lighting_outages', 'road_defects', 'youth_facilities', 'population', 'posts'] as const;
-
 /**
- * A token that changes whenever any layer changes: per table the row count (deletions) and the
- * latest updated_at (inserts and upserts set it). Tiles and exports of cells mix layers, so one
- * token for all keeps the rule simple; it costs one index-free count per table.
+ * A token that changes whenever any layer changes: the data_version_seq sequence, advanced by a
+ * statement trigger on every write to a layer (migration 20261125000006). Tiles and exports of
+ * cells mix layers, so one token for all keeps the rule simple, and reading it costs one row.
  */
 export async function dataVersion(knex: Knex): Promise<string> {
-  const parts = VERSIONED_TABLES.map((t) => `(SELECT count(*) || '@' || coalesce(extract(epoch FROM max(updated_at))::text, '0') FROM ${t})`);
-  const result = await knex.raw(`SELECT concat_ws('|', ${parts.join(', ')}) AS version`);
+  const result = await knex.raw('SELECT last_value::text || (CASE WHEN is_called THEN \'\' ELSE \'-\' END) AS version FROM data_version_seq');
   return (result.rows as { version: string }[])[0].version;
 }
