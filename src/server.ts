@@ -13,6 +13,7 @@ import { connect, Database } from './db/connection';
 import { createLoaders } from './db/loaders';
 import type { RequestContext } from './resolvers/context';
 import { buildApiSchema } from './schema/build';
+import { corsForReads } from './http/cors';
 import { exportsRouter } from './http/exports';
 import { mapPageRouter } from './http/mapPage';
 import { tilesRouter } from './http/tiles';
@@ -68,9 +69,10 @@ export async function startServer(config: Config, existing?: Database, options: 
   // GraphQL, tiles and exports build their context in this one place: the same user, roles and privacy rules
   const contextOf = async (req: express.Request): Promise<RequestContext> => ({ knex: db.knex, config, loaders: createLoaders(db.knex), user: await resolveUser(req) });
   app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }));
-  app.use('/tiles', tilesRouter(config, contextOf));
+  app.use('/tiles', corsForReads, tilesRouter(config, contextOf));
   app.use(
     '/export',
+    corsForReads,
     exportsRouter(
       config,
       schema,

@@ -22,6 +22,8 @@ import { areaParam, canonicalParams, enumListParam, enumParam, intParam, QueryPa
 
 export interface TileLayer {
   name: string;
+  /** The GraphQL query the layer mirrors: its parameters, and its @Authorized roles apply to the tiles too. */
+  query: string;
   description: string;
   /** MVT geometry type of the features (TileJSON and QGIS show it). */
   geometryType: 'Polygon' | 'Point' | 'LineString' | 'Point, LineString' | 'Point, Polygon';
@@ -31,7 +33,7 @@ export interface TileLayer {
   parameters: Record<string, string>;
   minzoom: number;
   maxzoom: number;
-  /** Roles that may fetch the layer; null: everyone, anonymous callers included. */
+  /** Roles that may fetch the layer, on top of the query's own @Authorized roles; null: no further rule. */
   roles: readonly Role[] | null;
   render: (ctx: RequestContext, tile: TileAddress, params: QueryParams) => Promise<Buffer>;
 }
@@ -126,6 +128,7 @@ function fixableQuery(params: QueryParams) {
 export const TILE_LAYERS: TileLayer[] = [
   {
     name: 'hotspots',
+    query: 'hotspots',
     description: 'Getis-Ord Gi* hot and cold spots of incident counts per H3 cell (as the hotspots query).',
     geometryType: 'Polygon',
     fields: {
@@ -149,6 +152,7 @@ export const TILE_LAYERS: TileLayer[] = [
   },
   {
     name: 'clusters',
+    query: 'clusters',
     description: "Local Moran's I clusters (HH, LL) and outliers (HL, LH) of incident counts per H3 cell (as the clusters query).",
     geometryType: 'Polygon',
     fields: {
@@ -177,6 +181,7 @@ export const TILE_LAYERS: TileLayer[] = [
   },
   {
     name: 'hexagons',
+    query: 'hexagons',
     description: 'Every H3 cell of the study area with incidents, outage-nights, open road defects, population, youth facility distance and post reach (as the hexagons query).',
     geometryType: 'Polygon',
     fields: {
@@ -219,6 +224,7 @@ export const TILE_LAYERS: TileLayer[] = [
   },
   {
     name: 'posts',
+    query: 'posts',
     description: 'Police posts: modular posts, precinct offices and police stations (as the posts query).',
     geometryType: 'Point',
     fields: { id: 'Post id (the post query).', kind: 'modular_post, precinct_office or police_station.', name: 'Name.', walkingRadiusM: 'Walking radius promised around the post, metres.', openedAt: 'Opening date-time, ISO 8601.' },
@@ -230,6 +236,7 @@ export const TILE_LAYERS: TileLayer[] = [
   },
   {
     name: 'post_reach',
+    query: 'posts',
     description: "Walking reach of each post: here a straight-line circle of radius walkingRadiusM / detour factor (method 'straightLine'), until street-network reach is loaded.",
     geometryType: 'Polygon',
     fields: {
@@ -275,6 +282,7 @@ export const TILE_LAYERS: TileLayer[] = [
   },
   {
     name: 'lighting_outages',
+    query: 'lightingOutages',
     description: 'Street-lighting outages, points and street segments (as the lightingOutages query).',
     geometryType: 'Point, LineString',
     fields: { id: 'Outage id.', status: 'open or fixed.', street: 'Street.', reportedAt: 'Reported, ISO 8601.', fixedAt: 'Fixed, ISO 8601 (absent while dark).' },
@@ -286,6 +294,7 @@ export const TILE_LAYERS: TileLayer[] = [
   },
   {
     name: 'road_defects',
+    query: 'roadDefects',
     description: 'Road defects: potholes, broken surfaces, missing sidewalks and crosswalks (as the roadDefects query).',
     geometryType: 'Point, LineString',
     fields: { id: 'Defect id.', kind: 'Defect kind.', status: 'open or fixed.', street: 'Street.', reportedAt: 'Reported, ISO 8601.', fixedAt: 'Fixed, ISO 8601 (absent while open).' },
@@ -298,6 +307,7 @@ export const TILE_LAYERS: TileLayer[] = [
   },
   {
     name: 'youth_facilities',
+    query: 'youthFacilities',
     description: 'Youth and sports facilities, points and grounds (as the youthFacilities query).',
     geometryType: 'Point, Polygon',
     fields: { id: 'Facility id.', kind: 'Facility kind.', name: 'Name.', openedAt: 'Opened, ISO 8601.' },
@@ -310,6 +320,7 @@ export const TILE_LAYERS: TileLayer[] = [
   },
   {
     name: 'areas',
+    query: 'areas',
     description: 'District and precinct boundaries (as the areas query); with the hexagons, they are the base map.',
     geometryType: 'Polygon',
     fields: { id: 'Area id (districtId / precinctId of other queries).', kind: 'district or precinct.', name: 'Name.', nameRu: 'Name in Russian.', nameKk: 'Name in Kazakh.', parentId: 'District of a precinct.' },

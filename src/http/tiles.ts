@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
 import type { Config } from '../config';
 import { dataVersion } from '../db/tiles';
-import { roleAllowed } from '../schema/auth';
+import { queryFieldRoles, roleAllowed } from '../schema/auth';
 import { tileProblem } from '../geo/tiles';
 import type { RequestContext } from '../resolvers/context';
 import { badInput } from '../resolvers/errors';
@@ -24,7 +24,8 @@ const CACHE_CONTROL = 'private, max-age=60, must-revalidate';
 function findLayer(name: string, ctx: RequestContext): TileLayer {
   const layer = tileLayer(name);
   if (!layer) throw httpError('NOT_FOUND', `no tile layer "${name.slice(0, 40)}"; layers: ${TILE_LAYERS.map((l) => l.name).join(', ')}`);
-  if (layer.roles && !roleAllowed(ctx.user.role, layer.roles)) {
+  const refusedBy = [layer.roles, queryFieldRoles(layer.query)].some((roles) => roles !== null && !roleAllowed(ctx.user.role, roles));
+  if (refusedBy) {
     throw ctx.user.role === 'public' ? httpError('UNAUTHENTICATED', `tile layer ${name} needs credentials`) : httpError('FORBIDDEN', `role ${ctx.user.role} may not read tile layer ${name}`);
   }
   return layer;

@@ -174,6 +174,17 @@ describe('caching', () => {
   });
 });
 
+describe('cross-origin clients', () => {
+  it('may read tiles and TileJSON from other origins, with the ETag exposed', async () => {
+    const preflight = await fetch(`${base}/tiles/posts.json`, { method: 'OPTIONS', headers: { origin: 'https://kepler.gl', 'access-control-request-headers': 'authorization' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
+    const tile = await fetch(`${base}/tiles/posts/12/2923/1501.mvt`, { headers: { origin: 'https://kepler.gl' } });
+    expect(tile.headers.get('access-control-allow-origin')).toBe('*');
+    expect(tile.headers.get('access-control-expose-headers')).toContain('ETag');
+  });
+});
+
 describe('bad requests', () => {
   it.each([
     ['/tiles/hotspots/12/99999/1.mvt', 'z/x/y'],
