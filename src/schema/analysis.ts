@@ -199,5 +199,8 @@ export class ClusterAnalysis {
 
   @Field(() => [AnalysisWarning], { description: 'Conditions that affect how the results should be read.' })
   warnings: AnalysisWarning[];
+
+  @Field(() => GeoJSONDocumentScalar, { description: 'The cells as one GeoJSON FeatureCollection (properties: h3, count, i, z, p, pFdr, pseudoP, quadrant, cluster, clusterFdr), as hotspots and hexagons give it.' })
+  featureCollection: unknown;
 }
 
