@@ -28,7 +28,7 @@ import type { Geometry, Role } from '../domain';
 import { geometryToWkt } from '../geo/geometry';
 import { roleAllowed } from '../schema/auth';
 import { httpError, sendError } from './errors';
-import { QueryParams, queryParams } from './params';
+import { checkKnownParams, QueryParams, queryParams } from './params';
 
 export interface ExportDefinition {
   /** The GraphQL query field, also the name in the URL. */
@@ -116,16 +116,17 @@ function leafValue(type: GraphQLNamedType, raw: string): unknown {
 }
 
 /** The value of an argument or input field from the query string, by name; undefined when not given. */
-function inputValue(type: GraphQLInputType, name: string, params: QueryParams): unknown {
+function inputValue(type: GraphQLInputType, name: string, params: QueryParams, known: Set<string>): unknown {
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isInputObjectType(inner)) {
     const object: Record<string, unknown> = {};
     for (const field of Object.values(inner.getFields())) {
-      const value = inputValue(field.type, field.name, params);
+      const value = inputValue(field.type, field.name, params, known);
       if (value !== undefined) object[field.name] = value;
     }
     return Object.keys(object).length > 0 ? object : undefined;
   }
+  known.add(name);
   const raw = params[name];
   if (raw === undefined) return undefined;
   if (isListType(inner)) return raw.split(',').filter((v) => v.trim() !== '').map((v) => leafValue(getNamedType(inner), v));
@@ -152,11 +153,13 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
   const geometry = rowFields.find((f) => isGeometryField(f) && (f.name === 'geometry' || f.name === 'boundary')) ?? rowFields.find(isGeometryField) ?? null;
 
   const variables: Record<string, unknown> = {};
+  const known = new Set<string>();
   for (const arg of root.args) {
     if (paged && PAGE_ARGS.has(arg.name)) continue;
-    const value = inputValue(arg.type, arg.name, params);
+    const value = inputValue(arg.type, arg.name, params, known);
     if (value !== undefined) variables[arg.name] = value;
   }
+  checkKnownParams(params, [...known], `the ${field} export`);
   // arguments left out keep their GraphQL defaults; a required one left out is named by GraphQL's own error
   const args = root.args.filter((a) => a.name in variables || (isNonNullType(a.type) && a.defaultValue === undefined));
   const declarations = [...args.map((a) => `$${a.name}: ${String(a.type)}`), ...(paged ? ['$first: Int', '$after: String'] : [])];

@@ -89,3 +89,10 @@ export function windowParam(params: QueryParams): TimeWindowInput | undefined {
   }
   return window;
 }
+
+/** Refuses parameters the endpoint does not know, so a misspelt filter is an error rather than silently ignored. */
+export function checkKnownParams(params: QueryParams, known: readonly string[], what: string): void {
+  for (const name of Object.keys(params)) {
+    if (!known.includes(name)) throw badInput(name, `is not a parameter of ${what}; its parameters: ${known.join(', ')}`);
+  }
+}

@@ -49,7 +49,12 @@ const AREA_PARAMETERS = {
   categories: 'Incident categories counted, comma-separated (e.g. THEFT,ROBBERY); all when left out.',
 };
 const STATISTIC_PARAMETERS = { ...AREA_PARAMETERS, k: 'Neighbourhood grid-disk radius, 1 to 5 (default 1).', weights: 'BINARY, GAUSSIAN or BISQUARE (default BINARY).' };
-const FEATURE_AREA = { bbox: 'Only features in this box (minLng,minLat,maxLng,maxLat).', districtId: 'Only features in this district.', precinctId: 'Only features in this precinct.' };
+const FEATURE_AREA = {
+  bbox: 'Only features in this box (minLng,minLat,maxLng,maxLat).',
+  districtId: 'Only features in this district.',
+  precinctId: 'Only features in this precinct.',
+  polygon: 'Only features in this GeoJSON Polygon or MultiPolygon, URL-encoded.',
+};
 const FIXABLE_PARAMETERS = { ...FEATURE_AREA, from: 'Open at some moment after this date-time.', to: 'Reported before this date-time.', status: 'OPEN or FIXED.' };
 
 interface CellArgsOfTile {

@@ -13,7 +13,7 @@ import { tileProblem } from '../geo/tiles';
 import type { RequestContext } from '../resolvers/context';
 import { badInput } from '../resolvers/errors';
 import { httpError, sendError } from './errors';
-import { canonicalParams, queryParams } from './params';
+import { canonicalParams, checkKnownParams, queryParams } from './params';
 import { TILE_LAYERS, TileLayer, tileLayer } from './tileLayers';
 
 const TILE_PATH = /^\/([a-z_]+)\/(\d{1,2})\/(\d{1,8})\/(\d{1,8})\.mvt$/;
@@ -67,12 +67,14 @@ export function tilesRouter(config: Config, contextOf: (req: Request) => Promise
       const json = TILEJSON_PATH.exec(req.path);
       if (json) {
         const layer = findLayer(json[1], ctx);
+        checkKnownParams(params, Object.keys(layer.parameters), `tile layer ${layer.name}`);
         res.json(tileJson(layer, baseUrl(req), new URL(req.originalUrl, 'http://local').searchParams.toString(), config));
         return;
       }
       const match = TILE_PATH.exec(req.path);
       if (!match) throw httpError('NOT_FOUND', 'tiles are at /tiles/{layer}/{z}/{x}/{y}.mvt and TileJSON at /tiles/{layer}.json');
       const layer = findLayer(match[1], ctx);
+      checkKnownParams(params, Object.keys(layer.parameters), `tile layer ${layer.name}`);
       const tile = { z: Number(match[2]), x: Number(match[3]), y: Number(match[4]) };
       const problem = tileProblem(tile);
       if (problem) throw badInput('z/x/y', problem);

@@ -133,6 +133,9 @@ describe('analyses', () => {
     expect(badEnum.status).toBe(400);
     const unknown = await fetch(`${base}/export/secrets.csv`);
     expect(unknown.status).toBe(404);
+    const misspelt = await getJson('/export/posts.geojson?district=1');
+    expect(misspelt.status).toBe(400);
+    expect((misspelt.body as unknown as { errors: { extensions: { argumentPath: string } }[] }).errors[0].extensions.argumentPath).toBe('district');
   });
 });
 
@@ -141,6 +144,23 @@ describe('privacy and roles', () => {
     expect((await fetch(`${base}/export/incidents.geojson`)).status).toBe(401);
     expect((await fetch(`${base}/export/incidents.csv`)).status).toBe(401);
     expect((await fetch(`${base}/export/incidents.csv`, { headers: testUserHeaders({ id: 'p', role: 'agency', agency: 'roads' }) })).status).toBe(403);
+  });
+
+  it('no export an anonymous caller may read holds incident points', async () => {
+    const listing = (await (await fetch(`${base}/export/`)).json()) as { exports: { query: string; geojson: string }[] };
+    for (const { query, geojson } of listing.exports) {
+      const needsArea = ['hexagons', 'hotspots', 'clusters'].includes(query);
+      const res = await fetch(needsArea ? `${geojson}?bbox=76.85,43.20,76.98,43.28&resolution=8` : geojson);
+      if (query === 'incidents') {
+        expect(res.status).toBe(401);
+        continue;
+      }
+      expect([query, res.status]).toEqual([query, 200]);
+      const body = (await res.json()) as FeatureCollection;
+      for (const f of body.features) {
+        expect('occurredAt' in f.properties && f.geometry?.type === 'Point').toBe(false);
+      }
+    }
   });
 
   it('an analyst exports incidents with the filters of the incidents query', async () => {

@@ -49,11 +49,12 @@ afterAll(async () => {
 
 describe('TileJSON', () => {
   it.each(LAYERS)('describes %s as TileJSON 3.0.0 with a tile URL template, zooms, city bounds and fields', async (layer) => {
-    const res = await fetch(`${base}/tiles/${layer}.json?resolution=8`);
+    const query = layer === 'areas' ? 'kind=DISTRICT' : ['hotspots', 'clusters', 'hexagons'].includes(layer) ? 'resolution=8' : 'bbox=76.8%2C43.1%2C77.1%2C43.4';
+    const res = await fetch(`${base}/tiles/${layer}.json?${query}`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as TileJson;
     expect(doc.tilejson).toBe('3.0.0');
-    expect(doc.tiles).toEqual([`${base}/tiles/${layer}/{z}/{x}/{y}.mvt?resolution=8`]);
+    expect(doc.tiles).toEqual([`${base}/tiles/${layer}/{z}/{x}/{y}.mvt?${query}`]);
     expect(doc.bounds).toEqual(t.config.cityBounds);
     expect(doc.minzoom).toBeLessThanOrEqual(doc.maxzoom);
     expect(doc.vector_layers).toHaveLength(1);
@@ -194,6 +195,8 @@ describe('bad requests', () => {
     ['/tiles/posts/12/2925/1511.mvt?bbox=1,2,3', 'area.bbox'],
     ['/tiles/posts/12/2925/1511.mvt?districtId=999999', 'area.districtId'],
     ['/tiles/road_defects/12/2925/1511.mvt?status=BROKEN', 'status'],
+    ['/tiles/hotspots/12/2925/1511.mvt?district=1', 'district'],
+    ['/tiles/posts.json?resolution=8', 'resolution'],
   ])('%s is refused naming %s', async (path, argumentPath) => {
     const res = await fetch(`${base}${path}`);
     expect(res.status).toBe(400);
