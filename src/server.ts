@@ -13,6 +13,10 @@ import { connect, Database } from './db/connection';
 import { createLoaders } from './db/loaders';
 import type { RequestContext } from './resolvers/context';
 import { buildApiSchema } from './schema/build';
+import { corsForReads } from './http/cors';
+import { exportsRouter } from './http/exports';
+import { mapPageRouter } from './http/mapPage';
+import { tilesRouter } from './http/tiles';
 
 export interface RunningServer {
   url: string;
@@ -41,8 +45,9 @@ export async function startServer(config: Config, existing?: Database, options: 
   const db = existing ?? connect(config.databaseUrl);
   const app = express();
   const httpServer = http.createServer(app);
+  const schema = await buildApiSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildApiSchema(),
+    schema,
     formatError,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
@@ -61,13 +66,25 @@ export async function startServer(config: Config, existing?: Database, options: 
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+  // GraphQL, tiles and exports build their context in this one place: the same user, roles and privacy rules
+  const contextOf = async (req: express.Request): Promise<RequestContext> => ({ knex: db.knex, config, loaders: createLoaders(db.knex), user: await resolveUser(req) });
+  app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }));
+  app.use('/tiles', corsForReads, tilesRouter(config, contextOf));
   app.use(
-    '/graphql',
-    express.json({ limit: '2mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => ({ knex: db.knex, config, loaders: createLoaders(db.knex), user: await resolveUser(req) }),
-    }),
+    '/export',
+    corsForReads,
+    exportsRouter(
+      config,
+      schema,
+      async (req, query, variables) => {
+        const response = await apollo.executeOperation({ query, variables }, { contextValue: await contextOf(req) });
+        if (response.body.kind !== 'single') throw new Error('exports expect a single result');
+        return response.body.singleResult;
+      },
+      async (req) => (await resolveUser(req)).role,
+    ),
   );
+  app.use(mapPageRouter());
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
   const port = (httpServer.address() as AddressInfo).port;

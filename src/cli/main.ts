@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `hotspots` command: migrate, rollback, seed, import, serve, demo.
+ * The `hotspots` command: migrate, rollback, seed, import, serve, demo, schema.
  * Every command reads DATABASE_URL and PORT from the environment.
  */
 import 'reflect-metadata';
@@ -12,6 +12,7 @@ import { LAYERS, Layer } from '../domain';
 import { IMPORT_FORMATS, ImportFormat, parseOpen311Mapping } from '../import/readers';
 import { formatSummary, importFile } from '../import/run';
 import { isValidTimeZone } from '../import/dates';
+import { printApiSchema } from '../schema/print';
 import { exampleQueriesText } from './examples';
 
 const USAGE = `usage: hotspots <command> [options]
@@ -27,6 +28,7 @@ commands:
                                import a file; layers: ${LAYERS.join(', ')}
   serve                        start the GraphQL server at http://localhost:$PORT/graphql
   demo                         migrate, seed when the database is empty, and serve
+  schema [FILE]                print the GraphQL schema (SDL) to FILE, or to stdout
 
 environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/hotspots), PORT (default 4000),
              CITY_BOUNDS, CITY_TIME_ZONE, IMPORT_BATCH_SIZE, MAX_PAGE_SIZE`;
@@ -145,6 +147,16 @@ async function main(argv: string[]): Promise<number> {
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
       return -1;
+    }
+    case 'schema': {
+      const sdl = await printApiSchema();
+      if (rest[0] && rest[0] !== '-') {
+        await fs.writeFile(rest[0], sdl);
+        console.log(`wrote ${rest[0]}`);
+      } else {
+        process.stdout.write(sdl);
+      }
+      return 0;
     }
     case undefined:
     case 'help':

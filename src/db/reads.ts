@@ -65,10 +65,12 @@ async function count(query: Knex.QueryBuilder): Promise<number> {
 export interface Listing<T> {
   page: (request: PageRequest) => Promise<PageResult<T>>;
   count: () => Promise<number>;
+  /** The filtered query itself, for other readers of the same rows (vector tiles): same filters by construction. */
+  query: () => Knex.QueryBuilder;
 }
 
 function listing<T>(build: () => Knex.QueryBuilder, idColumn: string, map: (row: Record<string, unknown>) => T): Listing<T> {
-  return { page: (request) => page(build(), request, idColumn, map), count: () => count(build()) };
+  return { page: (request) => page(build(), request, idColumn, map), count: () => count(build()), query: build };
 }
 
 const geo = (column = 'geom') => `ST_AsGeoJSON(${column}, 7)::json AS geometry`;

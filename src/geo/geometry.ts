@@ -30,3 +30,27 @@ function ringAverage(ring: Position[]): Position {
   const lat = open.reduce((sum, p) => sum + p[1], 0) / open.length;
   return [lng, lat];
 }
+
+function wktPositions(positions: Position[]): string {
+  return positions.map(([lng, lat]) => `${lng} ${lat}`).join(', ');
+}
+
+function wktRings(rings: Position[][]): string {
+  return rings.map((ring) => `(${wktPositions(ring)})`).join(', ');
+}
+
+/** Well-Known Text of a GeoJSON geometry, [lng, lat] as x y (what QGIS and PostGIS read from CSV). */
+export function geometryToWkt(geometry: Geometry): string {
+  switch (geometry.type) {
+    case 'Point':
+      return `POINT (${geometry.coordinates[0]} ${geometry.coordinates[1]})`;
+    case 'LineString':
+      return `LINESTRING (${wktPositions(geometry.coordinates)})`;
+    case 'MultiLineString':
+      return `MULTILINESTRING (${wktRings(geometry.coordinates)})`;
+    case 'Polygon':
+      return `POLYGON (${wktRings(geometry.coordinates)})`;
+    case 'MultiPolygon':
+      return `MULTIPOLYGON (${geometry.coordinates.map((polygon) => `(${wktRings(polygon)})`).join(', ')})`;
+  }
+}

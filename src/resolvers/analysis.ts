@@ -202,25 +202,30 @@ export async function computeClusters(ctx: RequestContext, args: SpatialStatisti
   let m2 = 0;
   for (const c of counted.counts) m2 += (c - mean) ** 2;
   const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${args.seed ?? 12345})` : '';
+  const clusterCells = cells.map((h3, i) => ({
+    h3,
+    get boundary() {
+      return cellPolygon(h3);
+    },
+    count: counted.counts[i],
+    i: finite(lisa.ii[i]),
+    z: finite(lisa.z[i]),
+    p: finite(lisa.p[i]),
+    pFdr: finite(lisa.pFdr[i]),
+    pseudoP: lisa.pseudoP ? finite(lisa.pseudoP[i]) : null,
+    quadrant: lisa.quadrant[i],
+    cluster: lisa.cluster[i],
+    clusterFdr: lisa.clusterFdr[i],
+  }));
   return {
     method: `Local Moran's I (Anselin 1995), ${args.weights} weights over gridDisk(k=${args.k}) without the cell itself, row-standardised; z under randomisation, two-sided p, Benjamini-Hochberg FDR${permutationText}`,
     studyArea: describe(counted, mean, Math.sqrt(m2 / cells.length), args.k, args.weights),
     alpha,
-    cells: cells.map((h3, i) => ({
-      h3,
-      get boundary() {
-      return cellPolygon(h3);
-    },
-      count: counted.counts[i],
-      i: finite(lisa.ii[i]),
-      z: finite(lisa.z[i]),
-      p: finite(lisa.p[i]),
-      pFdr: finite(lisa.pFdr[i]),
-      pseudoP: lisa.pseudoP ? finite(lisa.pseudoP[i]) : null,
-      quadrant: lisa.quadrant[i],
-      cluster: lisa.cluster[i],
-      clusterFdr: lisa.clusterFdr[i],
-    })),
+    cells: clusterCells,
     warnings: toWarnings([...tooFewCells(cells.length), ...lisa.warnings], cells),
+    // outlines and the FeatureCollection are built only when a client selects them
+    get featureCollection() {
+      return cellFeatureCollection(clusterCells);
+    },
   };
 }

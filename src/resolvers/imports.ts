@@ -73,37 +73,37 @@ const ATOMIC = { nullable: true, defaultValue: false, description: 'When true, n
 @Resolver()
 export class ImportMutations {
   @Mutation(() => ImportResult, { description: `Import up to ${MAX_MUTATION_RECORDS} incidents. Valid records land; invalid ones are reported.` })
-  importIncidents(@Ctx() ctx: RequestContext, @Arg('records', () => [IncidentInput]) records: IncidentInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
+  importIncidents(@Ctx() ctx: RequestContext, @Arg('records', () => [IncidentInput], { description: 'The records to import (at most the mutation limit per call).' }) records: IncidentInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
     return importRecords(ctx, 'incidents', records, atomic);
   }
 
   @Mutation(() => ImportResult, { description: 'Import lighting outages.' })
-  importLightingOutages(@Ctx() ctx: RequestContext, @Arg('records', () => [LightingOutageInput]) records: LightingOutageInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
+  importLightingOutages(@Ctx() ctx: RequestContext, @Arg('records', () => [LightingOutageInput], { description: 'The records to import (at most the mutation limit per call).' }) records: LightingOutageInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
     return importRecords(ctx, 'lighting_outages', records, atomic);
   }
 
   @Mutation(() => ImportResult, { description: 'Import road defects.' })
-  importRoadDefects(@Ctx() ctx: RequestContext, @Arg('records', () => [RoadDefectInput]) records: RoadDefectInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
+  importRoadDefects(@Ctx() ctx: RequestContext, @Arg('records', () => [RoadDefectInput], { description: 'The records to import (at most the mutation limit per call).' }) records: RoadDefectInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
     return importRecords(ctx, 'road_defects', records, atomic);
   }
 
   @Mutation(() => ImportResult, { description: 'Import youth facilities.' })
-  importYouthFacilities(@Ctx() ctx: RequestContext, @Arg('records', () => [YouthFacilityInput]) records: YouthFacilityInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
+  importYouthFacilities(@Ctx() ctx: RequestContext, @Arg('records', () => [YouthFacilityInput], { description: 'The records to import (at most the mutation limit per call).' }) records: YouthFacilityInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
     return importRecords(ctx, 'youth_facilities', records, atomic);
   }
 
   @Mutation(() => ImportResult, { description: 'Import population cells.' })
-  importPopulation(@Ctx() ctx: RequestContext, @Arg('records', () => [PopulationInput]) records: PopulationInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
+  importPopulation(@Ctx() ctx: RequestContext, @Arg('records', () => [PopulationInput], { description: 'The records to import (at most the mutation limit per call).' }) records: PopulationInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
     return importRecords(ctx, 'population', records, atomic);
   }
 
   @Mutation(() => ImportResult, { description: 'Import police posts.' })
-  importPosts(@Ctx() ctx: RequestContext, @Arg('records', () => [PostInput]) records: PostInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
+  importPosts(@Ctx() ctx: RequestContext, @Arg('records', () => [PostInput], { description: 'The records to import (at most the mutation limit per call).' }) records: PostInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
     return importRecords(ctx, 'posts', records, atomic);
   }
 
   @Mutation(() => ImportResult, { description: 'Import districts and precincts.' })
-  importAreas(@Ctx() ctx: RequestContext, @Arg('records', () => [AreaRecordInput]) records: AreaRecordInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
+  importAreas(@Ctx() ctx: RequestContext, @Arg('records', () => [AreaRecordInput], { description: 'The records to import (at most the mutation limit per call).' }) records: AreaRecordInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
     return importRecords(ctx, 'areas', records, atomic);
   }
 }

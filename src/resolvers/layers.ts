@@ -56,7 +56,7 @@ async function pageOf<T>(listing: Listing<T>, request: PageRequest): Promise<Pag
 @Resolver()
 export class LayerQueries {
   @Query(() => IncidentConnection, { description: 'Incidents as points, filtered by area, time window, category and source.' })
-  async incidents(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => IncidentFilter, { nullable: true }) filter?: IncidentFilter): Promise<Page<Incident>> {
+  async incidents(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => IncidentFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: IncidentFilter): Promise<Page<Incident>> {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(
       listIncidents(ctx.knex, {
@@ -70,7 +70,7 @@ export class LayerQueries {
   }
 
   @Query(() => LightingOutageConnection, { description: 'Street-lighting outages, filtered by area, window (dark at some moment of it) and status.' })
-  async lightingOutages(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => LightingOutageFilter, { nullable: true }) filter?: LightingOutageFilter): Promise<Page<LightingOutage>> {
+  async lightingOutages(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => LightingOutageFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: LightingOutageFilter): Promise<Page<LightingOutage>> {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(
       listLightingOutages(ctx.knex, {
@@ -83,7 +83,7 @@ export class LayerQueries {
   }
 
   @Query(() => RoadDefectConnection, { description: 'Road defects, filtered by area, window (open at some moment of it), kind and status.' })
-  async roadDefects(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => RoadDefectFilter, { nullable: true }) filter?: RoadDefectFilter): Promise<Page<RoadDefect>> {
+  async roadDefects(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => RoadDefectFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: RoadDefectFilter): Promise<Page<RoadDefect>> {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(
       listRoadDefects(ctx.knex, {
@@ -97,38 +97,38 @@ export class LayerQueries {
   }
 
   @Query(() => YouthFacilityConnection, { description: 'Youth and sports facilities, filtered by area and kind.' })
-  async youthFacilities(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => YouthFacilityFilter, { nullable: true }) filter?: YouthFacilityFilter): Promise<Page<YouthFacility>> {
+  async youthFacilities(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => YouthFacilityFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: YouthFacilityFilter): Promise<Page<YouthFacility>> {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(listYouthFacilities(ctx.knex, { area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area'), kinds: nonEmpty(filter?.kinds, 'filter.kinds') }), request);
   }
 
   @Query(() => PostConnection, { description: 'Police posts, filtered by area and kind.' })
-  async posts(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => PostFilter, { nullable: true }) filter?: PostFilter): Promise<Page<Post>> {
+  async posts(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => PostFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: PostFilter): Promise<Page<Post>> {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(listPosts(ctx.knex, { area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area'), kinds: nonEmpty(filter?.kinds, 'filter.kinds') }), request);
   }
 
   @Query(() => PopulationCellConnection, { description: 'Residents and young residents per H3 cell.' })
-  async population(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => PopulationFilter, { nullable: true }) filter?: PopulationFilter) {
+  async population(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => PopulationFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: PopulationFilter) {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(listPopulation(ctx.knex, { area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area') }), request);
   }
 
   @Query(() => AreaConnection, { description: 'Districts and precincts.' })
-  async areas(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => AreaFilter, { nullable: true }) filter?: AreaFilter): Promise<Page<Area>> {
+  async areas(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => AreaFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: AreaFilter): Promise<Page<Area>> {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(listAreas(ctx.knex, { kind: filter?.kind ?? null, parentId: filter?.parentId ?? null }), request);
   }
 
   @Query(() => Area, { description: 'One district or precinct by id.' })
-  async area(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Area> {
+  async area(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Id of the district or precinct.' }) id: string): Promise<Area> {
     const found = (await areasByIds(ctx.knex, [id])).get(id);
     if (!found) throw notFound('area', id);
     return found;
   }
 
   @Query(() => Post, { description: 'One post by id.' })
-  async post(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Post> {
+  async post(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Id of the post.' }) id: string): Promise<Post> {
     const found = await ctx.loaders.postById.load(id);
     if (!found) throw notFound('post', id);
     return found;
@@ -170,7 +170,7 @@ export class IncidentFields {
 
 @Resolver(() => LightingOutage)
 export class LightingOutageFields {
-  @FieldResolver(() => Area, { nullable: true })
+  @FieldResolver(() => Area, { nullable: true, description: 'District the record lies in (the nearest district when it lies in a sliver between boundaries).' })
   async district(@Root() outage: LightingOutage, @Ctx() ctx: RequestContext): Promise<Area | null> {
     return areaOf(ctx, await ctx.loaders.districtIdOf('lighting_outages').load(outage.id));
   }
@@ -178,7 +178,7 @@ export class LightingOutageFields {
 
 @Resolver(() => RoadDefect)
 export class RoadDefectFields {
-  @FieldResolver(() => Area, { nullable: true })
+  @FieldResolver(() => Area, { nullable: true, description: 'District the record lies in (the nearest district when it lies in a sliver between boundaries).' })
   async district(@Root() defect: RoadDefect, @Ctx() ctx: RequestContext): Promise<Area | null> {
     return areaOf(ctx, await ctx.loaders.districtIdOf('road_defects').load(defect.id));
   }
@@ -186,7 +186,7 @@ export class RoadDefectFields {
 
 @Resolver(() => YouthFacility)
 export class YouthFacilityFields {
-  @FieldResolver(() => Area, { nullable: true })
+  @FieldResolver(() => Area, { nullable: true, description: 'District the record lies in (the nearest district when it lies in a sliver between boundaries).' })
   async district(@Root() facility: YouthFacility, @Ctx() ctx: RequestContext): Promise<Area | null> {
     return areaOf(ctx, await ctx.loaders.districtIdOf('youth_facilities').load(facility.id));
   }

@@ -7,6 +7,11 @@ import { GeoJSONDocumentScalar, GeoJSONScalar } from './scalars';
 export const WeightsEnum = { BINARY: 'binary', GAUSSIAN: 'gaussian', BISQUARE: 'bisquare' } as const;
 registerEnumType(WeightsEnum, {
   name: 'SpatialWeightsKind',
+  valuesConfig: {
+    BINARY: { description: 'Weight 1 for every cell within grid distance k, 0 beyond.' },
+    GAUSSIAN: { description: 'Gaussian kernel of grid distance d with bandwidth k+1: exp(-0.5 (d / (k+1))^2).' },
+    BISQUARE: { description: 'Bisquare kernel of grid distance d with bandwidth k+1: (1 - (d / (k+1))^2)^2.' },
+  },
   description: 'BINARY: 1 for every cell within grid distance k (the cell itself included for Gi*). GAUSSIAN / BISQUARE: kernels of grid distance d with bandwidth k+1.',
 });
 
@@ -18,7 +23,7 @@ export class StudyAreaArgs {
   @Field(() => Int, { defaultValue: 9, description: 'H3 resolution, 7 to 11.' })
   resolution: number;
 
-  @Field(() => TimeWindowInput, { nullable: true })
+  @Field(() => TimeWindowInput, { nullable: true, description: 'Time window [from, to) of the incidents counted; all time when left out.' })
   window?: TimeWindowInput;
 
   @Field(() => [IncidentCategoryEnum], { nullable: true, description: 'Incident categories counted; all when left out.' })
@@ -30,7 +35,7 @@ export class SpatialStatisticArgs extends StudyAreaArgs {
   @Field(() => Int, { defaultValue: 1, description: 'Neighbourhood: grid-disk radius, 1 to 5.' })
   k: number;
 
-  @Field(() => WeightsEnum, { defaultValue: 'binary' })
+  @Field(() => WeightsEnum, { defaultValue: 'binary', description: 'Spatial weights over the neighbourhood: BINARY, GAUSSIAN or BISQUARE.' })
   weights: 'binary' | 'gaussian' | 'bisquare';
 
   @Field(() => Int, { defaultValue: 0, description: 'Conditional permutations for pseudo p-values (0 to 9999; 0 skips them).' })
@@ -45,7 +50,7 @@ export class AnalysisWarning {
   @Field({ description: 'TOO_FEW_CELLS, ZERO_VARIANCE, NO_NEIGHBOURS, UNDEFINED_Z, SHORT_SERIES.' })
   code: string;
 
-  @Field()
+  @Field({ description: 'What the condition means for the results, in words.' })
   message: string;
 
   @Field(() => [String], { description: 'The H3 cells concerned, when the warning concerns particular cells.' })
@@ -57,7 +62,7 @@ export class StudyArea {
   @Field({ description: 'The area, as asked (bbox, polygon, district or precinct with its name).' })
   description: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'H3 resolution of the cells.' })
   resolution: number;
 
   @Field(() => Int, { nullable: true, description: 'Grid-disk radius of the neighbourhood.' })
@@ -78,10 +83,10 @@ export class StudyArea {
   @Field(() => Float, { description: 'Population standard deviation of the counts per cell.' })
   standardDeviation: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'Start of the window (inclusive); null when open.' })
   from: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'End of the window (exclusive); null when open.' })
   to: Date | null;
 
   @Field(() => [String], { nullable: true, description: 'Categories counted; null means all.' })
@@ -96,7 +101,7 @@ export class HotspotCell {
   @Field(() => GeoJSONScalar, { description: 'Cell outline (Polygon).' })
   boundary: Geometry;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Incidents in the cell and window (of the asked categories).' })
   count: number;
 
   @Field(() => Float, { nullable: true, description: 'Gi* z-score; null where undefined (see warnings).' })
@@ -123,13 +128,13 @@ export class HotspotAnalysis {
   @Field({ description: 'Method and parameters in words.' })
   method: string;
 
-  @Field(() => StudyArea)
+  @Field(() => StudyArea, { description: 'Exactly what was analysed: area, resolution, window, categories, cells, mean and spread.' })
   studyArea: StudyArea;
 
-  @Field(() => [HotspotCell])
+  @Field(() => [HotspotCell], { description: 'Every cell of the study area, zero-count cells included.' })
   cells: HotspotCell[];
 
-  @Field(() => [AnalysisWarning])
+  @Field(() => [AnalysisWarning], { description: 'Conditions that affect how the results should be read.' })
   warnings: AnalysisWarning[];
 
   @Field(() => Int, { description: 'Cells in a hot bin (binFdr > 0).' })
@@ -144,13 +149,13 @@ export class HotspotAnalysis {
 
 @ObjectType({ description: "Local Moran's I of one cell." })
 export class ClusterCell {
-  @Field()
+  @Field({ description: 'H3 cell (hex string).' })
   h3: string;
 
-  @Field(() => GeoJSONScalar)
+  @Field(() => GeoJSONScalar, { description: 'Cell outline (GeoJSON Polygon, [lng, lat]).' })
   boundary: Geometry;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Incidents in the cell and window (of the asked categories).' })
   count: number;
 
   @Field(() => Float, { nullable: true, description: 'Local Moran I_i.' })
@@ -159,13 +164,13 @@ export class ClusterCell {
   @Field(() => Float, { nullable: true, description: 'z of I_i under randomisation (spdep localmoran Z.Ii).' })
   z: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Two-sided p of z from the normal distribution.' })
   p: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Benjamini-Hochberg adjusted p over the study area.' })
   pFdr: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Conditional permutation pseudo p, when permutations were asked for; null otherwise.' })
   pseudoP: number | null;
 
   @Field({ description: 'HH, LL, HL or LH: the cell (first letter) and its neighbours (second) above or below the mean.' })
@@ -180,19 +185,22 @@ export class ClusterCell {
 
 @ObjectType({ description: "Local Moran's I (LISA) clusters and outliers." })
 export class ClusterAnalysis {
-  @Field()
+  @Field({ description: 'Method and parameters in words.' })
   method: string;
 
-  @Field(() => StudyArea)
+  @Field(() => StudyArea, { description: 'Exactly what was analysed: area, resolution, window, categories, cells, mean and spread.' })
   studyArea: StudyArea;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Significance level of cluster and clusterFdr.' })
   alpha: number;
 
-  @Field(() => [ClusterCell])
+  @Field(() => [ClusterCell], { description: 'Every cell of the study area, zero-count cells included.' })
   cells: ClusterCell[];
 
-  @Field(() => [AnalysisWarning])
+  @Field(() => [AnalysisWarning], { description: 'Conditions that affect how the results should be read.' })
   warnings: AnalysisWarning[];
+
+  @Field(() => GeoJSONDocumentScalar, { description: 'The cells as one GeoJSON FeatureCollection (properties: h3, count, i, z, p, pFdr, pseudoP, quadrant, cluster, clusterFdr), as hotspots and hexagons give it.' })
+  featureCollection: unknown;
 }
 

@@ -1,4 +1,4 @@
-import type { AuthChecker } from 'type-graphql';
+import { AuthChecker, getMetadataStorage } from 'type-graphql';
 import type { Role } from '../domain';
 import type { RequestContext } from '../resolvers/context';
 
@@ -7,9 +7,20 @@ import type { RequestContext } from '../resolvers/context';
  * field lists the roles allowed; `admin` may do everything; `@Authorized()` with no roles means
  * any authenticated caller (anything but `public`).
  */
-export const roleAuthChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) => {
-  const role = context.user.role;
+export const roleAuthChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) => roleAllowed(context.user.role, roles);
+
+/** The rule of `@Authorized`, also used by tiles and exports that name the roles they serve. */
+export function roleAllowed(role: Role, roles: readonly Role[]): boolean {
   if (role === 'admin') return true;
   if (roles.length === 0) return role !== 'public';
   return roles.includes(role);
-};
+}
+
+/**
+ * The roles `@Authorized` gives a Query field (read once the schema is built), or null when it
+ * has none: tiles that mirror a query refuse whom the query refuses.
+ */
+export function queryFieldRoles(fieldName: string): readonly Role[] | null {
+  const query = getMetadataStorage().queries.find((q) => q.schemaName === fieldName);
+  return query?.roles ? (query.roles as Role[]) : null;
+}

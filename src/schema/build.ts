@@ -9,10 +9,28 @@ import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFie
 
 /** The whole GraphQL schema: every resolver class is listed here once. */
 export async function buildApiSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
-    resolvers: [LayerQueries, PostFields, IncidentFields, LightingOutageFields, RoadDefectFields, YouthFacilityFields, AreaFields, ImportMutations, AnalysisQueries, EmergingHotSpotQueries, HexagonQueries],
+  const schema = await buildSchema({
+    resolvers: [
+      LayerQueries,
+      PostFields,
+      IncidentFields,
+      LightingOutageFields,
+      RoadDefectFields,
+      YouthFacilityFields,
+      AreaFields,
+      ImportMutations,
+      AnalysisQueries,
+      EmergingHotSpotQueries,
+      HexagonQueries,
+    ],
     authChecker: roleAuthChecker,
     validate: false,
     emitSchemaFile: false,
   });
+  // type-graphql gives the root types no description; the API documents itself from the top
+  const query = schema.getQueryType();
+  if (query) query.description = 'Reads: every layer as a paginated list (first, after, filter), single records by id, and analyses over an explicit H3 study area (hexagons, hotspots, clusters). Also as vector tiles under /tiles and as GeoJSON or CSV under /export.';
+  const mutation = schema.getMutationType();
+  if (mutation) mutation.description = 'Writes: imports of records into each layer, idempotent by (source, externalId); each call is all-or-nothing when atomic.';
+  return schema;
 }

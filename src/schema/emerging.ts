@@ -2,7 +2,7 @@ import { ArgsType, Field, Float, Int, ObjectType, registerEnumType } from 'type-
 import type { Geometry } from '../domain';
 import { EMERGING_HOT_SPOT_CATEGORIES } from '../geo/stats/emergingHotSpots';
 import { AnalysisWarning, StudyArea, StudyAreaArgs, WeightsEnum } from './analysis';
-import { enumOf } from './enums';
+import { described, enumOf } from './enums';
 import { GeoJSONDocumentScalar, GeoJSONScalar } from './scalars';
 
 export const EmergingHotSpotCategoryEnum = enumOf(EMERGING_HOT_SPOT_CATEGORIES);
@@ -10,15 +10,39 @@ registerEnumType(EmergingHotSpotCategoryEnum, {
   name: 'EmergingHotSpotCategory',
   description:
     "Esri's emerging hot spot categories (new, consecutive, intensifying, persistent, diminishing, sporadic, oscillating, historical, their cold twins, no pattern); the exact rules are in docs/methods.md.",
+  valuesConfig: described({
+    new_hot_spot: 'Hot at the final step only.',
+    consecutive_hot_spot: 'An uninterrupted run of at least two hot steps at the end, never hot before it, hot at under 90 % of steps.',
+    intensifying_hot_spot: 'Hot at 90 % of steps or more including the final one, with z-scores rising significantly.',
+    persistent_hot_spot: 'Hot at 90 % of steps or more including the final one, with no significant trend.',
+    diminishing_hot_spot: 'Hot at 90 % of steps or more including the final one, with z-scores falling significantly.',
+    sporadic_hot_spot: 'Hot at the final step and on and off before, never cold.',
+    oscillating_hot_spot: 'Hot at the final step, cold at some earlier step.',
+    historical_hot_spot: 'Not hot at the final step but hot at 90 % of steps or more.',
+    new_cold_spot: 'Cold at the final step only.',
+    consecutive_cold_spot: 'An uninterrupted run of at least two cold steps at the end, never cold before it, cold at under 90 % of steps.',
+    intensifying_cold_spot: 'Cold at 90 % of steps or more including the final one, with z-scores falling significantly.',
+    persistent_cold_spot: 'Cold at 90 % of steps or more including the final one, with no significant trend.',
+    diminishing_cold_spot: 'Cold at 90 % of steps or more including the final one, with z-scores rising significantly.',
+    sporadic_cold_spot: 'Cold at the final step and on and off before, never hot.',
+    oscillating_cold_spot: 'Cold at the final step, hot at some earlier step.',
+    historical_cold_spot: 'Not cold at the final step but cold at 90 % of steps or more.',
+    no_pattern: 'None of the above.',
+  }),
 });
 
 export const TimeStepUnitEnum = { WEEK: 'week', MONTH: 'month' } as const;
-registerEnumType(TimeStepUnitEnum, { name: 'TimeStepUnit', description: 'Calendar step in the city time zone: ISO week (from Monday) or month.' });
+registerEnumType(TimeStepUnitEnum, {
+  name: 'TimeStepUnit',
+  description: 'Calendar step in the city time zone: ISO week (from Monday) or month.',
+  valuesConfig: described({ week: 'ISO week, Monday 00:00 to the next Monday.', month: 'Calendar month, the 1st 00:00 to the next 1st.' }),
+});
 
 export const StepSignificanceEnum = { FDR: 'fdr', RAW: 'raw' } as const;
 registerEnumType(StepSignificanceEnum, {
   name: 'StepSignificance',
   description: 'Which p decides whether a cell is hot or cold at a step: FDR (Benjamini-Hochberg over the study area at that step, the default) or RAW (the normal p).',
+  valuesConfig: described({ fdr: 'Benjamini-Hochberg adjusted p over the study area at each step.', raw: 'The two-sided normal p of Gi*.' }),
 });
 
 @ArgsType()

@@ -14,10 +14,68 @@ export const AreaKindEnum = enumOf(AREA_KINDS);
 export const TimePrecisionEnum = enumOf(TIME_PRECISIONS);
 export const FixStatusEnum = { OPEN: 'open', FIXED: 'fixed' } as const;
 
-registerEnumType(IncidentCategoryEnum, { name: 'IncidentCategory', description: 'What happened. domestic_conflict and sexual_offence are sensitive.' });
-registerEnumType(RoadDefectKindEnum, { name: 'RoadDefectKind', description: 'Kind of road defect.' });
-registerEnumType(YouthFacilityKindEnum, { name: 'YouthFacilityKind', description: 'Kind of youth or sports facility.' });
-registerEnumType(PostKindEnum, { name: 'PostKind', description: 'Modular post, precinct office or police station.' });
-registerEnumType(AreaKindEnum, { name: 'AreaKind', description: 'District or precinct.' });
-registerEnumType(TimePrecisionEnum, { name: 'TimePrecision', description: 'How precise an incident time is: exact, day, or month (police.uk publishes months only).' });
-registerEnumType(FixStatusEnum, { name: 'FixStatus', description: 'OPEN while not fixed; FIXED once fixed_at is set.' });
+type ValueDescriptions<T extends string> = Record<T, string>;
+
+/** One description per stored value, as GraphQL's valuesConfig wants them (keyed by the upper-case name). */
+export function described<T extends string>(descriptions: ValueDescriptions<T>): Record<string, { description: string }> {
+  return Object.fromEntries(Object.entries<string>(descriptions).map(([value, description]) => [value.toUpperCase(), { description }]));
+}
+
+const CATEGORY_DESCRIPTIONS: ValueDescriptions<(typeof INCIDENT_CATEGORIES)[number]> = {
+  domestic_conflict: 'Conflict within a family or household (sensitive).',
+  sexual_offence: 'Sexual offence (sensitive).',
+  drunkenness: 'Public drunkenness.',
+  hooliganism: 'Hooliganism: disorderly, aggressive conduct in public.',
+  theft: 'Theft without force.',
+  burglary: 'Breaking into a home or premises.',
+  robbery: 'Theft with force or the threat of force.',
+  assault: 'Assault: bodily harm or its threat.',
+  road_collision: 'Road traffic collision.',
+  vandalism: 'Damage to property.',
+  drugs: 'Drug offences.',
+  weapons: 'Possession or use of weapons.',
+  fraud: 'Fraud and deception.',
+  anti_social_behaviour: 'Anti-social behaviour (police.uk category).',
+  public_order: 'Public order offences (police.uk category).',
+  vehicle_crime: 'Theft of or from vehicles (police.uk category).',
+  other: 'Any other incident.',
+};
+const DEFECT_DESCRIPTIONS: ValueDescriptions<(typeof ROAD_DEFECT_KINDS)[number]> = {
+  pothole: 'Pothole.',
+  broken_surface: 'Broken or uneven road surface.',
+  missing_sidewalk: 'Street without a sidewalk.',
+  missing_crosswalk: 'Crossing place without a marked crosswalk.',
+  broken_crosswalk: 'Crosswalk with worn markings or broken signals.',
+  missing_sign: 'Missing road sign.',
+  other: 'Any other road defect.',
+};
+const FACILITY_DESCRIPTIONS: ValueDescriptions<(typeof YOUTH_FACILITY_KINDS)[number]> = {
+  football_field: 'Football field.',
+  sports_ground: 'Open sports ground.',
+  youth_club: 'Youth club or centre.',
+  playground: 'Playground.',
+  gym: 'Gym or sports hall.',
+  other: 'Any other youth facility.',
+};
+const POST_DESCRIPTIONS: ValueDescriptions<(typeof POST_KINDS)[number]> = {
+  modular_post: 'Modular police post: a small kiosk with officers on foot nearby.',
+  precinct_office: "Precinct inspector's office.",
+  police_station: 'Police station of a district.',
+};
+const AREA_DESCRIPTIONS: ValueDescriptions<(typeof AREA_KINDS)[number]> = {
+  district: 'City district (administrative).',
+  precinct: "Police precinct: the area of one precinct inspector, inside a district.",
+};
+const PRECISION_DESCRIPTIONS: ValueDescriptions<(typeof TIME_PRECISIONS)[number]> = {
+  exact: 'The time is known to the minute.',
+  day: 'Only the day is known.',
+  month: 'Only the month is known (police.uk).',
+};
+
+registerEnumType(IncidentCategoryEnum, { name: 'IncidentCategory', valuesConfig: described(CATEGORY_DESCRIPTIONS), description: 'What happened. domestic_conflict and sexual_offence are sensitive.' });
+registerEnumType(RoadDefectKindEnum, { name: 'RoadDefectKind', valuesConfig: described(DEFECT_DESCRIPTIONS), description: 'Kind of road defect.' });
+registerEnumType(YouthFacilityKindEnum, { name: 'YouthFacilityKind', valuesConfig: described(FACILITY_DESCRIPTIONS), description: 'Kind of youth or sports facility.' });
+registerEnumType(PostKindEnum, { name: 'PostKind', valuesConfig: described(POST_DESCRIPTIONS), description: 'Modular post, precinct office or police station.' });
+registerEnumType(AreaKindEnum, { name: 'AreaKind', valuesConfig: described(AREA_DESCRIPTIONS), description: 'District or precinct.' });
+registerEnumType(TimePrecisionEnum, { name: 'TimePrecision', valuesConfig: described(PRECISION_DESCRIPTIONS), description: 'How precise an incident time is: exact, day, or month (police.uk publishes months only).' });
+registerEnumType(FixStatusEnum, { name: 'FixStatus', valuesConfig: { OPEN: { description: 'Not fixed yet (fixedAt is null).' }, FIXED: { description: 'Fixed (fixedAt is set).' } }, description: 'OPEN while not fixed; FIXED once fixed_at is set.' });

@@ -38,13 +38,13 @@ export class PageArgs {
 
 @InputType({ description: 'Filters for incidents.' })
 export class IncidentFilter {
-  @Field(() => AreaInput, { nullable: true })
+  @Field(() => AreaInput, { nullable: true, description: 'Only records whose geometry lies in (intersects) this area.' })
   area?: AreaInput;
 
   @Field(() => TimeWindowInput, { nullable: true, description: 'Incidents whose occurred_at falls in the window.' })
   window?: TimeWindowInput;
 
-  @Field(() => [IncidentCategoryEnum], { nullable: true })
+  @Field(() => [IncidentCategoryEnum], { nullable: true, description: 'Only these categories; all when left out.' })
   categories?: string[];
 
   @Field(() => [String], { nullable: true, description: 'Report channels, e.g. call_112, website, social_media, post_visit, patrol.' })
@@ -53,46 +53,46 @@ export class IncidentFilter {
 
 @InputType({ description: 'Filters for lighting outages.' })
 export class LightingOutageFilter {
-  @Field(() => AreaInput, { nullable: true })
+  @Field(() => AreaInput, { nullable: true, description: 'Only records whose geometry lies in (intersects) this area.' })
   area?: AreaInput;
 
   @Field(() => TimeWindowInput, { nullable: true, description: 'Outages that were dark at some moment of the window.' })
   window?: TimeWindowInput;
 
-  @Field(() => FixStatusEnum, { nullable: true })
+  @Field(() => FixStatusEnum, { nullable: true, description: 'OPEN while not fixed, FIXED once fixedAt is set.' })
   status?: 'open' | 'fixed';
 }
 
 @InputType({ description: 'Filters for road defects.' })
 export class RoadDefectFilter {
-  @Field(() => AreaInput, { nullable: true })
+  @Field(() => AreaInput, { nullable: true, description: 'Only records whose geometry lies in (intersects) this area.' })
   area?: AreaInput;
 
   @Field(() => TimeWindowInput, { nullable: true, description: 'Defects that were open at some moment of the window.' })
   window?: TimeWindowInput;
 
-  @Field(() => [RoadDefectKindEnum], { nullable: true })
+  @Field(() => [RoadDefectKindEnum], { nullable: true, description: 'Only these kinds; all when left out.' })
   kinds?: string[];
 
-  @Field(() => FixStatusEnum, { nullable: true })
+  @Field(() => FixStatusEnum, { nullable: true, description: 'OPEN while not fixed, FIXED once fixedAt is set.' })
   status?: 'open' | 'fixed';
 }
 
 @InputType({ description: 'Filters for youth facilities.' })
 export class YouthFacilityFilter {
-  @Field(() => AreaInput, { nullable: true })
+  @Field(() => AreaInput, { nullable: true, description: 'Only records whose geometry lies in (intersects) this area.' })
   area?: AreaInput;
 
-  @Field(() => [YouthFacilityKindEnum], { nullable: true })
+  @Field(() => [YouthFacilityKindEnum], { nullable: true, description: 'Only these kinds; all when left out.' })
   kinds?: string[];
 }
 
 @InputType({ description: 'Filters for police posts.' })
 export class PostFilter {
-  @Field(() => AreaInput, { nullable: true })
+  @Field(() => AreaInput, { nullable: true, description: 'Only records whose geometry lies in (intersects) this area.' })
   area?: AreaInput;
 
-  @Field(() => [PostKindEnum], { nullable: true })
+  @Field(() => [PostKindEnum], { nullable: true, description: 'Only these kinds; all when left out.' })
   kinds?: string[];
 }
 
@@ -104,7 +104,7 @@ export class PopulationFilter {
 
 @InputType({ description: 'Filters for districts and precincts.' })
 export class AreaFilter {
-  @Field(() => AreaKindEnum, { nullable: true })
+  @Field(() => AreaKindEnum, { nullable: true, description: 'Kind of record.' })
   kind?: 'district' | 'precinct';
 
   @Field(() => ID, { nullable: true, description: 'Precincts of this district.' })

@@ -5,7 +5,7 @@ import { GeoJSONScalar } from './scalars';
 
 @ObjectType({ description: 'A district or precinct.' })
 export class Area {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the district or precinct in this API (stable across re-imports).' })
   id: string;
 
   @Field({ description: 'Where the record came from (e.g. osm, demo).' })
@@ -14,10 +14,10 @@ export class Area {
   @Field({ description: 'Id in the source; unique with source.' })
   externalId: string;
 
-  @Field(() => AreaKindEnum)
+  @Field(() => AreaKindEnum, { description: 'DISTRICT or PRECINCT.' })
   kind: string;
 
-  @Field()
+  @Field({ description: 'Name (in English or as the source gives it).' })
   name: string;
 
   @Field(() => String, { nullable: true, description: 'Name in Russian.' })
@@ -40,25 +40,25 @@ export class Area {
 
 @ObjectType({ description: 'A police post: modular post, precinct office or police station.' })
 export class Post {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the post in this API (stable across re-imports).' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Where the record came from (an import source such as demo, osm, call_112, open311); unique together with externalId.' })
   source: string;
 
-  @Field()
+  @Field({ description: 'Id of the record in its source; imports upsert by (source, externalId).' })
   externalId: string;
 
-  @Field(() => PostKindEnum)
+  @Field(() => PostKindEnum, { description: 'Modular post, precinct office or police station.' })
   kind: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Name of the post; null when it has none.' })
   name: string | null;
 
   @Field(() => Int, { description: 'Walking radius promised around the post, metres (default 500).' })
   walkingRadiusM: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it opened; null when unknown (then it counts as always open).' })
   openedAt: Date | null;
 
   @Field(() => GeoJSONScalar, { description: 'Point, EPSG:4326.' })
@@ -67,7 +67,7 @@ export class Post {
 
 @ObjectType({ description: 'The nearest post to something, with the straight-line distance.' })
 export class NearestPost {
-  @Field(() => Post)
+  @Field(() => Post, { description: 'The nearest post.' })
   post: Post;
 
   @Field(() => Float, { description: 'Geodesic straight-line distance in metres (not a walking distance).' })
@@ -76,19 +76,19 @@ export class NearestPost {
 
 @ObjectType({ description: 'A reported incident: a crime, a 112 call, an appeal, a post visit.' })
 export class Incident {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the incident in this API.' })
   id: string;
 
   @Field({ description: 'Report channel: call_112, website, social_media, post_visit, patrol, police_uk, ...' })
   source: string;
 
-  @Field()
+  @Field({ description: 'Id of the record in its source; imports upsert by (source, externalId).' })
   externalId: string;
 
-  @Field(() => IncidentCategoryEnum)
+  @Field(() => IncidentCategoryEnum, { description: 'What happened.' })
   category: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it happened (see timePrecision).' })
   occurredAt: Date;
 
   @Field(() => TimePrecisionEnum, { description: 'MONTH for sources that publish the month only.' })
@@ -97,7 +97,7 @@ export class Incident {
   @Field(() => Boolean, { nullable: true, description: 'Outdoor (street) incident; null when the report does not say.' })
   outdoor: boolean | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free-text description from the report.' })
   description: string | null;
 
   @Field(() => GeoJSONScalar, { description: 'Point, EPSG:4326.' })
@@ -109,25 +109,25 @@ export class Incident {
 
 @ObjectType({ description: 'A street-lighting outage at a point or along a street segment.' })
 export class LightingOutage {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the lighting outage in this API (stable across re-imports).' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Where the record came from (an import source such as demo, osm, call_112, open311); unique together with externalId.' })
   source: string;
 
-  @Field()
+  @Field({ description: 'Id of the record in its source; imports upsert by (source, externalId).' })
   externalId: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it was reported.' })
   reportedAt: Date;
 
   @Field(() => Date, { nullable: true, description: 'Null while the street is still dark.' })
   fixedAt: Date | null;
 
-  @Field(() => FixStatusEnum)
+  @Field(() => FixStatusEnum, { description: 'OPEN while not fixed, FIXED once fixedAt is set.' })
   status: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Street name as reported.' })
   street: string | null;
 
   @Field(() => Float, { description: 'Length of the dark segment in metres (0 for a point).' })
@@ -139,52 +139,52 @@ export class LightingOutage {
 
 @ObjectType({ description: 'A road defect: pothole, broken surface, missing sidewalk or crosswalk.' })
 export class RoadDefect {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the road defect in this API (stable across re-imports).' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Where the record came from (an import source such as demo, osm, call_112, open311); unique together with externalId.' })
   source: string;
 
-  @Field()
+  @Field({ description: 'Id of the record in its source; imports upsert by (source, externalId).' })
   externalId: string;
 
-  @Field(() => RoadDefectKindEnum)
+  @Field(() => RoadDefectKindEnum, { description: 'Kind of road defect.' })
   kind: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it was reported.' })
   reportedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was fixed; null while open.' })
   fixedAt: Date | null;
 
-  @Field(() => FixStatusEnum)
+  @Field(() => FixStatusEnum, { description: 'OPEN while not fixed, FIXED once fixedAt is set.' })
   status: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Street name as reported.' })
   street: string | null;
 
-  @Field(() => GeoJSONScalar)
+  @Field(() => GeoJSONScalar, { description: 'Point, LineString or MultiLineString, EPSG:4326.' })
   geometry: Geometry;
 }
 
 @ObjectType({ description: 'A youth or sports facility.' })
 export class YouthFacility {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the facility in this API (stable across re-imports).' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Where the record came from (an import source such as demo, osm, call_112, open311); unique together with externalId.' })
   source: string;
 
-  @Field()
+  @Field({ description: 'Id of the record in its source; imports upsert by (source, externalId).' })
   externalId: string;
 
-  @Field(() => YouthFacilityKindEnum)
+  @Field(() => YouthFacilityKindEnum, { description: 'Kind of facility.' })
   kind: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Name of the facility.' })
   name: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it opened; null when unknown (then it counts as always open).' })
   openedAt: Date | null;
 
   @Field(() => GeoJSONScalar, { description: 'Point or polygon, EPSG:4326.' })
@@ -193,19 +193,19 @@ export class YouthFacility {
 
 @ObjectType({ description: 'Residents of one H3 cell.' })
 export class PopulationCell {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the population cell in this API (stable across re-imports).' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Where the record came from (an import source such as demo, osm, call_112, open311); unique together with externalId.' })
   source: string;
 
   @Field({ description: 'H3 cell (hex).' })
   h3: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'H3 resolution of the stored cell.' })
   resolution: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Residents of the cell (synthetic in the demo).' })
   residents: number;
 
   @Field(() => Int, { description: 'Young people aged 14-24.' })
@@ -220,7 +220,7 @@ export class PageInfo {
   @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
   endCursor: string | null;
 
-  @Field()
+  @Field({ description: 'Whether another page follows.' })
   hasNextPage: boolean;
 }
 
@@ -245,10 +245,10 @@ export function lazyCount(load: () => Promise<number>): PromiseLike<number> {
 export function Connection<T extends object>(nodeType: ClassType<T>, name: string): ClassType<Page<T>> {
   @ObjectType(`${name}Connection`, { description: `A page of ${name} records.` })
   class ConnectionClass {
-    @Field(() => [nodeType])
+    @Field(() => [nodeType], { description: 'The records of this page, in id order.' })
     nodes: T[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Where this page ends and whether more follow: pass endCursor as `after` for the next page.' })
     pageInfo: PageInfo;
 
     @Field(() => Int, { description: 'Number of records matching the filter (all pages).' })

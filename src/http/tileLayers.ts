@@ -1,0 +1,346 @@
+/**
+ * The vector tile layers: a registry one can add to. Cell layers (hexagons, hotspots, clusters)
+ * compute their cells with the very functions the GraphQL queries call, with the request's own
+ * context (user and role), so the same parameters, roles and privacy rules apply by
+ * construction; PostGIS then clips and encodes them. Layers of stored features read the same
+ * filtered queries as the GraphQL lists. Incident points are never a tile layer.
+ */
+import type { BBox, Role } from '../domain';
+import { INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, YOUTH_FACILITY_KINDS, AREA_KINDS } from '../domain';
+import { areasTile, dataVersion, lightingOutagesTile, postsInBox, postsTile, roadDefectsTile, TileFeature, TileProperties, tileOfFeatures, youthFacilitiesTile } from '../db/tiles';
+import { DEFAULT_DETOUR_FACTOR, straightLineReachPolygon } from '../geo/coverage/straightLineReach';
+import { cellPolygon } from '../geo/h3';
+import { boxesOverlap, growBox, ringsBounds, TileAddress, tileBounds } from '../geo/tiles';
+import { computeClusters, computeHotspots } from '../resolvers/analysis';
+import type { RequestContext } from '../resolvers/context';
+import { computeHexagons } from '../resolvers/hexagons';
+import { badInput } from '../resolvers/errors';
+import { nonEmpty, toAreaSpec, toTimeWindow } from '../resolvers/inputs';
+import { WeightsEnum } from '../schema/analysis';
+import { FixStatusEnum } from '../schema/enums';
+import { areaParam, canonicalParams, enumListParam, enumParam, intParam, QueryParams, windowParam } from './params';
+
+export interface TileLayer {
+  name: string;
+  /** The GraphQL query the layer mirrors: its parameters, and its @Authorized roles apply to the tiles too. */
+  query: string;
+  description: string;
+  /** MVT geometry type of the features (TileJSON and QGIS show it). */
+  geometryType: 'Polygon' | 'Point' | 'LineString' | 'Point, LineString' | 'Point, Polygon';
+  /** Feature property -> what it means (TileJSON vector_layers fields). */
+  fields: Record<string, string>;
+  /** Query-string parameters the layer understands, each mirroring a GraphQL argument. */
+  parameters: Record<string, string>;
+  minzoom: number;
+  maxzoom: number;
+  /** Roles that may fetch the layer, on top of the query's own @Authorized roles; null: no further rule. */
+  roles: readonly Role[] | null;
+  render: (ctx: RequestContext, tile: TileAddress, params: QueryParams) => Promise<Buffer>;
+}
+
+const AREA_PARAMETERS = {
+  bbox: 'Study area as minLng,minLat,maxLng,maxLat (default: the city bounds).',
+  districtId: 'Study area: a district id (see the areas query).',
+  precinctId: 'Study area: a precinct id.',
+  polygon: 'Study area: a GeoJSON Polygon or MultiPolygon, URL-encoded.',
+  resolution: 'H3 resolution, 7 to 11 (default 9).',
+  from: 'Window start, ISO 8601, inclusive.',
+  to: 'Window end, ISO 8601, exclusive.',
+  categories: 'Incident categories counted, comma-separated (e.g. THEFT,ROBBERY); all when left out.',
+};
+const STATISTIC_PARAMETERS = { ...AREA_PARAMETERS, k: 'Neighbourhood grid-disk radius, 1 to 5 (default 1).', weights: 'BINARY, GAUSSIAN or BISQUARE (default BINARY).' };
+const FEATURE_AREA = {
+  bbox: 'Only features in this box (minLng,minLat,maxLng,maxLat).',
+  districtId: 'Only features in this district.',
+  precinctId: 'Only features in this precinct.',
+  polygon: 'Only features in this GeoJSON Polygon or MultiPolygon, URL-encoded.',
+};
+const FIXABLE_PARAMETERS = { ...FEATURE_AREA, from: 'Open at some moment after this date-time.', to: 'Reported before this date-time.', status: 'OPEN or FIXED.' };
+
+interface CellArgsOfTile {
+  area: NonNullable<ReturnType<typeof areaParam>>;
+  resolution: number;
+  window?: ReturnType<typeof windowParam>;
+  categories?: string[];
+}
+
+function studyAreaArgs(ctx: RequestContext, params: QueryParams): CellArgsOfTile {
+  const bbox: number[] = [...ctx.config.cityBounds];
+  return {
+    area: areaParam(params) ?? { bbox },
+    resolution: intParam(params, 'resolution', 9),
+    window: windowParam(params),
+    categories: enumListParam(params, 'categories', INCIDENT_CATEGORIES),
+  };
+}
+
+function statisticArgs(ctx: RequestContext, params: QueryParams) {
+  return {
+    ...studyAreaArgs(ctx, params),
+    k: intParam(params, 'k', 1),
+    weights: enumParam(params, 'weights', Object.values(WeightsEnum)) ?? 'binary',
+    permutations: 0,
+  };
+}
+
+interface CellFeature extends TileFeature {
+  bounds: BBox;
+}
+
+/**
+ * Computed cells per parameter set, user and data version: a map view asks for a dozen tiles
+ * of one analysis, which is computed once. Entries expire with the data version in their key.
+ */
+const cellCache = new Map<string, Promise<CellFeature[]>>();
+const CELL_CACHE_LIMIT = 16;
+
+async function cachedCells(ctx: RequestContext, layer: string, params: QueryParams, compute: () => Promise<{ h3: string; properties: TileProperties }[]>): Promise<CellFeature[]> {
+  const key = [layer, ctx.user.role, ctx.user.agency ?? '', ctx.user.id, canonicalParams(params), await dataVersion(ctx.knex)].join('\n');
+  let cells = cellCache.get(key);
+  if (!cells) {
+    cells = compute().then((list) =>
+      list.map(({ h3, properties }) => {
+        const geometry = cellPolygon(h3);
+        return { geometry, properties, bounds: ringsBounds(geometry.coordinates) };
+      }),
+    );
+    if (cellCache.size >= CELL_CACHE_LIMIT) cellCache.delete(cellCache.keys().next().value as string);
+    cellCache.set(key, cells);
+    cells.catch(() => cellCache.delete(key));
+  }
+  return cells;
+}
+
+function withoutNulls(properties: Record<string, string | number | boolean | null>): TileProperties {
+  return Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== null));
+}
+
+async function cellTile(ctx: RequestContext, layer: string, tile: TileAddress, params: QueryParams, compute: () => Promise<{ h3: string; properties: TileProperties }[]>): Promise<Buffer> {
+  const cells = await cachedCells(ctx, layer, params, compute);
+  const box = growBox(tileBounds(tile), 64 / 4096);
+  return tileOfFeatures(ctx.knex, layer, tile, cells.filter((c) => boxesOverlap(c.bounds, box)));
+}
+
+async function featureArea(ctx: RequestContext, params: QueryParams) {
+  return toAreaSpec(ctx.knex, areaParam(params), 'area');
+}
+
+function fixableQuery(params: QueryParams) {
+  const window = toTimeWindow(windowParam(params), 'window');
+  return { window, status: enumParam(params, 'status', Object.values(FixStatusEnum)) ?? null };
+}
+
+export const TILE_LAYERS: TileLayer[] = [
+  {
+    name: 'hotspots',
+    query: 'hotspots',
+    description: 'Getis-Ord Gi* hot and cold spots of incident counts per H3 cell (as the hotspots query).',
+    geometryType: 'Polygon',
+    fields: {
+      h3: 'H3 cell (hex).',
+      count: 'Incidents in the cell and window.',
+      z: 'Gi* z-score (absent where undefined).',
+      p: 'Two-sided p from the normal distribution.',
+      pFdr: 'Benjamini-Hochberg adjusted p.',
+      bin: '-3..3: sign of z times the confidence reached (3: 99 %, 2: 95 %, 1: 90 %).',
+      binFdr: 'As bin, with False Discovery Rate correction (Esri).',
+    },
+    parameters: STATISTIC_PARAMETERS,
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: (ctx, tile, params) =>
+      cellTile(ctx, 'hotspots', tile, params, async () => {
+        const answer = await computeHotspots(ctx, statisticArgs(ctx, params));
+        return answer.cells.map((c) => ({ h3: c.h3, properties: withoutNulls({ h3: c.h3, count: c.count, z: c.z, p: c.p, pFdr: c.pFdr, bin: c.bin, binFdr: c.binFdr }) }));
+      }),
+  },
+  {
+    name: 'clusters',
+    query: 'clusters',
+    description: "Local Moran's I clusters (HH, LL) and outliers (HL, LH) of incident counts per H3 cell (as the clusters query).",
+    geometryType: 'Polygon',
+    fields: {
+      h3: 'H3 cell (hex).',
+      count: 'Incidents in the cell and window.',
+      i: 'Local Moran I_i.',
+      z: 'z of I_i under randomisation.',
+      p: 'Two-sided p.',
+      pFdr: 'Benjamini-Hochberg adjusted p.',
+      quadrant: 'HH, LL, HL or LH.',
+      cluster: 'The quadrant when significant at 0.05, otherwise NS.',
+      clusterFdr: 'The quadrant when the FDR-adjusted p is below 0.05, otherwise NS.',
+    },
+    parameters: STATISTIC_PARAMETERS,
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: (ctx, tile, params) =>
+      cellTile(ctx, 'clusters', tile, params, async () => {
+        const answer = await computeClusters(ctx, statisticArgs(ctx, params));
+        return answer.cells.map((c) => ({
+          h3: c.h3,
+          properties: withoutNulls({ h3: c.h3, count: c.count, i: c.i, z: c.z, p: c.p, pFdr: c.pFdr, quadrant: c.quadrant, cluster: c.cluster, clusterFdr: c.clusterFdr }),
+        }));
+      }),
+  },
+  {
+    name: 'hexagons',
+    query: 'hexagons',
+    description: 'Every H3 cell of the study area with incidents, outage-nights, open road defects, population, youth facility distance and post reach (as the hexagons query).',
+    geometryType: 'Polygon',
+    fields: {
+      h3: 'H3 cell (hex).',
+      incidents: 'Incidents in the cell and window.',
+      dayIncidents: 'Incidents between sunrise and sunset.',
+      nightIncidents: 'Incidents between sunset and sunrise.',
+      unknownTimeIncidents: 'Incidents whose time is not exact.',
+      outageNights: 'Outage-nights of street lighting in the window.',
+      openRoadDefects: 'Road defects open at the window end.',
+      residents: 'Residents.',
+      youngResidents: 'Residents aged 14-24.',
+      nearestYouthFacilityM: 'Estimated walking distance to the nearest youth facility, metres (straight line times the detour factor).',
+      withinPostReach: 'Whether the cell centre lies within walking reach of a post.',
+    },
+    parameters: AREA_PARAMETERS,
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: (ctx, tile, params) =>
+      cellTile(ctx, 'hexagons', tile, params, async () => {
+        const answer = await computeHexagons(ctx, studyAreaArgs(ctx, params));
+        return answer.cells.map((c) => ({
+          h3: c.h3,
+          properties: withoutNulls({
+            h3: c.h3,
+            incidents: c.incidents,
+            dayIncidents: c.dayIncidents,
+            nightIncidents: c.nightIncidents,
+            unknownTimeIncidents: c.unknownTimeIncidents,
+            outageNights: c.outageNights,
+            openRoadDefects: c.openRoadDefects,
+            residents: c.residents,
+            youngResidents: c.youngResidents,
+            nearestYouthFacilityM: c.nearestYouthFacilityM,
+            withinPostReach: c.withinPostReach,
+          }),
+        }));
+      }),
+  },
+  {
+    name: 'posts',
+    query: 'posts',
+    description: 'Police posts: modular posts, precinct offices and police stations (as the posts query).',
+    geometryType: 'Point',
+    fields: { id: 'Post id (the post query).', kind: 'modular_post, precinct_office or police_station.', name: 'Name.', walkingRadiusM: 'Walking radius promised around the post, metres.', openedAt: 'Opening date-time, ISO 8601.' },
+    parameters: { ...FEATURE_AREA, kinds: 'Post kinds, comma-separated (e.g. MODULAR_POST).' },
+    minzoom: 0,
+    maxzoom: 15,
+    roles: null,
+    render: async (ctx, tile, params) => postsTile(ctx.knex, tile, { area: await featureArea(ctx, params), kinds: nonEmpty(enumListParam(params, 'kinds', POST_KINDS), 'kinds') }),
+  },
+  {
+    name: 'post_reach',
+    query: 'posts',
+    description: "Walking reach of each post: here a straight-line circle of radius walkingRadiusM / detour factor (method 'straightLine'), until street-network reach is loaded.",
+    geometryType: 'Polygon',
+    fields: {
+      postId: 'Post id.',
+      kind: 'Post kind.',
+      name: 'Post name.',
+      walkingRadiusM: 'Walking radius, metres.',
+      method: 'How the reach was made: straightLine (circle of walkingRadiusM / detourFactor).',
+      detourFactor: 'Pedestrian detour factor used for the straight-line reach.',
+      effectiveRadiusM: 'Radius of the circle, metres.',
+    },
+    parameters: { ...FEATURE_AREA, kinds: 'Post kinds, comma-separated.' },
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    // EXTENSION POINT: the coverage work replaces the circle by the network service area where a street network is loaded
+    render: async (ctx, tile, params) => {
+      // a post outside the tile can reach into it: read posts in a box grown by the largest radius (5 km)
+      const [minLng, minLat, maxLng, maxLat] = tileBounds(tile);
+      const dLat = 5_000 / 111_000;
+      const dLng = dLat / Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
+      const posts = await postsInBox(ctx.knex, [minLng - dLng, minLat - dLat, maxLng + dLng, maxLat + dLat], {
+        area: await featureArea(ctx, params),
+        kinds: nonEmpty(enumListParam(params, 'kinds', POST_KINDS), 'kinds'),
+      });
+      const features = posts.map((post) => {
+        const reach = straightLineReachPolygon(post, post.walkingRadiusM, DEFAULT_DETOUR_FACTOR);
+        return {
+          geometry: reach.geometry,
+          properties: withoutNulls({
+            postId: post.id,
+            kind: post.kind,
+            name: post.name,
+            walkingRadiusM: post.walkingRadiusM,
+            method: reach.properties.distanceBasis,
+            detourFactor: reach.properties.detourFactor,
+            effectiveRadiusM: reach.properties.effectiveRadiusMeters,
+          }),
+        };
+      });
+      return tileOfFeatures(ctx.knex, 'post_reach', tile, features);
+    },
+  },
+  {
+    name: 'lighting_outages',
+    query: 'lightingOutages',
+    description: 'Street-lighting outages, points and street segments (as the lightingOutages query).',
+    geometryType: 'Point, LineString',
+    fields: { id: 'Outage id.', status: 'open or fixed.', street: 'Street.', reportedAt: 'Reported, ISO 8601.', fixedAt: 'Fixed, ISO 8601 (absent while dark).' },
+    parameters: FIXABLE_PARAMETERS,
+    minzoom: 10,
+    maxzoom: 15,
+    roles: null,
+    render: async (ctx, tile, params) => lightingOutagesTile(ctx.knex, tile, { area: await featureArea(ctx, params), ...fixableQuery(params) }),
+  },
+  {
+    name: 'road_defects',
+    query: 'roadDefects',
+    description: 'Road defects: potholes, broken surfaces, missing sidewalks and crosswalks (as the roadDefects query).',
+    geometryType: 'Point, LineString',
+    fields: { id: 'Defect id.', kind: 'Defect kind.', status: 'open or fixed.', street: 'Street.', reportedAt: 'Reported, ISO 8601.', fixedAt: 'Fixed, ISO 8601 (absent while open).' },
+    parameters: { ...FIXABLE_PARAMETERS, kinds: 'Defect kinds, comma-separated (e.g. POTHOLE).' },
+    minzoom: 10,
+    maxzoom: 15,
+    roles: null,
+    render: async (ctx, tile, params) =>
+      roadDefectsTile(ctx.knex, tile, { area: await featureArea(ctx, params), ...fixableQuery(params), kinds: nonEmpty(enumListParam(params, 'kinds', ROAD_DEFECT_KINDS), 'kinds') }),
+  },
+  {
+    name: 'youth_facilities',
+    query: 'youthFacilities',
+    description: 'Youth and sports facilities, points and grounds (as the youthFacilities query).',
+    geometryType: 'Point, Polygon',
+    fields: { id: 'Facility id.', kind: 'Facility kind.', name: 'Name.', openedAt: 'Opened, ISO 8601.' },
+    parameters: { ...FEATURE_AREA, kinds: 'Facility kinds, comma-separated (e.g. FOOTBALL_FIELD).' },
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: async (ctx, tile, params) =>
+      youthFacilitiesTile(ctx.knex, tile, { area: await featureArea(ctx, params), kinds: nonEmpty(enumListParam(params, 'kinds', YOUTH_FACILITY_KINDS), 'kinds') }),
+  },
+  {
+    name: 'areas',
+    query: 'areas',
+    description: 'District and precinct boundaries (as the areas query); with the hexagons, they are the base map.',
+    geometryType: 'Polygon',
+    fields: { id: 'Area id (districtId / precinctId of other queries).', kind: 'district or precinct.', name: 'Name.', nameRu: 'Name in Russian.', nameKk: 'Name in Kazakh.', parentId: 'District of a precinct.' },
+    parameters: { kind: 'DISTRICT or PRECINCT.', parentId: 'Precincts of this district.' },
+    minzoom: 0,
+    maxzoom: 15,
+    roles: null,
+    render: (ctx, tile, params) => {
+      const parentId = params.parentId ?? null;
+      if (parentId !== null && !/^\d{1,18}$/.test(parentId)) throw badInput('parentId', 'is not an area id');
+      return areasTile(ctx.knex, tile, { kind: enumParam(params, 'kind', AREA_KINDS) ?? null, parentId });
+    },
+  },
+];
+
+export function tileLayer(name: string): TileLayer | undefined {
+  return TILE_LAYERS.find((l) => l.name === name);
+}
