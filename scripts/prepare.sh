@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings a fresh machine to where the project runs: npm dependencies, a running PostgreSQL 15,
-# and the PostGIS package (installed from Debian's packages when missing; needs root).
+# and the PostGIS and pgRouting packages (installed from Debian's packages when missing; needs root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +26,14 @@ if [ ! -f "/usr/share/postgresql/${pg_major}/extension/postgis.control" ]; then
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "postgresql-${pg_major}-postgis-3" >/dev/null
+fi
+
+if [ ! -f "/usr/share/postgresql/${pg_major}/extension/pgrouting.control" ]; then
+  echo "installing pgRouting for PostgreSQL ${pg_major} from Debian's packages (walking networks)"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "postgresql-${pg_major}-pgrouting" >/dev/null
 fi
 
 if [ ! -f dist/src/cli/main.js ] || [ -n "$(find src migrations seeds -newer dist/src/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
