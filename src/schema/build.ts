@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { roleAuthChecker } from './auth';
 import { AnalysisQueries } from '../resolvers/analysis';
+import { CoverageQueries } from '../resolvers/coverage';
 import { HexagonQueries } from '../resolvers/hexagons';
 import { ImportMutations } from '../resolvers/imports';
 import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFields, RoadDefectFields, YouthFacilityFields } from '../resolvers/layers';
@@ -9,7 +10,7 @@ import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFie
 /** The whole GraphQL schema: every resolver class is listed here once. */
 export async function buildApiSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [LayerQueries, PostFields, IncidentFields, LightingOutageFields, RoadDefectFields, YouthFacilityFields, AreaFields, ImportMutations, AnalysisQueries, HexagonQueries],
+    resolvers: [LayerQueries, PostFields, IncidentFields, LightingOutageFields, RoadDefectFields, YouthFacilityFields, AreaFields, ImportMutations, AnalysisQueries, HexagonQueries, CoverageQueries],
     authChecker: roleAuthChecker,
     validate: false,
     emitSchemaFile: false,
