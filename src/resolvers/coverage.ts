@@ -1,6 +1,6 @@
 /** Walking-distance coverage of posts and siting of new ones. */
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
-import { incidentCountsByCell, populationByCell, growEnvelope } from '../db/aggregates';
+import { incidentCountsByCell, incidentCoverageCounts, populationByCell, growEnvelope, type IncidentCoverageCounts } from '../db/aggregates';
 import { coveragePosts, coveragePostsByIds, groupingAreas, areasVersion, type CoveragePost } from '../db/coverage';
 import { serviceAreaPolygons } from '../db/streets';
 import { DEFAULT_WALKING_RADIUS_M, type BBox, type PolygonGeometry } from '../domain';
@@ -12,6 +12,7 @@ import {
   solveSetCovering,
   straightLineReachPolygon,
   type CoverageShare,
+  type CoverageShares,
   type LatLng,
 } from '../geo/coverage';
 import { cellCentre, cellPolygon, parentCell, pointToCell } from '../geo/h3';
@@ -31,7 +32,7 @@ import {
   SuggestSitesArgs,
   SuggestedSite,
 } from '../schema/coverage';
-import { computeHotspots, resolveStudyArea, type ResolvedStudyArea } from './analysis';
+import { computeHotspots, hotspotsOfCounts, resolveStudyArea, type ResolvedStudyArea } from './analysis';
 import type { RequestContext } from './context';
 import { MAX_WALKING_RADIUS_M, describeReach, resolveReach, siteReachCells, type ReachSettings } from './coverageReach';
 import { badInput, notFound } from './errors';
@@ -51,6 +52,33 @@ function checkResolution(value: number, path: string, min: number, max: number):
 
 function toShareResult(share: CoverageShare): CoverageShareResult {
   return { total: share.totalWeight, covered: share.coveredWeight, share: share.share, cellCount: share.itemCount, coveredCellCount: share.coveredItemCount };
+}
+
+/**
+ * Incident shares from per-cell totals and covered counts: a cell at the analysis resolution can
+ * be partly within reach (its fine cells are), so its incidents split into covered and not.
+ * A cell counts as covered in `coveredItemCount` when any of its incidents is within reach.
+ */
+function incidentShares(cells: IncidentCoverageCounts['byCell'], groupOf: (cell: string) => string | undefined): CoverageShares<string> {
+  const tally = () => ({ totalWeight: 0, coveredWeight: 0, itemCount: 0, coveredItemCount: 0 });
+  const overall = tally();
+  const byGroup = new Map<string, ReturnType<typeof tally>>();
+  for (const c of cells) {
+    const group = groupOf(c.cell);
+    const targets = [overall];
+    if (group !== undefined) {
+      if (!byGroup.has(group)) byGroup.set(group, tally());
+      targets.push(byGroup.get(group)!);
+    }
+    for (const t of targets) {
+      t.totalWeight += c.total;
+      t.coveredWeight += c.covered;
+      t.itemCount++;
+      if (c.covered > 0) t.coveredItemCount++;
+    }
+  }
+  const finish = (t: ReturnType<typeof tally>): CoverageShare => ({ ...t, share: t.totalWeight > 0 ? t.coveredWeight / t.totalWeight : null });
+  return { overall: finish(overall), groups: [...byGroup].map(([group, t]) => ({ group, ...finish(t) })) };
 }
 
 const EMPTY_SHARE: CoverageShare = { totalWeight: 0, coveredWeight: 0, share: null, itemCount: 0, coveredItemCount: 0 };
@@ -138,43 +166,47 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
   const window = toTimeWindow(args.window, 'window');
   const categories = nonEmpty(args.categories, 'categories');
   const area = await resolveStudyArea(ctx, args as StudyAreaArgs);
-  const settings = await resolveReach(ctx, args, area.envelope);
+  const settings = await resolveReach(ctx, args, area.envelope, area.cells);
   const end = window?.to ?? new Date();
   const res = area.resolution;
   const { knex } = ctx;
 
-  const [nearbyPosts, hotspots, incidentRows, populationRows, groups] = await Promise.all([
+  const [nearbyPosts, populationRows, groups] = await Promise.all([
     coveragePosts(knex, { envelope: growEnvelope(area.envelope, MAX_WALKING_RADIUS_M), end }),
-    computeHotspots(ctx, hotspotArgs(args, res)),
-    incidentCountsByCell(knex, { resolution: FINE_RESOLUTION, envelope: area.envelope, from: window?.from ?? null, to: window?.to ?? null, categories }),
     populationByCell(knex, { resolution: res, envelope: area.envelope }),
     cellGroups(ctx, area.envelope, res),
   ]);
-
   const posts = postsReachingBox(nearbyPosts, settings, area.envelope);
 
-  // incidents per fine cell inside the area, with their category counts
-  const fineIndex = new Map<string, number>();
-  const fineCells: string[] = [];
-  const fineCounts: number[] = [];
-  const fineParent: string[] = [];
-  const byCategory = new Map<string, Map<number, number>>();
-  for (const row of incidentRows) {
-    let j = fineIndex.get(row.cell);
-    if (j === undefined) {
-      const parent = res === FINE_RESOLUTION ? row.cell : parentCell(row.cell, res);
-      if (!area.index.has(parent)) continue;
-      j = fineCells.length;
-      fineIndex.set(row.cell, j);
-      fineCells.push(row.cell);
-      fineCounts.push(0);
-      fineParent.push(parent);
-    }
-    fineCounts[j] += row.count;
-    let perCell = byCategory.get(row.category);
-    if (!perCell) byCategory.set(row.category, (perCell = new Map()));
-    perCell.set(j, (perCell.get(j) ?? 0) + row.count);
+  // reach of every post, at the fine resolution (incidents) and the analysis resolution
+  const coveredFine = new Set<string>();
+  const coveredCoarse = new Set<string>();
+  const postReaches = posts.map((post) => {
+    const fine = siteReachCells(settings, postPlace(post), radiusOf(settings, post), FINE_RESOLUTION);
+    const coarse = res === FINE_RESOLUTION ? fine : siteReachCells(settings, postPlace(post), radiusOf(settings, post), res);
+    for (const c of fine.cells) coveredFine.add(c);
+    for (const c of coarse.cells) coveredCoarse.add(c);
+    return { post, fine, coarse };
+  });
+  // incidents are counted in SQL against the covered cells: no distance join, a few thousand rows back
+  const incidents = await incidentCoverageCounts(knex, {
+    resolution: res,
+    envelope: area.envelope,
+    from: window?.from ?? null,
+    to: window?.to ?? null,
+    categories,
+    areaCells: area.cells,
+    coveredFineCells: [...coveredFine],
+  });
+  const incidentsInFineCell = new Map(incidents.byCoveredFineCell.map((r) => [r.cell, r.count]));
+  // the hot spots of the same counts, by the hotspots query's own code
+  const counts = new Float64Array(area.cells.length);
+  for (const r of incidents.byCell) {
+    const i = area.index.get(r.cell);
+    if (i !== undefined) counts[i] = r.total;
   }
+  const hotspots = hotspotsOfCounts({ area, counts, from: window?.from ?? null, to: window?.to ?? null, categories }, hotspotArgs(args, res));
+
   const popCells: string[] = [];
   const residents: number[] = [];
   const young: number[] = [];
@@ -193,19 +225,6 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
     young[j] += row.youngResidents;
   }
   const significant = hotspots.cells.filter((c) => c.binFdr >= SIGNIFICANT_BIN);
-
-  // reach of every post, at the fine resolution (incidents) and the analysis resolution
-  const coveredFine = new Set<string>();
-  const coveredCoarse = new Set<string>();
-  const postReaches = posts.map((post) => {
-    const fine = siteReachCells(settings, postPlace(post), radiusOf(settings, post), FINE_RESOLUTION);
-    const coarse = res === FINE_RESOLUTION ? fine : siteReachCells(settings, postPlace(post), radiusOf(settings, post), res);
-    for (const c of fine.cells) coveredFine.add(c);
-    for (const c of coarse.cells) coveredCoarse.add(c);
-    return { post, fine, coarse };
-  });
-
-  const fineCovered = fineCells.map((c) => coveredFine.has(c));
   const popCovered = popCells.map((c) => coveredCoarse.has(c));
   const hotCovered = significant.map((c) => coveredCoarse.has(c.h3));
   const ones = significant.map(() => 1);
@@ -213,7 +232,7 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
   const measures = (groupOf: (cell: string) => string | undefined) => {
     const r = coverageShares(residents, popCovered, popCells.map(groupOf));
     const y = coverageShares(young, popCovered, popCells.map(groupOf));
-    const i = coverageShares(fineCounts, fineCovered, fineParent.map(groupOf));
+    const i = incidentShares(incidents.byCell, groupOf);
     const h = coverageShares(ones, hotCovered, significant.map((c) => groupOf(c.h3)));
     return { r, y, i, h };
   };
@@ -259,10 +278,7 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
       }
       if (hotSet.has(c)) h++;
     }
-    for (const c of fine.cells) {
-      const j = fineIndex.get(c);
-      if (j !== undefined) n += fineCounts[j];
-    }
+    for (const c of fine.cells) n += incidentsInFineCell.get(c) ?? 0;
     return { postId: post.id, name: post.name, kind: post.kind, radiusM: radiusOf(settings, post), residents: r, youngResidents: y, incidents: n, significantHotspotCells: h, accessLegM: fine.accessLegM };
   });
 
@@ -274,18 +290,16 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
     }
   }
   const overall = measures(() => undefined);
-  const totalIncidents = fineCounts.reduce((s, v) => s + v, 0);
+  const totalIncidents = incidents.byCell.reduce((sum, r) => sum + r.total, 0);
   return {
     reach: describeReach(settings),
     studyArea: { ...hotspots.studyArea, incidentCount: totalIncidents },
     hotspotMethod: HOTSPOT_METHOD,
     postCount: posts.length,
     overall: measuresOf(overall, null),
-    incidentsByCategory: [...byCategory.keys()].sort().map((category) => {
-      const perCell = byCategory.get(category)!;
-      const weights = fineCells.map((_, j) => perCell.get(j) ?? 0);
-      return { category, incidents: toShareResult(coverageShares(weights, fineCovered).overall) };
-    }),
+    incidentsByCategory: incidents.byCategory
+      .sort((x, y) => (x.category < y.category ? -1 : 1))
+      .map((r) => ({ category: r.category, incidents: { total: r.total, covered: r.covered, share: r.total > 0 ? r.covered / r.total : null, cellCount: 0, coveredCellCount: 0 } })),
     districts: areaRows('district'),
     precincts: areaRows('precinct'),
     posts: postRows,
@@ -307,16 +321,19 @@ export async function computePostReach(ctx: RequestContext, args: PostReachArgs)
   if (given.length !== 1) throw badInput('postId', 'give exactly one of postId and area');
   let posts: CoveragePost[];
   let envelope: BBox;
+  let placeCells: string[];
   if (args.postId) {
     posts = await coveragePostsByIds(ctx.knex, [args.postId]);
     if (posts.length === 0) throw notFound('post', args.postId);
     envelope = growEnvelope([posts[0].lng, posts[0].lat, posts[0].lng, posts[0].lat], MAX_WALKING_RADIUS_M);
+    placeCells = [pointToCell([posts[0].lng, posts[0].lat], 11)];
   } else {
     const area = await resolveStudyArea(ctx, { area: args.area!, resolution: 9 } as StudyAreaArgs);
     envelope = area.envelope;
     posts = (await coveragePosts(ctx.knex, { envelope, end: new Date() })).filter((p) => area.index.has(pointToCell([p.lng, p.lat], 9)));
+    placeCells = area.cells;
   }
-  const settings = await resolveReach(ctx, args, envelope);
+  const settings = await resolveReach(ctx, args, envelope, placeCells);
   const reach = describeReach(settings);
   if (settings.method === 'straightLine') {
     return posts.map((post) => {
@@ -395,7 +412,7 @@ async function prepareSiting(ctx: RequestContext, args: SitingArgs): Promise<Sit
     });
   }
   const area = await resolveStudyArea(ctx, args as StudyAreaArgs);
-  const settings = await resolveReach(ctx, args, area.envelope);
+  const settings = await resolveReach(ctx, args, area.envelope, area.cells);
   let candidates: Candidate[];
   if (args.candidates) {
     candidates = args.candidates.map((c) => ({ place: { lng: c.lng, lat: c.lat }, label: c.label ?? null }));

@@ -6,6 +6,7 @@
  */
 import { streetEdges, streetEdgesIn, streetNetworkVersion } from '../db/streets';
 import type { BBox } from '../domain';
+import { cellCentre } from '../geo/h3';
 import {
   type NetworkSnap,
   StreetNetwork,
@@ -59,8 +60,16 @@ async function currentNetwork(ctx: RequestContext): Promise<LoadedNetwork> {
   return loadedNetwork;
 }
 
-/** Checks the reach arguments and picks the method (AUTO: the network where streets are loaded in the box). */
-export async function resolveReach(ctx: RequestContext, args: ReachArgs, envelope: BBox): Promise<ReachSettings> {
+/** AUTO takes the network when at least this share of the area's cell centres lie within the access distance of a street. */
+export const AUTO_NETWORK_MIN_SHARE = 0.8;
+const AUTO_SAMPLE = 2_000;
+
+/**
+ * Checks the reach arguments and picks the method. AUTO: the street network when it covers the
+ * area (at least 80 % of a sample of the area's cell centres are within the access distance of a
+ * street), otherwise the straight line, with a warning saying why.
+ */
+export async function resolveReach(ctx: RequestContext, args: ReachArgs, envelope: BBox, areaCells: readonly string[]): Promise<ReachSettings> {
   const radius = args.radius ?? null;
   if (radius !== null && (!Number.isFinite(radius) || radius <= 0 || radius > MAX_WALKING_RADIUS_M)) {
     throw badInput('radius', `must be above 0 and at most ${MAX_WALKING_RADIUS_M} metres, got ${radius}`);
@@ -85,7 +94,33 @@ export async function resolveReach(ctx: RequestContext, args: ReachArgs, envelop
       warnings: [{ code: 'NO_STREET_NETWORK', message: `AUTO: no street network is loaded in this area, so reach is a straight-line circle of radius / ${args.detourFactor}`, cells: [] }],
     };
   }
-  return { ...base, method: 'network', network: await currentNetwork(ctx) };
+  const network = await currentNetwork(ctx);
+  if (args.method === 'auto') {
+    const step = Math.max(1, Math.floor(areaCells.length / AUTO_SAMPLE));
+    let sampled = 0;
+    let onNetwork = 0;
+    for (let i = 0; i < areaCells.length; i += step) {
+      const [lng, lat] = cellCentre(areaCells[i]);
+      sampled++;
+      if (network.graph.snap({ lat, lng }, args.accessDistance) !== null) onNetwork++;
+    }
+    const share = sampled > 0 ? onNetwork / sampled : 0;
+    if (share < AUTO_NETWORK_MIN_SHARE) {
+      return {
+        ...base,
+        method: 'straightLine',
+        network: null,
+        warnings: [
+          {
+            code: 'PARTIAL_STREET_NETWORK',
+            message: `AUTO: only ${(share * 100).toFixed(0)} % of the area's cell centres are within ${args.accessDistance} m of a loaded street (${AUTO_NETWORK_MIN_SHARE * 100} % needed), so reach is a straight-line circle of radius / ${args.detourFactor}; ask for NETWORK to use the streets anyway`,
+            cells: [],
+          },
+        ],
+      };
+    }
+  }
+  return { ...base, method: 'network', network };
 }
 
 export function describeReach(settings: ReachSettings): ReachMethodUsed {

@@ -152,7 +152,7 @@ export class CategoryCoverage {
   @Field(() => IncidentCategoryEnum, { description: 'Category.' })
   category: string;
 
-  @Field(() => CoverageShareResult, { description: 'Incidents of the category within reach.' })
+  @Field(() => CoverageShareResult, { description: 'Incidents of the category within reach (cellCount and coveredCellCount are not counted per category and are 0).' })
   incidents: CoverageShareResult;
 }
 
@@ -164,7 +164,7 @@ export class CoverageMeasures {
   @Field(() => CoverageShareResult, { description: 'Young residents (14-24).' })
   youngResidents: CoverageShareResult;
 
-  @Field(() => CoverageShareResult, { description: 'Incidents in the window and categories (at their resolution-11 cell).' })
+  @Field(() => CoverageShareResult, { description: 'Incidents in the window and categories, each within reach when the centre of its stored resolution-11 cell is; a cell counts as covered when any of its incidents is.' })
   incidents: CoverageShareResult;
 
   @Field(() => CoverageShareResult, { description: 'Significant hot spot cells (Gi* binFdr >= 2: hot at 95 % or 99 % after FDR); each counts 1.' })
