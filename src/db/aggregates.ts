@@ -183,6 +183,8 @@ export interface IncidentCoverageQuery extends IncidentCountQuery {
   areaCells: readonly string[];
   /** stored fine cells (h3-js hex) within walking reach of some post */
   coveredFineCells: readonly string[];
+  /** false when counts per category are not needed: fewer groups to build */
+  perCategory?: boolean;
 }
 
 export interface IncidentCoverageCounts {
@@ -233,11 +235,13 @@ export async function incidentCoverageCounts(knex: Knex, q: IncidentCoverageQuer
   // enough memory for the per-cell hash aggregate of a city's incidents to stay off disk
   const { rows } = await knex.transaction(async (trx): Promise<{ rows: unknown[] }> => {
     await trx.raw("SET LOCAL work_mem = '64MB'");
+    // compiling the expressions costs more than it saves on a scan of this shape
+    await trx.raw('SET LOCAL jit = off');
     return trx.raw(
     `WITH covered AS (SELECT DISTINCT unnest(?::bigint[]) AS covered_cell),
      area AS (SELECT DISTINCT unnest(?::bigint[]) AS area_cell),
      counted AS MATERIALIZED (
-       SELECT ${PARENT_SQL.replace(/h3/g, 'i.h3')} AS cell, i.category, c.covered_cell AS fine, count(*)::int AS n
+       SELECT ${PARENT_SQL.replace(/h3/g, 'i.h3')} AS cell, ${q.perCategory === false ? 'NULL::text' : 'i.category'} AS category, c.covered_cell AS fine, count(*)::int AS n
        FROM incidents i LEFT JOIN covered c ON c.covered_cell = i.h3
        WHERE true${filters}
        GROUP BY 1, 2, 3
@@ -252,7 +256,7 @@ export async function incidentCoverageCounts(knex: Knex, q: IncidentCoverageQuer
   // GROUPING bits: 4 = cell not grouped, 2 = category not grouped, 1 = fine not grouped
   for (const r of rows as { grouping: number; cell: string | null; category: string | null; fine: string | null; total: number; covered: number | null }[]) {
     if (r.grouping === 3) out.byCell.push({ cell: bigintToCell(r.cell!), total: r.total, covered: r.covered ?? 0 });
-    else if (r.grouping === 5) out.byCategory.push({ category: r.category!, total: r.total, covered: r.covered ?? 0 });
+    else if (r.grouping === 5 && r.category !== null) out.byCategory.push({ category: r.category!, total: r.total, covered: r.covered ?? 0 });
     else if (r.grouping === 6 && r.fine !== null) out.byCoveredFineCell.push({ cell: bigintToCell(r.fine), count: r.total });
   }
   return out;

@@ -1,6 +1,6 @@
 /** Walking-distance coverage of posts and siting of new ones. */
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
-import { incidentCountsByCell, incidentCoverageCounts, populationByCell, growEnvelope, type IncidentCoverageCounts } from '../db/aggregates';
+import { incidentCoverageCounts, populationByCell, growEnvelope, type IncidentCoverageCounts } from '../db/aggregates';
 import { coveragePosts, coveragePostsByIds, groupingAreas, areasVersion, type CoveragePost } from '../db/coverage';
 import { serviceAreaPolygons } from '../db/streets';
 import { DEFAULT_WALKING_RADIUS_M, type BBox, type PolygonGeometry } from '../domain';
@@ -15,7 +15,7 @@ import {
   type CoverageShares,
   type LatLng,
 } from '../geo/coverage';
-import { cellCentre, cellPolygon, parentCell, pointToCell } from '../geo/h3';
+import { cellCentre, cellPolygon, pointToCell } from '../geo/h3';
 import { studyAreaCells } from '../geo/studyArea';
 import type { AnalysisWarning, HotspotAnalysis, StudyAreaArgs } from '../schema/analysis';
 import {
@@ -32,7 +32,7 @@ import {
   SuggestSitesArgs,
   SuggestedSite,
 } from '../schema/coverage';
-import { computeHotspots, hotspotsOfCounts, resolveStudyArea, type ResolvedStudyArea } from './analysis';
+import { hotspotsOfCounts, resolveStudyArea, type CountedStudyArea, type ResolvedStudyArea } from './analysis';
 import type { RequestContext } from './context';
 import { MAX_WALKING_RADIUS_M, describeReach, resolveReach, siteReachCells, type ReachSettings } from './coverageReach';
 import { badInput, notFound } from './errors';
@@ -435,22 +435,45 @@ async function prepareSiting(ctx: RequestContext, args: SitingArgs): Promise<Sit
 
 /** Demand weight per cell of the area at its resolution (cells with no weight left out). */
 async function demandWeights(ctx: RequestContext, args: SuggestSitesArgs, area: ResolvedStudyArea): Promise<{ cells: string[]; weights: number[]; hotspots: HotspotAnalysis | null }> {
-  const window = toTimeWindow(args.window, 'window');
   const totals = new Map<string, number>();
   let hotspots: HotspotAnalysis | null = null;
   if (args.demand === 'residents' || args.demand === 'youngResidents') {
     for (const row of await populationByCell(ctx.knex, { resolution: area.resolution, envelope: area.envelope })) {
       if (area.index.has(row.cell)) totals.set(row.cell, (totals.get(row.cell) ?? 0) + (args.demand === 'residents' ? row.residents : row.youngResidents));
     }
-  } else if (args.demand === 'incidents') {
-    const rows = await incidentCountsByCell(ctx.knex, { resolution: area.resolution, envelope: area.envelope, from: window?.from ?? null, to: window?.to ?? null, categories: args.categories ?? null });
-    for (const row of rows) if (area.index.has(row.cell)) totals.set(row.cell, (totals.get(row.cell) ?? 0) + row.count);
   } else {
-    hotspots = await computeHotspots(ctx, hotspotArgs(args, area.resolution));
-    for (const c of hotspots.cells) if (c.binFdr >= SIGNIFICANT_BIN && c.z !== null) totals.set(c.h3, c.z);
+    const counted = await countIncidentsInArea(ctx, area, args);
+    if (args.demand === 'incidents') {
+      area.cells.forEach((cell, i) => totals.set(cell, counted.counts[i]));
+    } else {
+      hotspots = hotspotsOfCounts(counted, hotspotArgs(args, area.resolution));
+      for (const c of hotspots.cells) if (c.binFdr >= SIGNIFICANT_BIN && c.z !== null) totals.set(c.h3, c.z);
+    }
   }
   const cells = [...totals.keys()].filter((c) => totals.get(c)! > 0).sort();
   return { cells, weights: cells.map((c) => totals.get(c)!), hotspots };
+}
+
+/** Incidents per cell of the area in one scan that returns one row per cell (no distance join, no per-category rows). */
+async function countIncidentsInArea(ctx: RequestContext, area: ResolvedStudyArea, args: { window?: SitingArgs['window']; categories?: string[] }): Promise<CountedStudyArea> {
+  const window = toTimeWindow(args.window, 'window');
+  const categories = nonEmpty(args.categories, 'categories');
+  const incidents = await incidentCoverageCounts(ctx.knex, {
+    resolution: area.resolution,
+    envelope: area.envelope,
+    from: window?.from ?? null,
+    to: window?.to ?? null,
+    categories,
+    areaCells: area.cells,
+    coveredFineCells: [],
+    perCategory: false,
+  });
+  const counts = new Float64Array(area.cells.length);
+  for (const r of incidents.byCell) {
+    const i = area.index.get(r.cell);
+    if (i !== undefined) counts[i] = r.total;
+  }
+  return { area, counts, from: window?.from ?? null, to: window?.to ?? null, categories };
 }
 
 function coverageLists(instance: SitingInstance, demandCells: string[]): { candidateCoverage: Int32Array[]; existing: Int32Array } {
@@ -510,7 +533,7 @@ export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSi
 
 export async function computeMinimumSites(ctx: RequestContext, args: SitingArgs): Promise<MinimumSites> {
   const instance = await prepareSiting(ctx, args);
-  const hotspots = await computeHotspots(ctx, hotspotArgs(args, instance.area.resolution));
+  const hotspots = hotspotsOfCounts(await countIncidentsInArea(ctx, instance.area, args), hotspotArgs(args, instance.area.resolution));
   const targets = hotspots.cells.filter((c) => c.binFdr >= SIGNIFICANT_BIN).map((c) => c.h3);
   const { candidateCoverage, existing } = coverageLists(instance, targets);
   const result = solveSetCovering(
