@@ -34,17 +34,19 @@ export async function rebuildStreetNetwork(trx: Knex | Knex.Transaction): Promis
     SELECT ST_SetSRID(ST_MakePoint(x, y), 4326) FROM (
       SELECT x1 AS x, y1 AS y FROM noded_street_parts UNION SELECT x2, y2 FROM noded_street_parts
     ) AS ends ORDER BY x, y`);
+  // plain coordinate columns, so that ends find their vertex by a hash join
+  await trx.raw('CREATE TEMP TABLE noded_street_vertices ON COMMIT DROP AS SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y FROM street_vertices');
   await trx.raw(`
     INSERT INTO street_edges (street_id, source, target, cost, reverse_cost, geom)
     SELECT s.id, a.id, b.id, ST_Length(p.geom::geography), ST_Length(p.geom::geography), p.geom
     FROM noded_street_parts p
-    JOIN street_vertices a ON ST_X(a.geom) = p.x1 AND ST_Y(a.geom) = p.y1
-    JOIN street_vertices b ON ST_X(b.geom) = p.x2 AND ST_Y(b.geom) = p.y2
+    JOIN noded_street_vertices a ON a.x = p.x1 AND a.y = p.y1
+    JOIN noded_street_vertices b ON b.x = p.x2 AND b.y = p.y2
     CROSS JOIN LATERAL (
       SELECT w.id FROM streets w WHERE w.walkable
       ORDER BY w.geom <-> ST_LineInterpolatePoint(p.geom, 0.5) LIMIT 1
     ) AS s`);
-  await trx.raw('DROP TABLE noded_street_parts');
+  await trx.raw('DROP TABLE noded_street_parts, noded_street_vertices');
   return streetNetworkSummary(trx);
 }
 
