@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings a fresh machine to where the project runs: npm dependencies, a running PostgreSQL 15,
-# the PostGIS package and Chromium (installed from Debian's packages when missing; needs root).
+# the PostGIS and pgRouting packages, and Chromium for the browser test (installed from Debian's
+# packages when missing; needs root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,21 +21,21 @@ if ! pg_isready -h "$PGHOST_ADDR" -p 5432 -q 2>/dev/null; then
 fi
 
 pg_major=$(psql -h "$PGHOST_ADDR" -U postgres -Atc 'SHOW server_version_num' | cut -c1-2)
-if [ ! -f "/usr/share/postgresql/${pg_major}/extension/postgis.control" ]; then
-  echo "installing PostGIS for PostgreSQL ${pg_major} from Debian's packages"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "postgresql-${pg_major}-postgis-3" >/dev/null
+# Debian packages the project needs and the machine lacks, installed in one apt run
+missing=()
+[ -f "/usr/share/postgresql/${pg_major}/extension/postgis.control" ] || missing+=("postgresql-${pg_major}-postgis-3")
+# pgRouting: walking reach along streets
+[ -f "/usr/share/postgresql/${pg_major}/extension/pgrouting.control" ] || missing+=("postgresql-${pg_major}-pgrouting")
+# headless Chromium, only for the map page's end-to-end test (scripts/test.sh asks for it)
+if [ "${PREPARE_BROWSER:-0}" = "1" ] && [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
+  missing+=(chromium)
 fi
-
-# headless Chromium for the map page's end-to-end test (test/e2e/map.test.ts)
-if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
-  echo "installing Chromium from Debian's packages (for the map page test)"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing from Debian's packages: ${missing[*]}"
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ ! -f dist/src/cli/main.js ] || [ -n "$(find src migrations seeds -newer dist/src/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; then

@@ -3,5 +3,5 @@
 # PostGIS database that the test run creates and drops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/prepare.sh
+PREPARE_BROWSER=1 bash scripts/prepare.sh
 npx jest --ci "$@"

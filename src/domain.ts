@@ -86,6 +86,7 @@ export const LAYERS = [
   'population',
   'posts',
   'areas',
+  'streets',
 ] as const;
 export type Layer = (typeof LAYERS)[number];
 
@@ -190,6 +191,16 @@ export interface AreaRecord extends SourcedRecord {
   attribution: string | null;
 }
 
+/** A street line people may walk along; the routable graph is built from these after an import. */
+export interface StreetRecord extends SourcedRecord {
+  name: string | null;
+  /** OpenStreetMap highway=* class (residential, footway, ...) when known */
+  highway: string | null;
+  /** false for lines that must not be routed over (motorways, closed construction) */
+  walkable: boolean;
+  geometry: LineStringGeometry;
+}
+
 export interface LayerRecordMap {
   incidents: IncidentRecord;
   lighting_outages: LightingOutageRecord;
@@ -198,6 +209,7 @@ export interface LayerRecordMap {
   population: PopulationRecord;
   posts: PostRecord;
   areas: AreaRecord;
+  streets: StreetRecord;
 }
 
 /** Bounding box [minLng, minLat, maxLng, maxLat]. */

@@ -59,6 +59,7 @@ import { GridIndex, M_PER_DEG_LAT, M_PER_DEG_LNG, distanceM, offsetM } from './g
 import { buildIncidentModel, collectIncidents } from './incidents';
 import { AliasTable, Random } from './random';
 import { DAY_MS, UTC_OFFSET_MS } from './sun';
+import { buildDemoStreets } from './streets';
 import type { DemoCity, DemoCityOptions, PlantedHotArea } from './types';
 
 interface PopCell {
@@ -98,6 +99,7 @@ export function generateDemoCity(options: DemoCityOptions = {}): DemoCity {
   const areas = buildAreas(districts, attribution, offices);
   const youthFacilities = buildYouthFacilities(districts, cells, young, startMs, new Random(seed, 'youth'));
   const lightingOutages = buildLightingOutages(districts, cells, residents, startMs, endMs, new Random(seed, 'lighting'));
+  const streets = buildDemoStreets(districts, new Random(seed, 'streets'));
   const roadDefects = buildRoadDefects(districts, cells, residents, startMs, endMs, new Random(seed, 'roads'));
 
   const population: PopulationRecord[] = pop.map((c) => ({
@@ -116,6 +118,7 @@ export function generateDemoCity(options: DemoCityOptions = {}): DemoCity {
     lightingOutages,
     roadDefects,
     youthFacilities,
+    streets,
     planted: {
       description: plantedDescription(),
       hotAreas,

@@ -7,6 +7,7 @@ import type {
   PostRecord,
   RoadDefectKind,
   RoadDefectRecord,
+  StreetRecord,
   YouthFacilityRecord,
 } from '../../src/domain';
 
@@ -56,6 +57,8 @@ export interface DemoCity {
   lightingOutages: LightingOutageRecord[];
   roadDefects: RoadDefectRecord[];
   youthFacilities: YouthFacilityRecord[];
+  /** the walking network: a street grid over Alatau with missing links (see streets.ts) */
+  streets: StreetRecord[];
   planted: {
     description: string;
     hotAreas: PlantedHotArea[];

@@ -4,6 +4,7 @@ import { generateDemoCity } from '../../seeds/almaty';
 import type { Config } from '../config';
 import { Layer, LayerRecordMap } from '../domain';
 import { upsertBatch, UpsertCounts } from '../db/upsert';
+import { rebuildStreetNetwork } from '../db/streets';
 
 export interface SeedOptions {
   incidentCount?: number;
@@ -37,11 +38,14 @@ export async function seedDemoCity(knex: Knex, config: Config, options: SeedOpti
     ['lighting_outages', city.lightingOutages],
     ['road_defects', city.roadDefects],
     ['incidents', city.incidents],
+    ['streets', city.streets],
   ];
   for (const [layer, records] of layers) {
     const counts = await store(knex, layer, records, config);
     log(`${layer}: inserted ${counts.inserted}, updated ${counts.updated}, unchanged ${counts.unchanged}`);
   }
+  const network = await knex.transaction((trx) => rebuildStreetNetwork(trx));
+  log(`street network: ${network.edges} edges, ${network.vertices} vertices, ${(network.lengthM / 1000).toFixed(0)} km`);
   await knex.raw('ANALYZE');
   log(`demo city stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

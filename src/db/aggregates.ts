@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
 import { cellToChildren } from 'h3-js';
-import { bigintToCell } from '../geo/h3';
+import { bigintToCell, cellToBigint } from '../geo/h3';
 
 /** SQL for the parent of the stored fine cell at resolution `?` (bound twice). */
 export const PARENT_SQL = '((h3 & ~(15::bigint << 52)) | (?::bigint << 52)) | ((1::bigint << (3 * (15 - ?))) - 1)';
@@ -176,4 +176,88 @@ export async function postPoints(knex: Knex, q: { envelope: BBox; end: Date }): 
     .where((w) => w.whereNull('opened_at').orWhere('opened_at', '<', q.end))
     .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)) as { lng: number; lat: number; walking_radius_m: number }[];
   return rows.map((r) => ({ lng: Number(r.lng), lat: Number(r.lat), walkingRadiusM: Number(r.walking_radius_m) }));
+}
+
+export interface IncidentCoverageQuery extends IncidentCountQuery {
+  /** the study area's cells at `resolution`: incidents elsewhere are not counted */
+  areaCells: readonly string[];
+  /** stored fine cells (h3-js hex) within walking reach of some post */
+  coveredFineCells: readonly string[];
+  /** false when counts per category are not needed: fewer groups to build */
+  perCategory?: boolean;
+}
+
+export interface IncidentCoverageCounts {
+  /** per cell at the query resolution: incidents, and those in a covered fine cell */
+  byCell: { cell: string; total: number; covered: number }[];
+  byCategory: { category: string; total: number; covered: number }[];
+  /** incidents per covered fine cell */
+  byCoveredFineCell: { cell: string; count: number }[];
+}
+
+/**
+ * Incidents within walking reach, in one scan: each incident's stored fine cell is looked up in
+ * the set of covered fine cells (a hash join, not a distance join), and the counts come back
+ * per coarse cell, per category and per covered fine cell (GROUPING SETS), so a million
+ * incidents return a few thousand rows.
+ */
+export async function incidentCoverageCounts(knex: Knex, q: IncidentCoverageQuery): Promise<IncidentCoverageCounts> {
+  const [minLng, minLat, maxLng, maxLat] = q.envelope;
+  // The join on the area's cells decides what counts; the box only lets a small area use the
+  // spatial index. Over a city-sized box every row qualifies and testing the box costs more
+  // than it saves (about half of the scan), so it is left out there.
+  const useBox = (maxLng - minLng) * (maxLat - minLat) < 0.05;
+  const bindings: Knex.RawBinding[] = [
+    q.coveredFineCells.map((c) => cellToBigint(c).toString()),
+    q.areaCells.map((c) => cellToBigint(c).toString()),
+    q.resolution,
+    q.resolution,
+  ];
+  let filters = '';
+  if (useBox) {
+    filters += ' AND i.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)';
+    bindings.push(...q.envelope);
+  }
+  if (q.from) {
+    filters += ' AND i.occurred_at >= ?';
+    bindings.push(q.from);
+  }
+  if (q.to) {
+    filters += ' AND i.occurred_at < ?';
+    bindings.push(q.to);
+  }
+  if (q.categories) {
+    filters += ' AND i.category = ANY(?::text[])';
+    bindings.push(q.categories);
+  }
+  // one hash aggregate over the incidents (per coarse cell, category and covered fine cell),
+  // then the grouping sets over its few thousand rows
+  // enough memory for the per-cell hash aggregate of a city's incidents to stay off disk
+  const { rows } = await knex.transaction(async (trx): Promise<{ rows: unknown[] }> => {
+    await trx.raw("SET LOCAL work_mem = '64MB'");
+    // compiling the expressions costs more than it saves on a scan of this shape
+    await trx.raw('SET LOCAL jit = off');
+    return trx.raw(
+    `WITH covered AS (SELECT DISTINCT unnest(?::bigint[]) AS covered_cell),
+     area AS (SELECT DISTINCT unnest(?::bigint[]) AS area_cell),
+     counted AS MATERIALIZED (
+       SELECT ${PARENT_SQL.replace(/h3/g, 'i.h3')} AS cell, ${q.perCategory === false ? 'NULL::text' : 'i.category'} AS category, c.covered_cell AS fine, count(*)::int AS n
+       FROM incidents i LEFT JOIN covered c ON c.covered_cell = i.h3
+       WHERE true${filters}
+       GROUP BY 1, 2, 3
+     )
+     SELECT GROUPING(cell, category, fine) AS grouping, cell, category, fine, sum(n)::int AS total, (sum(n) FILTER (WHERE fine IS NOT NULL))::int AS covered
+     FROM counted JOIN area ON area.area_cell = counted.cell
+     GROUP BY GROUPING SETS ((cell), (category), (fine))`,
+    bindings,
+    );
+  });
+  const out: IncidentCoverageCounts = { byCell: [], byCategory: [], byCoveredFineCell: [] };
+  // GROUPING bits: 4 = cell not grouped, 2 = category not grouped, 1 = fine not grouped
+  for (const r of rows as { grouping: number; cell: string | null; category: string | null; fine: string | null; total: number; covered: number | null }[]) {
+    if (r.grouping === 3) out.byCell.push({ cell: bigintToCell(r.cell!), total: r.total, covered: r.covered ?? 0 });
+    else if (r.grouping === 5 && r.category !== null) out.byCategory.push({ category: r.category!, total: r.total, covered: r.covered ?? 0 });
+    else if (r.grouping === 6 && r.fine !== null) out.byCoveredFineCell.push({ cell: bigintToCell(r.fine), count: r.total });
+  }
+  return out;
 }

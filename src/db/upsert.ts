@@ -15,6 +15,7 @@ import {
   PopulationRecord,
   PostRecord,
   RoadDefectRecord,
+  StreetRecord,
   YouthFacilityRecord,
 } from '../domain';
 import { cellResolution, cellToBigint, cellCentre, pointToCell } from '../geo/h3';
@@ -164,6 +165,18 @@ const areaSpec: LayerSpec<AreaRecord> = {
   ],
 };
 
+const streetSpec: LayerSpec<StreetRecord> = {
+  table: 'streets',
+  columns: [
+    source,
+    externalId,
+    { name: 'name', pgType: 'text', value: (r) => r.name },
+    { name: 'highway', pgType: 'text', value: (r) => r.highway },
+    { name: 'walkable', pgType: 'boolean', value: (r) => r.walkable },
+    geoJson,
+  ],
+};
+
 const specs: { [L in Layer]: LayerSpec<LayerRecordMap[L]> } = {
   incidents: incidentSpec,
   lighting_outages: outageSpec,
@@ -172,6 +185,7 @@ const specs: { [L in Layer]: LayerSpec<LayerRecordMap[L]> } = {
   population: populationSpec,
   posts: postSpec,
   areas: areaSpec,
+  streets: streetSpec,
 };
 
 export function layerTable(layer: Layer): string {

@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { AreaRecord, BBox, Layer, LayerRecordMap } from '../domain';
 import { finishImportRun, startImportRun } from '../db/importRuns';
 import { upsertBatch, UpsertCounts } from '../db/upsert';
+import { rebuildStreetNetwork } from '../db/streets';
 import { detectFormat, ImportFormat, Open311Mapping, readRows } from './readers';
 import { FieldError, validateRow } from './validate';
 
@@ -159,6 +160,8 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     await rejects.close();
     input.destroy();
   }
+  // the routable graph is derived from all street lines; rebuilt once, after the last batch
+  if (options.layer === 'streets') await knex.transaction((trx) => rebuildStreetNetwork(trx));
   options.onProgress?.(stat.size, stat.size, rowsRead);
   const summary: ImportSummary = {
     layer: options.layer,

@@ -23,6 +23,7 @@ import {
   PostRecord,
   ROAD_DEFECT_KINDS,
   RoadDefectRecord,
+  StreetRecord,
   TIME_PRECISIONS,
   TimePrecision,
   YOUTH_FACILITY_KINDS,
@@ -309,6 +310,22 @@ function validateArea(r: RowReader): Validation<AreaRecord> {
   });
 }
 
+/** OpenStreetMap highway classes nobody walks along; such lines are stored but not routed. */
+const NOT_WALKABLE_HIGHWAYS = ['motorway', 'motorway_link', 'trunk_link', 'construction', 'proposed', 'raceway', 'bus_guideway'];
+
+function validateStreet(r: RowReader): Validation<StreetRecord> {
+  const highway = r.text('highway', false);
+  const walkable = r.boolean('walkable') ?? !(highway !== null && NOT_WALKABLE_HIGHWAYS.includes(highway.toLowerCase()));
+  return r.result<StreetRecord>({
+    source: r.source(),
+    externalId: r.text('external_id', true),
+    name: r.text('name', false),
+    highway: highway === null ? null : highway.toLowerCase(),
+    walkable,
+    geometry: r.geometry(['LineString'] as const)!,
+  });
+}
+
 export function geometryProblem(geometry: unknown, allowed: readonly string[], bounds: BBox): string | null {
 const inBounds = ([lng, lat]: Position): boolean => lng >= bounds[0] && lng <= bounds[2] && lat >= bounds[1] && lat <= bounds[3];
   if (typeof geometry !== 'object' || geometry === null || Array.isArray(geometry)) return 'must be a GeoJSON geometry object';
@@ -385,6 +402,7 @@ const validators: { [L in Layer]: (r: RowReader) => Validation<LayerRecordMap[L]
   population: validatePopulation,
   posts: validatePost,
   areas: validateArea,
+  streets: validateStreet,
 };
 
 export function validateRow<L extends Layer>(layer: L, raw: RawRow, ctx: ValidationContext): Validation<LayerRecordMap[L]> {
@@ -400,4 +418,5 @@ export const LAYER_COLUMNS: { [L in Layer]: { required: string[]; optional: stri
   population: { required: ['source', 'h3', 'residents', 'young_residents'], optional: ['external_id'] },
   posts: { required: ['external_id', 'source', 'kind', 'lat', 'lng'], optional: ['name', 'walking_radius_m', 'opened_at'] },
   areas: { required: ['external_id', 'source', 'kind', 'name', 'geometry'], optional: ['name_ru', 'name_kk', 'parent_external_id', 'attribution'] },
+  streets: { required: ['external_id', 'source', 'geometry'], optional: ['name', 'highway', 'walkable'] },
 };

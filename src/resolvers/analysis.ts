@@ -75,7 +75,8 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
   return remember(studyAreaCache, key, { description, resolution, cells, index: new Map(cells.map((c, i) => [c, i])), envelope, areaKey });
 }
 
-interface CountedStudyArea {
+/** Incident counts over the cells of a study area, with the window and categories they were counted for. */
+export interface CountedStudyArea {
   area: ResolvedStudyArea;
   counts: Float64Array;
   from: Date | null;
@@ -156,7 +157,12 @@ export class AnalysisQueries {
 /** The hotspots answer; shared by the GraphQL query, tiles, exports and coverage. */
 export async function computeHotspots(ctx: RequestContext, args: SpatialStatisticArgs): Promise<HotspotAnalysis> {
   checkStatisticArgs(args);
-  const counted = await countIncidents(ctx, args);
+  return hotspotsOfCounts(await countIncidents(ctx, args), args);
+}
+
+/** Gi* of counts already made (e.g. by coverage, which counts incidents in the same scan as their reach). */
+export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatisticArgs): HotspotAnalysis {
+  checkStatisticArgs(args);
   const { cells } = counted.area;
   const weights = weightsFor(counted.area, args.k, args.weights);
   const gi = getisOrdGiStar(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined });

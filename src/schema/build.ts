@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { roleAuthChecker } from './auth';
 import { AnalysisQueries } from '../resolvers/analysis';
+import { CoverageQueries } from '../resolvers/coverage';
 import { EmergingHotSpotQueries } from '../resolvers/emerging';
 import { HexagonQueries } from '../resolvers/hexagons';
 import { ImportMutations } from '../resolvers/imports';
@@ -22,6 +23,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
       AnalysisQueries,
       EmergingHotSpotQueries,
       HexagonQueries,
+      CoverageQueries,
     ],
     authChecker: roleAuthChecker,
     validate: false,

@@ -8,3 +8,4 @@ export { mulberry32 } from './seededRandom';
 export { runCoverageBenchmark } from './bench';
 export type { CoverageBenchmarkOptions, CoverageBenchmarkResult } from './bench';
 export type { CandidateCoverage } from './coverageIndex';
+export * from './streetNetwork';

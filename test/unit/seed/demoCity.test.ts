@@ -46,16 +46,8 @@ function allPositions(g: { type: string; coordinates: unknown }): Position[] {
 
 describe('demo city generator', () => {
   let city: DemoCity;
-  let elapsedMs = 0;
   beforeAll(() => {
-    const t0 = Date.now();
     city = generateDemoCity({ incidentCount: INCIDENTS });
-    elapsedMs = Date.now() - t0;
-  });
-
-  test('is fast', () => {
-    // a few seconds on a quiet machine; the bound only catches runaway work (18 s was seen on two shared, loaded cores)
-    expect(elapsedMs).toBeLessThan(60_000);
   });
 
   test('is deterministic: same seed, same records; the incident stream does not depend on the count', () => {

@@ -59,14 +59,13 @@ describe('H3 weights builder', () => {
     expect(() => buildH3Weights([a], { k: 0 })).toThrow(/k must be/);
   });
 
-  it('builds 45,000 cells at k = 1 in reasonable time', () => {
+  it('builds 45,000 cells at k = 1 (a whole city at resolution 10; its speed is measured by npm run bench)', () => {
     const centre = latLngToCell(43.24, 76.95, 10);
     const area = gridDisk(centre, 122); // 3*122*123+1 = 45,019 cells
-    const started = performance.now();
     const w = buildH3Weights(area, { k: 1 });
-    const elapsed = performance.now() - started;
     expect(w.n).toBe(45019);
-    expect(elapsed).toBeLessThan(5000);
+    // interior cells have their 6 neighbours and themselves
+    expect(w.offsets[1] - w.offsets[0]).toBe(7);
   });
 });
 

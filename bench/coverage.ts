@@ -1,0 +1,56 @@
+/**
+ * The coverage operations the benchmark times: coverage of every incident by every post over
+ * the whole city, and siting 36 new posts among 10 000 candidate premises for the city.
+ * Each case is one GraphQL operation with its variables; `npm run bench` runs them.
+ */
+
+export interface CoverageBenchCase {
+  name: string;
+  graphqlQuery: string;
+  variables: Record<string, unknown>;
+}
+
+/** The demo city's extent (CITY_BOUNDS of the seed). */
+const CITY_BBOX = [76.7, 43.0, 77.25, 43.45];
+/** Where people live in the demo city: the candidate lattice spans it. */
+const POPULATED_BBOX = [76.76, 43.17, 77.16, 43.4];
+
+/** A 100 x 100 lattice of candidate premises over the populated city (10 000 points). */
+export function cityCandidateLattice(side = 100): { lng: number; lat: number; label: string }[] {
+  const [minLng, minLat, maxLng, maxLat] = POPULATED_BBOX;
+  const out: { lng: number; lat: number; label: string }[] = [];
+  for (let j = 0; j < side; j++) {
+    for (let i = 0; i < side; i++) {
+      const lng = minLng + ((i + 0.5) * (maxLng - minLng)) / side;
+      const lat = minLat + ((j + 0.5) * (maxLat - minLat)) / side;
+      out.push({ lng: Math.round(lng * 1e6) / 1e6, lat: Math.round(lat * 1e6) / 1e6, label: `lattice-${i}-${j}` });
+    }
+  }
+  return out;
+}
+
+const COVERAGE = `query CityCoverage($area: AreaInput!, $method: ReachMethod) {
+  coverage(area: $area, method: $method) {
+    reach { method radiusM detourFactor }
+    postCount
+    overall { residents { share } youngResidents { share } incidents { total covered share } significantHotspotCells { total covered share } }
+    districts { name coverage { incidents { share } residents { share } } precinctOffices incidentsPerOffice }
+    uncoveredHotspotCells { h3 }
+  }
+}`;
+
+const SITING = `query CitySiting($area: AreaInput!, $candidates: [CandidateSiteInput!], $count: Int!, $method: ReachMethod) {
+  suggestPostSites(area: $area, count: $count, demand: INCIDENTS, radius: 500, candidates: $candidates, method: $method) {
+    solver optimal coveredBefore coveredAfter upperBound provenGainRatio candidateCount
+    sites { rank lng lat marginalGain }
+  }
+}`;
+
+export async function coverageBenchCases(): Promise<CoverageBenchCase[]> {
+  const area = { bbox: CITY_BBOX };
+  return [
+    { name: 'coverage: all incidents by all posts, city, straight line', graphqlQuery: COVERAGE, variables: { area, method: 'STRAIGHT_LINE' } },
+    { name: 'suggestPostSites: 36 sites among 10 000 candidates, city, straight line', graphqlQuery: SITING, variables: { area, candidates: cityCandidateLattice(), count: 36, method: 'STRAIGHT_LINE' } },
+    { name: 'coverage: Alatau by street network', graphqlQuery: COVERAGE, variables: { area: { bbox: [76.78, 43.22, 76.9, 43.32] }, method: 'NETWORK' } },
+  ];
+}
