@@ -10,3 +10,8 @@ export * from './localMoran';
 export * from './mannKendall';
 export * from './emergingHotSpots';
 export * from './warnings';
+export * from './special';
+export * from './glm';
+export * from './spearman';
+export * from './globalMoran';
+export * from './bicSelection';
