@@ -5,7 +5,7 @@ import { cellToChildren } from 'h3-js';
 import { bigintToCell } from '../geo/h3';
 
 /** SQL for the parent of the stored fine cell at resolution `?` (bound twice). */
-const PARENT_SQL = '((h3 & ~(15::bigint << 52)) | (?::bigint << 52)) | ((1::bigint << (3 * (15 - ?))) - 1)';
+export const PARENT_SQL = '((h3 & ~(15::bigint << 52)) | (?::bigint << 52)) | ((1::bigint << (3 * (15 - ?))) - 1)';
 
 export async function areaGeometry(knex: Knex, areaId: string): Promise<PolygonGeometry | MultiPolygonGeometry | null> {
   const row = await knex('areas').where({ id: areaId }).first(knex.raw('ST_AsGeoJSON(geom)::json AS geometry'));

@@ -3,13 +3,14 @@ import { buildSchema } from 'type-graphql';
 import { roleAuthChecker } from './auth';
 import { AnalysisQueries } from '../resolvers/analysis';
 import { HexagonQueries } from '../resolvers/hexagons';
+import { RiskQueries } from '../resolvers/risk';
 import { ImportMutations } from '../resolvers/imports';
 import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFields, RoadDefectFields, YouthFacilityFields } from '../resolvers/layers';
 
 /** The whole GraphQL schema: every resolver class is listed here once. */
 export async function buildApiSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [LayerQueries, PostFields, IncidentFields, LightingOutageFields, RoadDefectFields, YouthFacilityFields, AreaFields, ImportMutations, AnalysisQueries, HexagonQueries],
+    resolvers: [LayerQueries, PostFields, IncidentFields, LightingOutageFields, RoadDefectFields, YouthFacilityFields, AreaFields, ImportMutations, AnalysisQueries, HexagonQueries, RiskQueries],
     authChecker: roleAuthChecker,
     validate: false,
     emitSchemaFile: false,

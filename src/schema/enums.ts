@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, TIME_PRECISIONS, YOUTH_FACILITY_KINDS } from '../domain';
+import { AGENCIES, AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, TIME_PRECISIONS, YOUTH_FACILITY_KINDS } from '../domain';
 
 /** GraphQL enum values are the domain's snake_case names in upper case (THEFT <-> 'theft'). */
 function enumOf<T extends string>(values: readonly T[]): Record<Uppercase<T>, T> {
@@ -21,3 +21,6 @@ registerEnumType(PostKindEnum, { name: 'PostKind', description: 'Modular post, p
 registerEnumType(AreaKindEnum, { name: 'AreaKind', description: 'District or precinct.' });
 registerEnumType(TimePrecisionEnum, { name: 'TimePrecision', description: 'How precise an incident time is: exact, day, or month (police.uk publishes months only).' });
 registerEnumType(FixStatusEnum, { name: 'FixStatus', description: 'OPEN while not fixed; FIXED once fixed_at is set.' });
+
+export const AgencyEnum = enumOf(AGENCIES);
+registerEnumType(AgencyEnum, { name: 'Agency', description: 'A city service responsible for fixes: lighting, roads, sport_youth, police, mobility, health.' });

@@ -22,6 +22,9 @@ import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { twoSidedP } from './normal';
 import { logGamma, trigamma } from './special';
 
+// Module-level aliases: global lookups are slow inside vm contexts (jest), and these run per cell.
+const { log, exp, abs, sqrt, min, max } = Math;
+
 export type GlmFamily = 'poisson' | 'negative_binomial';
 
 export const Z_975 = 1.959963984540054;
@@ -89,6 +92,21 @@ interface Design {
   y: Float64Array;
   offset: Float64Array;
   names: string[];
+  /** distinct values of y with their multiplicities: special functions of y are evaluated once per value */
+  yHistogram: CountHistogram;
+}
+
+/** Distinct counts and how often each occurs. Cell counts take few distinct values, so the gamma-function terms cost O(distinct) instead of O(n). */
+export interface CountHistogram {
+  values: Float64Array;
+  multiplicities: Float64Array;
+}
+
+export function countHistogram(y: ArrayLike<number>): CountHistogram {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < y.length; i++) counts.set(y[i], (counts.get(y[i]) ?? 0) + 1);
+  const values = Float64Array.from(counts.keys());
+  return { values, multiplicities: Float64Array.from(values, (v) => counts.get(v)!) };
 }
 
 function toDesign(input: GlmInput): Design {
@@ -111,12 +129,12 @@ function toDesign(input: GlmInput): Design {
   const offset = input.offset ? Float64Array.from(input.offset) : new Float64Array(n);
   if (offset.length !== n) throw new RangeError(`offset has ${offset.length} values, expected ${n}`);
   const names = ['(Intercept)', ...input.columns.map((_, j) => input.names?.[j] ?? `x${j + 1}`)];
-  return { n, p, x, y, offset, names };
+  return { n, p, x, y, offset, names, yHistogram: countHistogram(y) };
 }
 
 /** y log(y / mu), 0 at y = 0. */
 function yLogYOverMu(y: number, mu: number): number {
-  return y > 0 ? y * Math.log(y / mu) : 0;
+  return y > 0 ? y * log(y / mu) : 0;
 }
 
 function deviance(d: Design, mu: Float64Array, theta: number | null): number {
@@ -124,21 +142,24 @@ function deviance(d: Design, mu: Float64Array, theta: number | null): number {
   for (let i = 0; i < d.n; i++) {
     const y = d.y[i];
     if (theta === null) dev += 2 * (yLogYOverMu(y, mu[i]) - (y - mu[i]));
-    else dev += 2 * (yLogYOverMu(y, mu[i]) - (y + theta) * Math.log((y + theta) / (mu[i] + theta)));
+    else dev += 2 * (yLogYOverMu(y, mu[i]) - (y + theta) * log((y + theta) / (mu[i] + theta)));
   }
   return dev;
 }
 
 function logLikelihood(d: Design, mu: Float64Array, theta: number | null): number {
+  const { values, multiplicities } = d.yHistogram;
   let ll = 0;
-  for (let i = 0; i < d.n; i++) {
-    const y = d.y[i];
-    if (theta === null) ll += (y > 0 ? y * Math.log(mu[i]) : 0) - mu[i] - logGamma(y + 1);
-    else {
-      ll +=
-        logGamma(theta + y) - logGamma(theta) - logGamma(y + 1) + theta * Math.log(theta) + (y > 0 ? y * Math.log(mu[i]) : 0) - (theta + y) * Math.log(theta + mu[i]);
-    }
+  for (let k = 0; k < values.length; k++) {
+    const y = values[k];
+    ll += multiplicities[k] * ((theta === null ? 0 : logGamma(theta + y)) - logGamma(y + 1));
   }
+  if (theta === null) {
+    for (let i = 0; i < d.n; i++) ll += (d.y[i] > 0 ? d.y[i] * log(mu[i]) : 0) - mu[i];
+    return ll;
+  }
+  ll += d.n * (theta * log(theta) - logGamma(theta));
+  for (let i = 0; i < d.n; i++) ll += (d.y[i] > 0 ? d.y[i] * log(mu[i]) : 0) - (theta + d.y[i]) * log(theta + mu[i]);
   return ll;
 }
 
@@ -157,7 +178,7 @@ interface IrlsState {
 function irls(d: Design, theta: number | null, startEta: Float64Array, options: Required<GlmOptions>): IrlsState {
   const { n, p, x, y, offset } = d;
   const eta = Float64Array.from(startEta);
-  const mu = eta.map(Math.exp);
+  const mu = eta.map(exp);
   let devOld = deviance(d, mu, theta);
   let beta = new Float64Array(p);
   let covariance = Matrix.eye(p);
@@ -197,17 +218,17 @@ function irls(d: Design, theta: number | null, startEta: Float64Array, options: 
       const row = i * p;
       for (let a = 0; a < p; a++) s += x[row + a] * beta[a];
       eta[i] = s;
-      mu[i] = Math.exp(s);
+      mu[i] = exp(s);
     }
     const dev = deviance(d, mu, theta);
-    if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < options.epsilon) {
+    if (abs(dev - devOld) / (abs(dev) + 0.1) < options.epsilon) {
       converged = true;
       devOld = dev;
       break;
     }
     devOld = dev;
   }
-  return { beta, eta, mu, covariance, deviance: devOld, iterations: Math.min(iterations, options.maxIterations), converged };
+  return { beta, eta, mu, covariance, deviance: devOld, iterations: min(iterations, options.maxIterations), converged };
 }
 
 /** MASS::theta.ml's stopping rule: .Machine$double.eps^0.25 on the Newton step. */
@@ -220,30 +241,51 @@ const THETA_STEP_EPSILON = 2 ** -13;
  * at the start of that last step, as MASS reports it. Throws when theta runs off to infinity
  * (counts not overdispersed: the Poisson model is the right one).
  */
-export function thetaMaximumLikelihood(y: ArrayLike<number>, mu: ArrayLike<number>, maxIterations = 100): { theta: number; standardError: number } {
+export function thetaMaximumLikelihood(
+  y: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  maxIterations = 100,
+  histogram: CountHistogram = countHistogram(y),
+  /** a start near the answer (the previous theta while alternating with IRLS); MASS's moment estimate when omitted */
+  start?: number,
+): { theta: number; standardError: number } {
   const n = y.length;
-  let moments = 0;
-  for (let i = 0; i < n; i++) moments += (y[i] / mu[i] - 1) ** 2;
-  let theta = n / moments;
+  const { values, multiplicities } = histogram;
+  let theta = start ?? NaN;
+  if (start === undefined) {
+    let moments = 0;
+    for (let i = 0; i < n; i++) moments += (y[i] / mu[i] - 1) ** 2;
+    theta = n / moments;
+  }
+  // score and information of MASS::theta.ml, with the terms in y alone summed per distinct value
+  const scoreAndInformation = (t: number): [number, number] => {
+    let score = n * (log(t) + 1 - digammaOf(t));
+    let information = n * (trigamma(t) - 1 / t);
+    for (let k = 0; k < values.length; k++) {
+      score += multiplicities[k] * digammaOf(t + values[k]);
+      information -= multiplicities[k] * trigamma(t + values[k]);
+    }
+    for (let i = 0; i < n; i++) {
+      const tm = mu[i] + t;
+      const ratio = (y[i] + t) / tm;
+      score -= log(tm) + ratio;
+      information += 2 / tm - ratio / tm;
+    }
+    return [score, information];
+  };
   let information = NaN;
   let step = 1;
-  for (let it = 1; it < maxIterations && Math.abs(step) > THETA_STEP_EPSILON; it++) {
-    theta = Math.abs(theta);
-    let score = 0;
-    information = 0;
-    for (let i = 0; i < n; i++) {
-      const yi = y[i];
-      const m = mu[i];
-      score += digammaOf(theta + yi) - digammaOf(theta) + Math.log(theta) + 1 - Math.log(theta + m) - (yi + theta) / (m + theta);
-      information += -trigamma(theta + yi) + trigamma(theta) - 1 / theta + 2 / (m + theta) - (yi + theta) / (m + theta) ** 2;
-    }
+  for (let it = 1; it < maxIterations && abs(step) > THETA_STEP_EPSILON; it++) {
+    theta = abs(theta);
+    let score: number;
+    [score, information] = scoreAndInformation(theta);
     step = score / information;
     theta += step;
   }
   if (!(theta > 0) || !Number.isFinite(theta) || theta > 1e8 || !(information > 0)) {
     throw new RangeError('theta of the negative binomial does not converge: the counts are not overdispersed, use the Poisson model');
   }
-  return { theta, standardError: Math.sqrt(1 / information) };
+  return { theta, standardError: sqrt(1 / information) };
 }
 
 /** psi(x) by recurrence to x >= 6 and the asymptotic series (A&S 6.3.18). */
@@ -255,14 +297,14 @@ export function digammaOf(x: number): number {
     z += 1;
   }
   const z2 = 1 / (z * z);
-  value += Math.log(z) - 0.5 / z - z2 * (1 / 12 - z2 * (1 / 120 - z2 * (1 / 252 - z2 * (1 / 240 - z2 / 132))));
+  value += log(z) - 0.5 / z - z2 * (1 / 12 - z2 * (1 / 120 - z2 * (1 / 252 - z2 * (1 / 240 - z2 / 132))));
   return value;
 }
 
 function summarise(d: Design, family: GlmFamily, state: IrlsState, theta: number | null, thetaSe: number | null, iterations: number, converged: boolean): GlmFit {
   const coefficients = d.names.map((name, j) => {
     const estimate = state.beta[j];
-    const standardError = Math.sqrt(state.covariance.get(j, j));
+    const standardError = sqrt(state.covariance.get(j, j));
     const z = estimate / standardError;
     return {
       name,
@@ -270,9 +312,9 @@ function summarise(d: Design, family: GlmFamily, state: IrlsState, theta: number
       standardError,
       z,
       p: twoSidedP(z),
-      relativeRisk: Math.exp(estimate),
-      relativeRiskLow: Math.exp(estimate - Z_975 * standardError),
-      relativeRiskHigh: Math.exp(estimate + Z_975 * standardError),
+      relativeRisk: exp(estimate),
+      relativeRiskLow: exp(estimate - Z_975 * standardError),
+      relativeRiskHigh: exp(estimate + Z_975 * standardError),
     };
   });
   let pearson = 0;
@@ -293,7 +335,7 @@ function summarise(d: Design, family: GlmFamily, state: IrlsState, theta: number
     parameterCount: k,
     logLikelihood: ll,
     aic: -2 * ll + 2 * k,
-    bic: -2 * ll + Math.log(d.n) * k,
+    bic: -2 * ll + log(d.n) * k,
     deviance: state.deviance,
     residualDegreesOfFreedom: residualDf,
     pearsonDispersion: pearson / residualDf,
@@ -310,7 +352,7 @@ function withDefaults(options: GlmOptions): Required<GlmOptions> {
 
 /** R's mustart for Poisson: y + 0.1. */
 function poissonStart(d: Design): Float64Array {
-  return d.y.map((y) => Math.log(y + 0.1));
+  return d.y.map((y) => log(y + 0.1));
 }
 
 /** Poisson regression with log link and offset, as glm(y ~ ..., family = poisson, offset = ...). */
@@ -326,7 +368,7 @@ export function fitNegativeBinomial(input: GlmInput, options: GlmOptions = {}): 
   const d = toDesign(input);
   const opts = withDefaults(options);
   let state = irls(d, null, poissonStart(d), opts);
-  let { theta, standardError } = thetaMaximumLikelihood(d.y, state.mu);
+  let { theta, standardError } = thetaMaximumLikelihood(d.y, state.mu, 100, d.yHistogram);
   let iterations = state.iterations;
   let converged = false;
   let llOld = logLikelihood(d, state.mu, theta);
@@ -334,17 +376,18 @@ export function fitNegativeBinomial(input: GlmInput, options: GlmOptions = {}): 
     state = irls(d, theta, state.eta, opts);
     iterations += state.iterations;
     const previous = theta;
-    ({ theta, standardError } = thetaMaximumLikelihood(d.y, state.mu));
+    ({ theta, standardError } = thetaMaximumLikelihood(d.y, state.mu, 100, d.yHistogram, theta));
     const ll = logLikelihood(d, state.mu, theta);
-    const change = Math.abs(llOld - ll) / Math.max(1, Math.abs(ll)) + Math.abs(previous - theta) / Math.max(1, theta);
+    const change = abs(llOld - ll) / max(1, abs(ll)) + abs(previous - theta) / max(1, theta);
     llOld = ll;
     if (change < opts.epsilon) {
       converged = state.converged;
       break;
     }
   }
-  // the final coefficients at the final theta
+  // the final coefficients at the final theta, and theta with its SE exactly as MASS::theta.ml reports them
   state = irls(d, theta, state.eta, opts);
+  ({ theta, standardError } = thetaMaximumLikelihood(d.y, state.mu, 100, d.yHistogram));
   return summarise(d, 'negative_binomial', state, theta, standardError, iterations + state.iterations, converged && state.converged);
 }
 
@@ -358,7 +401,7 @@ export function pearsonResiduals(fit: GlmFit, y: ArrayLike<number>): Float64Arra
   for (let i = 0; i < fit.n; i++) {
     const m = fit.fitted[i];
     const variance = fit.theta === null ? m : m + (m * m) / fit.theta;
-    out[i] = (y[i] - m) / Math.sqrt(variance);
+    out[i] = (y[i] - m) / sqrt(variance);
   }
   return out;
 }

@@ -5,6 +5,9 @@
  */
 import { studentTTwoSidedP } from './special';
 
+// Module-level aliases: global lookups are slow inside vm contexts (jest), and these run per cell.
+const { sqrt, abs } = Math;
+
 /** Ranks 1..n, tied values sharing the mean of their ranks (R's rank(ties.method = "average")). */
 export function averageRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
@@ -28,11 +31,12 @@ export interface SpearmanResult {
   n: number;
 }
 
-export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): SpearmanResult {
+/** `yRanks`: averageRanks(y) computed once when many x are correlated with the same y. */
+export function spearman(x: ArrayLike<number>, y: ArrayLike<number>, yRanks?: Float64Array): SpearmanResult {
   const n = x.length;
   if (y.length !== n) throw new RangeError(`x has ${n} values and y ${y.length}`);
   const rx = averageRanks(x);
-  const ry = averageRanks(y);
+  const ry = yRanks ?? averageRanks(y);
   const mean = (n + 1) / 2;
   let sxy = 0;
   let sxx = 0;
@@ -44,9 +48,9 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): SpearmanRe
     sxx += a * a;
     syy += b * b;
   }
-  const rho = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
+  const rho = sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NaN;
   if (!Number.isFinite(rho) || n < 3) return { rho, p: NaN, n };
-  if (Math.abs(rho) >= 1) return { rho, p: 0, n };
-  const t = rho * Math.sqrt((n - 2) / (1 - rho * rho));
+  if (abs(rho) >= 1) return { rho, p: 0, n };
+  const t = rho * sqrt((n - 2) / (1 - rho * rho));
   return { rho, p: studentTTwoSidedP(t, n - 2), n };
 }

@@ -11,6 +11,9 @@
  * Agreement with R's lgamma, trigamma and pt is checked in test/unit/stats/glm.test.ts.
  */
 
+// Module-level aliases: global lookups are slow inside vm contexts (jest), and these run per cell.
+const { log, exp, abs, sin, log1p } = Math;
+
 const LANCZOS_G = 7;
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
@@ -20,12 +23,12 @@ const LOG_SQRT_2PI = 0.91893853320467274178;
 
 /** log |Gamma(x)|. */
 export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+  if (x < 0.5) return log(Math.PI / abs(sin(Math.PI * x))) - logGamma(1 - x);
   const z = x - 1;
   let a = LANCZOS[0];
   const t = z + LANCZOS_G + 0.5;
   for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i] / (z + i);
-  return LOG_SQRT_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
+  return LOG_SQRT_2PI + (z + 0.5) * log(t) - t + log(a);
 }
 
 /** psi'(x), the derivative of the digamma function, for x > 0. */
@@ -49,27 +52,27 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
   const qam = a - 1;
   let c = 1;
   let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < TINY) d = TINY;
+  if (abs(d) < TINY) d = TINY;
   d = 1 / d;
   let h = d;
   for (let m = 1; m <= 10_000; m++) {
     const m2 = 2 * m;
     let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
     d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
+    if (abs(d) < TINY) d = TINY;
     c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
+    if (abs(c) < TINY) c = TINY;
     d = 1 / d;
     h *= d * c;
     aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
     d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
+    if (abs(d) < TINY) d = TINY;
     c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
+    if (abs(c) < TINY) c = TINY;
     d = 1 / d;
     const step = d * c;
     h *= step;
-    if (Math.abs(step - 1) < 1e-16) break;
+    if (abs(step - 1) < 1e-16) break;
   }
   return h;
 }
@@ -78,9 +81,9 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
 export function incompleteBetaRegularised(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const logFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) return (Math.exp(logFront) * betaContinuedFraction(x, a, b)) / a;
-  return 1 - (Math.exp(logFront) * betaContinuedFraction(1 - x, b, a)) / b;
+  const logFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * log(x) + b * log1p(-x);
+  if (x < (a + 1) / (a + b + 2)) return (exp(logFront) * betaContinuedFraction(x, a, b)) / a;
+  return 1 - (exp(logFront) * betaContinuedFraction(1 - x, b, a)) / b;
 }
 
 /** Two-sided p-value of a Student t statistic with df degrees of freedom: 2 P(T > |t|), as R's 2 * pt(-abs(t), df). */
