@@ -15,3 +15,4 @@ export * from './glm';
 export * from './spearman';
 export * from './globalMoran';
 export * from './bicSelection';
+export * from './fixedEffectsPoisson';

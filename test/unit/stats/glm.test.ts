@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   digammaOf,
+  fitFixedEffectsPoisson,
   fitNegativeBinomial,
   fitPoisson,
   forwardSelectByBic,
@@ -63,6 +64,7 @@ interface RefCase {
 }
 const reference = parsed(JSON.parse(fs.readFileSync(path.join(dir, 'reference.json'), 'utf8'))) as {
   cases: Record<'y_pois' | 'y_nb', RefCase>;
+  panel: { cells: number; periods: number; y: number[]; x: number[]; estimate: number; standardError: number; logLik: number; nullLogLik: number; dispersion: number };
   special: { x: number[]; lgamma: number[]; trigamma: number[]; digamma: number[]; t: number[]; df: number[]; twoSidedP: number[] };
 };
 
@@ -176,4 +178,19 @@ it('forward selection by BIC keeps the real covariates and leaves out noise', ()
 it('refuses negative counts and mismatched columns', () => {
   expect(() => fitPoisson({ y: [1, -1, 2], columns: [] })).toThrow(RangeError);
   expect(() => fitPoisson({ y: [1, 2, 3], columns: [[1, 2]] })).toThrow(RangeError);
+});
+
+it('two-way fixed-effects Poisson equals glm(y ~ x + factor(cell) + factor(period), poisson)', () => {
+  const panel = reference.panel;
+  const fit = fitFixedEffectsPoisson({ y: panel.y, x: panel.x, cells: panel.cells, periods: panel.periods });
+  expect(fit.converged).toBe(true);
+  expectClose(fit.estimate, panel.estimate, 'panel estimate');
+  expectClose(fit.modelStandardError, panel.standardError, 'panel SE');
+  expectClose(fit.logLikelihood, panel.logLik, 'panel logLik');
+  expectClose(fit.nullLogLikelihood, panel.nullLogLik, 'panel null logLik');
+  expectClose(fit.dispersion, panel.dispersion, 'panel dispersion');
+  const withEvents = Array.from({ length: panel.cells }, (_, i) => panel.y.slice(i * panel.periods, (i + 1) * panel.periods).some((v) => v > 0)).filter(Boolean).length;
+  expect(fit.informativeCells).toBe(withEvents);
+  expect(withEvents).toBeLessThanOrEqual(panel.cells - 3);
+  expect(fit.standardError).toBe(fit.modelStandardError * Math.sqrt(Math.max(1, fit.dispersion)));
 });
