@@ -4,11 +4,11 @@ import { incidentCountsByCellPeriod, openFixRows, outageNightsByCellPeriod, post
 import { growEnvelope } from '../db/aggregates';
 import { DEFAULT_DETOUR_FACTOR } from '../geo/coverage/straightLineReach';
 import { cellAreaKm2, cellCentre, cellFeatureCollection, cellPolygon, neighbourSpacingMeters } from '../geo/h3';
-import { analyseRiskFactors, FamilyChoice, FixItemInput, RiskAnalysis, RiskCellInput, RiskModelResult, rankFixes, riskSurface, TimeOfDay } from '../geo/risk';
+import { analyseRiskFactors, FamilyChoice, FixItemInput, LightingPanelResult, RiskAnalysis, RiskCellInput, RiskModelResult, rankFixes, riskSurface, TimeOfDay } from '../geo/risk';
 import type { GlmCoefficient } from '../geo/stats';
 import type { StudyArea } from '../schema/analysis';
 import type { HexagonAggregation } from '../schema/hexagons';
-import { FixPriorityArgs, FixPriorityItem, FixPriorityList, RelativeRiskEstimate, RiskFactorAnalysis, RiskModelArgs, RiskModelSummary, RiskSurface } from '../schema/risk';
+import { FixPriorityArgs, FixPriorityItem, FixPriorityList, LightingPanelSummary, RelativeRiskEstimate, RiskFactorAnalysis, RiskModelArgs, RiskModelSummary, RiskSurface } from '../schema/risk';
 import type { RequestContext } from './context';
 import { resolveStudyArea } from './analysis';
 import { badInput } from './errors';
@@ -19,6 +19,8 @@ const DAY_MS = 86_400_000;
 /** Without a window start, rates are taken over the year before its end. */
 const DEFAULT_WINDOW_DAYS = 365;
 const MAX_RINGS = 3;
+/** About one street block: lighting and pedestrian-infrastructure effects reach this far in the literature and in the demo. */
+export const DEFAULT_PROXIMITY_M = 150;
 /** The window is cut into periods of about this many days (at most MAX_PERIODS) so outages meet the nights they were dark. */
 const TARGET_PERIOD_DAYS = 61;
 const MAX_PERIODS = 12;
@@ -53,7 +55,7 @@ function checkModelArgs(args: RiskModelArgs): { rings: number } {
   if (args.proximityRings !== undefined && args.proximityRings !== null && args.proximityMeters !== undefined && args.proximityMeters !== null) {
     throw badInput('proximityRings', 'give proximityRings or proximityMeters, not both');
   }
-  let rings = 1;
+  let rings = Math.round(DEFAULT_PROXIMITY_M / neighbourSpacingMeters(args.resolution));
   if (args.proximityRings !== undefined && args.proximityRings !== null) {
     if (!Number.isInteger(args.proximityRings) || args.proximityRings < 0 || args.proximityRings > MAX_RINGS) throw badInput('proximityRings', `must be an integer from 0 to ${MAX_RINGS}, got ${args.proximityRings}`);
     rings = args.proximityRings;
@@ -161,6 +163,25 @@ function summaryOf(m: RiskModelResult): RiskModelSummary {
   };
 }
 
+function lightingSummaryOf(l: LightingPanelResult): LightingPanelSummary {
+  const f = l.fit;
+  return {
+    response: l.response,
+    periods: l.periods,
+    periodDays: l.periodDays,
+    operationalisation: l.candidate,
+    selected: l.selected,
+    estimate: f
+      ? { coefficient: f.estimate, standardError: f.standardError, relativeRisk: f.relativeRisk, relativeRiskLow: f.relativeRiskLow, relativeRiskHigh: f.relativeRiskHigh, p: f.p, pFdr: null }
+      : null,
+    bicImprovement: l.bicImprovement,
+    dispersion: f ? f.dispersion : null,
+    informativeCells: f ? f.informativeCells : 0,
+    rows: f ? f.rows : 0,
+    converged: f ? f.converged : false,
+  };
+}
+
 function studyAreaOf(fitted: FittedRisk): StudyArea {
   return { ...fitted.hexagons.studyArea, k: fitted.rings, weights: null, from: fitted.from, to: fitted.to };
 }
@@ -173,11 +194,11 @@ function methodOf(fitted: FittedRisk): string {
   const o = fitted.options;
   const responses = o.timeOfDay ? `${o.timeOfDay} incidents for every factor` : 'night incidents for lighting outages, all incidents for the other factors';
   return [
-    `Risk Terrain Modeling style count regression over the H3 resolution-${fitted.resolution} cells of the study area; response: ${responses}`,
-    `offset log(${o.exposure === 'residents' ? 'residents' : 'cell area km²'})`,
-    `each factor as PROXIMITY (present within ${fitted.rings} ring(s), about ${Math.round(fitted.proximityMeters)} m) and DENSITY; Spearman rho with the counts; one-factor ${o.family === 'auto' ? 'Poisson or negative binomial (AUTO)' : o.family} regressions; the better operationalisation of each factor by BIC offered to forward BIC selection`,
-    "Wald 95 % intervals of exp(beta), two-sided p, Benjamini-Hochberg FDR over the rows; global Moran's I of the Pearson residuals (k = 1, row-standardised, randomisation)",
-    `counts per cell and period: the window ${fitted.from.toISOString()} to ${fitted.to.toISOString()} cut into ${fitted.periods} equal period(s), offset + log(period years); lighting outages vary by period, the other factors are as at the window end`,
+    `Risk Terrain Modeling style count regressions over the H3 resolution-${fitted.resolution} cells of the study area, window ${fitted.from.toISOString()} to ${fitted.to.toISOString()}; response: ${responses}`,
+    `each factor as PROXIMITY (present within ${fitted.rings} ring(s), about ${Math.round(fitted.proximityMeters)} m) and DENSITY, with Spearman rho`,
+    `road defects (open at the window end) and youth-facility gaps: counts per cell over the window, offset log(${o.exposure === 'residents' ? 'residents' : 'cell area km²'}), one-factor ${o.family === 'auto' ? 'Poisson or negative binomial (AUTO)' : o.family} regressions, the better operationalisation of each factor by BIC offered to forward BIC selection, global Moran's I of the Pearson residuals (k = 1, row-standardised, randomisation)`,
+    `lighting outages: counts per cell and period (${fitted.periods} periods of ${Math.round((fitted.to.getTime() - fitted.from.getTime()) / DAY_MS / fitted.periods)} days) with cell and period fixed effects (Poisson, SE scaled by sqrt(dispersion) when above 1), selected when BIC improves`,
+    'Wald 95 % intervals of exp(beta), two-sided p, Benjamini-Hochberg FDR over the rows',
   ].join('; ');
 }
 
@@ -198,7 +219,8 @@ export class RiskQueries {
       proximityMeters: fitted.proximityMeters,
       modelCellCount: a.cells.length,
       droppedCellCount: a.droppedCells,
-      models: a.models.map(summaryOf),
+      model: summaryOf(a.model),
+      lightingModel: lightingSummaryOf(a.lighting),
       factors: a.factors.map((r) => ({
         ...r,
         spearmanRho: finiteOrNull(r.spearmanRho),
@@ -213,9 +235,8 @@ export class RiskQueries {
 
   @Query(() => RiskSurface, { description: "Each cell's relative risk from the selected model (and expected and observed counts), for mapping; also as a GeoJSON FeatureCollection." })
   async riskSurface(@Ctx() ctx: RequestContext, @Args() args: RiskModelArgs): Promise<RiskSurface> {
-    const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? 'all');
-    const model = fitted.analysis.models[0];
-    const cells = riskSurface(fitted.analysis, model).map((c) => ({
+    const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? null);
+    const cells = riskSurface(fitted.analysis).map((c) => ({
       ...c,
       get boundary() {
         return cellPolygon(c.h3);
@@ -224,7 +245,8 @@ export class RiskQueries {
     return {
       method: `${methodOf(fitted)}; relativeRisk = exp(sum of the selected terms' beta x value) against a cell with none of them, expected = the fitted mean`,
       studyArea: studyAreaOf(fitted),
-      model: summaryOf(model),
+      model: summaryOf(fitted.analysis.model),
+      lightingModel: lightingSummaryOf(fitted.analysis.lighting),
       cells,
       get featureCollection() {
         return cellFeatureCollection(cells);
@@ -315,7 +337,8 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     totalCount: filtered.length,
     items: pageItems,
     pageInfo: { endCursor: last ? encodeCursor(String(last.rank)) : null, hasNextPage: start >= 0 && start + page.first < filtered.length },
-    models: fitted.analysis.models.map(summaryOf),
+    model: summaryOf(fitted.analysis.model),
+    lightingModel: lightingSummaryOf(fitted.analysis.lighting),
     warnings: warningsOf(fitted),
     caveat: RISK_CAVEAT,
   };

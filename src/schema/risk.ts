@@ -43,7 +43,7 @@ export class RiskModelArgs extends StudyAreaArgs {
   @Field(() => RiskExposureEnum, { defaultValue: 'residents', description: 'Exposure offset of the regression.' })
   exposure: 'residents' | 'area';
 
-  @Field(() => Int, { nullable: true, description: 'Reach of proximity and density: grid rings around the cell, 0 to 3 (0 = the cell alone). Default 1. Give this or proximityMeters.' })
+  @Field(() => Int, { nullable: true, description: 'Reach of proximity and density: grid rings around the cell, 0 to 3 (0 = the cell alone). Give this or proximityMeters; with neither, 150 m turned into rings (0 at resolution 9, 1 at 10).' })
   proximityRings?: number;
 
   @Field(() => Float, { nullable: true, description: 'Reach in metres, turned into rings: round(metres / spacing of cell centres at the resolution), 0 to 3. Give this or proximityRings.' })
@@ -209,6 +209,42 @@ export class RiskModelSummary {
   residualMoran: ResidualMoran | null;
 }
 
+@ObjectType({ description: 'The within-cell panel model of lighting outages: incidents per cell and period with cell and period fixed effects.' })
+export class LightingPanelSummary {
+  @Field(() => TimeOfDayEnum, { description: 'The incidents counted (NIGHT unless timeOfDay says otherwise).' })
+  response: string;
+
+  @Field(() => Int, { description: 'Equal periods the window is cut into.' })
+  periods: number;
+
+  @Field(() => Float, { description: 'Days in one period.' })
+  periodDays: number;
+
+  @Field(() => OperationalisationEnum, { nullable: true, description: 'The operationalisation with the higher log-likelihood; null when neither could be fitted.' })
+  operationalisation: string | null;
+
+  @Field({ description: 'BIC improves with lighting in the model: 2 (logLik - logLik without it) > log(rows).' })
+  selected: boolean;
+
+  @Field(() => RelativeRiskEstimate, { nullable: true, description: 'The lighting estimate (SE scaled by sqrt(dispersion) when above 1, quasi-Poisson).' })
+  estimate: RelativeRiskEstimate | null;
+
+  @Field(() => Float, { nullable: true, description: 'BIC without lighting minus BIC with it.' })
+  bicImprovement: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Pearson chi-square / residual df of the panel model.' })
+  dispersion: number | null;
+
+  @Field(() => Int, { description: 'Cells with at least one incident (the others carry no information within cells).' })
+  informativeCells: number;
+
+  @Field(() => Int, { description: 'Rows (informative cells x periods).' })
+  rows: number;
+
+  @Field({ description: 'The Newton iteration converged.' })
+  converged: boolean;
+}
+
 @ObjectType({ description: 'Environmental risk factors related to incident counts per cell (Risk Terrain Modeling style).' })
 export class RiskFactorAnalysis {
   @Field({ description: 'Method and parameters in words.' })
@@ -232,8 +268,11 @@ export class RiskFactorAnalysis {
   @Field(() => Int, { description: 'Study cells left out (no residents when the exposure is RESIDENTS).' })
   droppedCellCount: number;
 
-  @Field(() => [RiskModelSummary], { description: 'One model per response: NIGHT (for lighting) and ALL (the rest) by default, or one for the asked timeOfDay.' })
-  models: RiskModelSummary[];
+  @Field(() => RiskModelSummary, { description: 'The cross-sectional model of road defects and youth-facility gaps (counts per cell over the window; ALL incidents unless timeOfDay says otherwise).' })
+  model: RiskModelSummary;
+
+  @Field(() => LightingPanelSummary, { description: 'The within-cell panel model of lighting outages (NIGHT incidents unless timeOfDay says otherwise).' })
+  lightingModel: LightingPanelSummary;
 
   @Field(() => [RiskFactor], { description: 'Every factor in both operationalisations, each against the incidents it is judged against.' })
   factors: RiskFactor[];
@@ -273,6 +312,9 @@ export class RiskSurface {
 
   @Field(() => RiskModelSummary, { description: 'The model the surface comes from.' })
   model: RiskModelSummary;
+
+  @Field(() => LightingPanelSummary, { description: 'The lighting model; its relative risk enters the surface only when it was selected against the same incidents (ask timeOfDay NIGHT for a night surface with lighting).' })
+  lightingModel: LightingPanelSummary;
 
   @Field(() => [RiskSurfaceCell], { description: 'Every model cell.' })
   cells: RiskSurfaceCell[];
@@ -412,8 +454,11 @@ export class FixPriorityList {
   @Field(() => PageInfo, { description: 'Cursor for the next page.' })
   pageInfo: PageInfo;
 
-  @Field(() => [RiskModelSummary], { description: 'The models the relative risks come from.' })
-  models: RiskModelSummary[];
+  @Field(() => RiskModelSummary, { description: 'The model the road and youth relative risks come from.' })
+  model: RiskModelSummary;
+
+  @Field(() => LightingPanelSummary, { description: 'The model the lighting relative risk comes from.' })
+  lightingModel: LightingPanelSummary;
 
   @Field(() => [AnalysisWarning], { description: 'As for riskFactors.' })
   warnings: AnalysisWarning[];

@@ -5,7 +5,8 @@
  *   crimes near it per year  C = incidents of the factor's response (night incidents for lighting)
  *                                within k rings of the item's cell (the gap cell alone for youth
  *                                gaps) / window years
- *   relative risk            RR = exp(beta * delta), beta from the selected multi-factor model,
+ *   relative risk            RR = exp(beta * delta), beta from the selected multi-factor model
+ *                                (lighting: from the within-cell panel, when selected),
  *                                delta = the change fixing the item makes to the factor's column:
  *                                1 for proximity and for densities per item, the km beyond the gap
  *                                distance for the youth distance density
@@ -20,7 +21,7 @@
  */
 import { haversineDistanceMeters } from '../coverage/straightLineReach';
 import { cellDisk } from '../h3';
-import { modelForKind, RiskAnalysis, termName, YOUTH_DISTANCE_CAP_KM } from './riskModel';
+import { RiskAnalysis, termName, YOUTH_DISTANCE_CAP_KM } from './riskModel';
 
 export type FixKind = 'lighting_outage' | 'road_defect' | 'youth_facility_gap';
 
@@ -88,46 +89,50 @@ function factorOf(item: FixItemInput): string {
 
 export function rankFixes(analysis: RiskAnalysis, items: readonly FixItemInput[], posts: readonly PostLocation[], options: FixPriorityOptions): FixPriority[] {
   const index = new Map(analysis.cells.map((c, i) => [c, i]));
-  const byKind = {
-    lighting: modelForKind(analysis, 'lighting'),
-    roads: modelForKind(analysis, 'roads'),
-    youth: modelForKind(analysis, 'youth'),
-  };
+  const { model, lighting } = analysis;
   const nearCache = new Map<string, number>();
   const out = items.map((item): FixPriority => {
     const kind = item.kind === 'lighting_outage' ? 'lighting' : item.kind === 'road_defect' ? 'roads' : 'youth';
-    const model = byKind[kind];
     const factor = factorOf(item);
     const weight = options.weights[kind];
+    const counts = kind === 'lighting' ? lighting.yByCell : model.y;
+    const response = kind === 'lighting' ? lighting.response : model.response;
 
-    const cacheKey = `${model.response}|${kind === 'youth' ? 0 : options.rings}|${item.cell}`;
+    const cacheKey = `${kind === 'lighting' ? 'l' : 's'}|${kind === 'youth' ? 0 : options.rings}|${item.cell}`;
     let near = nearCache.get(cacheKey);
     if (near === undefined) {
       near = 0;
       for (const c of kind === 'youth' ? [item.cell] : cellDisk(item.cell, options.rings)) {
         const i = index.get(c);
-        if (i !== undefined) near += model.yByCell[i];
+        if (i !== undefined) near += counts[i];
       }
       nearCache.set(cacheKey, near);
     }
     const crimesNearPerYear = near / options.windowYears;
 
     let relativeRisk = 1;
-    let basis = `${factor} was not selected by BIC in the ${model.response}-incident model: no expected effect`;
-    const term = model.selectedTerms.find((t) => t.startsWith(`${factor}|`));
-    if (term) {
-      const coefficient = model.fit.coefficients[model.selectedTerms.indexOf(term) + 1].estimate;
-      const density = term === termName(factor, 'density');
-      let delta = 1;
-      if (kind === 'youth' && density) {
-        const i = index.get(item.cell);
-        const km = i === undefined ? 0 : analysis.columns.get(term)![i * analysis.periods];
-        delta = Math.max(0, Math.min(km, YOUTH_DISTANCE_CAP_KM) - options.youthGapMeters / 1000);
+    let basis = `${factor} was not selected by BIC in the model of ${response} incidents: no expected effect`;
+    if (kind === 'lighting') {
+      if (lighting.selected && lighting.fit) {
+        relativeRisk = lighting.fit.relativeRisk;
+        basis = `RR from the within-cell panel of ${response} incidents (cell and period fixed effects), ${lighting.candidate} operationalisation${lighting.candidate === 'density' ? ', one outage dark every night' : ''}`;
       }
-      relativeRisk = Math.exp(coefficient * delta);
-      basis = `RR from the selected ${model.family} model of ${model.response} incidents, ${density ? 'density' : 'proximity'} operationalisation${kind === 'youth' && density ? `, for ${delta.toFixed(2)} km beyond the gap distance` : density ? ', one item' : ''}`;
-      if (relativeRisk <= 1) basis += '; the association is not positive, so no expected effect';
+    } else {
+      const term = model.selectedTerms.find((t) => t.startsWith(`${factor}|`));
+      if (term) {
+        const coefficient = model.fit.coefficients[model.selectedTerms.indexOf(term) + 1].estimate;
+        const density = term === termName(factor, 'density');
+        let delta = 1;
+        if (kind === 'youth' && density) {
+          const i = index.get(item.cell);
+          const km = i === undefined ? 0 : analysis.columns.get(term)![i];
+          delta = Math.max(0, Math.min(km, YOUTH_DISTANCE_CAP_KM) - options.youthGapMeters / 1000);
+        }
+        relativeRisk = Math.exp(coefficient * delta);
+        basis = `RR from the selected ${model.family} model of ${response} incidents per cell, ${density ? 'density' : 'proximity'} operationalisation${kind === 'youth' && density ? `, for ${delta.toFixed(2)} km beyond the gap distance` : density ? ', one item' : ''}`;
+      }
     }
+    if (relativeRisk <= 1 && basis.startsWith('RR')) basis += '; the association is not positive, so no expected effect';
     const preventableShare = relativeRisk > 1 ? 1 - 1 / relativeRisk : 0;
     const expectedPreventedPerYear = crimesNearPerYear * preventableShare;
 
