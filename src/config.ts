@@ -1,4 +1,4 @@
-import type { BBox } from './domain';
+import { AGENCIES, Agency, BBox, ROAD_DEFECT_KINDS } from './domain';
 
 /** Typed settings from the environment, checked once at start-up. */
 export interface Config {
@@ -15,6 +15,28 @@ export interface Config {
   production: boolean;
   /** IANA zone in which local date-times without an offset are read, and nights are reckoned */
   timeZone: string;
+  /**
+   * Which agency fixes what (FIX_AGENCIES): keys lighting_outage, road_defect, road_defect:<kind>
+   * (overrides road_defect for one kind) and youth_facility_gap.
+   */
+  fixAgencies: Record<string, Agency>;
+}
+
+export const DEFAULT_FIX_AGENCIES: Readonly<Record<string, Agency>> = { lighting_outage: 'lighting', road_defect: 'roads', youth_facility_gap: 'sport_youth' };
+const FIX_AGENCY_KEYS = ['lighting_outage', 'road_defect', 'youth_facility_gap', ...ROAD_DEFECT_KINDS.map((k) => `road_defect:${k}`)];
+
+/** "lighting_outage=lighting,road_defect:missing_crosswalk=mobility" over the defaults. */
+export function parseFixAgencies(raw: string | undefined): Record<string, Agency> {
+  const out: Record<string, Agency> = { ...DEFAULT_FIX_AGENCIES };
+  if (!raw) return out;
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, agency] = part.split('=').map((p) => p.trim());
+    if (!FIX_AGENCY_KEYS.includes(key)) throw new ConfigError(`FIX_AGENCIES: unknown item kind "${key}" (one of ${FIX_AGENCY_KEYS.join(', ')})`);
+    const known = AGENCIES.find((a) => a === agency);
+    if (!known) throw new ConfigError(`FIX_AGENCIES: unknown agency "${agency}" for ${key} (one of ${AGENCIES.join(', ')})`);
+    out[key] = known;
+  }
+  return out;
 }
 
 export class ConfigError extends Error {}
@@ -55,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importBatchSize: intFrom(env, 'IMPORT_BATCH_SIZE', 5000, 1, 100000),
     production: env.NODE_ENV === 'production',
     timeZone: env.CITY_TIME_ZONE || 'Asia/Almaty',
+    fixAgencies: parseFixAgencies(env.FIX_AGENCIES),
   };
 }

@@ -3,7 +3,7 @@
  * [lng, lat]; every caller passes [lng, lat] here and the swap happens only in this module.
  * Cells are stored in PostgreSQL as signed bigint; h3-js speaks hex strings.
  */
-import { cellToBoundary, cellToLatLng, cellToParent, getResolution, isValidCell, latLngToCell } from 'h3-js';
+import { cellArea, cellToBoundary, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridDisk, isValidCell, latLngToCell } from 'h3-js';
 import type { PolygonGeometry, Position } from '../domain';
 
 export const MIN_ANALYSIS_RESOLUTION = 7;
@@ -73,4 +73,19 @@ export function cellFeatureCollection<T extends { h3: string }>(cells: readonly 
       return { type: 'Feature', geometry: cellPolygon(cell.h3), properties };
     }),
   };
+}
+
+/** Exact area of a cell in square kilometres (h3-js cellArea). */
+export function cellAreaKm2(cell: string): number {
+  return cellArea(cell, 'km2');
+}
+
+/** Average distance between the centres of neighbouring cells at a resolution, metres (edge x sqrt 3). */
+export function neighbourSpacingMeters(resolution: number): number {
+  return getHexagonEdgeLengthAvg(resolution, 'm') * Math.sqrt(3);
+}
+
+/** The cells within grid distance k of a cell, the cell itself included. */
+export function cellDisk(cell: string, k: number): string[] {
+  return gridDisk(cell, k);
 }

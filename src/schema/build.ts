@@ -5,6 +5,7 @@ import { AnalysisQueries } from '../resolvers/analysis';
 import { CoverageQueries } from '../resolvers/coverage';
 import { EmergingHotSpotQueries } from '../resolvers/emerging';
 import { HexagonQueries } from '../resolvers/hexagons';
+import { RiskQueries } from '../resolvers/risk';
 import { ImportMutations } from '../resolvers/imports';
 import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFields, RoadDefectFields, YouthFacilityFields } from '../resolvers/layers';
 
@@ -24,6 +25,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
       EmergingHotSpotQueries,
       HexagonQueries,
       CoverageQueries,
+      RiskQueries,
     ],
     authChecker: roleAuthChecker,
     validate: false,

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, TIME_PRECISIONS, YOUTH_FACILITY_KINDS } from '../domain';
+import { AGENCIES, AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, TIME_PRECISIONS, YOUTH_FACILITY_KINDS } from '../domain';
 
 /** GraphQL enum values are the domain's snake_case names in upper case (THEFT <-> 'theft'). */
 export function enumOf<T extends string>(values: readonly T[]): Record<Uppercase<T>, T> {
@@ -79,3 +79,17 @@ registerEnumType(PostKindEnum, { name: 'PostKind', valuesConfig: described(POST_
 registerEnumType(AreaKindEnum, { name: 'AreaKind', valuesConfig: described(AREA_DESCRIPTIONS), description: 'District or precinct.' });
 registerEnumType(TimePrecisionEnum, { name: 'TimePrecision', valuesConfig: described(PRECISION_DESCRIPTIONS), description: 'How precise an incident time is: exact, day, or month (police.uk publishes months only).' });
 registerEnumType(FixStatusEnum, { name: 'FixStatus', valuesConfig: { OPEN: { description: 'Not fixed yet (fixedAt is null).' }, FIXED: { description: 'Fixed (fixedAt is set).' } }, description: 'OPEN while not fixed; FIXED once fixed_at is set.' });
+
+export const AgencyEnum = enumOf(AGENCIES);
+registerEnumType(AgencyEnum, {
+  name: 'Agency',
+  description: 'A city service responsible for fixes: lighting, roads, sport_youth, police, mobility, health.',
+  valuesConfig: described({
+    lighting: 'Street lighting.',
+    roads: 'Roads: surfaces, sidewalks, crossings, signs.',
+    sport_youth: 'Sport and youth policy: sports grounds, youth clubs.',
+    police: 'The police department.',
+    mobility: 'Urban mobility: traffic organisation and public transport.',
+    health: 'Public health services.',
+  }),
+});

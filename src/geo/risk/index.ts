@@ -1,0 +1,3 @@
+/** Environmental risk factors, the risk surface and ranked fixes. See docs/risk.md. */
+export * from './riskModel';
+export * from './fixPriorities';

@@ -1,0 +1,477 @@
+/**
+ * Environmental risk factors in the manner of Risk Terrain Modeling (Caplan and Kennedy 2016):
+ * every factor is operationalised twice over the cells of a study area,
+ *
+ *   PROXIMITY  1 when the factor is present within k grid rings of the cell (the cell itself
+ *              included), else 0; for the youth-facility gap: 1 when the nearest facility is
+ *              farther than the gap distance
+ *   DENSITY    how much of it is within k rings: dark outages on an average night (outage-nights
+ *              / window days), open defects of the kind; for the gap: walking km to the nearest
+ *              facility (capped at 5 km)
+ *
+ * and related to incident counts in two designs:
+ *
+ *   road defects and youth gaps (static over the window): counts per cell over the window, with
+ *   Spearman's rho, a one-factor count regression with
+ * the exposure offset (log residents or log cell area), and a multi-factor model chosen by forward
+ * BIC selection among the better operationalisation of each factor (lower one-factor BIC). The
+ * family is Poisson, negative binomial, or chosen (AUTO: negative binomial when the Poisson model
+ * with every candidate shows Pearson dispersion above 1.2 and theta converges). Residuals are
+ * tested for spatial autocorrelation with global Moran's I (k = 1 hexagon neighbours,
+ * row-standardised).
+ *
+ *   lighting outages (they come and go): counts per cell and period (the window cut into equal
+ *   periods of about two months) with cell and period fixed effects (fixedEffectsPoisson.ts):
+ *   each cell is compared with itself in periods with and without darkness nearby, so nothing
+ *   constant about a place (residents, a market, a hot spot) can masquerade as a lighting effect.
+ *   Selected when BIC improves: 2 (logLik - logLik without it) > log(rows).
+ *
+ * All of it is association: the factors are where crime is, not proven causes.
+ */
+import { averageRanks, benjaminiHochberg, buildH3Weights, fitFixedEffectsPoisson, FixedEffectsPoissonFit, fitGlm, forwardSelectByBic, GlmFamily, GlmFit, globalMoran, pearsonResiduals, rowStandardised, spatialLag, SpatialWeights, spearman, withoutSelf } from '../stats';
+import { ROAD_DEFECT_KINDS } from '../../domain';
+
+// Module-level aliases: global lookups are slow inside vm contexts (jest).
+const { exp, log, min, sqrt } = Math;
+
+export type TimeOfDay = 'all' | 'day' | 'night';
+export type Exposure = 'residents' | 'area';
+export type FamilyChoice = GlmFamily | 'auto';
+export type Operationalisation = 'proximity' | 'density';
+export type FactorKind = 'lighting' | 'roads' | 'youth';
+
+export interface RiskCellInput {
+  h3: string;
+  /** per period of the window */
+  incidents: number[];
+  dayIncidents: number[];
+  nightIncidents: number[];
+  /** outage-nights in the cell per period (days of darkness summed over outages) */
+  outageNights: number[];
+  /** open road defects by kind at the window end */
+  openDefectsByKind: Readonly<Record<string, number>>;
+  residents: number;
+  /** km² */
+  areaKm2: number;
+  /** walking metres to the nearest youth facility; null when there is none */
+  nearestYouthFacilityM: number | null;
+}
+
+export interface RiskModelOptions {
+  /** number of equal periods the window is cut into (the length of every per-period array) */
+  periods: number;
+  /** days in one period */
+  periodDays: number;
+  /** proximity and density reach: grid rings around the cell, 0 = the cell alone */
+  rings: number;
+  exposure: Exposure;
+  family: FamilyChoice;
+  /** null: lighting against night incidents, every other factor against all incidents */
+  timeOfDay: TimeOfDay | null;
+  /** a cell is in a youth-facility gap when its nearest facility is farther than this (walking metres) */
+  youthGapMeters: number;
+}
+
+export interface FactorDefinition {
+  /** lighting_outages, road_defect:<kind>, youth_facility_gap */
+  factor: string;
+  kind: FactorKind;
+  label: string;
+}
+
+export const YOUTH_DISTANCE_CAP_KM = 5;
+/** AUTO picks the negative binomial above this Pearson dispersion of the full Poisson model. */
+export const OVERDISPERSION_THRESHOLD = 1.2;
+export const RESIDUAL_MORAN_ALPHA = 0.05;
+/** R's default IRLS tolerance: the reference tests use a tighter one to compare with R at 1e-6. */
+const FIT_OPTIONS = { epsilon: 1e-8 };
+
+export const RISK_FACTORS: readonly FactorDefinition[] = [
+  { factor: 'lighting_outages', kind: 'lighting', label: 'street-lighting outages' },
+  ...ROAD_DEFECT_KINDS.map((kind) => ({ factor: `road_defect:${kind}`, kind: 'roads' as const, label: `open road defects: ${kind.replace(/_/g, ' ')}` })),
+  { factor: 'youth_facility_gap', kind: 'youth', label: 'distance to the nearest youth facility' },
+];
+
+export interface FactorEstimate {
+  coefficient: number;
+  standardError: number;
+  relativeRisk: number;
+  relativeRiskLow: number;
+  relativeRiskHigh: number;
+  p: number;
+  pFdr: number;
+}
+
+export interface FactorResult {
+  factor: string;
+  kind: FactorKind;
+  label: string;
+  operationalisation: Operationalisation;
+  /** what the column measures, with its parameter, in words */
+  parameter: string;
+  /** the incidents it is judged against */
+  response: TimeOfDay;
+  /** cells where the column is non-zero */
+  exposedCells: number;
+  spearmanRho: number;
+  spearmanP: number;
+  /** one-factor model (offset and intercept only besides it); null when not estimable */
+  univariate: FactorEstimate | null;
+  univariateBic: number | null;
+  /** estimate in the selected multi-factor model; null when not selected */
+  model: FactorEstimate | null;
+  selected: boolean;
+  /** the better of the two operationalisations by one-factor BIC: the one offered to selection */
+  candidate: boolean;
+  note: string | null;
+}
+
+export interface ResidualMoran {
+  i: number;
+  expected: number;
+  z: number;
+  p: number;
+  significant: boolean;
+}
+
+/** The cross-sectional model of the static factors. */
+export interface RiskModelResult {
+  response: TimeOfDay;
+  family: GlmFamily;
+  familyReason: string;
+  /** names: factor|operationalisation of the selected terms, in the order they entered */
+  selectedTerms: string[];
+  fit: GlmFit;
+  nullBic: number;
+  residualMoran: ResidualMoran | null;
+  /** the columns of the selected terms over the model cells, for the surface */
+  selectedColumns: Float64Array[];
+  /** the response counts per model cell over the window */
+  y: Float64Array;
+}
+
+/** The within-cell panel model of lighting outages. */
+export interface LightingPanelResult {
+  response: TimeOfDay;
+  periods: number;
+  periodDays: number;
+  /** the better operationalisation (higher logLik), or null when neither could be fitted */
+  candidate: Operationalisation | null;
+  selected: boolean;
+  fit: FixedEffectsPoissonFit | null;
+  /** BIC of the model without lighting minus with it (> 0: lighting improves it) */
+  bicImprovement: number | null;
+  /** the response counts per model cell, summed over the periods */
+  yByCell: Float64Array;
+  /** the candidate column (rows cell x period) */
+  column: Float64Array | null;
+}
+
+export interface RiskAnalysis {
+  /** the cells the models use (cells without residents are left out when exposure is residents) */
+  cellIndices: Int32Array;
+  cells: string[];
+  droppedCells: number;
+  model: RiskModelResult;
+  lighting: LightingPanelResult;
+  factors: FactorResult[];
+  warnings: { code: string; message: string }[];
+  /** static columns per factor|operationalisation over the model cells */
+  columns: Map<string, Float64Array>;
+}
+
+export function termName(factor: string, operationalisation: Operationalisation): string {
+  return `${factor}|${operationalisation}`;
+}
+
+function series(cell: RiskCellInput, t: TimeOfDay): number[] {
+  return t === 'night' ? cell.nightIncidents : t === 'day' ? cell.dayIncidents : cell.incidents;
+}
+
+function diskSums(disk: SpatialWeights | null, values: Float64Array): Float64Array {
+  return disk === null ? values : spatialLag(disk, values);
+}
+
+interface Column {
+  column: Float64Array;
+  parameter: string;
+}
+
+/** Static columns over every study cell, and the lighting columns over every cell x period (row i * periods + t). */
+function buildColumns(input: readonly RiskCellInput[], options: RiskModelOptions): { statics: Map<string, Column>; lighting: Map<Operationalisation, Column> } {
+  const cells = input.map((c) => c.h3);
+  const n = input.length;
+  const P = options.periods;
+  const statics = new Map<string, Column>();
+  const disk = options.rings === 0 ? null : buildH3Weights(cells, { k: options.rings, kernel: 'binary', includeSelf: true });
+  const reach = options.rings === 0 ? 'in the cell' : `within ${options.rings} ring${options.rings > 1 ? 's' : ''} of the cell`;
+  for (const def of RISK_FACTORS) {
+    if (def.kind === 'youth') {
+      const distance = new Float64Array(n);
+      const gap = new Float64Array(n);
+      input.forEach((c, i) => {
+        const m = c.nearestYouthFacilityM ?? Infinity;
+        distance[i] = min(m / 1000, YOUTH_DISTANCE_CAP_KM);
+        gap[i] = m > options.youthGapMeters ? 1 : 0;
+      });
+      statics.set(termName(def.factor, 'proximity'), { column: gap, parameter: `1 when the nearest youth facility is more than ${options.youthGapMeters} m walking from the cell centre` });
+      statics.set(termName(def.factor, 'density'), { column: distance, parameter: `walking km to the nearest youth facility, capped at ${YOUTH_DISTANCE_CAP_KM} km (per km)` });
+    } else if (def.kind === 'roads') {
+      const raw = Float64Array.from(input, (c) => c.openDefectsByKind[def.factor.slice('road_defect:'.length)] ?? 0);
+      const sums = diskSums(disk, raw);
+      statics.set(termName(def.factor, 'proximity'), { column: sums.map((v) => (v > 0 ? 1 : 0)), parameter: `1 when an open defect of this kind lies ${reach}` });
+      statics.set(termName(def.factor, 'density'), { column: sums, parameter: `open defects of this kind ${reach} (per defect)` });
+    }
+  }
+  const density = new Float64Array(n * P);
+  const raw = new Float64Array(n);
+  for (let t = 0; t < P; t++) {
+    input.forEach((c, i) => (raw[i] = (c.outageNights[t] ?? 0) / options.periodDays));
+    const sums = diskSums(disk, raw);
+    for (let i = 0; i < n; i++) density[i * P + t] = sums[i];
+  }
+  const days = Math.round(options.periodDays);
+  const lighting = new Map<Operationalisation, Column>([
+    ['proximity', { column: density.map((v) => (v > 0 ? 1 : 0)), parameter: `1 in a ${days}-day period when an outage was dark ${reach} at some time in it (within-cell comparison over ${P} periods)` }],
+    ['density', { column: density, parameter: `outages dark on an average night of a ${days}-day period ${reach} (per outage; within-cell comparison over ${P} periods)` }],
+  ]);
+  return { statics, lighting };
+}
+
+function estimateOf(c: { estimate: number; standardError: number; relativeRisk: number; relativeRiskLow: number; relativeRiskHigh: number; p: number }): FactorEstimate {
+  return { coefficient: c.estimate, standardError: c.standardError, relativeRisk: c.relativeRisk, relativeRiskLow: c.relativeRiskLow, relativeRiskHigh: c.relativeRiskHigh, p: c.p, pFdr: NaN };
+}
+
+function pick(column: Float64Array, indices: Int32Array): Float64Array {
+  return Float64Array.from(indices, (i) => column[i]);
+}
+
+/** The rows of the kept cells, every period of each. */
+function pickRows(column: Float64Array, indices: Int32Array, periods: number): Float64Array {
+  const out = new Float64Array(indices.length * periods);
+  for (let m = 0; m < indices.length; m++) out.set(column.subarray(indices[m] * periods, indices[m] * periods + periods), m * periods);
+  return out;
+}
+
+function chooseFamily(choice: FamilyChoice, y: Float64Array, offset: Float64Array, columns: Float64Array[]): { family: GlmFamily; reason: string; warning: string | null } {
+  let poisson: GlmFit;
+  try {
+    poisson = fitGlm('poisson', { y, offset, columns }, FIT_OPTIONS);
+  } catch {
+    poisson = fitGlm('poisson', { y, offset, columns: [] }, FIT_OPTIONS);
+  }
+  const dispersion = poisson.pearsonDispersion;
+  if (choice === 'poisson') {
+    const warning = dispersion > OVERDISPERSION_THRESHOLD ? `the Poisson model's Pearson dispersion is ${dispersion.toFixed(2)}: counts are overdispersed, standard errors are too small; prefer NEGATIVE_BINOMIAL` : null;
+    return { family: 'poisson', reason: 'asked for', warning };
+  }
+  if (choice === 'negative_binomial') return { family: 'negative_binomial', reason: 'asked for', warning: null };
+  if (dispersion <= OVERDISPERSION_THRESHOLD) return { family: 'poisson', reason: `AUTO: Pearson dispersion of the Poisson model with every candidate ${dispersion.toFixed(2)} <= ${OVERDISPERSION_THRESHOLD}`, warning: null };
+  try {
+    fitGlm('negative_binomial', { y, offset, columns: [] }, FIT_OPTIONS);
+    return { family: 'negative_binomial', reason: `AUTO: Pearson dispersion of the Poisson model with every candidate ${dispersion.toFixed(2)} > ${OVERDISPERSION_THRESHOLD}`, warning: null };
+  } catch {
+    return { family: 'poisson', reason: `AUTO: dispersion ${dispersion.toFixed(2)} but theta does not converge`, warning: null };
+  }
+}
+
+function newRow(def: FactorDefinition, op: Operationalisation, parameter: string, response: TimeOfDay, column: Float64Array, y: Float64Array, yRanks: Float64Array): FactorResult {
+  let exposed = 0;
+  for (const v of column) if (v !== 0) exposed++;
+  const rho = spearman(column, y, yRanks);
+  return {
+    factor: def.factor,
+    kind: def.kind,
+    label: def.label,
+    operationalisation: op,
+    parameter,
+    response,
+    exposedCells: exposed,
+    spearmanRho: rho.rho,
+    spearmanP: rho.p,
+    univariate: null,
+    univariateBic: null,
+    model: null,
+    selected: false,
+    candidate: false,
+    note: exposed === 0 ? 'nothing exposed: not estimable' : exposed === column.length && op === 'proximity' ? 'everything exposed: not estimable' : null,
+  };
+}
+
+/** Fits every factor and the selected models. Pure: the inputs are the per-cell aggregates. */
+export function analyseRiskFactors(input: readonly RiskCellInput[], options: RiskModelOptions): RiskAnalysis {
+  const warnings: { code: string; message: string }[] = [];
+  const { statics, lighting } = buildColumns(input, options);
+  const keep: number[] = [];
+  input.forEach((c, i) => {
+    if (options.exposure === 'area' || c.residents > 0) keep.push(i);
+  });
+  const cellIndices = Int32Array.from(keep);
+  const cells = keep.map((i) => input[i].h3);
+  const dropped = input.length - keep.length;
+  if (dropped > 0) warnings.push({ code: 'CELLS_WITHOUT_EXPOSURE', message: `${dropped} cells without residents are left out (their exposure offset log(0) is undefined)` });
+  if (cells.length < 30) warnings.push({ code: 'TOO_FEW_CELLS', message: `only ${cells.length} cells with exposure; regression estimates need many more` });
+  const P = options.periods;
+
+  // static factors: one count per cell over the window
+  const staticResponse: TimeOfDay = options.timeOfDay ?? 'all';
+  const offset = Float64Array.from(keep, (i) => log(options.exposure === 'residents' ? input[i].residents : input[i].areaKm2));
+  const y = Float64Array.from(keep, (i) => series(input[i], staticResponse).reduce((a, b) => a + b, 0));
+  const yRanks = averageRanks(y);
+  const columns = new Map<string, Float64Array>();
+  const rows: FactorResult[] = [];
+  for (const def of RISK_FACTORS) {
+    if (def.kind === 'lighting') continue;
+    for (const op of ['proximity', 'density'] as const) {
+      const name = termName(def.factor, op);
+      const { column, parameter } = statics.get(name)!;
+      columns.set(name, pick(column, cellIndices));
+      rows.push(newRow(def, op, parameter, staticResponse, columns.get(name)!, y, yRanks));
+    }
+  }
+  const estimable = rows.filter((r) => r.note === null).map((r) => columns.get(termName(r.factor, r.operationalisation))!);
+  const chosen = chooseFamily(options.family, y, offset, estimable);
+  if (chosen.warning) warnings.push({ code: 'OVERDISPERSION', message: `${staticResponse} incidents: ${chosen.warning}` });
+  const family = chosen.family;
+  for (const row of rows) {
+    if (row.note !== null) continue;
+    const name = termName(row.factor, row.operationalisation);
+    try {
+      const fit = fitGlm(family, { y, offset, columns: [columns.get(name)!], names: [name] }, FIT_OPTIONS);
+      row.univariate = estimateOf(fit.coefficients[1]);
+      row.univariateBic = fit.bic;
+    } catch (error) {
+      row.note = `not estimable: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  const candidates: { name: string; column: Float64Array }[] = [];
+  for (const def of RISK_FACTORS) {
+    const pair = rows.filter((r) => r.factor === def.factor && r.univariateBic !== null);
+    if (pair.length === 0) continue;
+    const best = pair.reduce((a, b) => (b.univariateBic! < a.univariateBic! ? b : a));
+    best.candidate = true;
+    candidates.push({ name: termName(best.factor, best.operationalisation), column: columns.get(termName(best.factor, best.operationalisation))! });
+  }
+  const selection = forwardSelectByBic(family, y, offset, candidates, FIT_OPTIONS);
+  selection.fit.coefficients.slice(1).forEach((c) => {
+    const row = rows.find((r) => termName(r.factor, r.operationalisation) === c.name)!;
+    row.selected = true;
+    row.model = estimateOf(c);
+  });
+  let residualMoran: ResidualMoran | null = null;
+  if (cells.length >= 30) {
+    const weights = rowStandardised(withoutSelf(buildH3Weights(cells, { k: 1, kernel: 'binary', includeSelf: true })));
+    const m = globalMoran(pearsonResiduals(selection.fit, y), weights);
+    residualMoran = { i: m.i, expected: m.expected, z: m.z, p: m.p, significant: m.p < RESIDUAL_MORAN_ALPHA };
+    if (residualMoran.significant) {
+      warnings.push({
+        code: 'RESIDUAL_SPATIAL_AUTOCORRELATION',
+        message: `${staticResponse} incidents: the model's Pearson residuals are spatially autocorrelated (Moran's I ${m.i.toFixed(3)}, z ${m.z.toFixed(2)}, p ${m.p.toExponential(2)}): something clustered is missing from the model (hot spots it does not know), so standard errors are too small, p-values too optimistic, and a factor that happens to lie in hot spots can look like a risk`,
+      });
+    }
+  }
+  if (!selection.fit.converged) warnings.push({ code: 'NOT_CONVERGED', message: `${staticResponse} incidents: the selected model did not converge` });
+  const model: RiskModelResult = {
+    response: staticResponse,
+    family,
+    familyReason: chosen.reason,
+    selectedTerms: selection.selected,
+    fit: selection.fit,
+    nullBic: selection.nullBic,
+    residualMoran,
+    selectedColumns: selection.selected.map((name) => columns.get(name)!),
+    y,
+  };
+
+  // lighting: cell x period panel with cell and period fixed effects
+  const lightingResponse: TimeOfDay = options.timeOfDay ?? 'night';
+  const panelY = new Float64Array(keep.length * P);
+  keep.forEach((i, m) => {
+    const values = series(input[i], lightingResponse);
+    for (let t = 0; t < P; t++) panelY[m * P + t] = values[t];
+  });
+  const panelRanks = averageRanks(panelY);
+  const lightingDef = RISK_FACTORS.find((d) => d.kind === 'lighting')!;
+  const lightingRows: FactorResult[] = [];
+  const panelFits = new Map<Operationalisation, FixedEffectsPoissonFit>();
+  const panelColumns = new Map<Operationalisation, Float64Array>();
+  for (const op of ['proximity', 'density'] as const) {
+    const { column, parameter } = lighting.get(op)!;
+    const x = pickRows(column, cellIndices, P);
+    panelColumns.set(op, x);
+    const row = newRow(lightingDef, op, parameter, lightingResponse, x, panelY, panelRanks);
+    if (P < 2) row.note = 'the window is too short for a within-cell comparison (one period)';
+    if (row.note === null) {
+      try {
+        const fit = fitFixedEffectsPoisson({ y: panelY, x, cells: keep.length, periods: P });
+        panelFits.set(op, fit);
+        row.univariate = estimateOf(fit);
+        row.univariateBic = -2 * fit.logLikelihood + log(fit.rows) * (fit.informativeCells + P);
+      } catch (error) {
+        row.note = `not estimable: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    lightingRows.push(row);
+  }
+  let candidate: Operationalisation | null = null;
+  for (const op of ['proximity', 'density'] as const) {
+    const fit = panelFits.get(op);
+    if (fit && (candidate === null || fit.logLikelihood > panelFits.get(candidate)!.logLikelihood)) candidate = op;
+  }
+  const panelFit = candidate ? panelFits.get(candidate)! : null;
+  const bicImprovement = panelFit ? 2 * (panelFit.logLikelihood - panelFit.nullLogLikelihood) - log(panelFit.rows) : null;
+  const lightingSelected = bicImprovement !== null && bicImprovement > 0;
+  if (candidate) {
+    const row = lightingRows.find((r) => r.operationalisation === candidate)!;
+    row.candidate = true;
+    if (lightingSelected) {
+      row.selected = true;
+      row.model = { ...row.univariate! };
+    }
+  }
+  const lightingResult: LightingPanelResult = {
+    response: lightingResponse,
+    periods: P,
+    periodDays: options.periodDays,
+    candidate,
+    selected: lightingSelected,
+    fit: panelFit,
+    bicImprovement,
+    yByCell: Float64Array.from(keep, (i) => series(input[i], lightingResponse).reduce((a, b) => a + b, 0)),
+    column: candidate ? panelColumns.get(candidate)! : null,
+  };
+
+  const factors = [...lightingRows, ...rows];
+  const univariateFdr = benjaminiHochberg(factors.map((r) => r.univariate?.p ?? NaN));
+  const modelFdr = benjaminiHochberg(factors.map((r) => r.model?.p ?? NaN));
+  factors.forEach((r, i) => {
+    if (r.univariate) r.univariate.pFdr = univariateFdr[i];
+    if (r.model) r.model.pFdr = modelFdr[i];
+  });
+  return { cellIndices, cells, droppedCells: dropped, model, lighting: lightingResult, factors, warnings, columns };
+}
+
+export interface SurfaceCell {
+  h3: string;
+  /** exp(sum of selected beta_j x_ij), times the lighting RR at the cell's mean darkness when lighting was selected against the same incidents */
+  relativeRisk: number;
+  /** fitted mean of the static model over the window (exposure included) */
+  expected: number;
+  observed: number;
+}
+
+export function riskSurface(analysis: RiskAnalysis): SurfaceCell[] {
+  const { model, lighting } = analysis;
+  const betas = model.fit.coefficients.slice(1).map((c) => c.estimate);
+  const P = lighting.periods;
+  return analysis.cells.map((h3, m) => {
+    let s = 0;
+    betas.forEach((b, j) => (s += b * model.selectedColumns[j][m]));
+    if (lighting.selected && lighting.fit && lighting.column && lighting.response === model.response) {
+      let mean = 0;
+      for (let t = 0; t < P; t++) mean += lighting.column[m * P + t];
+      s += (lighting.fit.estimate * mean) / P;
+    }
+    return { h3, relativeRisk: exp(s), expected: model.fit.fitted[m], observed: model.y[m] };
+  });
+}

@@ -1,0 +1,365 @@
+/** Risk factors, the risk surface and ranked fixes: check input, gather per-cell layers, fit, shape. */
+import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { incidentCountsByCellPeriod, openFixRows, outageNightsByCellPeriod, postSites } from '../db/risk';
+import { growEnvelope } from '../db/aggregates';
+import { DEFAULT_DETOUR_FACTOR } from '../geo/coverage/straightLineReach';
+import { cellAreaKm2, cellCentre, cellFeatureCollection, cellPolygon, neighbourSpacingMeters } from '../geo/h3';
+import { analyseRiskFactors, FamilyChoice, FixItemInput, FixPriority, LightingPanelResult, RiskAnalysis, RiskCellInput, RiskModelResult, rankFixes, riskSurface, TimeOfDay } from '../geo/risk';
+import type { GlmCoefficient } from '../geo/stats';
+import type { StudyArea } from '../schema/analysis';
+import type { HexagonAggregation } from '../schema/hexagons';
+import { FixPriorityArgs, FixPriorityItem, FixPriorityList, LightingPanelSummary, RelativeRiskEstimate, RiskFactorAnalysis, RiskModelArgs, RiskModelSummary, RiskSurface } from '../schema/risk';
+import type { RequestContext } from './context';
+import { resolveStudyArea } from './analysis';
+import { badInput } from './errors';
+import { computeHexagons } from './hexagons';
+import { encodeCursor, toPageRequest, toTimeWindow } from './inputs';
+
+const DAY_MS = 86_400_000;
+/** Without a window start, rates are taken over the year before its end. */
+const DEFAULT_WINDOW_DAYS = 365;
+const MAX_RINGS = 3;
+/** About one street block: lighting and pedestrian-infrastructure effects reach this far in the literature and in the demo. */
+export const DEFAULT_PROXIMITY_M = 150;
+/** The window is cut into periods of about this many days (at most MAX_PERIODS) so outages meet the nights they were dark. */
+const TARGET_PERIOD_DAYS = 61;
+const MAX_PERIODS = 12;
+/** Posts farther than this from the study area are not read (the largest walking radius). */
+const POST_SEARCH_M = 5_000;
+const MAX_WEIGHT = 100;
+
+export const RISK_CAVEAT =
+  'These are associations between environmental factors and recorded incidents per cell, not causes: a factor can stand for something else that is there too (a market, a through road, who reports), recorded incidents depend on reporting, and the regression assumes independent cells (see the residual Moran test). Expected prevented incidents read the association as if it were causal and ignore displacement to neighbouring streets; field evidence such as the New York City lighting experiment (Chalfin et al. 2022) is what shows whether a fix works.';
+
+interface FittedRisk {
+  analysis: RiskAnalysis;
+  hexagons: HexagonAggregation;
+  from: Date;
+  to: Date;
+  rings: number;
+  proximityMeters: number;
+  periods: number;
+  options: { exposure: 'residents' | 'area'; family: FamilyChoice; timeOfDay: TimeOfDay | null; youthGapMeters: number };
+  resolution: number;
+  envelope: [number, number, number, number];
+  fittedAt: number;
+  /** the ranking at unit weights with every part of the score; weights and filters are applied per request */
+  fixes?: Promise<FixPriority[]>;
+}
+
+/** Fitted models by request shape, least recently used first; fixPriorities reuses them across calls. */
+const modelCache = new Map<string, FittedRisk>();
+const MODEL_CACHE_LIMIT = 16;
+/** Imports change the data and a window open at its end moves with the clock: models are refitted after this long. */
+const CACHE_TTL_MS = 10 * 60_000;
+
+function checkModelArgs(args: RiskModelArgs): { rings: number } {
+  if (args.proximityRings !== undefined && args.proximityRings !== null && args.proximityMeters !== undefined && args.proximityMeters !== null) {
+    throw badInput('proximityRings', 'give proximityRings or proximityMeters, not both');
+  }
+  let rings = Math.round(DEFAULT_PROXIMITY_M / neighbourSpacingMeters(args.resolution));
+  if (args.proximityRings !== undefined && args.proximityRings !== null) {
+    if (!Number.isInteger(args.proximityRings) || args.proximityRings < 0 || args.proximityRings > MAX_RINGS) throw badInput('proximityRings', `must be an integer from 0 to ${MAX_RINGS}, got ${args.proximityRings}`);
+    rings = args.proximityRings;
+  } else if (args.proximityMeters !== undefined && args.proximityMeters !== null) {
+    const spacing = neighbourSpacingMeters(args.resolution);
+    if (!Number.isFinite(args.proximityMeters) || args.proximityMeters < 0 || Math.round(args.proximityMeters / spacing) > MAX_RINGS) {
+      throw badInput('proximityMeters', `must be from 0 to about ${Math.round(MAX_RINGS * spacing)} m at resolution ${args.resolution} (${MAX_RINGS} rings), got ${args.proximityMeters}`);
+    }
+    rings = Math.round(args.proximityMeters / spacing);
+  }
+  if (!Number.isFinite(args.youthGapMeters) || args.youthGapMeters < 100 || args.youthGapMeters > 5000) throw badInput('youthGapMeters', `must be from 100 to 5000, got ${args.youthGapMeters}`);
+  return { rings };
+}
+
+/** Gathers the cells (through the hexagons answer) and fits the models, or takes them from the cache. */
+export async function fitRiskModels(ctx: RequestContext, args: RiskModelArgs, timeOfDay: TimeOfDay | null): Promise<FittedRisk> {
+  const { rings } = checkModelArgs(args);
+  const window = toTimeWindow(args.window, 'window');
+  const key = JSON.stringify({ area: args.area, resolution: args.resolution, from: window?.from ?? null, to: window?.to ?? null, categories: args.categories ?? null, timeOfDay, exposure: args.exposure, rings, model: args.model, gap: args.youthGapMeters });
+  const cached = modelCache.get(key);
+  if (cached && Date.now() - cached.fittedAt < CACHE_TTL_MS) {
+    modelCache.delete(key);
+    modelCache.set(key, cached);
+    return cached;
+  }
+  const to = window?.to ?? new Date();
+  const from = window?.from ?? new Date(to.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS);
+  const days = (to.getTime() - from.getTime()) / DAY_MS;
+  const periods = Math.min(MAX_PERIODS, Math.max(1, Math.round(days / TARGET_PERIOD_DAYS)));
+  const area = await resolveStudyArea(ctx, args);
+  const categories = args.categories && args.categories.length > 0 ? args.categories : null;
+  const periodQuery = { resolution: area.resolution, envelope: area.envelope, from, to, periods };
+  const [hexagons, countRows, outageRows] = await Promise.all([
+    computeHexagons(ctx, { ...args, window: { from, to } }),
+    incidentCountsByCellPeriod(ctx.knex, { ...periodQuery, categories }),
+    outageNightsByCellPeriod(ctx.knex, periodQuery),
+  ]);
+  const input: RiskCellInput[] = hexagons.cells.map((c) => ({
+    h3: c.h3,
+    incidents: new Array<number>(periods).fill(0),
+    dayIncidents: new Array<number>(periods).fill(0),
+    nightIncidents: new Array<number>(periods).fill(0),
+    outageNights: new Array<number>(periods).fill(0),
+    openDefectsByKind: Object.fromEntries(c.openRoadDefectsByKind.map((k) => [k.kind, k.count])),
+    residents: c.residents,
+    areaKm2: cellAreaKm2(c.h3),
+    nearestYouthFacilityM: c.nearestYouthFacilityM,
+  }));
+  for (const row of countRows) {
+    const i = area.index.get(row.cell);
+    if (i === undefined) continue;
+    const cell = input[i];
+    cell.incidents[row.period] += row.count;
+    if (row.night === true) cell.nightIncidents[row.period] += row.count;
+    else if (row.night === false) cell.dayIncidents[row.period] += row.count;
+  }
+  for (const row of outageRows) {
+    const i = area.index.get(row.cell);
+    if (i !== undefined) input[i].outageNights[row.period] += row.value;
+  }
+  const options = { exposure: args.exposure, family: args.model, timeOfDay, youthGapMeters: args.youthGapMeters };
+  let analysis: RiskAnalysis;
+  try {
+    analysis = analyseRiskFactors(input, { ...options, rings, periods, periodDays: days / periods });
+  } catch (error) {
+    if (error instanceof RangeError) throw badInput('model', `the model cannot be fitted on this study area: ${error.message}`);
+    throw error;
+  }
+  const fitted: FittedRisk = { analysis, hexagons, from, to, rings, proximityMeters: rings * neighbourSpacingMeters(args.resolution), periods, options, resolution: args.resolution, envelope: area.envelope, fittedAt: Date.now() };
+  if (modelCache.size >= MODEL_CACHE_LIMIT) modelCache.delete(modelCache.keys().next().value as string);
+  modelCache.set(key, fitted);
+  return fitted;
+}
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function estimateOf(c: { coefficient: number; standardError: number; relativeRisk: number; relativeRiskLow: number; relativeRiskHigh: number; p: number; pFdr: number }): RelativeRiskEstimate {
+  return { ...c, pFdr: finiteOrNull(c.pFdr) };
+}
+
+function coefficientOf(c: GlmCoefficient): RelativeRiskEstimate {
+  return { coefficient: c.estimate, standardError: c.standardError, relativeRisk: c.relativeRisk, relativeRiskLow: c.relativeRiskLow, relativeRiskHigh: c.relativeRiskHigh, p: c.p, pFdr: null };
+}
+
+function summaryOf(m: RiskModelResult): RiskModelSummary {
+  const f = m.fit;
+  return {
+    response: m.response,
+    family: m.family,
+    familyReason: m.familyReason,
+    selectedTerms: m.selectedTerms,
+    coefficients: f.coefficients.map((c) => ({ name: c.name, estimate: coefficientOf(c) })),
+    cellCount: f.n,
+    logLikelihood: f.logLikelihood,
+    aic: f.aic,
+    bic: f.bic,
+    nullBic: m.nullBic,
+    deviance: f.deviance,
+    residualDegreesOfFreedom: f.residualDegreesOfFreedom,
+    pearsonDispersion: f.pearsonDispersion,
+    theta: f.theta,
+    thetaStandardError: f.thetaStandardError,
+    converged: f.converged,
+    residualMoran: m.residualMoran,
+  };
+}
+
+function lightingSummaryOf(l: LightingPanelResult): LightingPanelSummary {
+  const f = l.fit;
+  return {
+    response: l.response,
+    periods: l.periods,
+    periodDays: l.periodDays,
+    operationalisation: l.candidate,
+    selected: l.selected,
+    estimate: f
+      ? { coefficient: f.estimate, standardError: f.standardError, relativeRisk: f.relativeRisk, relativeRiskLow: f.relativeRiskLow, relativeRiskHigh: f.relativeRiskHigh, p: f.p, pFdr: null }
+      : null,
+    bicImprovement: l.bicImprovement,
+    dispersion: f ? f.dispersion : null,
+    informativeCells: f ? f.informativeCells : 0,
+    rows: f ? f.rows : 0,
+    converged: f ? f.converged : false,
+  };
+}
+
+function studyAreaOf(fitted: FittedRisk): StudyArea {
+  return { ...fitted.hexagons.studyArea, k: fitted.rings, weights: null, from: fitted.from, to: fitted.to };
+}
+
+function warningsOf(fitted: FittedRisk): { code: string; message: string; cells: string[] }[] {
+  return fitted.analysis.warnings.map((w) => ({ ...w, cells: [] }));
+}
+
+function methodOf(fitted: FittedRisk): string {
+  const o = fitted.options;
+  const responses = o.timeOfDay ? `${o.timeOfDay} incidents for every factor` : 'night incidents for lighting outages, all incidents for the other factors';
+  return [
+    `Risk Terrain Modeling style count regressions over the H3 resolution-${fitted.resolution} cells of the study area, window ${fitted.from.toISOString()} to ${fitted.to.toISOString()}; response: ${responses}`,
+    `each factor as PROXIMITY (present within ${fitted.rings} ring(s), about ${Math.round(fitted.proximityMeters)} m) and DENSITY, with Spearman rho`,
+    `road defects (open at the window end) and youth-facility gaps: counts per cell over the window, offset log(${o.exposure === 'residents' ? 'residents' : 'cell area km²'}), one-factor ${o.family === 'auto' ? 'Poisson or negative binomial (AUTO)' : o.family} regressions, the better operationalisation of each factor by BIC offered to forward BIC selection, global Moran's I of the Pearson residuals (k = 1, row-standardised, randomisation)`,
+    `lighting outages: counts per cell and period (${fitted.periods} periods of ${Math.round((fitted.to.getTime() - fitted.from.getTime()) / DAY_MS / fitted.periods)} days) with cell and period fixed effects (Poisson, SE scaled by sqrt(dispersion) when above 1), selected when BIC improves`,
+    'Wald 95 % intervals of exp(beta), two-sided p, Benjamini-Hochberg FDR over the rows',
+  ].join('; ');
+}
+
+@Resolver()
+export class RiskQueries {
+  @Query(() => RiskFactorAnalysis, {
+    description:
+      'Which environmental factors (lighting outages, each road-defect kind, youth-facility gaps) go with incident counts per cell, how strongly and how surely: Spearman rho, Poisson or negative-binomial regression with an exposure offset, relative risks with 95 % intervals, BIC selection and a residual spatial autocorrelation check. Associations, not causes.',
+  })
+  async riskFactors(@Ctx() ctx: RequestContext, @Args() args: RiskModelArgs): Promise<RiskFactorAnalysis> {
+    const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? null);
+    const a = fitted.analysis;
+    return {
+      method: methodOf(fitted),
+      studyArea: studyAreaOf(fitted),
+      exposure: fitted.options.exposure,
+      proximityRings: fitted.rings,
+      proximityMeters: fitted.proximityMeters,
+      modelCellCount: a.cells.length,
+      droppedCellCount: a.droppedCells,
+      model: summaryOf(a.model),
+      lightingModel: lightingSummaryOf(a.lighting),
+      factors: a.factors.map((r) => ({
+        ...r,
+        spearmanRho: finiteOrNull(r.spearmanRho),
+        spearmanP: finiteOrNull(r.spearmanP),
+        univariate: r.univariate ? estimateOf(r.univariate) : null,
+        model: r.model ? estimateOf(r.model) : null,
+      })),
+      warnings: warningsOf(fitted),
+      caveat: RISK_CAVEAT,
+    };
+  }
+
+  @Query(() => RiskSurface, { description: "Each cell's relative risk from the selected model (and expected and observed counts), for mapping; also as a GeoJSON FeatureCollection." })
+  async riskSurface(@Ctx() ctx: RequestContext, @Args() args: RiskModelArgs): Promise<RiskSurface> {
+    const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? null);
+    const cells = riskSurface(fitted.analysis).map((c) => ({
+      ...c,
+      get boundary() {
+        return cellPolygon(c.h3);
+      },
+    }));
+    return {
+      method: `${methodOf(fitted)}; relativeRisk = exp(sum of the selected terms' beta x value) against a cell with none of them, expected = the fitted mean`,
+      studyArea: studyAreaOf(fitted),
+      model: summaryOf(fitted.analysis.model),
+      lightingModel: lightingSummaryOf(fitted.analysis.lighting),
+      cells,
+      get featureCollection() {
+        return cellFeatureCollection(cells);
+      },
+      warnings: warningsOf(fitted),
+      caveat: RISK_CAVEAT,
+    };
+  }
+
+  @Query(() => FixPriorityList, {
+    description:
+      'Every open lighting outage, open road defect and youth-facility gap cell ranked by expected incidents prevented per year (relative risk from the fitted model x incidents near it), with the parts of the score, the responsible agency, days open and the nearest post. Change the weights to see the ranking change.',
+  })
+  async fixPriorities(@Ctx() ctx: RequestContext, @Args() args: FixPriorityArgs): Promise<FixPriorityList> {
+    return computeFixPriorities(ctx, args);
+  }
+}
+
+/** Open items scored at unit weights: read once per fitted model, so changing weights or filters costs a sort. */
+async function unitWeightFixes(ctx: RequestContext, fitted: FittedRisk): Promise<FixPriority[]> {
+  const [rows, posts] = await Promise.all([
+    openFixRows(ctx.knex, { envelope: fitted.envelope, end: fitted.to, resolution: fitted.resolution }),
+    postSites(ctx.knex, { envelope: growEnvelope(fitted.envelope, POST_SEARCH_M), end: fitted.to }),
+  ]);
+  const inModel = new Set(fitted.analysis.cells);
+  const items: FixItemInput[] = rows
+    .filter((r) => inModel.has(r.cell))
+    .map((r) => ({ kind: r.table === 'lighting_outages' ? 'lighting_outage' : 'road_defect', id: r.id, defectKind: r.kind, cell: r.cell, lng: r.lng, lat: r.lat, openSince: r.reportedAt }));
+  for (const c of fitted.hexagons.cells) {
+    const gap = c.nearestYouthFacilityM === null || c.nearestYouthFacilityM > fitted.options.youthGapMeters;
+    if (gap && c.youngResidents > 0 && inModel.has(c.h3)) {
+      const [lng, lat] = cellCentre(c.h3);
+      items.push({ kind: 'youth_facility_gap', id: c.h3, defectKind: null, cell: c.h3, lng, lat, openSince: null });
+    }
+  }
+  return rankFixes(fitted.analysis, items, posts, {
+    weights: { lighting: 1, roads: 1, youth: 1 },
+    rings: fitted.rings,
+    windowYears: (fitted.to.getTime() - fitted.from.getTime()) / (365.25 * DAY_MS),
+    end: fitted.to,
+    detourFactor: DEFAULT_DETOUR_FACTOR,
+    youthGapMeters: fitted.options.youthGapMeters,
+  });
+}
+
+/** The fixPriorities answer; also called by the benchmark (p50 target 200 ms for the city with the model cached). */
+export async function computeFixPriorities(ctx: RequestContext, args: FixPriorityArgs): Promise<FixPriorityList> {
+  const weights = { lighting: args.weights?.lighting ?? 1, roads: args.weights?.roads ?? 1, youth: args.weights?.youth ?? 1 };
+  for (const [name, w] of Object.entries(weights)) {
+    if (!Number.isFinite(w) || w < 0 || w > MAX_WEIGHT) throw badInput(`weights.${name}`, `must be from 0 to ${MAX_WEIGHT}, got ${w}`);
+  }
+  if (args.agencies && args.agencies.length === 0) throw badInput('agencies', 'must not be empty (leave it out to mean all)');
+  if (args.kinds && args.kinds.length === 0) throw badInput('kinds', 'must not be empty (leave it out to mean all)');
+  const page = toPageRequest({ first: args.first, after: args.after }, ctx.config);
+  const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? null);
+  fitted.fixes ??= unitWeightFixes(ctx, fitted);
+  let base: FixPriority[];
+  try {
+    base = await fitted.fixes;
+  } catch (error) {
+    fitted.fixes = undefined;
+    throw error;
+  }
+  const kindOf = { lighting_outage: 'lighting', road_defect: 'roads', youth_facility_gap: 'youth' } as const;
+  const ranked = base
+    .map((r) => {
+      const weight = weights[kindOf[r.item.kind]];
+      return { ...r, weight, score: weight * r.expectedPreventedPerYear };
+    })
+    .sort((a, b) => b.score - a.score || b.crimesNearPerYear - a.crimesNearPerYear || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
+  const agencies = ctx.config.fixAgencies;
+  const agencyOf = (item: FixItemInput): string => (item.kind === 'road_defect' ? agencies[`road_defect:${item.defectKind}`] ?? agencies.road_defect : agencies[item.kind]);
+  const all: FixPriorityItem[] = ranked.map((r, i) => ({
+    rank: i + 1,
+    kind: r.item.kind,
+    id: r.item.id,
+    roadDefectKind: r.item.defectKind,
+    factor: r.factor,
+    agency: agencyOf(r.item),
+    location: { type: 'Point', coordinates: [r.item.lng, r.item.lat] },
+    h3: r.item.cell,
+    openSince: r.item.openSince,
+    daysOpen: r.daysOpen,
+    nearestPostId: r.nearestPostId,
+    nearestPostWalkingM: r.nearestPostWalkingM,
+    withinPostReach: r.withinPostReach,
+    expectedPreventedPerYear: r.expectedPreventedPerYear,
+    score: r.score,
+    scoreParts: { relativeRisk: r.relativeRisk, crimesNearPerYear: r.crimesNearPerYear, preventableShare: r.preventableShare, weight: r.weight, basis: r.basis },
+  }));
+  const filtered = all.filter(
+    (item) =>
+      (args.withinPostReach === undefined || args.withinPostReach === null || item.withinPostReach === args.withinPostReach) &&
+      (!args.agencies || args.agencies.includes(item.agency)) &&
+      (!args.kinds || args.kinds.includes(item.kind)),
+  );
+  const afterRank = page.afterId === null ? 0 : Number(page.afterId);
+  const start = filtered.findIndex((item) => item.rank > afterRank);
+  const pageItems = start < 0 ? [] : filtered.slice(start, start + page.first);
+  const last = pageItems[pageItems.length - 1];
+  return {
+    method: `${methodOf(fitted)}; each open item scored as weight x incidents within its reach per year x (1 - 1/RR), RR = exp(beta x change) from the selected model (1 when its factor was not selected); youth-facility gaps: cells with young residents whose nearest facility is more than ${fitted.options.youthGapMeters} m walking away`,
+    studyArea: studyAreaOf(fitted),
+    distanceBasis: 'straightLine',
+    detourFactor: DEFAULT_DETOUR_FACTOR,
+    totalCount: filtered.length,
+    items: pageItems,
+    pageInfo: { endCursor: last ? encodeCursor(String(last.rank)) : null, hasNextPage: start >= 0 && start + page.first < filtered.length },
+    model: summaryOf(fitted.analysis.model),
+    lightingModel: lightingSummaryOf(fitted.analysis.lighting),
+    warnings: warningsOf(fitted),
+    caveat: RISK_CAVEAT,
+  };
+}
