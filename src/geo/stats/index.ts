@@ -10,3 +10,4 @@ export * from './localMoran';
 export * from './mannKendall';
 export * from './emergingHotSpots';
 export * from './warnings';
+export * from './differenceInDifferences';
