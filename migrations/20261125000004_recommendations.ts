@@ -23,7 +23,7 @@ export async function up(knex: Knex): Promise<void> {
     t.text('status').notNullable().defaultTo('proposed');
     t.date('due_date');
     // given by the user, or derived from the items when none is given (geom_derived)
-    t.specificType('geom', 'geometry(Geometry, 4326)');
+    t.specificType('geom', 'geometry(Geometry, 4326)').notNullable();
     t.boolean('geom_derived').notNullable().defaultTo(false);
     t.timestamp('fixed_at', { useTz: true });
     t.text('outcome_note');

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { AuthChecker } from 'type-graphql';
 import type { Role } from '../domain';
 import type { RequestContext } from '../resolvers/context';
@@ -10,6 +11,9 @@ import type { RequestContext } from '../resolvers/context';
 export const roleAuthChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) => {
   const role = context.user.role;
   if (role === 'admin') return true;
-  if (roles.length === 0) return role !== 'public';
-  return roles.includes(role);
+  const allowed = roles.length === 0 ? role !== 'public' : roles.includes(role);
+  if (allowed) return true;
+  // type-graphql's own refusal carries code UNAUTHORIZED, which the API does not use: say which of ours
+  if (role === 'public') throw new GraphQLError('Sign in to do this', { extensions: { code: 'UNAUTHENTICATED' } });
+  throw new GraphQLError(`The role ${role} may not do this`, { extensions: { code: 'FORBIDDEN' } });
 };
