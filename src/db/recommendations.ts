@@ -91,7 +91,7 @@ function columns(knex: Knex, timeZone: string): (string | Knex.Raw)[] {
     'r.created_at',
     'r.updated_at',
     'r.closed_at',
-    knex.raw(`(r.status IN (${OPEN_LIST}) AND r.due_date < (now() AT TIME ZONE ?)::date) AS overdue`, [timeZone]),
+    knex.raw(`coalesce(r.status IN (${OPEN_LIST}) AND r.due_date < (now() AT TIME ZONE ?)::date, false) AS overdue`, [timeZone]),
   ];
 }
 
@@ -407,9 +407,10 @@ export async function incidentTimeRange(knex: Knex): Promise<{ from: Date | null
 export async function districtsContaining(knex: Knex, points: readonly [number, number][]): Promise<{ id: string; name: string; geometry: Geometry }[]> {
   if (points.length === 0) return [];
   const rows = (await knex.raw(
-    `SELECT DISTINCT a.id, a.name, ST_AsGeoJSON(a.geom)::json AS geometry
-       FROM areas a, unnest(?::float8[], ?::float8[]) AS p(lng, lat)
-      WHERE a.kind = 'district' AND ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326))
+    `SELECT a.id, a.name, ST_AsGeoJSON(a.geom)::json AS geometry
+       FROM areas a
+      WHERE a.kind = 'district'
+        AND EXISTS (SELECT 1 FROM unnest(?::float8[], ?::float8[]) AS p(lng, lat) WHERE ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)))
       ORDER BY a.id`,
     [points.map((p) => p[0]), points.map((p) => p[1])],
   )).rows as { id: string; name: string; geometry: Geometry }[];
