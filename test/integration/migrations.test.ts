@@ -28,6 +28,8 @@ it('migrates up, rolls back to zero and up again, with GIST indexes on every lay
     }
     const unique = await knex.raw("SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'u' AND pg_get_constraintdef(oid) = 'UNIQUE (source, external_id)'");
     expect((unique.rows as { t: string }[]).map((r) => r.t).sort()).toEqual(['areas', 'incidents', 'lighting_outages', 'population', 'posts', 'road_defects', 'youth_facilities']);
+    const cases = await knex.raw("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('recommendations', 'recommendation_items', 'recommendation_history')");
+    expect(cases.rows[0].n).toBe(3);
   } finally {
     await knex.destroy();
   }

@@ -346,3 +346,42 @@ describe('agency statistics', () => {
     expect(own.data!.agencyStatistics.agencies.map((a) => a.agency)).toEqual(['ROADS']);
   });
 });
+
+describe('youth-gap cells, districts and lists', () => {
+  it('evaluates a youth-gap cell over all incidents, with controls from its district', async () => {
+    const knex = t.server.db.knex;
+    const square = [[[76.85, 43.15], [77.05, 43.15], [77.05, 43.33], [76.85, 43.33], [76.85, 43.15]]];
+    await knex('areas').insert({ source: 'test', external_id: 'district-1', kind: 'district', name: 'Testdistrict', geom: knex.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [JSON.stringify({ type: 'Polygon', coordinates: square })]) });
+    const gap = latLngToCell(43.24, 76.95, 8);
+    const created = await t.gqlAs<{ createRecommendation: Rec }>(wg, CREATE, { input: { title: 'Open a youth club', agency: 'SPORT_YOUTH', items: [{ youthGapCell: gap }] } });
+    expect(created.errors).toBeUndefined();
+    const rec = created.data!.createRecommendation;
+    expect(rec.geometry.type).toBe('Polygon');
+    expect(rec.items[0]).toMatchObject({ kind: 'YOUTH_GAP_CELL', h3: gap });
+    await t.gqlAs(wg, STATUS, { id: rec.id, status: 'ACCEPTED' });
+    await t.gqlAs(wg, CLOSE, { id: rec.id, fixedAt: FIX.toISOString() });
+    const res = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(wg, 'query ($id: ID!) { recommendation(id: $id) { evaluation { incidents treated { cellCount before } controlSelection } } }', { id: rec.id });
+    expect(res.errors).toBeUndefined();
+    const e = res.data!.recommendation.evaluation;
+    expect(e.incidents).toMatch(/^all incidents/);
+    expect(e.treated.cellCount).toBe(7);
+    // the gap's seven children hold the treated cell (40 night before) and, at most, the ring cell (30)
+    expect([40, 70]).toContain(e.treated.before);
+    expect(e.controlSelection).toMatch(/within district Testdistrict/);
+  });
+
+  it('lists cases with items and history in a bounded number of SQL statements', async () => {
+    let statements = 0;
+    const count = () => statements++;
+    t.server.db.knex.on('query', count);
+    try {
+      const res = await t.gqlAs<{ recommendations: { nodes: Rec[] } }>(wg, '{ recommendations(first: 50) { totalCount nodes { id items { kind } history { action } } } }');
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.recommendations.nodes.length).toBeGreaterThanOrEqual(6);
+      // page, count, items, history: not one query per case
+      expect(statements).toBeLessThanOrEqual(5);
+    } finally {
+      t.server.db.knex.removeListener('query', count);
+    }
+  });
+});
