@@ -11,6 +11,7 @@ import { growEnvelope, incidentCountsByCell } from '../db/aggregates';
 import {
   Actor,
   agencyStatistics as agencyStatisticsRows,
+  AgencyStatisticsRow,
   appendHistory,
   CaseScope,
   districtsContaining,
@@ -30,7 +31,7 @@ import {
   updateRecommendationRow,
 } from '../db/recommendations';
 import type { BBox, Geometry, RecommendationStatus, RequestUser } from '../domain';
-import { NEXT_RECOMMENDATION_STATUSES } from '../domain';
+import { AGENCIES, NEXT_RECOMMENDATION_STATUSES } from '../domain';
 import { cellCentre, cellPolygon, isCell, cellResolution, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
 import { evaluationWindows, influenceArea, matchControls } from '../geo/influenceArea';
 import { differenceInDifferences, DiDResult } from '../geo/stats';
@@ -180,6 +181,13 @@ function checkTransition(from: RecommendationStatus, to: RecommendationStatus): 
 
 const TERMINAL = new Set<RecommendationStatus>(['done', 'rejected', 'cancelled']);
 
+/** The case as written: the request's loaders may hold items or history read before the write. */
+async function afterWrite(ctx: RequestContext, id: string): Promise<Recommendation> {
+  ctx.loaders.recommendationItems.clear(id);
+  ctx.loaders.recommendationHistory.clear(id);
+  return toRecommendation((await recommendationById(ctx.knex, id, ctx.config.timeZone)) as RecommendationRow);
+}
+
 @Resolver(() => Recommendation)
 export class RecommendationResolver {
   @Authorized('analyst', 'working_group', 'agency')
@@ -217,7 +225,9 @@ export class RecommendationResolver {
     const window = toTimeWindow(args.window, 'window');
     const scope = caseScope(ctx.user);
     const asOf = await todayIn(ctx.knex, ctx.config.timeZone);
-    const rows = await agencyStatisticsRows(ctx.knex, { from: window?.from ?? null, to: window?.to ?? null, asOf, scope });
+    const found = new Map((await agencyStatisticsRows(ctx.knex, { from: window?.from ?? null, to: window?.to ?? null, asOf, scope })).map((r) => [r.agency, r]));
+    // every agency the caller may see, with zeros where it has no case, so dashboards list them all
+    const rows = AGENCIES.filter((agency) => scope.agency === null || scope.agency === agency).map((agency) => found.get(agency) ?? emptyStatistics(agency));
     const oldest = await recommendationsByIds(ctx.knex, rows.map((r) => r.oldestOpenId).filter((id): id is string => id !== null), ctx.config.timeZone, scope);
     const now = Date.now();
     const agencies: AgencyStatistics[] = rows.map((r) => {
@@ -266,7 +276,7 @@ export class RecommendationResolver {
       await appendHistory(trx, newId, actorOf(ctx.user), { action: 'created', toStatus: 'proposed', comment });
       return newId;
     });
-    return toRecommendation((await recommendationById(ctx.knex, id, ctx.config.timeZone)) as RecommendationRow);
+    return afterWrite(ctx, id);
   }
 
   @Authorized('working_group')
@@ -325,7 +335,7 @@ export class RecommendationResolver {
       await updateRecommendationRow(trx, id, fields);
       await appendHistory(trx, id, actorOf(ctx.user), { action: 'updated', comment: note, changes });
     });
-    return toRecommendation((await recommendationById(ctx.knex, id, ctx.config.timeZone)) as RecommendationRow);
+    return afterWrite(ctx, id);
   }
 
   @Authorized('working_group', 'agency')
@@ -365,7 +375,7 @@ export class RecommendationResolver {
       await appendHistory(trx, id, actorOf(ctx.user), { action: 'commented', comment: text });
       await updateRecommendationRow(trx, id, {});
     });
-    return toRecommendation((await recommendationById(ctx.knex, id, ctx.config.timeZone)) as RecommendationRow);
+    return afterWrite(ctx, id);
   }
 
   private async moveTo(ctx: RequestContext, id: string, status: RecommendationStatus, comment: string | null, fixedAt: Date | null, outcomeNote: string | null, action: string): Promise<Recommendation> {
@@ -384,7 +394,7 @@ export class RecommendationResolver {
       await updateRecommendationRow(trx, id, fields);
       await appendHistory(trx, id, actorOf(ctx.user), { action, fromStatus: current.status, toStatus: status, comment: comment ?? outcomeNote });
     });
-    return toRecommendation((await recommendationById(ctx.knex, id, ctx.config.timeZone)) as RecommendationRow);
+    return afterWrite(ctx, id);
   }
 
   @FieldResolver(() => [RecommendationItem], { description: 'The records the recommendation is about.' })
@@ -408,6 +418,10 @@ export class RecommendationResolver {
     const items = await ctx.loaders.recommendationItems.load(recommendation.id);
     return evaluateRecommendation(ctx.knex, ctx.config, recommendation, items, args, new Date());
   }
+}
+
+function emptyStatistics(agency: string): AgencyStatisticsRow {
+  return { agency, total: 0, open: 0, done: 0, rejected: 0, cancelled: 0, medianDaysToFix: null, openWithDueDate: 0, openOverdue: 0, doneWithDueDate: 0, doneLate: 0, oldestOpenId: null };
 }
 
 function itemKey(item: RecommendationItemRow): string {

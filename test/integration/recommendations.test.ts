@@ -220,6 +220,19 @@ describe('the status workflow', () => {
     ]);
   });
 
+  it('answers an update with the items and place as written, and a derived place follows its items', async () => {
+    const UPDATE_ITEMS = 'mutation ($id: ID!, $items: [RecommendationItemInput!]) { updateRecommendation(id: $id, input: { items: $items }) { geometry geometryDerived items { kind h3 } history { action changes { field } } } }';
+    const gap = latLngToCell(43.3, 77.05, 9);
+    const added = await t.gqlAs<{ updateRecommendation: Rec }>(wg, UPDATE_ITEMS, { id: caseId, items: [{ lightingOutageId: outageId }, { youthGapCell: gap }] });
+    expect(added.errors).toBeUndefined();
+    expect(added.data!.updateRecommendation.items.map((i) => i.kind)).toEqual(['LIGHTING_OUTAGE', 'YOUTH_GAP_CELL']);
+    expect(added.data!.updateRecommendation.geometry.type).toBe('GeometryCollection');
+    expect(added.data!.updateRecommendation.history.at(-1)!.changes.map((c) => c.field).sort()).toEqual(['geometry', 'items']);
+    const back = await t.gqlAs<{ updateRecommendation: Rec }>(wg, UPDATE_ITEMS, { id: caseId, items: [{ lightingOutageId: outageId }] });
+    expect(back.data!.updateRecommendation.items).toHaveLength(1);
+    expect(back.data!.updateRecommendation.geometry.type).toBe('Point');
+  });
+
   it('lets the agency mark its case DONE with the fix date; then nothing moves', async () => {
     const started = Date.now();
     const done = await t.gqlAs<{ changeRecommendationStatus: Rec }>(lighting, STATUS, { id: caseId, status: 'DONE', fixedAt: FIX.toISOString(), comment: 'lights back on' });
@@ -233,6 +246,8 @@ describe('the status workflow', () => {
       ['wg-anna', 'WORKING_GROUP', 'status_changed', 'PROPOSED', 'ACCEPTED'],
       ['lamp-boris', 'AGENCY', 'status_changed', 'ACCEPTED', 'IN_PROGRESS'],
       ['lamp-boris', 'AGENCY', 'commented', null, null],
+      ['wg-anna', 'WORKING_GROUP', 'updated', null, null],
+      ['wg-anna', 'WORKING_GROUP', 'updated', null, null],
       ['wg-anna', 'WORKING_GROUP', 'updated', null, null],
       ['lamp-boris', 'AGENCY', 'status_changed', 'IN_PROGRESS', 'DONE'],
     ]);
@@ -341,6 +356,7 @@ describe('agency statistics', () => {
     expect(byAgency.get('LIGHTING')).toMatchObject({ total: 2, open: 1, closed: 1, medianDaysToFix: 31, overdue: 0, shareOverdue: null, shareClosedLate: 0 });
     expect(byAgency.get('ROADS')).toMatchObject({ total: 3, open: 2, closed: 1, medianDaysToFix: 21, overdue: 1, shareOverdue: 0.5, shareClosedLate: null });
     expect(byAgency.get('ROADS')!.oldestOpen.id).toBe(openRoads.data!.createRecommendation.id);
+    expect(byAgency.get('HEALTH')).toMatchObject({ total: 0, open: 0, closed: 0, medianDaysToFix: null, shareOverdue: null, oldestOpen: null });
     expect(res.data!.agencyStatistics.definitions).toMatch(/share overdue = overdue \/ open with a due date/);
     const own = await t.gqlAs<{ agencyStatistics: { agencies: { agency: string }[] } }>(roads, '{ agencyStatistics { agencies { agency } } }');
     expect(own.data!.agencyStatistics.agencies.map((a) => a.agency)).toEqual(['ROADS']);
