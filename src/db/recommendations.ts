@@ -43,6 +43,8 @@ export interface RecommendationItemRow {
   h3: string | null;
   /** the outage's or defect's geometry; null for a cell (its outline is computed from the cell) */
   geometry: Geometry | null;
+  /** when the outage or defect was reported, as its layer records it */
+  reportedAt: Date | null;
   /** when the outage or defect was fixed, as its layer records it */
   fixedAt: Date | null;
 }
@@ -285,6 +287,7 @@ export async function itemsOfRecommendations(knex: Knex, ids: readonly string[])
       'i.road_defect_id',
       'i.h3',
       knex.raw('ST_AsGeoJSON(coalesce(o.geom, d.geom), 7)::json AS geometry'),
+      knex.raw('coalesce(o.reported_at, d.reported_at) AS reported_at'),
       knex.raw('coalesce(o.fixed_at, d.fixed_at) AS fixed_at'),
     )
     .whereIn('i.recommendation_id', ids.filter(isId))
@@ -301,6 +304,7 @@ export async function itemsOfRecommendations(knex: Knex, ids: readonly string[])
       roadDefectId: row.road_defect_id === null ? null : String(row.road_defect_id),
       h3: row.h3 === null ? null : bigintToCell(row.h3 as string),
       geometry: row.geometry as Geometry | null,
+      reportedAt: row.reported_at as Date | null,
       fixedAt: row.fixed_at as Date | null,
     });
     out.set(key, list);

@@ -571,6 +571,16 @@ export async function evaluateRecommendation(
   const lateItems = items.filter((i) => i.fixedAt && Math.abs(i.fixedAt.getTime() - fixedAt.getTime()) > 7 * DAY_MS);
   if (lateItems.length > 0) notes.push(`${lateItems.length} item(s) record a fix more than 7 days from the recommendation's fixedAt; the recommendation's date is used`);
 
+  // a problem reported shortly before its fix affected only part of the before-window: the effect is diluted
+  const reported = items.filter((i) => i.reportedAt).map((i) => i.reportedAt!.getTime());
+  if (reported.length > 0) {
+    const earliest = Math.min(...reported);
+    const presentDays = Math.max(0, Math.min(windows.days, (fixedAt.getTime() - Math.max(earliest, windows.beforeFrom.getTime())) / DAY_MS));
+    if (presentDays < windows.days * 0.5) {
+      notes.push(`the items were reported only ${presentDays.toFixed(1)} of the ${windows.days} before-window days before the fix, so most of the before-window did not have the problem and any effect is diluted; consider days close to how long the problem lasted`);
+    }
+  }
+
   const timeText = timeOfDay === 'night' ? 'night-time (sunset to sunrise) incidents with an exact time' : timeOfDay === 'day' ? 'daytime incidents with an exact time' : 'all incidents';
   const edge = Math.round(getHexagonEdgeLengthAvg(args.resolution, 'm'));
   return {
