@@ -11,3 +11,4 @@ export * from './mannKendall';
 export * from './emergingHotSpots';
 export * from './warnings';
 export * from './differenceInDifferences';
+export * from './mantelHaenszel';
