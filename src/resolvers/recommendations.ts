@@ -34,7 +34,7 @@ import type { BBox, Geometry, RecommendationStatus, RequestUser } from '../domai
 import { AGENCIES, NEXT_RECOMMENDATION_STATUSES } from '../domain';
 import { cellCentre, cellPolygon, isCell, cellResolution, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
 import { evaluationWindows, influenceArea, matchControls } from '../geo/influenceArea';
-import { differenceInDifferences, DiDResult } from '../geo/stats';
+import { differenceInDifferences, DiDCounts, DiDResult, mantelHaenszelRatioOfRateRatios, PooledDiDResult } from '../geo/stats';
 import { studyAreaCells } from '../geo/studyArea';
 import { geometryProblem } from '../import/validate';
 import {
@@ -45,6 +45,8 @@ import {
   CreateRecommendationInput,
   DifferenceInDifferencesEstimate,
   EvaluationArgs,
+  PooledEstimate,
+  PooledEvaluation,
   Recommendation,
   RecommendationConnection,
   RecommendationEvaluation,
@@ -63,6 +65,8 @@ import { badInput, forbidden, notFound } from './errors';
 import { encodeCursor, nonEmpty, toAreaSpec, toPageRequest, toTimeWindow } from './inputs';
 
 const MAX_ITEMS = 200;
+/** DONE recommendations pooled by one recommendationsEvaluation */
+const MAX_POOLED = 200;
 const MAX_TITLE = 300;
 const MAX_TEXT = 10_000;
 const WHERE_TYPES = ['Point', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'];
@@ -260,6 +264,83 @@ export class RecommendationResolver {
     };
   }
 
+  @Authorized('analyst', 'working_group', 'agency')
+  @Query(() => PooledEvaluation, {
+    description: 'Pools the evaluations of the DONE recommendations matching the filter (at most 200, by id): each fix against its own controls, combined by Mantel-Haenszel, so one kind of fix can be judged when single fixes have too few incidents.',
+  })
+  async recommendationsEvaluation(
+    @Ctx() ctx: RequestContext,
+    @Args() args: EvaluationArgs,
+    @Arg('filter', () => RecommendationFilter, { nullable: true, description: 'Which recommendations; only DONE ones are evaluated, whatever `statuses` says.' }) filter?: RecommendationFilter,
+  ): Promise<PooledEvaluation> {
+    checkEvaluationArgs(args, ctx.config);
+    const listing = listRecommendations(
+      ctx.knex,
+      { statuses: ['done'], agency: filter?.agency ?? null, overdue: null, area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area') },
+      caseScope(ctx.user),
+      ctx.config.timeZone,
+    );
+    const page = await listing.page({ first: MAX_POOLED, afterId: null });
+    const itemLists = await ctx.loaders.recommendationItems.loadMany(page.nodes.map((r) => r.id));
+    const now = new Date();
+    const cases: PooledEvaluation['cases'] = [];
+    const skipped: PooledEvaluation['skipped'] = [];
+    const effectTables: DiDCounts[] = [];
+    const ringTables: DiDCounts[] = [];
+    const treatedWindows = new Map<string, [number, number][]>();
+    let overlapping = false;
+    for (const [i, row] of page.nodes.entries()) {
+      const items = itemLists[i];
+      if (items instanceof Error) throw items;
+      const evaluation = await evaluate(ctx.knex, row, items, args, now);
+      if ('noData' in evaluation) {
+        skipped.push({ recommendationId: row.id, reason: evaluation.noData });
+        continue;
+      }
+      const window: [number, number] = [evaluation.beforeFrom.getTime(), evaluation.afterTo.getTime()];
+      for (const cell of evaluation.treated.cells) {
+        const seen = treatedWindows.get(cell) ?? [];
+        if (seen.some(([from, to]) => from < window[1] && window[0] < to)) overlapping = true;
+        seen.push(window);
+        treatedWindows.set(cell, seen);
+      }
+      effectTables.push({ treatedBefore: evaluation.treated.before, treatedAfter: evaluation.treated.after, controlBefore: evaluation.control.before, controlAfter: evaluation.control.after });
+      ringTables.push({ treatedBefore: evaluation.ring.before, treatedAfter: evaluation.ring.after, controlBefore: evaluation.control.before, controlAfter: evaluation.control.after });
+      cases.push({
+        recommendationId: row.id,
+        title: row.title,
+        fixedAt: evaluation.fixedAt,
+        days: evaluation.days,
+        incidents: evaluation.incidents,
+        treatedBefore: evaluation.treated.before,
+        treatedAfter: evaluation.treated.after,
+        controlBefore: evaluation.control.before,
+        controlAfter: evaluation.control.after,
+        ratioOfRateRatios: evaluation.effect.ratioOfRateRatios,
+        conclusive: evaluation.effect.conclusive,
+      });
+    }
+    const effect = mantelHaenszelRatioOfRateRatios(effectTables, { confidence: args.confidence });
+    const displacement = mantelHaenszelRatioOfRateRatios(ringTables, { confidence: args.confidence });
+    const notes = ['An association, not a cause: fixes are not randomly assigned, and other changes at the same time and place can produce the same pattern.'];
+    if (page.hasNextPage) notes.push(`only the first ${MAX_POOLED} DONE recommendations (by id) were pooled`);
+    if (overlapping) notes.push('some fixes share treated cells in overlapping windows: their incidents count in more than one table, so the interval is too narrow');
+    if (new Set(cases.map((c) => c.incidents)).size > 1) notes.push('the fixes counted different incidents (night-time for lighting items, all otherwise): give timeOfDay to pool like with like');
+    if (cases.length === 0) notes.push('no DONE recommendation could be evaluated');
+    return {
+      method:
+        `Each DONE recommendation evaluated as in \`recommendation.evaluation\` (resolution ${args.resolution}, ${args.days}-day windows or shorter, ${args.controlCells} matched controls); ` +
+        'the per-fix 2x2 tables (treated or ring before/after, controls before/after) pooled by the Mantel-Haenszel common ratio of rate ratios with the Robins-Breslow-Greenland variance.',
+      caseCount: cases.length,
+      cases,
+      skipped,
+      effect: pooledEstimate(effect),
+      displacement: pooledEstimate(displacement),
+      conclusive: effect.conclusive && cases.length > 0,
+      notes,
+    };
+  }
+
   @Authorized('working_group')
   @Mutation(() => Recommendation, { description: 'Creates a recommendation (status PROPOSED) with its items; history records who and when.' })
   async createRecommendation(@Ctx() ctx: RequestContext, @Arg('input', () => CreateRecommendationInput, { description: 'The new recommendation.' }) input: CreateRecommendationInput): Promise<Recommendation> {
@@ -443,6 +524,24 @@ function toHistoryEntry(row: HistoryRow): RecommendationHistoryEntry {
   };
 }
 
+const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
+
+function pooledEstimate(result: PooledDiDResult): PooledEstimate {
+  return {
+    ratioOfRateRatios: finiteOrNull(result.ratioOfRateRatios),
+    percentChange: finiteOrNull(result.percentChange),
+    lower: finiteOrNull(result.lower),
+    upper: finiteOrNull(result.upper),
+    confidence: result.confidence,
+    standardErrorLog: finiteOrNull(result.standardErrorLog),
+    p: finiteOrNull(result.p),
+    strata: result.strata,
+    ...result.totals,
+    conclusive: result.conclusive,
+    notes: result.notes,
+  };
+}
+
 function estimate(result: DiDResult): DifferenceInDifferencesEstimate {
   return {
     ratioOfRateRatios: result.ratioOfRateRatios,
@@ -485,6 +584,16 @@ function group(cells: string[], before: ReadonlyMap<string, number>, after: Read
   return { cellCount: cells.length, cells, before: sumOver(cells, before), after: sumOver(cells, after) };
 }
 
+function checkEvaluationArgs(args: EvaluationArgs, config: Config): void {
+  // incidents store their cell at the fine resolution; coarser cells are derived from it
+  const maxResolution = Math.min(10, config.fineResolution);
+  if (!Number.isInteger(args.resolution) || args.resolution < 8 || args.resolution > maxResolution) throw badInput('resolution', `must be an integer from 8 to ${maxResolution}, got ${args.resolution}`);
+  if (!Number.isInteger(args.days) || args.days < 7 || args.days > 730) throw badInput('days', `must be an integer from 7 to 730, got ${args.days}`);
+  if (!Number.isInteger(args.controlCells) || args.controlCells < 1 || args.controlCells > 500) throw badInput('controlCells', `must be an integer from 1 to 500, got ${args.controlCells}`);
+  if (!(args.confidence >= 0.5 && args.confidence <= 0.999)) throw badInput('confidence', `must lie from 0.5 to 0.999, got ${args.confidence}`);
+  nonEmpty(args.categories, 'categories');
+}
+
 /**
  * The evaluation of a closed recommendation; exported so that benchmarks and reports can call
  * it without GraphQL. See docs/cases.md for the method and its limits.
@@ -497,11 +606,20 @@ export async function evaluateRecommendation(
   args: EvaluationArgs,
   now: Date,
 ): Promise<RecommendationEvaluation> {
-  const maxResolution = Math.min(10, config.fineResolution);
-  if (!Number.isInteger(args.resolution) || args.resolution < 8 || args.resolution > maxResolution) throw badInput('resolution', `must be an integer from 8 to ${maxResolution}, got ${args.resolution}`);
-  if (!Number.isInteger(args.days) || args.days < 7 || args.days > 730) throw badInput('days', `must be an integer from 7 to 730, got ${args.days}`);
-  if (!Number.isInteger(args.controlCells) || args.controlCells < 1 || args.controlCells > 500) throw badInput('controlCells', `must be an integer from 1 to 500, got ${args.controlCells}`);
-  if (!(args.confidence >= 0.5 && args.confidence <= 0.999)) throw badInput('confidence', `must lie from 0.5 to 0.999, got ${args.confidence}`);
+  checkEvaluationArgs(args, config);
+  const result = await evaluate(knex, recommendation, items, args, now);
+  if ('noData' in result) throw badInput('days', result.noData);
+  return result;
+}
+
+/** The evaluation, or why the stored incidents cannot give one (arguments already checked). */
+async function evaluate(
+  knex: Knex,
+  recommendation: Pick<RecommendationRow, 'id' | 'fixedAt' | 'geometry'>,
+  items: readonly RecommendationItemRow[],
+  args: EvaluationArgs,
+  now: Date,
+): Promise<RecommendationEvaluation | { noData: string }> {
   const categories = nonEmpty(args.categories, 'categories');
   const fixedAt = recommendation.fixedAt as Date;
   const hasLighting = items.some((i) => i.kind === 'lighting_outage');
@@ -519,7 +637,7 @@ export async function evaluateRecommendation(
   const range = await incidentTimeRange(knex);
   const windows = evaluationWindows(fixedAt, args.days, range.from, range.to, now);
   if (!windows) {
-    throw badInput('days', `the stored incidents (${range.from?.toISOString() ?? 'none'} to ${range.to?.toISOString() ?? 'none'}) do not cover a whole day on both sides of the fix ${fixedAt.toISOString()}`);
+    return { noData: `the stored incidents (${range.from?.toISOString() ?? 'none'} to ${range.to?.toISOString() ?? 'none'}) do not cover a whole day on both sides of the fix ${fixedAt.toISOString()}` };
   }
   if (windows.afterIncomplete) notes.push(`the after-window is incomplete: the data end ${windows.days} days after the fix, not ${args.days}; both windows were shortened to ${windows.days} days`);
   else if (windows.beforeIncomplete) notes.push(`the data begin ${windows.days} days before the fix, not ${args.days}; both windows were shortened to ${windows.days} days`);

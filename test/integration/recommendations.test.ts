@@ -401,3 +401,34 @@ describe('youth-gap cells, districts and lists', () => {
     }
   });
 });
+
+describe('pooled evaluation', () => {
+  const POOLED = `query ($filter: RecommendationFilter, $timeOfDay: TimeOfDay) { recommendationsEvaluation(filter: $filter, controlCells: 4, timeOfDay: $timeOfDay) {
+    method caseCount conclusive notes cases { recommendationId treatedBefore treatedAfter ratioOfRateRatios } skipped { recommendationId reason }
+    effect { ratioOfRateRatios lower upper standardErrorLog strata treatedBefore treatedAfter controlBefore controlAfter conclusive }
+    displacement { ratioOfRateRatios } } }`;
+
+  it("with one fix equals that fix's own estimate", async () => {
+    const res = await t.gqlAs<{ recommendationsEvaluation: Record<string, any> }>(analyst, POOLED, { filter: { agency: 'LIGHTING' } });
+    expect(res.errors).toBeUndefined();
+    const e = res.data!.recommendationsEvaluation;
+    expect(e.caseCount).toBe(1);
+    expect(e.cases[0].recommendationId).toBe(caseId);
+    expect(e.effect.ratioOfRateRatios).toBeCloseTo(0.5, 10);
+    expect(e.effect.standardErrorLog).toBeCloseTo(Math.sqrt(0.0875), 10);
+    expect(e.effect).toMatchObject({ strata: 1, treatedBefore: 40, treatedAfter: 20, controlBefore: 160, controlAfter: 160, conclusive: true });
+    expect(e.displacement.ratioOfRateRatios).toBeCloseTo(1.5, 10);
+    expect(e.method).toMatch(/Mantel-Haenszel/);
+  });
+
+  it('pools every DONE case the caller may see, and an agency only its own', async () => {
+    const all = await t.gqlAs<{ recommendationsEvaluation: Record<string, any> }>(wg, POOLED, { timeOfDay: 'NIGHT' });
+    expect(all.errors).toBeUndefined();
+    // the lighting case, the pothole and the youth-gap case
+    expect(all.data!.recommendationsEvaluation.caseCount + all.data!.recommendationsEvaluation.skipped.length).toBe(3);
+    expect(all.data!.recommendationsEvaluation.notes.join(' ')).toMatch(/share treated cells/);
+    const own = await t.gqlAs<{ recommendationsEvaluation: Record<string, any> }>(roads, POOLED);
+    expect(own.data!.recommendationsEvaluation.cases.map((c: { recommendationId: string }) => c.recommendationId)).not.toContain(caseId);
+    expect(code(await t.gqlAs(ANONYMOUS_USER, POOLED))).toBe('UNAUTHENTICATED');
+  });
+});
