@@ -15,10 +15,10 @@ registerEnumType(TimeOfDayEnum, {
 
 @ObjectType({ description: 'One record a recommendation is about.' })
 export class RecommendationItem {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the item row.' })
   id: string;
 
-  @Field(() => RecommendationItemKindEnum)
+  @Field(() => RecommendationItemKindEnum, { description: 'Which of the three kinds of record.' })
   kind: RecommendationItemKind;
 
   @Field(() => ID, { nullable: true, description: 'The lighting outage (see `lightingOutages`), for LIGHTING_OUTAGE items.' })
@@ -51,7 +51,7 @@ export class FieldChange {
 
 @ObjectType({ description: 'One entry of the append-only history of a recommendation: who did what, when.' })
 export class RecommendationHistoryEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the entry; entries are never changed or deleted.' })
   id: string;
 
   @Field(() => Date, { description: 'When the change was made.' })
@@ -81,7 +81,7 @@ export class RecommendationHistoryEntry {
 
 @ObjectType({ description: 'A working-group recommendation: what should be fixed, where, by which agency, by when, and how it went.' })
 export class Recommendation {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Recommendation id.' })
   id: string;
 
   @Field({ description: 'What should be done, in a line.' })
@@ -93,7 +93,7 @@ export class Recommendation {
   @Field(() => AgencyEnum, { description: 'Agency responsible for the fix.' })
   agency: string;
 
-  @Field(() => RecommendationStatusEnum)
+  @Field(() => RecommendationStatusEnum, { description: 'Where the case stands in the workflow.' })
   status: RecommendationStatus;
 
   @Field(() => [RecommendationStatusEnum], { description: 'Statuses this recommendation may move to next (empty once closed).' })
@@ -120,10 +120,10 @@ export class Recommendation {
   @Field({ description: 'Who created the recommendation.' })
   createdBy: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the recommendation was created.' })
   createdAt: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When anything about it last changed (a comment included).' })
   updatedAt: Date;
 
   @Field(() => Date, { nullable: true, description: 'When it reached DONE, REJECTED or CANCELLED.' })
@@ -335,7 +335,7 @@ export class RecommendationEvaluation {
 
 @ObjectType({ description: 'How one agency handles its cases, over the recommendations created in the window.' })
 export class AgencyStatistics {
-  @Field(() => AgencyEnum)
+  @Field(() => AgencyEnum, { description: 'The agency.' })
   agency: string;
 
   @Field(() => Int, { description: 'Recommendations created in the window.' })
@@ -386,7 +386,7 @@ export class AgencyStatisticsReport {
   @Field({ description: 'Definitions of the figures.' })
   definitions: string;
 
-  @Field(() => [AgencyStatistics])
+  @Field(() => [AgencyStatistics], { description: 'One row per agency the caller may see, zeros included.' })
   agencies: AgencyStatistics[];
 }
 
@@ -443,13 +443,13 @@ export class PooledEstimate {
 
 @ObjectType({ description: 'One fix in a pooled evaluation.' })
 export class PooledCase {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The recommendation.' })
   recommendationId: string;
 
-  @Field()
+  @Field({ description: 'Its title.' })
   title: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the fix was made.' })
   fixedAt: Date;
 
   @Field(() => Int, { description: 'Days of each window used for this fix.' })
@@ -458,16 +458,16 @@ export class PooledCase {
   @Field({ description: 'Which incidents counted for this fix.' })
   incidents: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Incidents in the treated cells before the fix.' })
   treatedBefore: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Incidents in the treated cells after the fix.' })
   treatedAfter: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Incidents in the control cells before the fix.' })
   controlBefore: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Incidents in the control cells after the fix.' })
   controlAfter: number;
 
   @Field(() => Float, { description: "This fix's own ratio of rate ratios (0.5 added to every count when one is zero)." })
@@ -479,10 +479,10 @@ export class PooledCase {
 
 @ObjectType({ description: 'A fix left out of a pooled evaluation, and why.' })
 export class SkippedCase {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The recommendation left out.' })
   recommendationId: string;
 
-  @Field()
+  @Field({ description: 'Why it was left out.' })
   reason: string;
 }
 
