@@ -407,16 +407,16 @@ export async function incidentTimeRange(knex: Knex): Promise<{ from: Date | null
   return { from: row.first, to: row.last };
 }
 
-/** Districts containing any of the points (lng, lat), as geometries. */
-export async function districtsContaining(knex: Knex, points: readonly [number, number][]): Promise<{ id: string; name: string; geometry: Geometry }[]> {
+/** Districts containing any of the points (lng, lat). */
+export async function districtsContaining(knex: Knex, points: readonly [number, number][]): Promise<{ id: string; name: string }[]> {
   if (points.length === 0) return [];
   const rows = (await knex.raw(
-    `SELECT a.id, a.name, ST_AsGeoJSON(a.geom)::json AS geometry
+    `SELECT a.id, a.name
        FROM areas a
       WHERE a.kind = 'district'
         AND EXISTS (SELECT 1 FROM unnest(?::float8[], ?::float8[]) AS p(lng, lat) WHERE ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)))
       ORDER BY a.id`,
     [points.map((p) => p[0]), points.map((p) => p[1])],
-  )).rows as { id: string; name: string; geometry: Geometry }[];
-  return rows.map((r) => ({ id: String(r.id), name: r.name, geometry: r.geometry }));
+  )).rows as { id: string; name: string }[];
+  return rows.map((r) => ({ id: String(r.id), name: r.name }));
 }

@@ -35,7 +35,6 @@ import { AGENCIES, NEXT_RECOMMENDATION_STATUSES } from '../domain';
 import { cellCentre, cellPolygon, isCell, cellResolution, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
 import { evaluationWindows, influenceArea, matchControls } from '../geo/influenceArea';
 import { differenceInDifferences, DiDCounts, DiDResult, mantelHaenszelRatioOfRateRatios, PooledDiDResult } from '../geo/stats';
-import { studyAreaCells } from '../geo/studyArea';
 import { geometryProblem } from '../import/validate';
 import {
   AgencyStatistics,
@@ -57,10 +56,12 @@ import {
   TimeOfDay,
   UpdateRecommendationInput,
 } from '../schema/recommendations';
+import type { StudyAreaArgs } from '../schema/analysis';
 import { PageArgs } from '../schema/inputs';
 import { Page, lazyCount } from '../schema/types';
 import { RecommendationStatusEnum } from '../schema/enums';
 import type { RequestContext } from './context';
+import { resolveStudyArea } from './analysis';
 import { badInput, forbidden, notFound } from './errors';
 import { encodeCursor, nonEmpty, toAreaSpec, toPageRequest, toTimeWindow } from './inputs';
 
@@ -292,7 +293,7 @@ export class RecommendationResolver {
     for (const [i, row] of page.nodes.entries()) {
       const items = itemLists[i];
       if (items instanceof Error) throw items;
-      const evaluation = await evaluate(ctx.knex, row, items, args, now);
+      const evaluation = await evaluate(ctx, row, items, args, now);
       if ('noData' in evaluation) {
         skipped.push({ recommendationId: row.id, reason: evaluation.noData });
         continue;
@@ -497,7 +498,7 @@ export class RecommendationResolver {
   async evaluation(@Root() recommendation: Recommendation, @Ctx() ctx: RequestContext, @Args() args: EvaluationArgs): Promise<RecommendationEvaluation | null> {
     if (recommendation.status !== 'done' || !recommendation.fixedAt) return null;
     const items = await ctx.loaders.recommendationItems.load(recommendation.id);
-    return evaluateRecommendation(ctx.knex, ctx.config, recommendation, items, args, new Date());
+    return evaluateRecommendation(ctx, recommendation, items, args, new Date());
   }
 }
 
@@ -599,22 +600,21 @@ function checkEvaluationArgs(args: EvaluationArgs, config: Config): void {
  * it without GraphQL. See docs/cases.md for the method and its limits.
  */
 export async function evaluateRecommendation(
-  knex: Knex,
-  config: Config,
+  ctx: RequestContext,
   recommendation: Pick<RecommendationRow, 'id' | 'fixedAt' | 'geometry'>,
   items: readonly RecommendationItemRow[],
   args: EvaluationArgs,
   now: Date,
 ): Promise<RecommendationEvaluation> {
-  checkEvaluationArgs(args, config);
-  const result = await evaluate(knex, recommendation, items, args, now);
+  checkEvaluationArgs(args, ctx.config);
+  const result = await evaluate(ctx, recommendation, items, args, now);
   if ('noData' in result) throw badInput('days', result.noData);
   return result;
 }
 
 /** The evaluation, or why the stored incidents cannot give one (arguments already checked). */
 async function evaluate(
-  knex: Knex,
+  ctx: RequestContext,
   recommendation: Pick<RecommendationRow, 'id' | 'fixedAt' | 'geometry'>,
   items: readonly RecommendationItemRow[],
   args: EvaluationArgs,
@@ -634,7 +634,7 @@ async function evaluate(
   }
   const area = influenceArea({ geometries, cells, resolution: args.resolution });
 
-  const range = await incidentTimeRange(knex);
+  const range = await incidentTimeRange(ctx.knex);
   const windows = evaluationWindows(fixedAt, args.days, range.from, range.to, now);
   if (!windows) {
     return { noData: `the stored incidents (${range.from?.toISOString() ?? 'none'} to ${range.to?.toISOString() ?? 'none'}) do not cover a whole day on both sides of the fix ${fixedAt.toISOString()}` };
@@ -645,10 +645,14 @@ async function evaluate(
   // controls from the same district(s) when districts are stored, so they share the district's policing
   let pool = area.pool;
   let poolText = `cells 3 to 12 rings from the treated cells (${pool.length} candidates)`;
-  const districts = await districtsContaining(knex, area.treated.map((c) => cellCentre(c)));
+  const districts = await districtsContaining(ctx.knex, area.treated.map((c) => cellCentre(c)));
   if (districts.length > 0) {
     const inDistricts = new Set<string>();
-    for (const d of districts) for (const c of studyAreaCells(d.geometry as Parameters<typeof studyAreaCells>[0], args.resolution)) inDistricts.add(c);
+    for (const d of districts) {
+      // the cached study area of the district: its cells are computed once per resolution
+      const districtArea = await resolveStudyArea(ctx, { area: { districtId: d.id }, resolution: args.resolution } as StudyAreaArgs);
+      for (const c of districtArea.cells) inDistricts.add(c);
+    }
     const restricted = pool.filter((c) => inDistricts.has(c));
     if (restricted.length > 0) {
       pool = restricted;
@@ -658,7 +662,7 @@ async function evaluate(
 
   const envelope = envelopeOf([...area.treated, ...area.ring, ...pool], args.resolution);
   const countWindow = async (from: Date, to: Date): Promise<Map<string, number>> => {
-    const rows = await incidentCountsByCell(knex, { resolution: args.resolution, envelope, from, to, categories });
+    const rows = await incidentCountsByCell(ctx.knex, { resolution: args.resolution, envelope, from, to, categories });
     const counts = new Map<string, number>();
     for (const row of rows) {
       if (timeOfDay === 'night' && row.night !== true) continue;
