@@ -214,3 +214,27 @@ export interface LayerRecordMap {
 
 /** Bounding box [minLng, minLat, maxLng, maxLat]. */
 export type BBox = [number, number, number, number];
+
+/**
+ * Status of a working-group recommendation. `done` is the closed, fixed state; `rejected` and
+ * `cancelled` end a case without a fix.
+ */
+export const RECOMMENDATION_STATUSES = ['proposed', 'accepted', 'in_progress', 'done', 'rejected', 'cancelled'] as const;
+export type RecommendationStatus = (typeof RECOMMENDATION_STATUSES)[number];
+
+/** Statuses in which a recommendation still waits for its fix. */
+export const OPEN_RECOMMENDATION_STATUSES: readonly RecommendationStatus[] = ['proposed', 'accepted', 'in_progress'];
+
+/** The workflow: which statuses may follow each status. Terminal statuses have none. */
+export const NEXT_RECOMMENDATION_STATUSES: Record<RecommendationStatus, readonly RecommendationStatus[]> = {
+  proposed: ['accepted', 'rejected', 'cancelled'],
+  accepted: ['in_progress', 'done', 'cancelled'],
+  in_progress: ['done', 'accepted', 'cancelled'],
+  done: [],
+  rejected: [],
+  cancelled: [],
+};
+
+/** What a recommendation is about: a stored outage or defect, or an H3 cell lacking youth facilities. */
+export const RECOMMENDATION_ITEM_KINDS = ['lighting_outage', 'road_defect', 'youth_gap_cell'] as const;
+export type RecommendationItemKind = (typeof RECOMMENDATION_ITEM_KINDS)[number];

@@ -2,6 +2,7 @@
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import { AreaRow, areaIdsOf, areasByIds, nearestPostsOfIncidents, PostRow, postsByIds } from './reads';
+import { HistoryRow, historyOfRecommendations, itemsOfRecommendations, RecommendationItemRow } from './recommendations';
 
 type PointTable = 'incidents' | 'posts' | 'lighting_outages' | 'road_defects' | 'youth_facilities';
 
@@ -12,6 +13,10 @@ export interface Loaders {
   districtIdOf: (table: PointTable) => DataLoader<string, string | null>;
   precinctIdOfPost: DataLoader<string, string | null>;
   nearestPostOfIncident: DataLoader<string, { postId: string; distanceM: number } | null>;
+  /** items of a recommendation, keyed by its id */
+  recommendationItems: DataLoader<string, RecommendationItemRow[]>;
+  /** history of a recommendation, oldest first, keyed by its id */
+  recommendationHistory: DataLoader<string, HistoryRow[]>;
 }
 
 export function createLoaders(knex: Knex): Loaders {
@@ -43,6 +48,14 @@ export function createLoaders(knex: Knex): Loaders {
     nearestPostOfIncident: new DataLoader(async (ids) => {
       const found = await nearestPostsOfIncidents(knex, ids);
       return ids.map((id) => found.get(id) ?? null);
+    }),
+    recommendationItems: new DataLoader(async (ids) => {
+      const found = await itemsOfRecommendations(knex, ids);
+      return ids.map((id) => found.get(id) ?? []);
+    }),
+    recommendationHistory: new DataLoader(async (ids) => {
+      const found = await historyOfRecommendations(knex, ids);
+      return ids.map((id) => found.get(id) ?? []);
     }),
   };
 }

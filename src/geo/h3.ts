@@ -3,7 +3,7 @@
  * [lng, lat]; every caller passes [lng, lat] here and the swap happens only in this module.
  * Cells are stored in PostgreSQL as signed bigint; h3-js speaks hex strings.
  */
-import { cellArea, cellToBoundary, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridDisk, isValidCell, latLngToCell } from 'h3-js';
+import { cellArea, cellToBoundary, cellToChildren, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridDisk, gridPathCells, isValidCell, latLngToCell } from 'h3-js';
 import type { PolygonGeometry, Position } from '../domain';
 
 export const MIN_ANALYSIS_RESOLUTION = 7;
@@ -88,4 +88,33 @@ export function neighbourSpacingMeters(resolution: number): number {
 /** The cells within grid distance k of a cell, the cell itself included. */
 export function cellDisk(cell: string, k: number): string[] {
   return gridDisk(cell, k);
+}
+
+/** The cells of a polyline at `resolution`: each vertex's cell and the grid path between consecutive ones. */
+export function lineCells(positions: readonly Position[], resolution: number): string[] {
+  const cells = new Set<string>();
+  let previous: string | null = null;
+  for (const position of positions) {
+    const cell = pointToCell(position, resolution);
+    if (previous !== null && previous !== cell) {
+      for (const step of gridPathCells(previous, cell)) cells.add(step);
+    }
+    cells.add(cell);
+    previous = cell;
+  }
+  return [...cells];
+}
+
+/** A cell expressed at another resolution: its parent when coarser, its children when finer. */
+export function cellsAtResolution(cell: string, resolution: number): string[] {
+  const own = getResolution(cell);
+  if (own === resolution) return [cell];
+  return own > resolution ? [cellToParent(cell, resolution)] : cellToChildren(cell, resolution);
+}
+
+/** Every cell within grid distance k of any of `cells` (the cells themselves included). */
+export function gridDiskOfCells(cells: Iterable<string>, k: number): Set<string> {
+  const out = new Set<string>();
+  for (const cell of cells) for (const near of gridDisk(cell, k)) out.add(near);
+  return out;
 }

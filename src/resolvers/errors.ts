@@ -10,3 +10,8 @@ export function badInput(argumentPath: string, reason: string): GraphQLError {
 export function notFound(what: string, id: string): GraphQLError {
   return new GraphQLError(`${what} ${id} was not found`, { extensions: { code: 'NOT_FOUND', id } });
 }
+
+/** The caller is known but may not touch this record (e.g. another agency's case). */
+export function forbidden(reason: string): GraphQLError {
+  return new GraphQLError(reason, { extensions: { code: 'FORBIDDEN' } });
+}

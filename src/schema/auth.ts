@@ -1,13 +1,24 @@
+import { GraphQLError } from 'graphql';
 import { AuthChecker, getMetadataStorage } from 'type-graphql';
 import type { Role } from '../domain';
 import type { RequestContext } from '../resolvers/context';
+
+/** A public caller is told to sign in; a signed-in caller without the role is refused. */
+export function accessDenied(role: Role, what: string): GraphQLError {
+  return role === 'public'
+    ? new GraphQLError(`${what} needs an authenticated caller with a suitable role`, { extensions: { code: 'UNAUTHENTICATED' } })
+    : new GraphQLError(`${what} is not available to the ${role} role`, { extensions: { code: 'FORBIDDEN' } });
+}
 
 /**
  * The one place role rules are decided: `@Authorized('analyst', ...)` on a query, mutation or
  * field lists the roles allowed; `admin` may do everything; `@Authorized()` with no roles means
  * any authenticated caller (anything but `public`).
  */
-export const roleAuthChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) => roleAllowed(context.user.role, roles);
+export const roleAuthChecker: AuthChecker<RequestContext, Role> = ({ context, info }, roles) => {
+  if (!roleAllowed(context.user.role, roles)) throw accessDenied(context.user.role, `${info.parentType.name}.${info.fieldName}`);
+  return true;
+};
 
 /** The rule of `@Authorized`, also used by tiles and exports that name the roles they serve. */
 export function roleAllowed(role: Role, roles: readonly Role[]): boolean {

@@ -7,6 +7,7 @@ import { EmergingHotSpotQueries } from '../resolvers/emerging';
 import { HexagonQueries } from '../resolvers/hexagons';
 import { RiskQueries } from '../resolvers/risk';
 import { ImportMutations } from '../resolvers/imports';
+import { RecommendationResolver } from '../resolvers/recommendations';
 import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFields, RoadDefectFields, YouthFacilityFields } from '../resolvers/layers';
 
 /** The whole GraphQL schema: every resolver class is listed here once. */
@@ -26,6 +27,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
       HexagonQueries,
       CoverageQueries,
       RiskQueries,
+      RecommendationResolver,
     ],
     authChecker: roleAuthChecker,
     validate: false,

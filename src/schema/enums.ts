@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { AGENCIES, AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, TIME_PRECISIONS, YOUTH_FACILITY_KINDS } from '../domain';
+import { AGENCIES, AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, RECOMMENDATION_ITEM_KINDS, RECOMMENDATION_STATUSES, ROAD_DEFECT_KINDS, ROLES, TIME_PRECISIONS, YOUTH_FACILITY_KINDS } from '../domain';
 
 /** GraphQL enum values are the domain's snake_case names in upper case (THEFT <-> 'theft'). */
 export function enumOf<T extends string>(values: readonly T[]): Record<Uppercase<T>, T> {
@@ -91,5 +91,43 @@ registerEnumType(AgencyEnum, {
     police: 'The police department.',
     mobility: 'Urban mobility: traffic organisation and public transport.',
     health: 'Public health services.',
+  }),
+});
+
+export const RoleEnum = enumOf(ROLES);
+registerEnumType(RoleEnum, {
+  name: 'Role',
+  description: 'What a caller may do: admin, analyst, working_group, agency (one agency), public.',
+  valuesConfig: described({
+    admin: 'Everything, including imports, keys and the audit log.',
+    analyst: 'Police analysts: raw incident points and every analysis.',
+    working_group: 'The working group: aggregates, priorities and cases.',
+    agency: "A partner agency: aggregates plus its own agency's cases and fixes.",
+    public: 'Anyone without credentials: coarse, suppressed aggregates only.',
+  }),
+});
+
+export const RecommendationStatusEnum = enumOf(RECOMMENDATION_STATUSES);
+registerEnumType(RecommendationStatusEnum, {
+  name: 'RecommendationStatus',
+  description: 'PROPOSED -> ACCEPTED -> IN_PROGRESS -> DONE (closed, fixed); REJECTED and CANCELLED end a case without a fix. See `nextStatuses` for the allowed moves.',
+  valuesConfig: described({
+    proposed: 'Recommended by the working group, not yet accepted by the agency.',
+    accepted: 'Accepted by the responsible agency.',
+    in_progress: 'Work has started.',
+    done: 'Fixed: closed with the date of the fix.',
+    rejected: 'Declined by the agency or the working group.',
+    cancelled: 'Withdrawn without a fix.',
+  }),
+});
+
+export const RecommendationItemKindEnum = enumOf(RECOMMENDATION_ITEM_KINDS);
+registerEnumType(RecommendationItemKindEnum, {
+  name: 'RecommendationItemKind',
+  description: 'A lighting outage, a road defect, or an H3 cell lacking youth facilities.',
+  valuesConfig: described({
+    lighting_outage: 'A stored lighting outage, by id.',
+    road_defect: 'A stored road defect, by id.',
+    youth_gap_cell: 'An H3 cell whose young residents lack a youth facility within reach.',
   }),
 });

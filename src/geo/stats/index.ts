@@ -16,3 +16,5 @@ export * from './spearman';
 export * from './globalMoran';
 export * from './bicSelection';
 export * from './fixedEffectsPoisson';
+export * from './differenceInDifferences';
+export * from './mantelHaenszel';

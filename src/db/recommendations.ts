@@ -1,0 +1,423 @@
+/**
+ * The working group's cases: recommendations, their items and their history. Agency users see
+ * only their own agency's cases: every read takes a `CaseScope` and filters in SQL.
+ */
+import type { Knex } from 'knex';
+import type { Geometry, RecommendationItemKind, RecommendationStatus, Role } from '../domain';
+import { OPEN_RECOMMENDATION_STATUSES } from '../domain';
+import { bigintToCell, cellToBigint } from '../geo/h3';
+import { AreaSpec, areaCondition, Listing, PageRequest, PageResult } from './reads';
+
+/** Whose cases a request may see: `agency` null means every agency. */
+export interface CaseScope {
+  agency: string | null;
+}
+
+export interface RecommendationRow {
+  id: string;
+  title: string;
+  description: string | null;
+  agency: string;
+  status: RecommendationStatus;
+  /** YYYY-MM-DD */
+  dueDate: string | null;
+  geometry: Geometry;
+  geometryDerived: boolean;
+  fixedAt: Date | null;
+  outcomeNote: string | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+  /** open and its due date lies before today in the city's time zone */
+  overdue: boolean;
+}
+
+export interface RecommendationItemRow {
+  id: string;
+  recommendationId: string;
+  kind: RecommendationItemKind;
+  lightingOutageId: string | null;
+  roadDefectId: string | null;
+  /** hex H3 cell of a youth-gap item */
+  h3: string | null;
+  /** the outage's or defect's geometry; null for a cell (its outline is computed from the cell) */
+  geometry: Geometry | null;
+  /** when the outage or defect was reported, as its layer records it */
+  reportedAt: Date | null;
+  /** when the outage or defect was fixed, as its layer records it */
+  fixedAt: Date | null;
+}
+
+export interface HistoryRow {
+  id: string;
+  recommendationId: string;
+  at: Date;
+  actorId: string;
+  actorRole: Role;
+  action: string;
+  fromStatus: RecommendationStatus | null;
+  toStatus: RecommendationStatus | null;
+  comment: string | null;
+  changes: Record<string, { from: unknown; to: unknown }> | null;
+}
+
+export interface ItemReference {
+  kind: RecommendationItemKind;
+  lightingOutageId?: string;
+  roadDefectId?: string;
+  /** hex H3 cell */
+  h3?: string;
+}
+
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+const OPEN_LIST = OPEN_RECOMMENDATION_STATUSES.map((s) => `'${s}'`).join(', ');
+
+function columns(knex: Knex, timeZone: string): (string | Knex.Raw)[] {
+  return [
+    'r.id',
+    'r.title',
+    'r.description',
+    'r.agency',
+    'r.status',
+    knex.raw(`to_char(r.due_date, 'YYYY-MM-DD') AS due_date`),
+    knex.raw('ST_AsGeoJSON(r.geom, 7)::json AS geometry'),
+    'r.geom_derived',
+    'r.fixed_at',
+    'r.outcome_note',
+    'r.created_by',
+    'r.created_at',
+    'r.updated_at',
+    'r.closed_at',
+    knex.raw(`coalesce(r.status IN (${OPEN_LIST}) AND r.due_date < (now() AT TIME ZONE ?)::date, false) AS overdue`, [timeZone]),
+  ];
+}
+
+function mapRecommendation(row: Record<string, unknown>): RecommendationRow {
+  return {
+    id: String(row.id),
+    title: row.title as string,
+    description: row.description as string | null,
+    agency: row.agency as string,
+    status: row.status as RecommendationStatus,
+    dueDate: row.due_date as string | null,
+    geometry: row.geometry as Geometry,
+    geometryDerived: row.geom_derived as boolean,
+    fixedAt: row.fixed_at as Date | null,
+    outcomeNote: row.outcome_note as string | null,
+    createdBy: row.created_by as string,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+    closedAt: row.closed_at as Date | null,
+    overdue: row.overdue as boolean,
+  };
+}
+
+const isId = (id: string): boolean => /^\d{1,18}$/.test(id);
+
+/** One recommendation, whatever the scope (the caller decides between NOT_FOUND and FORBIDDEN); `forUpdate` locks the row. */
+export async function recommendationById(knex: Knex, id: string, timeZone: string, forUpdate = false): Promise<RecommendationRow | null> {
+  if (!isId(id)) return null;
+  const query = knex({ r: 'recommendations' }).select(columns(knex, timeZone)).where('r.id', id);
+  if (forUpdate) query.forUpdate();
+  const row = (await query.first()) as Record<string, unknown> | undefined;
+  return row ? mapRecommendation(row) : null;
+}
+
+export async function recommendationsByIds(knex: Knex, ids: readonly string[], timeZone: string, scope: CaseScope): Promise<Map<string, RecommendationRow>> {
+  const valid = ids.filter(isId);
+  if (valid.length === 0) return new Map();
+  const query = knex({ r: 'recommendations' }).select(columns(knex, timeZone)).whereIn('r.id', valid);
+  if (scope.agency !== null) query.where('r.agency', scope.agency);
+  const rows = (await query) as Record<string, unknown>[];
+  return new Map(rows.map((row) => [String(row.id), mapRecommendation(row)]));
+}
+
+export interface RecommendationQuery {
+  statuses: RecommendationStatus[] | null;
+  agency: string | null;
+  overdue: boolean | null;
+  area: AreaSpec | null;
+}
+
+export function listRecommendations(knex: Knex, q: RecommendationQuery, scope: CaseScope, timeZone: string): Listing<RecommendationRow> {
+  const build = () => {
+    const query = knex({ r: 'recommendations' });
+    if (scope.agency !== null) query.where('r.agency', scope.agency);
+    if (q.agency) query.where('r.agency', q.agency);
+    if (q.statuses) query.whereIn('r.status', q.statuses);
+    if (q.overdue !== null) {
+      const condition = `(r.status IN (${OPEN_LIST}) AND r.due_date IS NOT NULL AND r.due_date < (now() AT TIME ZONE ?)::date)`;
+      query.whereRaw(q.overdue ? condition : `NOT ${condition}`, [timeZone]);
+    }
+    if (q.area) query.whereRaw(areaCondition(knex, 'r.geom', q.area));
+    return query;
+  };
+  return {
+    page: async (request: PageRequest): Promise<PageResult<RecommendationRow>> => {
+      const query = build().select(columns(knex, timeZone));
+      if (request.afterId !== null) query.where('r.id', '>', request.afterId);
+      const rows = (await query.orderBy('r.id').limit(request.first + 1)) as Record<string, unknown>[];
+      const nodes = rows.slice(0, request.first).map(mapRecommendation);
+      return { nodes, hasNextPage: rows.length > request.first, endId: nodes.length > 0 ? nodes[nodes.length - 1].id : null };
+    },
+    count: async () => {
+      const [row] = (await build().count<{ count: string }[]>('* as count')) as { count: string }[];
+      return Number(row.count);
+    },
+    query: build,
+  };
+}
+
+/** Ids among `ids` that have no row in `table`. */
+export async function missingIds(knex: Knex, table: 'lighting_outages' | 'road_defects', ids: readonly string[]): Promise<string[]> {
+  const valid = ids.filter(isId);
+  const found = valid.length === 0 ? [] : ((await knex(table).whereIn('id', valid).select('id')) as { id: string }[]).map((r) => String(r.id));
+  const present = new Set(found);
+  return ids.filter((id) => !present.has(id));
+}
+
+/**
+ * The union of the items' geometries: outages and defects as stored, youth-gap cells as the
+ * outlines given in `cellOutlines`. Null when there is nothing to unite.
+ */
+export async function unionOfItems(knex: Knex, items: readonly ItemReference[], cellOutlines: readonly Geometry[]): Promise<Geometry | null> {
+  const outages = items.filter((i) => i.kind === 'lighting_outage').map((i) => i.lightingOutageId as string);
+  const defects = items.filter((i) => i.kind === 'road_defect').map((i) => i.roadDefectId as string);
+  const result = await knex.raw(
+    `SELECT ST_AsGeoJSON(ST_Union(g), 7)::json AS geometry FROM (
+       SELECT geom AS g FROM lighting_outages WHERE id = ANY(?::bigint[])
+       UNION ALL SELECT geom FROM road_defects WHERE id = ANY(?::bigint[])
+       UNION ALL SELECT ST_SetSRID(ST_GeomFromGeoJSON(x), 4326) FROM unnest(?::text[]) AS x
+     ) AS parts`,
+    [outages, defects, cellOutlines.map((g) => JSON.stringify(g))],
+  );
+  return (result.rows[0]?.geometry as Geometry | null) ?? null;
+}
+
+export interface RecommendationWrite {
+  title: string;
+  description: string | null;
+  agency: string;
+  dueDate: string | null;
+  geometry: Geometry;
+  geometryDerived: boolean;
+}
+
+export async function insertRecommendation(knex: Knex, write: RecommendationWrite, actor: Actor): Promise<string> {
+  const [row] = (await knex('recommendations')
+    .insert({
+      title: write.title,
+      description: write.description,
+      agency: write.agency,
+      due_date: write.dueDate,
+      geom: knex.raw('ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)', [JSON.stringify(write.geometry)]),
+      geom_derived: write.geometryDerived,
+      created_by: actor.id,
+    })
+    .returning('id')) as { id: string }[];
+  return String(row.id);
+}
+
+/** Changes the given fields; `updated_at` always moves. */
+export async function updateRecommendationRow(
+  knex: Knex,
+  id: string,
+  fields: Partial<RecommendationWrite> & { status?: RecommendationStatus; fixedAt?: Date | null; outcomeNote?: string | null; closedAt?: Date | null },
+): Promise<void> {
+  const update: Record<string, unknown> = { updated_at: knex.fn.now() };
+  if (fields.title !== undefined) update.title = fields.title;
+  if (fields.description !== undefined) update.description = fields.description;
+  if (fields.agency !== undefined) update.agency = fields.agency;
+  if (fields.dueDate !== undefined) update.due_date = fields.dueDate;
+  if (fields.geometry !== undefined) update.geom = knex.raw('ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)', [JSON.stringify(fields.geometry)]);
+  if (fields.geometryDerived !== undefined) update.geom_derived = fields.geometryDerived;
+  if (fields.status !== undefined) update.status = fields.status;
+  if (fields.fixedAt !== undefined) update.fixed_at = fields.fixedAt;
+  if (fields.outcomeNote !== undefined) update.outcome_note = fields.outcomeNote;
+  if (fields.closedAt !== undefined) update.closed_at = fields.closedAt;
+  await knex('recommendations').where({ id }).update(update);
+}
+
+export async function replaceItems(knex: Knex, recommendationId: string, items: readonly ItemReference[]): Promise<void> {
+  await knex('recommendation_items').where({ recommendation_id: recommendationId }).delete();
+  if (items.length === 0) return;
+  await knex('recommendation_items').insert(
+    items.map((item) => ({
+      recommendation_id: recommendationId,
+      kind: item.kind,
+      lighting_outage_id: item.lightingOutageId ?? null,
+      road_defect_id: item.roadDefectId ?? null,
+      h3: item.h3 ? cellToBigint(item.h3).toString() : null,
+    })),
+  );
+}
+
+export async function appendHistory(
+  knex: Knex,
+  recommendationId: string,
+  actor: Actor,
+  entry: { action: string; fromStatus?: RecommendationStatus | null; toStatus?: RecommendationStatus | null; comment?: string | null; changes?: Record<string, { from: unknown; to: unknown }> | null },
+): Promise<void> {
+  await knex('recommendation_history').insert({
+    recommendation_id: recommendationId,
+    actor_id: actor.id,
+    actor_role: actor.role,
+    action: entry.action,
+    from_status: entry.fromStatus ?? null,
+    to_status: entry.toStatus ?? null,
+    comment: entry.comment ?? null,
+    changes: entry.changes ? JSON.stringify(entry.changes) : null,
+  });
+}
+
+/** Items of many recommendations at once, for the per-request loader. */
+export async function itemsOfRecommendations(knex: Knex, ids: readonly string[]): Promise<Map<string, RecommendationItemRow[]>> {
+  const rows = (await knex({ i: 'recommendation_items' })
+    .leftJoin({ o: 'lighting_outages' }, 'o.id', 'i.lighting_outage_id')
+    .leftJoin({ d: 'road_defects' }, 'd.id', 'i.road_defect_id')
+    .select(
+      'i.id',
+      'i.recommendation_id',
+      'i.kind',
+      'i.lighting_outage_id',
+      'i.road_defect_id',
+      'i.h3',
+      knex.raw('ST_AsGeoJSON(coalesce(o.geom, d.geom), 7)::json AS geometry'),
+      knex.raw('coalesce(o.reported_at, d.reported_at) AS reported_at'),
+      knex.raw('coalesce(o.fixed_at, d.fixed_at) AS fixed_at'),
+    )
+    .whereIn('i.recommendation_id', ids.filter(isId))
+    .orderBy('i.id')) as Record<string, unknown>[];
+  const out = new Map<string, RecommendationItemRow[]>();
+  for (const row of rows) {
+    const key = String(row.recommendation_id);
+    const list = out.get(key) ?? [];
+    list.push({
+      id: String(row.id),
+      recommendationId: key,
+      kind: row.kind as RecommendationItemKind,
+      lightingOutageId: row.lighting_outage_id === null ? null : String(row.lighting_outage_id),
+      roadDefectId: row.road_defect_id === null ? null : String(row.road_defect_id),
+      h3: row.h3 === null ? null : bigintToCell(row.h3 as string),
+      geometry: row.geometry as Geometry | null,
+      reportedAt: row.reported_at as Date | null,
+      fixedAt: row.fixed_at as Date | null,
+    });
+    out.set(key, list);
+  }
+  return out;
+}
+
+/** History of many recommendations at once, oldest first. */
+export async function historyOfRecommendations(knex: Knex, ids: readonly string[]): Promise<Map<string, HistoryRow[]>> {
+  const rows = (await knex('recommendation_history').whereIn('recommendation_id', ids.filter(isId)).orderBy([{ column: 'at' }, { column: 'id' }])) as Record<string, unknown>[];
+  const out = new Map<string, HistoryRow[]>();
+  for (const row of rows) {
+    const key = String(row.recommendation_id);
+    const list = out.get(key) ?? [];
+    list.push({
+      id: String(row.id),
+      recommendationId: key,
+      at: row.at as Date,
+      actorId: row.actor_id as string,
+      actorRole: row.actor_role as Role,
+      action: row.action as string,
+      fromStatus: row.from_status as RecommendationStatus | null,
+      toStatus: row.to_status as RecommendationStatus | null,
+      comment: row.comment as string | null,
+      changes: row.changes as HistoryRow['changes'],
+    });
+    out.set(key, list);
+  }
+  return out;
+}
+
+export interface AgencyStatisticsRow {
+  agency: string;
+  total: number;
+  open: number;
+  done: number;
+  rejected: number;
+  cancelled: number;
+  /** median of (fixed_at - created_at) in days over done cases recorded before their fix; null when none */
+  medianDaysToFix: number | null;
+  openWithDueDate: number;
+  openOverdue: number;
+  doneWithDueDate: number;
+  doneLate: number;
+  oldestOpenId: string | null;
+}
+
+/**
+ * Per agency, over the recommendations created in [from, to): counts by state, the median
+ * days from creation to fix, and overdue counts as of `asOf` (a date in the city's zone).
+ */
+export async function agencyStatistics(knex: Knex, q: { from: Date | null; to: Date | null; asOf: string; scope: CaseScope }): Promise<AgencyStatisticsRow[]> {
+  const query = knex({ r: 'recommendations' })
+    .select(
+      'r.agency',
+      knex.raw('count(*)::int AS total'),
+      knex.raw(`count(*) FILTER (WHERE r.status IN (${OPEN_LIST}))::int AS open`),
+      knex.raw(`count(*) FILTER (WHERE r.status = 'done')::int AS done`),
+      knex.raw(`count(*) FILTER (WHERE r.status = 'rejected')::int AS rejected`),
+      knex.raw(`count(*) FILTER (WHERE r.status = 'cancelled')::int AS cancelled`),
+      knex.raw(`(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (r.fixed_at - r.created_at)) / 86400) FILTER (WHERE r.status = 'done' AND r.fixed_at >= r.created_at))::float8 AS median_days`),
+      knex.raw(`count(*) FILTER (WHERE r.status IN (${OPEN_LIST}) AND r.due_date IS NOT NULL)::int AS open_with_due`),
+      knex.raw(`count(*) FILTER (WHERE r.status IN (${OPEN_LIST}) AND r.due_date < ?::date)::int AS open_overdue`, [q.asOf]),
+      knex.raw(`count(*) FILTER (WHERE r.status = 'done' AND r.due_date IS NOT NULL)::int AS done_with_due`),
+      // late: fixed after the end of the due day (compared as dates in UTC, the zone the server stores)
+      knex.raw(`count(*) FILTER (WHERE r.status = 'done' AND r.fixed_at::date > r.due_date)::int AS done_late`),
+      knex.raw(`(array_agg(r.id ORDER BY r.created_at, r.id) FILTER (WHERE r.status IN (${OPEN_LIST})))[1] AS oldest_open_id`),
+    )
+    .groupBy('r.agency')
+    .orderBy('r.agency');
+  if (q.scope.agency !== null) query.where('r.agency', q.scope.agency);
+  if (q.from) query.where('r.created_at', '>=', q.from);
+  if (q.to) query.where('r.created_at', '<', q.to);
+  const rows = (await query) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    agency: r.agency as string,
+    total: r.total as number,
+    open: r.open as number,
+    done: r.done as number,
+    rejected: r.rejected as number,
+    cancelled: r.cancelled as number,
+    medianDaysToFix: r.median_days === null ? null : Number(r.median_days),
+    openWithDueDate: r.open_with_due as number,
+    openOverdue: r.open_overdue as number,
+    doneWithDueDate: r.done_with_due as number,
+    doneLate: r.done_late as number,
+    oldestOpenId: r.oldest_open_id === null ? null : String(r.oldest_open_id),
+  }));
+}
+
+/** Today's date (YYYY-MM-DD) in the city's time zone, as the database sees it. */
+export async function todayIn(knex: Knex, timeZone: string): Promise<string> {
+  const result = await knex.raw(`SELECT to_char((now() AT TIME ZONE ?)::date, 'YYYY-MM-DD') AS today`, [timeZone]);
+  return result.rows[0].today as string;
+}
+
+/** First and last incident times: the data's coverage, which caps evaluation windows. */
+export async function incidentTimeRange(knex: Knex): Promise<{ from: Date | null; to: Date | null }> {
+  const row = (await knex('incidents').first(knex.raw('min(occurred_at) AS first, max(occurred_at) AS last'))) as { first: Date | null; last: Date | null };
+  return { from: row.first, to: row.last };
+}
+
+/** Districts containing any of the points (lng, lat). */
+export async function districtsContaining(knex: Knex, points: readonly [number, number][]): Promise<{ id: string; name: string }[]> {
+  if (points.length === 0) return [];
+  const rows = (await knex.raw(
+    `SELECT a.id, a.name
+       FROM areas a
+      WHERE a.kind = 'district'
+        AND EXISTS (SELECT 1 FROM unnest(?::float8[], ?::float8[]) AS p(lng, lat) WHERE ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)))
+      ORDER BY a.id`,
+    [points.map((p) => p[0]), points.map((p) => p[1])],
+  )).rows as { id: string; name: string }[];
+  return rows.map((r) => ({ id: String(r.id), name: r.name }));
+}
