@@ -2,7 +2,8 @@
 import { getHexagonEdgeLengthAvg } from 'h3-js';
 import { bbox as turfBbox } from '@turf/turf';
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
-import { areaGeometry, incidentCountsByCell } from '../db/aggregates';
+import { areaGeometry, districtsGeometry, incidentCountsInArea } from '../db/aggregates';
+import { layerVersions } from '../db/layerCache';
 import { areasByIds } from '../db/reads';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
 import { cellFeatureCollection, cellPolygon, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
@@ -42,7 +43,9 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
   if (!args.area) throw badInput('area', 'is required');
   const spec = await toAreaSpec(ctx.knex, args.area, 'area');
   if (!spec) throw badInput('area', 'is required');
-  const areaKey = JSON.stringify(spec);
+  // the cells of a district or of the city follow the stored areas: a new import of them starts afresh
+  const areasVersion = spec.kind === 'area' || spec.kind === 'city' ? ((await layerVersions(ctx.knex)).get('areas') ?? 0) : 0;
+  const areaKey = `${JSON.stringify(spec)}@${areasVersion}`;
   const key = `${areaKey}|${resolution}`;
   const cached = studyAreaCache.get(key);
   if (cached) return cached;
@@ -55,6 +58,11 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
   } else if (spec.kind === 'polygon') {
     geometry = spec.geometry as PolygonGeometry | MultiPolygonGeometry;
     description = 'polygon given in the request';
+  } else if (spec.kind === 'city') {
+    const city = await districtsGeometry(ctx.knex);
+    if (!city) throw badInput('area.city', 'no district is stored');
+    geometry = city.geometry;
+    description = `city: the union of its ${city.districtCount} districts`;
   } else {
     const found = await areaGeometry(ctx.knex, spec.areaId);
     if (!found) throw badInput(`area.${spec.areaKind}Id`, `no ${spec.areaKind} has id "${spec.areaId}"`);
@@ -87,12 +95,7 @@ async function countIncidents(ctx: RequestContext, args: StudyAreaArgs): Promise
   const window = toTimeWindow(args.window, 'window');
   const categories = nonEmpty(args.categories, 'categories');
   const area = await resolveStudyArea(ctx, args);
-  const rows = await incidentCountsByCell(ctx.knex, { resolution: area.resolution, envelope: area.envelope, from: window?.from ?? null, to: window?.to ?? null, categories });
-  const counts = new Float64Array(area.cells.length);
-  for (const row of rows) {
-    const i = area.index.get(row.cell);
-    if (i !== undefined) counts[i] += row.count;
-  }
+  const { total: counts } = await incidentCountsInArea(ctx.knex, { cells: area.cells, resolution: area.resolution, from: window?.from ?? null, to: window?.to ?? null, categories, detail: false });
   return { area, counts, from: window?.from ?? null, to: window?.to ?? null, categories };
 }
 

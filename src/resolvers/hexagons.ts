@@ -2,7 +2,7 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import {
   growEnvelope,
-  incidentCountsByCell,
+  incidentCountsInArea,
   openRoadDefectsByCell,
   outageNightsByCell,
   populationByCell,
@@ -51,8 +51,8 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
   const end = to ?? new Date();
   const q = { resolution: area.resolution, envelope: area.envelope, from, to };
 
-  const [incidentRows, outageRows, defectRows, populationRows, facilitiesNear, posts] = await Promise.all([
-    incidentCountsByCell(knex, { ...q, categories }),
+  const [incidentCounts, outageRows, defectRows, populationRows, facilitiesNear, posts] = await Promise.all([
+    incidentCountsInArea(knex, { cells: area.cells, resolution: area.resolution, from, to, categories, detail: true }),
     outageNightsByCell(knex, q),
     openRoadDefectsByCell(knex, q),
     populationByCell(knex, q),
@@ -79,16 +79,24 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
     nearestYouthFacilityM: null,
     withinPostReach: false,
   }));
-  const byCategory = Array.from({ length: n }, () => new Map<string, number>());
-  for (const row of incidentRows) {
-    const i = area.index.get(row.cell);
-    if (i === undefined) continue;
+  const categoryNames = incidentCounts.categories;
+  const categoryCount = categoryNames.length;
+  // category names in name order, so every cell lists its categories sorted without a sort per cell
+  const categoryOrder = categoryNames.map((_, c) => c).sort((a, b) => (categoryNames[a] < categoryNames[b] ? -1 : 1));
+  const byCategory = incidentCounts.byCategory!;
+  for (let i = 0; i < n; i++) {
     const c = cells[i];
-    c.incidents += row.count;
-    if (row.night === true) c.nightIncidents += row.count;
-    else if (row.night === false) c.dayIncidents += row.count;
-    else c.unknownTimeIncidents += row.count;
-    byCategory[i].set(row.category, (byCategory[i].get(row.category) ?? 0) + row.count);
+    c.incidents = incidentCounts.total[i];
+    c.dayIncidents = incidentCounts.day[i];
+    c.nightIncidents = incidentCounts.night[i];
+    c.unknownTimeIncidents = incidentCounts.unknownTime[i];
+    if (c.incidents === 0) continue;
+    const list: { category: string; count: number }[] = [];
+    for (const k of categoryOrder) {
+      const count = byCategory[i * categoryCount + k];
+      if (count > 0) list.push({ category: categoryNames[k], count });
+    }
+    c.incidentsByCategory = list;
   }
   for (const row of outageRows) {
     const i = area.index.get(row.cell);
@@ -123,7 +131,6 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
   }
 
   cells.forEach((c, i) => {
-    c.incidentsByCategory = [...byCategory[i]].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([category, count]) => ({ category, count }));
     c.openRoadDefectsByKind = [...byKind[i]].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([kind, count]) => ({ kind, count }));
     c.residents = Math.round(residents[i]);
     c.youngResidents = Math.round(young[i]);

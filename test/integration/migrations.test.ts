@@ -16,9 +16,9 @@ afterAll(async () => {
 });
 
 it('migrates up, rolls back to zero and up again, with GIST indexes on every layer', async () => {
-  expect(cli('migrate')).toMatch(/applied 1 migration/);
-  expect(cli('rollback', '--all')).toMatch(/rolled back 1 migration/);
-  expect(cli('migrate')).toMatch(/applied 1 migration/);
+  expect(cli('migrate')).toMatch(/applied \d+ migration/);
+  expect(cli('rollback', '--all')).toMatch(/rolled back \d+ migration/);
+  expect(cli('migrate')).toMatch(/applied \d+ migration/);
   const knex = knexFactory({ client: 'pg', connection: scratchUrl });
   try {
     const { rows } = await knex.raw("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE '%_geom_gist'");
