@@ -100,14 +100,29 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   // precincts point at districts by external id; holding areas back lets districts land first
   const deferredAreas: AreaRecord[] = [];
 
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const records = batch;
-    batch = [];
+  // one batch is written while the next is read and validated, so the database and the parser
+  // work at the same time; batches still reach the database one after the other, in file order
+  let inFlight: Promise<void> | null = null;
+  const write = async (records: LayerRecordMap[Layer][]): Promise<void> => {
     const counts = await knex.transaction((trx) => upsertBatch(trx, options.layer, records, options.fineResolution));
     totals.inserted += counts.inserted;
     totals.updated += counts.updated;
     totals.unchanged += counts.unchanged;
+  };
+  const settle = async (): Promise<void> => {
+    const pending = inFlight;
+    inFlight = null;
+    if (pending) await pending;
+  };
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const records = batch;
+    batch = [];
+    await settle();
+    const started = write(records);
+    // observed by the next settle(); this keeps a failure from counting as unhandled meanwhile
+    started.catch(() => undefined);
+    inFlight = started;
   };
 
   try {
@@ -155,7 +170,10 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
         await flush();
       }
     }
+    await settle();
   } finally {
+    // a read error while a batch is in flight: let the batch finish (or fail) before returning
+    await (inFlight as Promise<void> | null)?.catch(() => undefined);
     await rejects.close();
     input.destroy();
   }
