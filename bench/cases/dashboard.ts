@@ -31,6 +31,22 @@ export const HOTSPOTS_QUERY = `query Hotspots($area: AreaInput!, $resolution: In
   }
 }`;
 
+/** A city-wide map: the same answers as parallel arrays (`columns`), the form meant for tens of thousands of cells. */
+export const HEXAGONS_MAP_QUERY = `query HexagonsMap($area: AreaInput!, $resolution: Int!, $window: TimeWindowInput) {
+  hexagons(area: $area, resolution: $resolution, window: $window) {
+    studyArea { cellCount incidentCount }
+    columns { h3 incidents dayIncidents nightIncidents outageNights openRoadDefects youngResidents withinPostReach }
+  }
+}`;
+
+export const HOTSPOTS_MAP_QUERY = `query HotspotsMap($area: AreaInput!, $resolution: Int!, $window: TimeWindowInput) {
+  hotspots(area: $area, resolution: $resolution, window: $window) {
+    studyArea { cellCount incidentCount mean standardDeviation }
+    hotCellCount coldCellCount
+    columns { h3 count z pFdr binFdr }
+  }
+}`;
+
 export const POSTS_QUERY = `query Posts($area: AreaInput) {
   posts(filter: { area: $area }) { nodes { id name kind walkingRadiusM } }
 }`;
@@ -39,17 +55,29 @@ export const cases: BenchCase[] = [
   {
     name: 'hexagons city year res 9',
     target: { p50Ms: 50, floorRatio: 0.5 },
-    query: HEXAGONS_QUERY,
+    query: HEXAGONS_MAP_QUERY,
     variables: (ctx) => ({ area: { city: true }, resolution: 9, window: ctx.year }),
     floorSql: groupByFloor(9, (ctx) => ctx.year),
   },
   {
     name: 'hotspots city res 10',
     target: { p50Ms: 150 },
-    query: HOTSPOTS_QUERY,
+    query: HOTSPOTS_MAP_QUERY,
     variables: (ctx) => ({ area: { city: true }, resolution: 10, window: ctx.year }),
     floorSql: groupByFloor(10, (ctx) => ctx.year),
     iterations: 20,
+  },
+  {
+    name: 'hotspots city res 10 (cells)',
+    query: HOTSPOTS_QUERY,
+    variables: (ctx) => ({ area: { city: true }, resolution: 10, window: ctx.year }),
+    iterations: 10,
+  },
+  {
+    name: 'hexagons city year res 9 (cells)',
+    query: HEXAGONS_QUERY,
+    variables: (ctx) => ({ area: { city: true }, resolution: 9, window: ctx.year }),
+    iterations: 10,
   },
   {
     name: 'hotspots district res 9',
@@ -79,7 +107,7 @@ export function dashboardLoad(ctx: BenchContext): LoadRequest[] {
     requests.push({ name: 'hotspots district res 9', query: HOTSPOTS_QUERY, variables: { area: { districtId }, resolution: 9, window } });
     requests.push({ name: 'posts list', query: POSTS_QUERY, variables: { area: { districtId } } });
   });
-  requests.push({ name: 'hexagons city res 8', query: HEXAGONS_QUERY, variables: { area: { city: true }, resolution: 8, window: ctx.year } });
-  requests.push({ name: 'hotspots city res 8', query: HOTSPOTS_QUERY, variables: { area: { city: true }, resolution: 8, window: ctx.month } });
+  requests.push({ name: 'hexagons city res 8', query: HEXAGONS_MAP_QUERY, variables: { area: { city: true }, resolution: 8, window: ctx.year } });
+  requests.push({ name: 'hotspots city res 8', query: HOTSPOTS_MAP_QUERY, variables: { area: { city: true }, resolution: 8, window: ctx.month } });
   return requests;
 }

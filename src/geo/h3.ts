@@ -74,3 +74,16 @@ export function cellFeatureCollection<T extends { h3: string }>(cells: readonly 
     }),
   };
 }
+
+/**
+ * Parallel arrays of the chosen fields of cell records, each built on first read: a GraphQL
+ * answer builds only the arrays a client selected.
+ */
+export function lazyColumns<T extends object, K extends keyof T & string>(cells: readonly T[], keys: readonly K[]): { [P in K]: T[P][] } {
+  const columns = {} as { [P in K]: T[P][] };
+  for (const key of keys) {
+    let built: T[K][] | null = null;
+    Object.defineProperty(columns, key, { enumerable: true, get: () => (built ??= cells.map((c) => c[key])) });
+  }
+  return columns;
+}

@@ -90,12 +90,61 @@ export interface AreaCellMap {
   cellCount: number;
 }
 
+/** Reorders every column by occurred_at, so that a time window is one contiguous range of rows. */
+function sortedByTime(input: IncidentColumnsInput): IncidentColumnsInput {
+  const n = input.time.length;
+  const order = new Uint32Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && input.time[i] < input.time[i - 1]) sorted = false;
+  }
+  if (sorted) return input;
+  const time = input.time;
+  order.sort((a, b) => time[a] - time[b]);
+  const take = <A extends Int32Array | Uint32Array | Float64Array | Uint16Array | Int8Array>(column: A, make: (length: number) => A): A => {
+    const out = make(n);
+    for (let i = 0; i < n; i++) out[i] = column[order[i]];
+    return out;
+  };
+  return {
+    hi: take(input.hi, (k) => new Int32Array(k)),
+    lo: take(input.lo, (k) => new Uint32Array(k)),
+    time: take(input.time, (k) => new Float64Array(k)),
+    category: take(input.category, (k) => new Uint16Array(k)),
+    night: take(input.night, (k) => new Int8Array(k)),
+    lng: take(input.lng, (k) => new Float64Array(k)),
+    lat: take(input.lat, (k) => new Float64Array(k)),
+    categories: input.categories,
+  };
+}
+
+/** First row with time >= t (rows sorted by time). */
+function lowerBound(time: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = time.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (time[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class IncidentColumns {
   readonly size: number;
   private readonly dictionaries = new Map<number, CellDictionary>();
+  private readonly columns: IncidentColumnsInput;
 
-  constructor(private readonly columns: IncidentColumnsInput) {
-    this.size = columns.time.length;
+  constructor(input: IncidentColumnsInput) {
+    this.columns = sortedByTime(input);
+    this.size = input.time.length;
+  }
+
+  /** The rows of a window: [start, end) of the time-sorted columns. */
+  private rowRange(filter: IncidentFilter): [number, number] {
+    const { time } = this.columns;
+    return [filter.from === null ? 0 : lowerBound(time, filter.from), filter.to === null ? this.size : lowerBound(time, filter.to)];
   }
 
   get categories(): readonly string[] {
@@ -167,33 +216,50 @@ export class IncidentColumns {
 
   /** Incidents per area cell (by day, night, unknown time, and by category when `detail`). */
   countInArea(area: AreaCellMap, filter: IncidentFilter, detail: boolean): AreaIncidentCounts {
-    const { time, category, night } = this.columns;
+    const { category, night } = this.columns;
     const rowCell = this.dictionary(area.resolution).rowCell;
     const index = area.areaIndexOfCell;
     const n = area.cellCount;
-    const from = filter.from ?? -Infinity;
-    const to = filter.to ?? Infinity;
+    const [start, end] = this.rowRange(filter);
     const allowed = this.categoryAllowed(filter.categories);
     const categoryCount = this.columns.categories.length;
     const total = new Float64Array(n);
     const day = new Float64Array(n);
     const nights = new Float64Array(n);
     const unknownTime = new Float64Array(n);
-    const byCategory = detail ? new Float64Array(n * categoryCount) : null;
-    for (let i = 0; i < this.size; i++) {
-      const t = time[i];
-      if (t < from || t >= to) continue;
+    if (!detail) {
+      for (let i = start; i < end; i++) {
+        const j = index[rowCell[i]];
+        if (j < 0 || (allowed !== null && allowed[category[i]] === 0)) continue;
+        total[j]++;
+      }
+      return { total, day, night: nights, unknownTime, categories: [...this.columns.categories], byCategory: null };
+    }
+    // one counter per (cell, category, night): a single write per row, the sums come after
+    const width = categoryCount * 3;
+    const combos = new Int32Array(n * width);
+    for (let i = start; i < end; i++) {
       const j = index[rowCell[i]];
       if (j < 0) continue;
       const c = category[i];
       if (allowed !== null && allowed[c] === 0) continue;
-      total[j]++;
-      if (!detail) continue;
-      const nt = night[i];
-      if (nt === NIGHT) nights[j]++;
-      else if (nt === DAY) day[j]++;
-      else unknownTime[j]++;
-      byCategory![j * categoryCount + c]++;
+      combos[j * width + c * 3 + night[i] + 1]++;
+    }
+    const byCategory = new Float64Array(n * categoryCount);
+    for (let j = 0; j < n; j++) {
+      let base = j * width;
+      for (let c = 0; c < categoryCount; c++, base += 3) {
+        const unknown = combos[base];
+        const d = combos[base + 1];
+        const nt = combos[base + 2];
+        const sum = unknown + d + nt;
+        if (sum === 0) continue;
+        unknownTime[j] += unknown;
+        day[j] += d;
+        nights[j] += nt;
+        total[j] += sum;
+        byCategory[j * categoryCount + c] = sum;
+      }
     }
     return { total, day, night: nights, unknownTime, categories: [...this.columns.categories], byCategory };
   }
@@ -204,17 +270,14 @@ export class IncidentColumns {
    */
   groupInEnvelope(resolution: number, envelope: readonly [number, number, number, number], filter: IncidentFilter): GroupedCount[] {
     const dict = this.dictionary(resolution);
-    const { time, category, night, lng, lat } = this.columns;
+    const { category, night, lng, lat } = this.columns;
     const [minLng, minLat, maxLng, maxLat] = envelope;
-    const from = filter.from ?? -Infinity;
-    const to = filter.to ?? Infinity;
+    const [start, end] = this.rowRange(filter);
     const allowed = this.categoryAllowed(filter.categories);
     const categoryCount = this.columns.categories.length;
     // group key: (dense cell, category, night + 1) packed into one number
     const groups = new Map<number, number>();
-    for (let i = 0; i < this.size; i++) {
-      const t = time[i];
-      if (t < from || t >= to) continue;
+    for (let i = start; i < end; i++) {
       const x = lng[i];
       const y = lat[i];
       if (x < minLng || x > maxLng || y < minLat || y > maxLat) continue;

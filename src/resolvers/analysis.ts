@@ -6,7 +6,7 @@ import { areaGeometry, districtsGeometry, incidentCountsInArea } from '../db/agg
 import { layerVersions } from '../db/layerCache';
 import { areasByIds } from '../db/reads';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
-import { cellFeatureCollection, cellPolygon, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
+import { cellFeatureCollection, cellPolygon, lazyColumns, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
 import { buildH3Weights, getisOrdGiStar, H3Weights, localMoran, rowStandardised, StatWarning, withoutSelf } from '../geo/stats';
 import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } from '../geo/studyArea';
 import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
@@ -188,6 +188,7 @@ export async function computeHotspots(ctx: RequestContext, args: SpatialStatisti
     get featureCollection() {
       return cellFeatureCollection(result);
     },
+    columns: lazyColumns(result, ['h3', 'count', 'z', 'p', 'pFdr', 'bin', 'binFdr']),
   };
 }
 
