@@ -11,6 +11,7 @@ import { GraphQLFormattedError } from 'graphql';
 import type { Config } from './config';
 import { ANONYMOUS_USER, RequestUser } from './domain';
 import { connect, Database } from './db/connection';
+import { listenForLayerChanges } from './db/layerCache';
 import { createLoaders } from './db/loaders';
 import type { RequestContext } from './resolvers/context';
 import { buildApiSchema } from './schema/build';
@@ -35,6 +36,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 export interface ServerOptions {
   /** Establishes who sends a request; requests it cannot identify are anonymous (`public`). */
   resolveUser?: (request: express.Request) => Promise<RequestUser>;
+  /**
+   * LISTEN for layer changes and rebuild the incident columns in the background after an
+   * import, so the first request after it does not wait for the load (`hotspots serve` does).
+   */
+  prewarmOnChange?: boolean;
 }
 
 export async function startServer(config: Config, existing?: Database, options: ServerOptions = {}): Promise<RunningServer> {
@@ -74,6 +80,16 @@ export async function startServer(config: Config, existing?: Database, options: 
     }),
   );
 
+  let stopListening: (() => Promise<void>) | null = null;
+  if (options.prewarmOnChange) {
+    try {
+      stopListening = await listenForLayerChanges(config.databaseUrl, db.knex, (error) => console.error('layer change listener:', error.message));
+    } catch (error) {
+      // only a head start is lost: every request still checks the layer versions itself
+      console.error('could not listen for layer changes:', (error as Error).message);
+    }
+  }
+
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
   const port = (httpServer.address() as AddressInfo).port;
   return {
@@ -81,6 +97,7 @@ export async function startServer(config: Config, existing?: Database, options: 
     port,
     db,
     stop: async () => {
+      await stopListening?.();
       await apollo.stop();
       if (!existing) await db.knex.destroy();
     },
