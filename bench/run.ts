@@ -7,18 +7,20 @@
  */
 import 'reflect-metadata';
 import { spawn, ChildProcess } from 'node:child_process';
-import { promises as fs, readdirSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
 import { loadConfig } from '../src/config';
-import { connect, dropDatabase, ensureDatabase, migrateLatest } from '../src/db/connection';
+import { connect, dropDatabase } from '../src/db/connection';
 import { generateCityLayers, storeCityLayers, writeIncidentsCsv } from './city';
 import type { BenchCase, BenchContext, FloorSql, LoadRequest } from './types';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+/** The checkout: bench/ from the sources (tests), dist/bench/ when compiled. */
+const ROOT = existsSync(path.resolve(__dirname, '..', 'package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 export interface BenchOptions {
@@ -155,9 +157,12 @@ interface CaseModule {
 /** Every bench/cases/*.js module, the dashboard's first. */
 function loadCaseModules(): { file: string; module: CaseModule }[] {
   const dir = path.join(__dirname, 'cases');
+  // compiled: cases/*.js; under ts-jest the sources: cases/*.ts
+  const ext = path.extname(__filename);
+  const first = `dashboard${ext}`;
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.js'))
-    .sort((a, b) => (a === 'dashboard.js' ? -1 : b === 'dashboard.js' ? 1 : a.localeCompare(b)));
+    .filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts'))
+    .sort((a, b) => (a === first ? -1 : b === first ? 1 : a.localeCompare(b)));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return files.map((file) => ({ file, module: require(path.join(dir, file)) as CaseModule }));
 }
@@ -182,11 +187,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const config = loadConfig({ ...process.env, DATABASE_URL: options.databaseUrl });
   const env = { ...process.env, DATABASE_URL: options.databaseUrl, NODE_ENV: 'production' };
   await dropDatabase(options.databaseUrl);
-  await ensureDatabase(options.databaseUrl);
+  const migrated = await run(process.execPath, [CLI, 'migrate'], env);
+  if (migrated.code !== 0) throw new Error(`migrate failed (${migrated.code}): ${migrated.stderr}`);
   const db = connect(options.databaseUrl);
   let server: ChildProcess | null = null;
   try {
-    await migrateLatest(db);
     log(`database ${new URL(options.databaseUrl).pathname.slice(1)} created and migrated`);
 
     let t = performance.now();
@@ -289,7 +294,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
     const results_: BenchResults = {
       startedAt: new Date(Date.now() - (performance.now() - benchStarted)).toISOString(),
-      machine: { cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg().map((v) => round(v, 2)), node: process.version },
+      machine: { cpus: os.cpus().length, loadAverage: os.loadavg().map((v) => round(v, 2)), node: process.version },
       incidents: options.incidents,
       iterations: options.iterations,
       setup: { generateSeconds: round(generateSeconds), csvSeconds: round(csvSeconds), csvBytes, otherLayers },
