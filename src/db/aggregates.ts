@@ -73,26 +73,52 @@ export interface AreaIncidentQuery {
   detail: boolean;
 }
 
-const areaMaps = new WeakMap<IncidentColumns, WeakMap<readonly string[], AreaCellMap>>();
+interface AreaCountCache {
+  map: AreaCellMap;
+  /** counts by window, categories and detail; at most COUNTS_PER_AREA */
+  counts: Map<string, AreaIncidentCounts>;
+}
+
+const areaCaches = new WeakMap<IncidentColumns, WeakMap<readonly string[], AreaCountCache>>();
+const COUNTS_PER_AREA = 16;
+
+function copyCounts(c: AreaIncidentCounts): AreaIncidentCounts {
+  return {
+    total: c.total.slice(),
+    day: c.day.slice(),
+    night: c.night.slice(),
+    unknownTime: c.unknownTime.slice(),
+    categories: [...c.categories],
+    byCategory: c.byCategory ? c.byCategory.slice() : null,
+  };
+}
 
 /**
  * Incidents per cell of a study area, in the order of `cells`: every incident whose parent at
  * the resolution is one of the cells. The lookup from stored cells to area positions is built
- * once per cells array and data version.
+ * once per cells array and data version, and the counts of the last windows asked are kept
+ * with it (dashboards ask the same views again and again); callers get their own copy.
  */
 export async function incidentCountsInArea(knex: Knex, q: AreaIncidentQuery): Promise<AreaIncidentCounts> {
   const columns = await incidentColumns(knex);
-  let maps = areaMaps.get(columns);
-  if (!maps) {
-    maps = new WeakMap();
-    areaMaps.set(columns, maps);
+  let byCells = areaCaches.get(columns);
+  if (!byCells) {
+    byCells = new WeakMap();
+    areaCaches.set(columns, byCells);
   }
-  let map = maps.get(q.cells);
-  if (!map || map.resolution !== q.resolution) {
-    map = columns.mapArea(q.cells, q.resolution);
-    maps.set(q.cells, map);
+  let cache = byCells.get(q.cells);
+  if (!cache || cache.map.resolution !== q.resolution) {
+    cache = { map: columns.mapArea(q.cells, q.resolution), counts: new Map() };
+    byCells.set(q.cells, cache);
   }
-  return columns.countInArea(map, { from: q.from?.getTime() ?? null, to: q.to?.getTime() ?? null, categories: q.categories }, q.detail);
+  const key = `${q.from?.getTime() ?? ''}|${q.to?.getTime() ?? ''}|${q.categories ? [...q.categories].sort().join(',') : '*'}|${q.detail}`;
+  let counts = cache.counts.get(key);
+  if (!counts) {
+    counts = columns.countInArea(cache.map, { from: q.from?.getTime() ?? null, to: q.to?.getTime() ?? null, categories: q.categories }, q.detail);
+    if (cache.counts.size >= COUNTS_PER_AREA) cache.counts.delete(cache.counts.keys().next().value as string);
+    cache.counts.set(key, counts);
+  }
+  return copyCounts(counts);
 }
 
 /** The box grown by `meters` on every side (degrees of longitude shrink with latitude). */

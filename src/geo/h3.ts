@@ -75,15 +75,22 @@ export function cellFeatureCollection<T extends { h3: string }>(cells: readonly 
   };
 }
 
+/** An object whose every property is computed on first read, then kept. */
+export function lazyObject<T extends object>(builders: { [K in keyof T]: () => T[K] }): T {
+  const out = {} as T;
+  for (const key of Object.keys(builders) as (keyof T & string)[]) {
+    let built: { value: T[typeof key] } | null = null;
+    Object.defineProperty(out, key, { enumerable: true, get: () => (built ??= { value: builders[key]() }).value });
+  }
+  return out;
+}
+
 /**
  * Parallel arrays of the chosen fields of cell records, each built on first read: a GraphQL
  * answer builds only the arrays a client selected.
  */
 export function lazyColumns<T extends object, K extends keyof T & string>(cells: readonly T[], keys: readonly K[]): { [P in K]: T[P][] } {
-  const columns = {} as { [P in K]: T[P][] };
-  for (const key of keys) {
-    let built: T[K][] | null = null;
-    Object.defineProperty(columns, key, { enumerable: true, get: () => (built ??= cells.map((c) => c[key])) });
-  }
-  return columns;
+  const builders = {} as { [P in K]: () => T[P][] };
+  for (const key of keys) builders[key] = () => cells.map((c) => c[key]);
+  return lazyObject(builders);
 }

@@ -6,10 +6,10 @@ import { areaGeometry, districtsGeometry, incidentCountsInArea } from '../db/agg
 import { layerVersions } from '../db/layerCache';
 import { areasByIds } from '../db/reads';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
-import { cellFeatureCollection, cellPolygon, lazyColumns, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
+import { cellFeatureCollection, cellPolygon, lazyObject, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
 import { buildH3Weights, getisOrdGiStar, H3Weights, localMoran, rowStandardised, StatWarning, withoutSelf } from '../geo/stats';
 import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } from '../geo/studyArea';
-import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
+import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, HotspotCell, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
 import type { RequestContext } from './context';
 import { badInput } from './errors';
 import { nonEmpty, toAreaSpec, toTimeWindow } from './inputs';
@@ -163,32 +163,52 @@ export async function computeHotspots(ctx: RequestContext, args: SpatialStatisti
   const { cells } = counted.area;
   const weights = weightsFor(counted.area, args.k, args.weights);
   const gi = getisOrdGiStar(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined });
-  const result = cells.map((h3, i) => ({
-    h3,
-    get boundary() {
-      return cellPolygon(h3);
-    },
-    count: counted.counts[i],
-    z: finite(gi.z[i]),
-    p: finite(gi.p[i]),
-    pFdr: finite(gi.pFdr[i]),
-    pseudoP: gi.pseudoP ? finite(gi.pseudoP[i]) : null,
-    bin: gi.bin[i],
-    binFdr: gi.binFdr[i],
-  }));
+  let result: HotspotCell[] | null = null;
+  // the cell objects are built on first use: a map that selects `columns` never needs them
+  const cellObjects = (): HotspotCell[] =>
+    (result ??= cells.map((h3, i) => ({
+      h3,
+      get boundary() {
+        return cellPolygon(h3);
+      },
+      count: counted.counts[i],
+      z: finite(gi.z[i]),
+      p: finite(gi.p[i]),
+      pFdr: finite(gi.pFdr[i]),
+      pseudoP: gi.pseudoP ? finite(gi.pseudoP[i]) : null,
+      bin: gi.bin[i],
+      binFdr: gi.binFdr[i],
+    })));
+  let hot = 0;
+  let cold = 0;
+  for (const b of gi.binFdr) {
+    if (b > 0) hot++;
+    else if (b < 0) cold++;
+  }
+  const finiteColumn = (values: ArrayLike<number>) => Array.from(values, finite);
   const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${gi.seed})` : '';
   return {
     method: `Getis-Ord Gi* (Ord and Getis 1995), ${args.weights} weights over gridDisk(k=${args.k}) including the cell itself, two-sided normal p, Benjamini-Hochberg FDR at each confidence level${permutationText}`,
     studyArea: describe(counted, gi.mean, gi.standardDeviation, args.k, args.weights),
-    cells: result,
+    get cells() {
+      return cellObjects();
+    },
     warnings: toWarnings([...tooFewCells(cells.length), ...gi.warnings], cells),
-    hotCellCount: result.filter((c) => c.binFdr > 0).length,
-    coldCellCount: result.filter((c) => c.binFdr < 0).length,
+    hotCellCount: hot,
+    coldCellCount: cold,
     // outlines and the FeatureCollection are built only when a client selects them
     get featureCollection() {
-      return cellFeatureCollection(result);
+      return cellFeatureCollection(cellObjects());
     },
-    columns: lazyColumns(result, ['h3', 'count', 'z', 'p', 'pFdr', 'bin', 'binFdr']),
+    columns: lazyObject({
+      h3: () => cells,
+      count: () => Array.from(counted.counts),
+      z: () => finiteColumn(gi.z),
+      p: () => finiteColumn(gi.p),
+      pFdr: () => finiteColumn(gi.pFdr),
+      bin: () => Array.from(gi.bin),
+      binFdr: () => Array.from(gi.binFdr),
+    }),
   };
 }
 
