@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { AreaRecord, BBox, Layer, LayerRecordMap } from '../domain';
 import { finishImportRun, startImportRun } from '../db/importRuns';
-import { upsertBatch, UpsertCounts } from '../db/upsert';
+import { dropSpatialIndex, ensureSpatialIndex, storedRowEstimate, upsertBatch, UpsertCounts } from '../db/upsert';
 import { detectFormat, ImportFormat, Open311Mapping, readRows } from './readers';
 import { FieldError, validateRow } from './validate';
 
@@ -26,7 +26,16 @@ export interface ImportOptions {
   rejectsPath?: string;
   open311Mapping?: Open311Mapping;
   onProgress?: (bytesRead: number, totalBytes: number, rowsRead: number) => void;
+  /**
+   * A file expected to hold at least this many rows, and at least as many as the layer holds
+   * already, is imported without the layer's GIST index, rebuilt at the end (default 100,000;
+   * estimated from the file size).
+   */
+  bulkRows?: number;
 }
+
+/** Bytes per row of an incidents CSV, roughly: enough to tell a bulk file from a small one. */
+const BYTES_PER_ROW_ESTIMATE = 100;
 
 export interface Rejection {
   line: number;
@@ -84,7 +93,12 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.csv`;
   await fs.rm(rejectsPath, { force: true });
   const rejects = new RejectsWriter(rejectsPath, format === 'csv' || format === 'police-uk' ? 'line' : 'item');
+  // a crashed bulk import may have left the index out: put it back before anything else
+  await ensureSpatialIndex(knex, options.layer);
+  const expectedRows = stat.size / BYTES_PER_ROW_ESTIMATE;
+  const bulk = options.layer !== 'areas' && expectedRows >= (options.bulkRows ?? 100_000) && expectedRows >= (await storedRowEstimate(knex, options.layer));
   const runId = await startImportRun(knex, options.layer, format, path.basename(options.file));
+  if (bulk) await dropSpatialIndex(knex, options.layer);
 
   const input = createReadStream(options.file);
   let bytesRead = 0;
@@ -176,6 +190,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     await (inFlight as Promise<void> | null)?.catch(() => undefined);
     await rejects.close();
     input.destroy();
+    if (bulk) await ensureSpatialIndex(knex, options.layer);
   }
   options.onProgress?.(stat.size, stat.size, rowsRead);
   const summary: ImportSummary = {

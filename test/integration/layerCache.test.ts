@@ -6,6 +6,11 @@
 import { generateDemoCity } from '../../seeds/almaty';
 import { seedDemoCity } from '../../src/cli/seed';
 import { incidentCountsByCell, incidentCountsByCellSql } from '../../src/db/aggregates';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeIncidentsCsv } from '../../bench/city';
+import { importFile } from '../../src/import/run';
 import { startTestServer, TestServer, truncateLayers } from '../support/server';
 
 const INCIDENTS = 3000;
@@ -95,4 +100,28 @@ it('every write is seen by the next request: upsert, plain SQL update, delete an
   expect(await total()).toBe(0);
   await seedDemoCity(knex, t.config, { incidentCount: INCIDENTS });
   expect(await total()).toBe(before);
+});
+
+it('a bulk import goes without the GIST index and rebuilds it; the next request counts the new rows', async () => {
+  const knex = t.server.db.knex;
+  const gist = async () => ((await knex.raw("SELECT indexdef FROM pg_indexes WHERE indexname = 'incidents_geom_gist'")).rows as { indexdef: string }[]).map((r) => r.indexdef);
+  const total = async () => (await t.gql<HotspotAnswer>(HOTSPOTS, { area: { city: true }, resolution: 8 })).data!.hotspots.studyArea.incidentCount;
+  await knex.raw('TRUNCATE incidents');
+  expect(await total()).toBe(0);
+  const file = path.join(os.tmpdir(), `bulk-incidents-${process.pid}.csv`);
+  await writeIncidentsCsv(city, 2000, file);
+  const summary = await importFile(knex, {
+    layer: 'incidents',
+    file,
+    bounds: t.config.cityBounds,
+    timeZone: t.config.timeZone,
+    batchSize: 500,
+    fineResolution: t.config.fineResolution,
+    rejectsPath: `${file}.rejects.csv`,
+    bulkRows: 1,
+  });
+  expect(summary).toMatchObject({ rowsRead: 2000, inserted: 2000, rejected: 0 });
+  expect(await gist()).toEqual([expect.stringMatching(/USING gist \(geom\)/)]);
+  expect(await total()).toBeGreaterThan(1900);
+  await fs.rm(file, { force: true });
 });
