@@ -46,15 +46,9 @@ function allPositions(g: { type: string; coordinates: unknown }): Position[] {
 
 describe('demo city generator', () => {
   let city: DemoCity;
-  let elapsedMs = 0;
+  // how long generation takes is a figure of `npm run bench` (setup), not a test: tests never time
   beforeAll(() => {
-    const t0 = Date.now();
     city = generateDemoCity({ incidentCount: INCIDENTS });
-    elapsedMs = Date.now() - t0;
-  });
-
-  test('is fast', () => {
-    expect(elapsedMs).toBeLessThan(8000);
   });
 
   test('is deterministic: same seed, same records; the incident stream does not depend on the count', () => {

@@ -59,14 +59,12 @@ describe('H3 weights builder', () => {
     expect(() => buildH3Weights([a], { k: 0 })).toThrow(/k must be/);
   });
 
-  it('builds 45,000 cells at k = 1 in reasonable time', () => {
+  // how long it takes is a figure of `npm run bench` (hotspots at res 10), not asserted here
+  it('builds 45,000 cells at k = 1', () => {
     const centre = latLngToCell(43.24, 76.95, 10);
     const area = gridDisk(centre, 122); // 3*122*123+1 = 45,019 cells
-    const started = performance.now();
     const w = buildH3Weights(area, { k: 1 });
-    const elapsed = performance.now() - started;
     expect(w.n).toBe(45019);
-    expect(elapsed).toBeLessThan(5000);
   });
 });
 
