@@ -136,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
         }
       }
       const { startServer } = await import('../server.js');
-      const server = await startServer(config);
+      const server = await startServer(config, undefined, { prewarmOnChange: true });
       console.log(`hotspots API ready at ${server.url}`);
       if (command === 'demo') console.log(exampleQueriesText(server.url));
       const stop = async (signal: string) => {

@@ -12,7 +12,8 @@ export interface SeedOptions {
   log?: (line: string) => void;
 }
 
-async function store<L extends Layer>(knex: Knex, layer: L, records: LayerRecordMap[L][], config: Config): Promise<UpsertCounts> {
+/** Stores records of one layer in batches, each batch its own transaction. */
+export async function storeRecords<L extends Layer>(knex: Knex, layer: L, records: LayerRecordMap[L][], config: Config): Promise<UpsertCounts> {
   const total: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   for (let start = 0; start < records.length; start += config.importBatchSize) {
     const batch = records.slice(start, start + config.importBatchSize);
@@ -41,7 +42,7 @@ export async function seedDemoCity(knex: Knex, config: Config, options: SeedOpti
     ['streets', city.streets],
   ];
   for (const [layer, records] of layers) {
-    const counts = await store(knex, layer, records, config);
+    const counts = await storeRecords(knex, layer, records, config);
     log(`${layer}: inserted ${counts.inserted}, updated ${counts.updated}, unchanged ${counts.unchanged}`);
   }
   const network = await knex.transaction((trx) => rebuildStreetNetwork(trx));

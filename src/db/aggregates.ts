@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
 import { cellToChildren } from 'h3-js';
 import { bigintToCell, cellToBigint } from '../geo/h3';
+import { AreaCellMap, AreaIncidentCounts, IncidentColumns } from '../geo/incidentColumns';
+import { incidentColumns, memoByLayerVersion } from './layerCache';
 
 /** SQL for the parent of the stored fine cell at resolution `?` (bound twice). */
 export const PARENT_SQL = '((h3 & ~(15::bigint << 52)) | (?::bigint << 52)) | ((1::bigint << (3 * (15 - ?))) - 1)';
@@ -10,6 +12,13 @@ export const PARENT_SQL = '((h3 & ~(15::bigint << 52)) | (?::bigint << 52)) | ((
 export async function areaGeometry(knex: Knex, areaId: string): Promise<PolygonGeometry | MultiPolygonGeometry | null> {
   const row = await knex('areas').where({ id: areaId }).first(knex.raw('ST_AsGeoJSON(geom)::json AS geometry'));
   return row ? (row.geometry as MultiPolygonGeometry) : null;
+}
+
+/** Every district's polygons as one MultiPolygon (the city as the API knows it), or null when none is stored. */
+export async function districtsGeometry(knex: Knex): Promise<{ geometry: MultiPolygonGeometry; districtCount: number } | null> {
+  const rows = (await knex('areas').where({ kind: 'district' }).orderBy('id').select(knex.raw('ST_AsGeoJSON(geom)::json AS geometry'))) as { geometry: MultiPolygonGeometry }[];
+  if (rows.length === 0) return null;
+  return { geometry: { type: 'MultiPolygon', coordinates: rows.flatMap((r) => r.geometry.coordinates) }, districtCount: rows.length };
 }
 
 export interface IncidentCountQuery {
@@ -29,7 +38,19 @@ export interface CellCount {
   count: number;
 }
 
+/**
+ * Incidents grouped by (parent cell at the resolution, category, night) inside the envelope.
+ * Answered from the in-memory incident columns (see layerCache.ts), which equal the rows of
+ * `SELECT <parent>, category, night, count(*) FROM incidents WHERE geom && envelope AND ...
+ * GROUP BY 1, 2, 3` at the current version of the incidents.
+ */
 export async function incidentCountsByCell(knex: Knex, q: IncidentCountQuery): Promise<CellCount[]> {
+  const columns = await incidentColumns(knex);
+  return columns.groupInEnvelope(q.resolution, q.envelope, { from: q.from?.getTime() ?? null, to: q.to?.getTime() ?? null, categories: q.categories });
+}
+
+/** The same grouping in SQL: what the columns replace, kept as the benchmark's floor and the tests' reference. */
+export async function incidentCountsByCellSql(knex: Knex, q: IncidentCountQuery): Promise<CellCount[]> {
   const query = knex('incidents')
     .select(knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]), 'category', 'night', knex.raw('count(*)::int AS count'))
     .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
@@ -39,6 +60,65 @@ export async function incidentCountsByCell(knex: Knex, q: IncidentCountQuery): P
   if (q.categories) query.whereIn('category', q.categories);
   const rows = (await query) as { cell: string; category: string; night: boolean | null; count: number }[];
   return rows.map((r) => ({ cell: bigintToCell(r.cell), category: r.category, night: r.night, count: r.count }));
+}
+
+export interface AreaIncidentQuery {
+  /** the study area's cells, all at `resolution`; pass the same array again to reuse its lookup */
+  cells: readonly string[];
+  resolution: number;
+  from: Date | null;
+  to: Date | null;
+  categories: string[] | null;
+  /** also day, night, unknown time and per category (else `total` only) */
+  detail: boolean;
+}
+
+interface AreaCountCache {
+  map: AreaCellMap;
+  /** counts by window, categories and detail; at most COUNTS_PER_AREA */
+  counts: Map<string, AreaIncidentCounts>;
+}
+
+const areaCaches = new WeakMap<IncidentColumns, WeakMap<readonly string[], AreaCountCache>>();
+const COUNTS_PER_AREA = 16;
+
+function copyCounts(c: AreaIncidentCounts): AreaIncidentCounts {
+  return {
+    total: c.total.slice(),
+    day: c.day.slice(),
+    night: c.night.slice(),
+    unknownTime: c.unknownTime.slice(),
+    categories: [...c.categories],
+    byCategory: c.byCategory ? c.byCategory.slice() : null,
+  };
+}
+
+/**
+ * Incidents per cell of a study area, in the order of `cells`: every incident whose parent at
+ * the resolution is one of the cells. The lookup from stored cells to area positions is built
+ * once per cells array and data version, and the counts of the last windows asked are kept
+ * with it (dashboards ask the same views again and again); callers get their own copy.
+ */
+export async function incidentCountsInArea(knex: Knex, q: AreaIncidentQuery): Promise<AreaIncidentCounts> {
+  const columns = await incidentColumns(knex);
+  let byCells = areaCaches.get(columns);
+  if (!byCells) {
+    byCells = new WeakMap();
+    areaCaches.set(columns, byCells);
+  }
+  let cache = byCells.get(q.cells);
+  if (!cache || cache.map.resolution !== q.resolution) {
+    cache = { map: columns.mapArea(q.cells, q.resolution), counts: new Map() };
+    byCells.set(q.cells, cache);
+  }
+  const key = `${q.from?.getTime() ?? ''}|${q.to?.getTime() ?? ''}|${q.categories ? [...q.categories].sort().join(',') : '*'}|${q.detail}`;
+  let counts = cache.counts.get(key);
+  if (!counts) {
+    counts = columns.countInArea(cache.map, { from: q.from?.getTime() ?? null, to: q.to?.getTime() ?? null, categories: q.categories }, q.detail);
+    if (cache.counts.size >= COUNTS_PER_AREA) cache.counts.delete(cache.counts.keys().next().value as string);
+    cache.counts.set(key, counts);
+  }
+  return copyCounts(counts);
 }
 
 /** The box grown by `meters` on every side (degrees of longitude shrink with latitude). */
@@ -68,7 +148,7 @@ export interface CellValue {
  * Each outage counts wholly at its stored representative cell's parent: a segment counts at
  * the cell of its middle point, not along its length.
  */
-export async function outageNightsByCell(knex: Knex, q: LayerWindowQuery): Promise<CellValue[]> {
+async function outageNightsByCellQuery(knex: Knex, q: LayerWindowQuery): Promise<CellValue[]> {
   const end = q.to ?? new Date();
   const rows = (await knex('lighting_outages')
     .select(
@@ -97,7 +177,7 @@ export interface CellKindCount {
  * Road defects open at the window's end (now when the window has no end): reported before it
  * and not fixed before it. Counted at the stored representative cell's parent.
  */
-export async function openRoadDefectsByCell(knex: Knex, q: LayerWindowQuery): Promise<CellKindCount[]> {
+async function openRoadDefectsByCellQuery(knex: Knex, q: LayerWindowQuery): Promise<CellKindCount[]> {
   const end = q.to ?? new Date();
   const rows = (await knex('road_defects')
     .select(knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]), 'kind', knex.raw('count(*)::int AS count'))
@@ -121,7 +201,7 @@ export interface CellPopulation {
  * resolution is split evenly among its 7^(r - stored) children (an assumption of uniform
  * density inside the stored cell), so the values can be fractional.
  */
-export async function populationByCell(knex: Knex, q: { resolution: number; envelope: BBox }): Promise<CellPopulation[]> {
+async function populationByCellQuery(knex: Knex, q: { resolution: number; envelope: BBox }): Promise<CellPopulation[]> {
   // the record's geometry is its cell's centre: grow the box so that coarser cells whose
   // children reach into the area are read too (a resolution-7 edge is about 1.2 km)
   const envelope = growEnvelope(q.envelope, 2_500);
@@ -156,7 +236,7 @@ export interface PointLocation {
  * Youth facilities as points (ST_PointOnSurface for polygons), opened before `end` (or with no
  * opening date), in the box; the whole layer when `envelope` is null.
  */
-export async function youthFacilityPoints(knex: Knex, q: { envelope: BBox | null; end: Date }): Promise<PointLocation[]> {
+async function youthFacilityPointsQuery(knex: Knex, q: { envelope: BBox | null; end: Date }): Promise<PointLocation[]> {
   const query = knex('youth_facilities')
     .select(knex.raw('ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat'))
     .where((w) => w.whereNull('opened_at').orWhere('opened_at', '<', q.end));
@@ -170,7 +250,7 @@ export interface PostReachPoint extends PointLocation {
 }
 
 /** Posts opened before `end` (or with no opening date) in the box, with their walking radius. */
-export async function postPoints(knex: Knex, q: { envelope: BBox; end: Date }): Promise<PostReachPoint[]> {
+async function postPointsQuery(knex: Knex, q: { envelope: BBox; end: Date }): Promise<PostReachPoint[]> {
   const rows = (await knex('posts')
     .select(knex.raw('ST_X(geom) AS lng, ST_Y(geom) AS lat'), 'walking_radius_m')
     .where((w) => w.whereNull('opened_at').orWhere('opened_at', '<', q.end))
@@ -260,4 +340,39 @@ export async function incidentCoverageCounts(knex: Knex, q: IncidentCoverageQuer
     else if (r.grouping === 6 && r.fine !== null) out.byCoveredFineCell.push({ cell: bigintToCell(r.fine), count: r.total });
   }
   return out;
+}
+
+/** Parts of an answer from the small layers, reused while the layer keeps its version. */
+function memoKey(name: string, q: object): string {
+  return `${name}:${JSON.stringify(q)}`;
+}
+
+/**
+ * Outage-nights per cell (see outageNightsByCellQuery). Reused while the outages are unchanged
+ * when the window has an end; a window open to now changes with the clock and is always read.
+ */
+export async function outageNightsByCell(knex: Knex, q: LayerWindowQuery): Promise<CellValue[]> {
+  if (!q.to) return outageNightsByCellQuery(knex, q);
+  return (await memoByLayerVersion(knex, 'lighting_outages', memoKey('outageNights', q), () => outageNightsByCellQuery(knex, q))).slice();
+}
+
+/** Open road defects per cell and kind (see openRoadDefectsByCellQuery), reused like outage-nights. */
+export async function openRoadDefectsByCell(knex: Knex, q: LayerWindowQuery): Promise<CellKindCount[]> {
+  if (!q.to) return openRoadDefectsByCellQuery(knex, q);
+  return (await memoByLayerVersion(knex, 'road_defects', memoKey('openRoadDefects', q), () => openRoadDefectsByCellQuery(knex, q))).slice();
+}
+
+/** Residents per cell (see populationByCellQuery), reused while the population is unchanged. */
+export async function populationByCell(knex: Knex, q: { resolution: number; envelope: BBox }): Promise<CellPopulation[]> {
+  return (await memoByLayerVersion(knex, 'population', memoKey('population', q), () => populationByCellQuery(knex, q))).slice();
+}
+
+/** Youth facility points (see youthFacilityPointsQuery), reused while the facilities are unchanged. */
+export async function youthFacilityPoints(knex: Knex, q: { envelope: BBox | null; end: Date }): Promise<PointLocation[]> {
+  return (await memoByLayerVersion(knex, 'youth_facilities', memoKey('facilities', q), () => youthFacilityPointsQuery(knex, q))).slice();
+}
+
+/** Posts with their reach (see postPointsQuery), reused while the posts are unchanged. */
+export async function postPoints(knex: Knex, q: { envelope: BBox; end: Date }): Promise<PostReachPoint[]> {
+  return (await memoByLayerVersion(knex, 'posts', memoKey('posts', q), () => postPointsQuery(knex, q))).slice();
 }

@@ -11,7 +11,9 @@ import { bigintToCell, cellPolygon } from '../geo/h3';
 export type AreaSpec =
   | { kind: 'bbox'; bbox: [number, number, number, number] }
   | { kind: 'polygon'; geometry: Geometry }
-  | { kind: 'area'; areaId: string; areaKind: 'district' | 'precinct' };
+  | { kind: 'area'; areaId: string; areaKind: 'district' | 'precinct' }
+  /** the whole city: the union of every stored district */
+  | { kind: 'city' };
 
 export interface TimeWindow {
   from: Date | null;
@@ -39,6 +41,8 @@ export function areaCondition(knex: Knex, column: string, area: AreaSpec): Knex.
       return knex.raw(`ST_Intersects(${column}, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`, [JSON.stringify(area.geometry)]);
     case 'area':
       return knex.raw(`ST_Intersects(${column}, (SELECT a.geom FROM areas a WHERE a.id = ?))`, [area.areaId]);
+    case 'city':
+      return knex.raw(`EXISTS (SELECT 1 FROM areas a WHERE a.kind = 'district' AND ST_Intersects(${column}, a.geom))`);
   }
 }
 

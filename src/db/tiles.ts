@@ -4,6 +4,7 @@
  * queries as the GraphQL lists (src/db/reads.ts), so a tile shows what the list query answers.
  */
 import type { Knex } from 'knex';
+import { layerVersions } from './layerCache';
 import type { Geometry as GeoJSONGeometry } from 'geojson';
 import type { Geometry } from '../domain';
 import type { TileAddress } from '../geo/tiles';
@@ -121,11 +122,10 @@ export async function postsInBox(knex: Knex, box: BBox, q: { area: AreaSpec | nu
 }
 
 /**
- * A token that changes whenever any layer changes: the data_version_seq sequence, advanced by a
- * statement trigger on every write to a layer (migration 20261125000006). Tiles and exports of
- * cells mix layers, so one token for all keeps the rule simple, and reading it costs one row.
+ * A token that changes whenever any layer changes: the layer versions that every writing
+ * transaction bumps (migration layer_versions), the same versions the in-process caches check.
  */
 export async function dataVersion(knex: Knex): Promise<string> {
-  const result = await knex.raw('SELECT last_value::text || (CASE WHEN is_called THEN \'\' ELSE \'-\' END) AS version FROM data_version_seq');
-  return (result.rows as { version: string }[])[0].version;
+  const versions = await layerVersions(knex);
+  return [...versions].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([layer, version]) => `${layer}:${version}`).join(',');
 }

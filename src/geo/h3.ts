@@ -118,3 +118,23 @@ export function gridDiskOfCells(cells: Iterable<string>, k: number): Set<string>
   for (const cell of cells) for (const near of gridDisk(cell, k)) out.add(near);
   return out;
 }
+
+/** An object whose every property is computed on first read, then kept. */
+export function lazyObject<T extends object>(builders: { [K in keyof T]: () => T[K] }): T {
+  const out = {} as T;
+  for (const key of Object.keys(builders) as (keyof T & string)[]) {
+    let built: { value: T[typeof key] } | null = null;
+    Object.defineProperty(out, key, { enumerable: true, get: () => (built ??= { value: builders[key]() }).value });
+  }
+  return out;
+}
+
+/**
+ * Parallel arrays of the chosen fields of cell records, each built on first read: a GraphQL
+ * answer builds only the arrays a client selected.
+ */
+export function lazyColumns<T extends object, K extends keyof T & string>(cells: readonly T[], keys: readonly K[]): { [P in K]: T[P][] } {
+  const builders = {} as { [P in K]: () => T[P][] };
+  for (const key of keys) builders[key] = () => cells.map((c) => c[key]);
+  return lazyObject(builders);
+}

@@ -2,8 +2,8 @@
  * Streaming readers for every import format. Each yields raw rows with their position in the
  * file (the CSV line, or the 1-based item of a JSON array) and never holds the whole file.
  */
-import { parse as parseCsv } from 'csv-parse';
 import { createHash } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { chain } from 'stream-chain';
 import { parser as jsonParser } from 'stream-json';
@@ -31,30 +31,158 @@ export interface ReaderOptions {
   open311Mapping?: Open311Mapping;
 }
 
-export async function* readCsv(input: Readable): AsyncGenerator<PositionedRow> {
-  const csv = input.pipe(
-    parseCsv({
-      bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      info: true,
-    }),
-  );
-  let expected = -1;
-  for await (const item of csv as AsyncIterable<{ record: Record<string, string>; info: { lines: number; columns: unknown[] | boolean; error?: { record?: unknown[] } } }>) {
-    const line = item.info.lines;
-    // with relax_column_count csv-parse drops the surplus fields of a long row from the record;
-    // the row as read is only in info.error, so count there or a long row would pass as good
-    const fieldCount = Array.isArray(item.info.error?.record) ? item.info.error.record.length : Object.keys(item.record).length;
-    if (expected < 0 && Array.isArray(item.info.columns)) expected = item.info.columns.length;
-    if (expected >= 0 && fieldCount !== expected) {
-      yield { line, raw: item.record, problem: { field: '(row)', reason: `has ${fieldCount} fields; the header has ${expected}` } };
+/** A CSV the reader cannot split into records at all (an unclosed or stray quote): the import stops. */
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    reason: string,
+  ) {
+    super(`CSV syntax error at line ${line}: ${reason}`);
+  }
+}
+
+interface CsvRecord {
+  fields: string[];
+  /** physical line the record ends on */
+  line: number;
+}
+
+/**
+ * Splits complete records off the front of `text` (RFC 4180: comma-separated, `"` quotes with
+ * `""` inside, records ending in LF or CRLF, quoted fields may hold line breaks). Fields are
+ * trimmed outside quotes; empty lines are skipped. Returns the records and the unconsumed rest
+ * (an incomplete last record, unless `atEnd`).
+ */
+function splitCsvRecords(text: string, firstLine: number, atEnd: boolean): { records: CsvRecord[]; rest: string; nextLine: number } {
+  const records: CsvRecord[] = [];
+  let pos = 0;
+  let line = firstLine;
+  const n = text.length;
+  while (pos < n) {
+    const newline = text.indexOf('\n', pos);
+    if (newline === -1 && !atEnd) break;
+    const lineEnd = newline === -1 ? n : newline;
+    const contentEnd = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+    const lineText = text.slice(pos, contentEnd);
+    if (!lineText.includes('"')) {
+      // the common case: one line, no quotes
+      if (lineText.length > 0) {
+        const fields = lineText.split(',');
+        for (let i = 0; i < fields.length; i++) fields[i] = fields[i].trim();
+        records.push({ fields, line });
+      }
+      pos = lineEnd + 1;
+      line++;
       continue;
     }
-    yield { line, raw: item.record };
+    // quotes somewhere in this record: walk it character by character
+    const fields: string[] = [];
+    let field = '';
+    let i = pos;
+    let lines = 0;
+    let complete = false;
+    for (;;) {
+      // start of a field: skip leading blanks
+      while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+      if (i < n && text[i] === '"') {
+        i++;
+        let closed = false;
+        while (i < n) {
+          const q = text.indexOf('"', i);
+          if (q === -1) {
+            field += text.slice(i);
+            i = n;
+            break;
+          }
+          field += text.slice(i, q);
+          if (text[q + 1] === '"') {
+            field += '"';
+            i = q + 2;
+            continue;
+          }
+          i = q + 1;
+          closed = true;
+          break;
+        }
+        if (!closed) {
+          if (!atEnd) break;
+          throw new CsvSyntaxError(line, 'a quoted field is not closed');
+        }
+        for (const ch of field) if (ch === '\n') lines++;
+        while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+        if (i < n && text[i] !== ',' && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
+          throw new CsvSyntaxError(line + lines, 'a closing quote must be followed by a comma or the end of the line');
+        }
+      } else {
+        let j = i;
+        while (j < n && text[j] !== ',' && text[j] !== '\n') j++;
+        let raw = text.slice(i, j);
+        if (raw.endsWith('\r') && text[j] === '\n') raw = raw.slice(0, -1);
+        if (raw.includes('"')) throw new CsvSyntaxError(line + lines, 'a quote inside an unquoted field (quote the whole field and double the quote)');
+        field = raw.trim();
+        i = j;
+        if (i >= n && !atEnd) break;
+      }
+      fields.push(field);
+      field = '';
+      if (i < n && text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (i < n && text[i] === '\r') i++;
+      if (i < n && text[i] === '\n') i++;
+      else if (i < n || !atEnd) break;
+      complete = true;
+      break;
+    }
+    if (!complete) break;
+    records.push({ fields, line: line + lines });
+    line += lines + 1;
+    pos = i;
   }
+  return { records, rest: text.slice(pos), nextLine: line };
+}
+
+/**
+ * CSV records with their line, the header naming the fields (trimmed, lower case). A record
+ * whose field count differs from the header's is passed on with a problem, to be rejected.
+ */
+export async function* readCsv(input: Readable): AsyncGenerator<PositionedRow> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  let line = 1;
+  let started = false;
+  let header: string[] | null = null;
+  const rowsOf = function* (records: CsvRecord[]): Generator<PositionedRow> {
+    for (const record of records) {
+      if (header === null) {
+        header = record.fields.map((h) => h.toLowerCase());
+        continue;
+      }
+      const raw: RawRow = {};
+      const count = Math.min(record.fields.length, header.length);
+      for (let k = 0; k < count; k++) raw[header[k]] = record.fields[k];
+      if (record.fields.length !== header.length) {
+        yield { line: record.line, raw, problem: { field: '(row)', reason: `has ${record.fields.length} fields; the header has ${header.length}` } };
+        continue;
+      }
+      yield { line: record.line, raw };
+    }
+  };
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    let text = pending + decoder.write(chunk);
+    if (!started && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      started = true;
+    }
+    const { records, rest, nextLine } = splitCsvRecords(text, line, false);
+    pending = rest;
+    line = nextLine;
+    yield* rowsOf(records);
+  }
+  let text = pending + decoder.end();
+  if (!started && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  yield* rowsOf(splitCsvRecords(text, line, true).records);
 }
 
 async function* jsonItems(input: Readable, path: string | null): AsyncGenerator<{ index: number; value: unknown }> {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { AreaRecord, BBox, Layer, LayerRecordMap } from '../domain';
 import { finishImportRun, startImportRun } from '../db/importRuns';
-import { upsertBatch, UpsertCounts } from '../db/upsert';
+import { dropSpatialIndex, ensureSpatialIndex, storedRowEstimate, upsertBatch, UpsertCounts } from '../db/upsert';
 import { rebuildStreetNetwork } from '../db/streets';
 import { detectFormat, ImportFormat, Open311Mapping, readRows } from './readers';
 import { FieldError, validateRow } from './validate';
@@ -27,7 +27,16 @@ export interface ImportOptions {
   rejectsPath?: string;
   open311Mapping?: Open311Mapping;
   onProgress?: (bytesRead: number, totalBytes: number, rowsRead: number) => void;
+  /**
+   * A file expected to hold at least this many rows, and at least as many as the layer holds
+   * already, is imported without the layer's GIST index, rebuilt at the end (default 100,000;
+   * estimated from the file size).
+   */
+  bulkRows?: number;
 }
+
+/** Bytes per row of an incidents CSV, roughly: enough to tell a bulk file from a small one. */
+const BYTES_PER_ROW_ESTIMATE = 100;
 
 export interface Rejection {
   line: number;
@@ -85,7 +94,12 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.csv`;
   await fs.rm(rejectsPath, { force: true });
   const rejects = new RejectsWriter(rejectsPath, format === 'csv' || format === 'police-uk' ? 'line' : 'item');
+  // a crashed bulk import may have left the index out: put it back before anything else
+  await ensureSpatialIndex(knex, options.layer);
+  const expectedRows = stat.size / BYTES_PER_ROW_ESTIMATE;
+  const bulk = options.layer !== 'areas' && expectedRows >= (options.bulkRows ?? 100_000) && expectedRows >= (await storedRowEstimate(knex, options.layer));
   const runId = await startImportRun(knex, options.layer, format, path.basename(options.file));
+  if (bulk) await dropSpatialIndex(knex, options.layer);
 
   const input = createReadStream(options.file);
   let bytesRead = 0;
@@ -101,14 +115,29 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   // precincts point at districts by external id; holding areas back lets districts land first
   const deferredAreas: AreaRecord[] = [];
 
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const records = batch;
-    batch = [];
+  // one batch is written while the next is read and validated, so the database and the parser
+  // work at the same time; batches still reach the database one after the other, in file order
+  let inFlight: Promise<void> | null = null;
+  const write = async (records: LayerRecordMap[Layer][]): Promise<void> => {
     const counts = await knex.transaction((trx) => upsertBatch(trx, options.layer, records, options.fineResolution));
     totals.inserted += counts.inserted;
     totals.updated += counts.updated;
     totals.unchanged += counts.unchanged;
+  };
+  const settle = async (): Promise<void> => {
+    const pending = inFlight;
+    inFlight = null;
+    if (pending) await pending;
+  };
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const records = batch;
+    batch = [];
+    await settle();
+    const started = write(records);
+    // observed by the next settle(); this keeps a failure from counting as unhandled meanwhile
+    started.catch(() => undefined);
+    inFlight = started;
   };
 
   try {
@@ -156,9 +185,13 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
         await flush();
       }
     }
+    await settle();
   } finally {
+    // a read error while a batch is in flight: let the batch finish (or fail) before returning
+    await (inFlight as Promise<void> | null)?.catch(() => undefined);
     await rejects.close();
     input.destroy();
+    if (bulk) await ensureSpatialIndex(knex, options.layer);
   }
   // the routable graph is derived from all street lines; rebuilt once, after the last batch
   if (options.layer === 'streets') await knex.transaction((trx) => rebuildStreetNetwork(trx));

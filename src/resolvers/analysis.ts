@@ -2,13 +2,14 @@
 import { getHexagonEdgeLengthAvg } from 'h3-js';
 import { bbox as turfBbox } from '@turf/turf';
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
-import { areaGeometry, incidentCountsByCell } from '../db/aggregates';
+import { areaGeometry, districtsGeometry, incidentCountsInArea } from '../db/aggregates';
+import { layerVersions } from '../db/layerCache';
 import { areasByIds } from '../db/reads';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
-import { cellFeatureCollection, cellPolygon, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
+import { cellFeatureCollection, cellPolygon, lazyObject, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
 import { buildH3Weights, getisOrdGiStar, H3Weights, localMoran, rowStandardised, StatWarning, withoutSelf } from '../geo/stats';
 import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } from '../geo/studyArea';
-import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
+import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, HotspotCell, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
 import type { RequestContext } from './context';
 import { badInput } from './errors';
 import { nonEmpty, toAreaSpec, toTimeWindow } from './inputs';
@@ -42,7 +43,9 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
   if (!args.area) throw badInput('area', 'is required');
   const spec = await toAreaSpec(ctx.knex, args.area, 'area');
   if (!spec) throw badInput('area', 'is required');
-  const areaKey = JSON.stringify(spec);
+  // the cells of a district or of the city follow the stored areas: a new import of them starts afresh
+  const areasVersion = spec.kind === 'area' || spec.kind === 'city' ? ((await layerVersions(ctx.knex)).get('areas') ?? 0) : 0;
+  const areaKey = `${JSON.stringify(spec)}@${areasVersion}`;
   const key = `${areaKey}|${resolution}`;
   const cached = studyAreaCache.get(key);
   if (cached) return cached;
@@ -55,6 +58,11 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
   } else if (spec.kind === 'polygon') {
     geometry = spec.geometry as PolygonGeometry | MultiPolygonGeometry;
     description = 'polygon given in the request';
+  } else if (spec.kind === 'city') {
+    const city = await districtsGeometry(ctx.knex);
+    if (!city) throw badInput('area.city', 'no district is stored');
+    geometry = city.geometry;
+    description = `city: the union of its ${city.districtCount} districts`;
   } else {
     const found = await areaGeometry(ctx.knex, spec.areaId);
     if (!found) throw badInput(`area.${spec.areaKind}Id`, `no ${spec.areaKind} has id "${spec.areaId}"`);
@@ -88,12 +96,7 @@ async function countIncidents(ctx: RequestContext, args: StudyAreaArgs): Promise
   const window = toTimeWindow(args.window, 'window');
   const categories = nonEmpty(args.categories, 'categories');
   const area = await resolveStudyArea(ctx, args);
-  const rows = await incidentCountsByCell(ctx.knex, { resolution: area.resolution, envelope: area.envelope, from: window?.from ?? null, to: window?.to ?? null, categories });
-  const counts = new Float64Array(area.cells.length);
-  for (const row of rows) {
-    const i = area.index.get(row.cell);
-    if (i !== undefined) counts[i] += row.count;
-  }
+  const { total: counts } = await incidentCountsInArea(ctx.knex, { cells: area.cells, resolution: area.resolution, from: window?.from ?? null, to: window?.to ?? null, categories, detail: false });
   return { area, counts, from: window?.from ?? null, to: window?.to ?? null, categories };
 }
 
@@ -166,31 +169,52 @@ export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatist
   const { cells } = counted.area;
   const weights = weightsFor(counted.area, args.k, args.weights);
   const gi = getisOrdGiStar(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined });
-  const result = cells.map((h3, i) => ({
-    h3,
-    get boundary() {
-      return cellPolygon(h3);
-    },
-    count: counted.counts[i],
-    z: finite(gi.z[i]),
-    p: finite(gi.p[i]),
-    pFdr: finite(gi.pFdr[i]),
-    pseudoP: gi.pseudoP ? finite(gi.pseudoP[i]) : null,
-    bin: gi.bin[i],
-    binFdr: gi.binFdr[i],
-  }));
+  let result: HotspotCell[] | null = null;
+  // the cell objects are built on first use: a map that selects `columns` never needs them
+  const cellObjects = (): HotspotCell[] =>
+    (result ??= cells.map((h3, i) => ({
+      h3,
+      get boundary() {
+        return cellPolygon(h3);
+      },
+      count: counted.counts[i],
+      z: finite(gi.z[i]),
+      p: finite(gi.p[i]),
+      pFdr: finite(gi.pFdr[i]),
+      pseudoP: gi.pseudoP ? finite(gi.pseudoP[i]) : null,
+      bin: gi.bin[i],
+      binFdr: gi.binFdr[i],
+    })));
+  let hot = 0;
+  let cold = 0;
+  for (const b of gi.binFdr) {
+    if (b > 0) hot++;
+    else if (b < 0) cold++;
+  }
+  const finiteColumn = (values: ArrayLike<number>) => Array.from(values, finite);
   const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${gi.seed})` : '';
   return {
     method: `Getis-Ord Gi* (Ord and Getis 1995), ${args.weights} weights over gridDisk(k=${args.k}) including the cell itself, two-sided normal p, Benjamini-Hochberg FDR at each confidence level${permutationText}`,
     studyArea: describe(counted, gi.mean, gi.standardDeviation, args.k, args.weights),
-    cells: result,
+    get cells() {
+      return cellObjects();
+    },
     warnings: toWarnings([...tooFewCells(cells.length), ...gi.warnings], cells),
-    hotCellCount: result.filter((c) => c.binFdr > 0).length,
-    coldCellCount: result.filter((c) => c.binFdr < 0).length,
+    hotCellCount: hot,
+    coldCellCount: cold,
     // outlines and the FeatureCollection are built only when a client selects them
     get featureCollection() {
-      return cellFeatureCollection(result);
+      return cellFeatureCollection(cellObjects());
     },
+    columns: lazyObject({
+      h3: () => cells,
+      count: () => Array.from(counted.counts),
+      z: () => finiteColumn(gi.z),
+      p: () => finiteColumn(gi.p),
+      pFdr: () => finiteColumn(gi.pFdr),
+      bin: () => Array.from(gi.bin),
+      binFdr: () => Array.from(gi.binFdr),
+    }),
   };
 }
 

@@ -2,7 +2,7 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import {
   growEnvelope,
-  incidentCountsByCell,
+  incidentCountsInArea,
   openRoadDefectsByCell,
   outageNightsByCell,
   populationByCell,
@@ -11,7 +11,7 @@ import {
   PointLocation,
 } from '../db/aggregates';
 import { DEFAULT_DETOUR_FACTOR, haversineDistanceMeters } from '../geo/coverage/straightLineReach';
-import { cellCentre, cellFeatureCollection, cellPolygon } from '../geo/h3';
+import { cellCentre, cellFeatureCollection, cellPolygon, lazyColumns } from '../geo/h3';
 import { StudyAreaArgs } from '../schema/analysis';
 import { HexagonAggregation, HexagonCell } from '../schema/hexagons';
 import { resolveStudyArea } from './analysis';
@@ -27,6 +27,44 @@ function nearest(centre: { lat: number; lng: number }, points: PointLocation[]):
   let best = Infinity;
   for (const p of points) best = Math.min(best, haversineDistanceMeters(centre, p));
   return best;
+}
+
+/**
+ * Per study area (its cached cells array): cell centres, and distances to the facility and post
+ * sets seen so far, keyed by the exact coordinates of the set, so an unchanged layer is never
+ * measured twice and a changed one never reuses old distances.
+ */
+interface CellReach {
+  centres: { lat: number; lng: number }[];
+  /** by the near set's key; `allKey` names the whole layer when the near set was not enough */
+  facilityDistance: Map<string, { distances: Float64Array; allKey: string | null }>;
+  postReach: Map<string, Uint8Array>;
+}
+
+const reachByArea = new WeakMap<readonly string[], CellReach>();
+const REACH_SETS_PER_AREA = 8;
+
+function cellReach(cells: readonly string[]): CellReach {
+  let reach = reachByArea.get(cells);
+  if (!reach) {
+    const centres = cells.map((h3) => {
+      const [lng, lat] = cellCentre(h3);
+      return { lat, lng };
+    });
+    reach = { centres, facilityDistance: new Map(), postReach: new Map() };
+    reachByArea.set(cells, reach);
+  }
+  return reach;
+}
+
+function remember<T>(map: Map<string, T>, key: string, value: T): T {
+  if (map.size >= REACH_SETS_PER_AREA) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+  return value;
+}
+
+function pointsKey(points: (PointLocation & { walkingRadiusM?: number })[]): string {
+  return points.map((p) => `${p.lng},${p.lat},${p.walkingRadiusM ?? ''}`).join(';');
 }
 
 @Resolver()
@@ -51,8 +89,8 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
   const end = to ?? new Date();
   const q = { resolution: area.resolution, envelope: area.envelope, from, to };
 
-  const [incidentRows, outageRows, defectRows, populationRows, facilitiesNear, posts] = await Promise.all([
-    incidentCountsByCell(knex, { ...q, categories }),
+  const [incidentCounts, outageRows, defectRows, populationRows, facilitiesNear, posts] = await Promise.all([
+    incidentCountsInArea(knex, { cells: area.cells, resolution: area.resolution, from, to, categories, detail: true }),
     outageNightsByCell(knex, q),
     openRoadDefectsByCell(knex, q),
     populationByCell(knex, q),
@@ -79,16 +117,24 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
     nearestYouthFacilityM: null,
     withinPostReach: false,
   }));
-  const byCategory = Array.from({ length: n }, () => new Map<string, number>());
-  for (const row of incidentRows) {
-    const i = area.index.get(row.cell);
-    if (i === undefined) continue;
+  const categoryNames = incidentCounts.categories;
+  const categoryCount = categoryNames.length;
+  // category names in name order, so every cell lists its categories sorted without a sort per cell
+  const categoryOrder = categoryNames.map((_, c) => c).sort((a, b) => (categoryNames[a] < categoryNames[b] ? -1 : 1));
+  const byCategory = incidentCounts.byCategory!;
+  for (let i = 0; i < n; i++) {
     const c = cells[i];
-    c.incidents += row.count;
-    if (row.night === true) c.nightIncidents += row.count;
-    else if (row.night === false) c.dayIncidents += row.count;
-    else c.unknownTimeIncidents += row.count;
-    byCategory[i].set(row.category, (byCategory[i].get(row.category) ?? 0) + row.count);
+    c.incidents = incidentCounts.total[i];
+    c.dayIncidents = incidentCounts.day[i];
+    c.nightIncidents = incidentCounts.night[i];
+    c.unknownTimeIncidents = incidentCounts.unknownTime[i];
+    if (c.incidents === 0) continue;
+    const list: { category: string; count: number }[] = [];
+    for (const k of categoryOrder) {
+      const count = byCategory[i * categoryCount + k];
+      if (count > 0) list.push({ category: categoryNames[k], count });
+    }
+    c.incidentsByCategory = list;
   }
   for (const row of outageRows) {
     const i = area.index.get(row.cell);
@@ -110,25 +156,43 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
     young[i] += row.youngResidents;
   }
 
-  const centres = area.cells.map((h3) => {
-    const [lng, lat] = cellCentre(h3);
-    return { lat, lng };
-  });
-  let straight = centres.map((centre) => nearest(centre, facilitiesNear));
-  // a cell whose nearest facility in the grown box is farther than the growth may have a
-  // closer one outside it: then the whole layer is read
-  if (straight.some((d) => d > FACILITY_SEARCH_M)) {
-    const all = await youthFacilityPoints(knex, { envelope: null, end });
-    straight = centres.map((centre) => nearest(centre, all));
+  const reach = cellReach(area.cells);
+  const centres = reach.centres;
+  const nearKey = pointsKey(facilitiesNear);
+  let straight: Float64Array;
+  const known = reach.facilityDistance.get(nearKey);
+  if (known && known.allKey === null) {
+    straight = known.distances;
+  } else {
+    // a cell whose nearest facility in the grown box is farther than the growth may have a
+    // closer one outside it: then the whole layer is read
+    const nearOnly = known ? null : Float64Array.from(centres, (centre) => nearest(centre, facilitiesNear));
+    if (nearOnly && !nearOnly.some((d) => d > FACILITY_SEARCH_M)) {
+      straight = remember(reach.facilityDistance, nearKey, { distances: nearOnly, allKey: null }).distances;
+    } else {
+      const all = await youthFacilityPoints(knex, { envelope: null, end });
+      const allKey = pointsKey(all);
+      straight =
+        known && known.allKey === allKey
+          ? known.distances
+          : remember(reach.facilityDistance, nearKey, { distances: Float64Array.from(centres, (centre) => nearest(centre, all)), allKey }).distances;
+    }
   }
+  const postsKey = pointsKey(posts);
+  const withinReach =
+    reach.postReach.get(postsKey) ??
+    remember(
+      reach.postReach,
+      postsKey,
+      Uint8Array.from(centres, (centre) => (posts.some((p) => haversineDistanceMeters(centre, p) <= p.walkingRadiusM / DEFAULT_DETOUR_FACTOR) ? 1 : 0)),
+    );
 
   cells.forEach((c, i) => {
-    c.incidentsByCategory = [...byCategory[i]].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([category, count]) => ({ category, count }));
     c.openRoadDefectsByKind = [...byKind[i]].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([kind, count]) => ({ kind, count }));
     c.residents = Math.round(residents[i]);
     c.youngResidents = Math.round(young[i]);
     c.nearestYouthFacilityM = Number.isFinite(straight[i]) ? straight[i] * DEFAULT_DETOUR_FACTOR : null;
-    c.withinPostReach = posts.some((p) => haversineDistanceMeters(centres[i], p) <= p.walkingRadiusM / DEFAULT_DETOUR_FACTOR);
+    c.withinPostReach = withinReach[i] === 1;
   });
 
   let total = 0;
@@ -166,5 +230,6 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
     get featureCollection() {
       return cellFeatureCollection(cells);
     },
+    columns: lazyColumns(cells, ['h3', 'incidents', 'dayIncidents', 'nightIncidents', 'unknownTimeIncidents', 'outageNights', 'openRoadDefects', 'residents', 'youngResidents', 'nearestYouthFacilityM', 'withinPostReach']),
   };
 }

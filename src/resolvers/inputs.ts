@@ -10,8 +10,12 @@ const WORLD: [number, number, number, number] = [-180, -90, 180, 90];
 
 export async function toAreaSpec(knex: Knex, area: AreaInput | undefined | null, path: string): Promise<AreaSpec | null> {
   if (!area) return null;
-  const given = (['bbox', 'polygon', 'districtId', 'precinctId'] as const).filter((k) => area[k] !== undefined && area[k] !== null);
-  if (given.length !== 1) throw badInput(path, `give exactly one of bbox, polygon, districtId, precinctId (got ${given.length === 0 ? 'none' : given.join(', ')})`);
+  const given = (['bbox', 'polygon', 'districtId', 'precinctId', 'city'] as const).filter((k) => area[k] !== undefined && area[k] !== null);
+  if (given.length !== 1) throw badInput(path, `give exactly one of bbox, polygon, districtId, precinctId, city (got ${given.length === 0 ? 'none' : given.join(', ')})`);
+  if (area.city !== undefined && area.city !== null) {
+    if (area.city !== true) throw badInput(`${path}.city`, 'must be true when given (leave it out for another area)');
+    return { kind: 'city' };
+  }
   if (area.bbox) {
     const b = area.bbox;
     if (b.length !== 4 || b.some((v) => !Number.isFinite(v))) throw badInput(`${path}.bbox`, 'must be four numbers [minLng, minLat, maxLng, maxLat]');

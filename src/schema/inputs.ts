@@ -3,7 +3,7 @@ import type { Geometry } from '../domain';
 import { AreaKindEnum, FixStatusEnum, IncidentCategoryEnum, PostKindEnum, RoadDefectKindEnum, YouthFacilityKindEnum } from './enums';
 import { GeoJSONScalar } from './scalars';
 
-@InputType({ description: 'Where: exactly one of a bounding box, a GeoJSON polygon, a district or a precinct.' })
+@InputType({ description: 'Where: exactly one of a bounding box, a GeoJSON polygon, a district, a precinct or the whole city.' })
 export class AreaInput {
   @Field(() => [Number], { nullable: true, description: '[minLng, minLat, maxLng, maxLat] in degrees.' })
   bbox?: number[];
@@ -16,6 +16,9 @@ export class AreaInput {
 
   @Field(() => ID, { nullable: true, description: 'Id of a precinct (see `areas`).' })
   precinctId?: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: the whole city, the union of every stored district (not its bounding box).' })
+  city?: boolean;
 }
 
 @InputType({ description: 'When: a half-open interval [from, to). Either end may be left open.' })

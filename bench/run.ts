@@ -1,0 +1,406 @@
+/**
+ * `npm run bench [-- --incidents N]`: a generated city of N incidents in a fresh database, its
+ * incidents imported through the real CLI import from CSV (timed end to end), then every case of
+ * bench/cases/*.ts run through HTTP against a running server (warm-up first), each next to its
+ * SQL floor timed in the same run, then a concurrent mixed dashboard load with autocannon.
+ * Prints a table and writes the figures to bench/results/bench-<N>.json.
+ */
+import 'reflect-metadata';
+import { spawn, ChildProcess } from 'node:child_process';
+import { existsSync, promises as fs, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import type { Knex } from 'knex';
+import { loadConfig } from '../src/config';
+import { connect, dropDatabase } from '../src/db/connection';
+import { generateCityLayers, storeCityLayers, writeIncidentsCsv } from './city';
+import type { BenchCase, BenchContext, FloorSql, LoadRequest } from './types';
+
+/** The checkout: bench/ from the sources (tests), dist/bench/ when compiled. */
+const ROOT = existsSync(path.resolve(__dirname, '..', 'package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+export interface BenchOptions {
+  incidents: number;
+  iterations: number;
+  warmup: number;
+  loadSeconds: number;
+  connections: number;
+  databaseUrl: string;
+  out: string;
+  keepDatabase: boolean;
+  log: (line: string) => void;
+}
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+export interface CaseResult {
+  name: string;
+  status: 'measured' | 'skipped';
+  note?: string;
+  /** the first request after the server started (includes building caches) */
+  firstMs?: number;
+  latencyMs?: Percentiles;
+  floorMs?: Percentiles;
+  /** p50 / floor p50 */
+  ratioToFloor?: number;
+  responseBytes?: number;
+  target?: BenchCase['target'];
+  met?: boolean;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  machine: { cpus: number; loadAverage: number[]; node: string };
+  incidents: number;
+  iterations: number;
+  setup: { generateSeconds: number; csvSeconds: number; csvBytes: number; otherLayers: Record<string, number> };
+  import: { rows: number; seconds: number; rowsPerSecond: number; summary: string; target: { rowsPerSecond: number }; met: boolean };
+  cases: CaseResult[];
+  load: {
+    seconds: number;
+    connections: number;
+    requests: number;
+    requestsPerSecond: number;
+    latencyMs: { p50: number; p97_5: number; p99: number; max: number };
+    errors: number;
+    non2xx: number;
+    mix: string[];
+    target: { requestsPerSecond: number; p99Ms: number };
+    met: boolean;
+  } | null;
+  totalSeconds: number;
+}
+
+function percentiles(samples: number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  // nearest rank
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
+}
+
+const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Starts `hotspots serve` on a free port; resolves with its GraphQL URL once it answers. */
+function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /ready at (http:\/\/\S+\/graphql)/.exec(out);
+      if (match) resolve({ url: match[1], child });
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code} before it was ready: ${out}`)));
+  });
+}
+
+interface Timed {
+  ms: number;
+  bytes: number;
+  body: string;
+}
+
+async function post(url: string, query: string, variables: Record<string, unknown>): Promise<Timed> {
+  const started = performance.now();
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = await response.text();
+  return { ms: performance.now() - started, bytes: body.length, body };
+}
+
+function graphQLProblem(body: string): { code: string; message: string } | null {
+  const parsed = JSON.parse(body) as { errors?: { message: string; extensions?: { code?: string } }[] };
+  if (!parsed.errors?.length) return null;
+  return { code: parsed.errors[0].extensions?.code ?? 'UNKNOWN', message: parsed.errors[0].message };
+}
+
+async function timeSql(knex: Knex, floor: FloorSql, warmup: number, iterations: number): Promise<Percentiles> {
+  // the GROUP BY runs in full; only its row count travels, so the floor is the database's work alone
+  const sql = `SELECT count(*) FROM (${floor.sql}) AS floor`;
+  const samples: number[] = [];
+  for (let i = 0; i < warmup + iterations; i++) {
+    const started = performance.now();
+    await knex.raw(sql, (floor.bindings ?? []) as Knex.RawBinding[]);
+    if (i >= warmup) samples.push(performance.now() - started);
+  }
+  return percentiles(samples);
+}
+
+interface CaseModule {
+  cases?: BenchCase[];
+  dashboardLoad?: (ctx: BenchContext) => LoadRequest[];
+}
+
+/** Every bench/cases/*.js module, the dashboard's first. */
+function loadCaseModules(): { file: string; module: CaseModule }[] {
+  const dir = path.join(__dirname, 'cases');
+  // compiled: cases/*.js; under ts-jest the sources: cases/*.ts
+  const ext = path.extname(__filename);
+  const first = `dashboard${ext}`;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts'))
+    .sort((a, b) => (a === first ? -1 : b === first ? 1 : a.localeCompare(b)));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return files.map((file) => ({ file, module: require(path.join(dir, file)) as CaseModule }));
+}
+
+async function benchContext(knex: Knex): Promise<BenchContext> {
+  const districts = (await knex('areas').where({ kind: 'district' }).orderBy('id').select('id')) as { id: string }[];
+  const [{ last }] = (await knex('incidents').max('occurred_at as last')) as { last: Date | null }[];
+  const end = last ? new Date(last.getTime() + 1) : new Date();
+  const yearFrom = new Date(end);
+  yearFrom.setUTCFullYear(yearFrom.getUTCFullYear() - 1);
+  const monthFrom = new Date(end.getTime() - 30 * 86_400_000);
+  return {
+    districtIds: districts.map((d) => String(d.id)),
+    year: { from: yearFrom.toISOString(), to: end.toISOString() },
+    month: { from: monthFrom.toISOString(), to: end.toISOString() },
+  };
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const log = options.log;
+  const benchStarted = performance.now();
+  const config = loadConfig({ ...process.env, DATABASE_URL: options.databaseUrl });
+  const env = { ...process.env, DATABASE_URL: options.databaseUrl, NODE_ENV: 'production' };
+  await dropDatabase(options.databaseUrl);
+  const migrated = await run(process.execPath, [CLI, 'migrate'], env);
+  if (migrated.code !== 0) throw new Error(`migrate failed (${migrated.code}): ${migrated.stderr}`);
+  const db = connect(options.databaseUrl);
+  let server: ChildProcess | null = null;
+  try {
+    log(`database ${new URL(options.databaseUrl).pathname.slice(1)} created and migrated`);
+
+    let t = performance.now();
+    const city = generateCityLayers();
+    const otherLayers = await storeCityLayers(db.knex, config, city);
+    const generateSeconds = (performance.now() - t) / 1000;
+    log(`city layers generated and stored in ${generateSeconds.toFixed(1)} s: ${Object.entries(otherLayers).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+
+    const workDir = path.join(ROOT, '.bench');
+    await fs.mkdir(workDir, { recursive: true });
+    const csv = path.join(workDir, `incidents-${options.incidents}.csv`);
+    t = performance.now();
+    await writeIncidentsCsv(city, options.incidents, csv);
+    const csvSeconds = (performance.now() - t) / 1000;
+    const csvBytes = (await fs.stat(csv)).size;
+    log(`${options.incidents} incidents written to ${path.relative(ROOT, csv)} (${(csvBytes / 1e6).toFixed(0)} MB) in ${csvSeconds.toFixed(1)} s`);
+
+    t = performance.now();
+    const imported = await run(process.execPath, [CLI, 'import', 'incidents', csv, '--rejects', `${csv}.rejects.csv`], env);
+    const importSeconds = (performance.now() - t) / 1000;
+    if (imported.code !== 0) throw new Error(`import failed (${imported.code}): ${imported.stderr}`);
+    const importRate = options.incidents / importSeconds;
+    log(`import (CLI, end to end from CSV): ${imported.stdout.trim().split('\n')[0]}`);
+    log(`import: ${options.incidents} rows in ${importSeconds.toFixed(1)} s = ${Math.round(importRate)} rows/s (target 100000)`);
+    await db.knex.raw('ANALYZE');
+
+    const ctx = await benchContext(db.knex);
+    const started = await startServer(env);
+    server = started.child;
+    const url = started.url;
+    log(`server at ${url}`);
+
+    const modules = loadCaseModules();
+    const results: CaseResult[] = [];
+    for (const { file, module } of modules) {
+      for (const c of module.cases ?? []) {
+        const variables = typeof c.variables === 'function' ? c.variables(ctx) : (c.variables ?? {});
+        const first = await post(url, c.query, variables);
+        const problem = graphQLProblem(first.body);
+        if (problem) {
+          const note = problem.code === 'GRAPHQL_VALIDATION_FAILED' ? `not in this schema (${problem.message})` : `${problem.code}: ${problem.message}`;
+          log(`skip ${c.name} (${file}): ${note}`);
+          results.push({ name: c.name, status: 'skipped', note, target: c.target });
+          continue;
+        }
+        const iterations = Math.max(1, Math.round(((c.iterations ?? options.iterations) * options.iterations) / 30));
+        for (let i = 1; i < options.warmup; i++) await post(url, c.query, variables);
+        const samples: number[] = [];
+        for (let i = 0; i < iterations; i++) samples.push((await post(url, c.query, variables)).ms);
+        const latencyMs = percentiles(samples);
+        const floorSpec = typeof c.floorSql === 'function' ? c.floorSql(ctx) : c.floorSql;
+        const floorMs = floorSpec ? await timeSql(db.knex, floorSpec, Math.min(2, options.warmup), Math.max(3, Math.round(iterations / 3))) : undefined;
+        const ratioToFloor = floorMs ? latencyMs.p50 / floorMs.p50 : undefined;
+        const met =
+          c.target === undefined
+            ? undefined
+            : (c.target.p50Ms === undefined || latencyMs.p50 < c.target.p50Ms) &&
+              (c.target.p99Ms === undefined || latencyMs.p99 < c.target.p99Ms) &&
+              (c.target.floorRatio === undefined || (ratioToFloor !== undefined && ratioToFloor < c.target.floorRatio));
+        const result: CaseResult = { name: c.name, status: 'measured', firstMs: round(first.ms), latencyMs, floorMs, ratioToFloor, responseBytes: first.bytes, target: c.target, met };
+        results.push(result);
+        log(
+          `${c.name}: p50 ${latencyMs.p50.toFixed(1)} ms, p95 ${latencyMs.p95.toFixed(1)}, p99 ${latencyMs.p99.toFixed(1)}` +
+            (floorMs ? `; floor p50 ${floorMs.p50.toFixed(1)} ms, ratio ${ratioToFloor!.toFixed(2)}` : '') +
+            ` (first ${first.ms.toFixed(0)} ms, ${(first.bytes / 1024).toFixed(0)} KiB)`,
+        );
+      }
+    }
+
+    let load: BenchResults['load'] = null;
+    const dashboard = modules.find((m) => m.module.dashboardLoad)?.module.dashboardLoad;
+    if (dashboard && options.loadSeconds > 0) {
+      const mix = dashboard(ctx);
+      for (const r of mix) {
+        const problem = graphQLProblem((await post(url, r.query, r.variables)).body);
+        if (problem) throw new Error(`load request ${r.name} fails: ${problem.code} ${problem.message}`);
+      }
+      log(`mixed dashboard load: ${mix.length} requests cycled by ${options.connections} connections for ${options.loadSeconds} s`);
+      const result = await autocannon({
+        url,
+        connections: options.connections,
+        duration: options.loadSeconds,
+        requests: mix.map((r) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: r.query, variables: r.variables }) })),
+      });
+      const requestsPerSecond = result.requests.average;
+      load = {
+        seconds: options.loadSeconds,
+        connections: options.connections,
+        requests: result.requests.total,
+        requestsPerSecond,
+        latencyMs: { p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
+        errors: result.errors,
+        non2xx: result.non2xx,
+        mix: [...new Set(mix.map((r) => r.name))],
+        target: { requestsPerSecond: 300, p99Ms: 250 },
+        met: requestsPerSecond >= 300 && result.latency.p99 < 250 && result.errors === 0 && result.non2xx === 0,
+      };
+      log(`load: ${Math.round(requestsPerSecond)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors} errors, ${result.non2xx} non-2xx`);
+    }
+
+    const results_: BenchResults = {
+      startedAt: new Date(Date.now() - (performance.now() - benchStarted)).toISOString(),
+      machine: { cpus: os.cpus().length, loadAverage: os.loadavg().map((v) => round(v, 2)), node: process.version },
+      incidents: options.incidents,
+      iterations: options.iterations,
+      setup: { generateSeconds: round(generateSeconds), csvSeconds: round(csvSeconds), csvBytes, otherLayers },
+      import: {
+        rows: options.incidents,
+        seconds: round(importSeconds, 2),
+        rowsPerSecond: Math.round(importRate),
+        summary: imported.stdout.trim().split('\n')[0],
+        target: { rowsPerSecond: 100_000 },
+        met: importRate >= 100_000,
+      },
+      cases: results,
+      load,
+      totalSeconds: 0,
+    };
+    results_.totalSeconds = round((performance.now() - benchStarted) / 1000);
+    await fs.mkdir(path.dirname(options.out), { recursive: true });
+    await fs.writeFile(options.out, JSON.stringify(results_, null, 2) + '\n');
+    await fs.rm(csv, { force: true });
+    return results_;
+  } finally {
+    if (server) {
+      const exited = new Promise((resolve) => server!.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    await db.knex.destroy();
+    if (!options.keepDatabase) await dropDatabase(options.databaseUrl);
+  }
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+export function formatTable(r: BenchResults): string {
+  const lines: string[] = [];
+  lines.push(`benchmark at ${r.incidents.toLocaleString('en')} incidents (${r.machine.cpus} CPUs, load average ${r.machine.loadAverage.join(' ')}; node ${r.machine.node})`);
+  lines.push(`import: ${r.import.rowsPerSecond.toLocaleString('en')} rows/s end to end from CSV (${r.import.seconds} s)   target >= 100,000   ${r.import.met ? 'met' : 'NOT met'}`);
+  lines.push('');
+  lines.push(`${pad('operation', 32)}${lpad('p50', 9)}${lpad('p95', 9)}${lpad('p99', 9)}${lpad('floor', 9)}${lpad('ratio', 7)}${lpad('first', 9)}${lpad('KiB', 7)}  target`);
+  for (const c of r.cases) {
+    if (c.status === 'skipped') {
+      lines.push(`${pad(c.name, 32)}skipped: ${c.note}`);
+      continue;
+    }
+    const l = c.latencyMs!;
+    const target = c.target
+      ? [c.target.p50Ms !== undefined ? `p50 < ${c.target.p50Ms}` : '', c.target.floorRatio !== undefined ? `ratio < ${c.target.floorRatio}` : ''].filter(Boolean).join(', ') + (c.met ? '  met' : '  NOT met')
+      : '';
+    lines.push(
+      `${pad(c.name, 32)}${lpad(l.p50.toFixed(1), 9)}${lpad(l.p95.toFixed(1), 9)}${lpad(l.p99.toFixed(1), 9)}${lpad(c.floorMs ? c.floorMs.p50.toFixed(1) : '-', 9)}${lpad(c.ratioToFloor !== undefined ? c.ratioToFloor.toFixed(2) : '-', 7)}${lpad(c.firstMs!.toFixed(0), 9)}${lpad(((c.responseBytes ?? 0) / 1024).toFixed(0), 7)}  ${target}`,
+    );
+  }
+  lines.push('(milliseconds; floor: the bare SQL GROUP BY over the same rows, timed in this run; ratio: p50 / floor p50; first: first request after start, caches cold)');
+  if (r.load) {
+    lines.push('');
+    lines.push(
+      `mixed dashboard load (${r.load.connections} connections, ${r.load.seconds} s; ${r.load.mix.join(', ')}): ${Math.round(r.load.requestsPerSecond)} req/s, p50 ${r.load.latencyMs.p50} ms, p99 ${r.load.latencyMs.p99} ms, errors ${r.load.errors + r.load.non2xx}   target >= 300 req/s at p99 < 250 ms   ${r.load.met ? 'met' : 'NOT met'}`,
+    );
+  }
+  lines.push(`total ${r.totalSeconds} s`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      incidents: { type: 'string' },
+      iterations: { type: 'string' },
+      warmup: { type: 'string' },
+      'load-seconds': { type: 'string' },
+      connections: { type: 'string' },
+      database: { type: 'string' },
+      out: { type: 'string' },
+      keep: { type: 'boolean' },
+    },
+  });
+  const int = (raw: string | undefined, fallback: number, name: string, min: number): number => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw.replace(/_/g, ''));
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer >= ${min}`);
+    return value;
+  };
+  const incidents = int(values.incidents, 1_000_000, 'incidents', 1);
+  const base = process.env.BENCH_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+  const results = await runBench({
+    incidents,
+    iterations: int(values.iterations, 30, 'iterations', 1),
+    warmup: int(values.warmup, 5, 'warmup', 1),
+    loadSeconds: int(values['load-seconds'], 20, 'load-seconds', 0),
+    connections: int(values.connections, 16, 'connections', 1),
+    databaseUrl: `${base}/${values.database ?? 'hotspots_bench'}`,
+    out: values.out ?? path.join(ROOT, 'bench', 'results', `bench-${incidents}.json`),
+    keepDatabase: values.keep ?? false,
+    log: (line) => console.log(line),
+  });
+  console.log('\n' + formatTable(results));
+  console.log(`\nresults written to ${path.relative(process.cwd(), values.out ?? path.join(ROOT, 'bench', 'results', `bench-${incidents}.json`))}`);
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
