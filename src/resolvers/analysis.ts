@@ -1,7 +1,8 @@
 /** Hotspot analyses over an explicit study area of H3 cells. */
 import { getHexagonEdgeLengthAvg } from 'h3-js';
 import { bbox as turfBbox } from '@turf/turf';
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { rolesFor } from '../auth/roleRules';
 import { areaGeometry, incidentCountsByCell } from '../db/aggregates';
 import { areasByIds } from '../db/reads';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
@@ -11,7 +12,8 @@ import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } fr
 import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
 import type { RequestContext } from './context';
 import { badInput } from './errors';
-import { nonEmpty, toAreaSpec, toTimeWindow } from './inputs';
+import { toAreaSpec } from './inputs';
+import { argsForRelease, privacyNote, releaseCounts, ReleasedCounts, ReleasePolicy } from './privacy';
 
 export interface ResolvedStudyArea {
   description: string;
@@ -77,15 +79,17 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
 
 interface CountedStudyArea {
   area: ResolvedStudyArea;
+  /** what the statistics use: true counts for analysts, released counts below (src/resolvers/privacy.ts) */
   counts: Float64Array;
+  release: ReleasedCounts;
+  policy: ReleasePolicy;
   from: Date | null;
   to: Date | null;
   categories: string[] | null;
 }
 
-async function countIncidents(ctx: RequestContext, args: StudyAreaArgs): Promise<CountedStudyArea> {
-  const window = toTimeWindow(args.window, 'window');
-  const categories = nonEmpty(args.categories, 'categories');
+async function countIncidents(ctx: RequestContext, asked: StudyAreaArgs): Promise<CountedStudyArea> {
+  const { policy, args, window, categories } = argsForRelease(ctx, asked);
   const area = await resolveStudyArea(ctx, args);
   const rows = await incidentCountsByCell(ctx.knex, { resolution: area.resolution, envelope: area.envelope, from: window?.from ?? null, to: window?.to ?? null, categories });
   const counts = new Float64Array(area.cells.length);
@@ -93,7 +97,8 @@ async function countIncidents(ctx: RequestContext, args: StudyAreaArgs): Promise
     const i = area.index.get(row.cell);
     if (i !== undefined) counts[i] += row.count;
   }
-  return { area, counts, from: window?.from ?? null, to: window?.to ?? null, categories };
+  const release = releaseCounts(policy, counts);
+  return { area, counts: release.forStatistics, release, policy, from: window?.from ?? null, to: window?.to ?? null, categories };
 }
 
 function checkStatisticArgs(args: SpatialStatisticArgs): void {
@@ -109,8 +114,7 @@ function weightsFor(area: ResolvedStudyArea, k: number, kernel: 'binary' | 'gaus
 }
 
 function describe(counted: CountedStudyArea, mean: number, standardDeviation: number, k: number | null, weights: string | null): StudyArea {
-  let total = 0;
-  for (const c of counted.counts) total += c;
+  const total = counted.release.total;
   return {
     description: counted.area.description,
     resolution: counted.area.resolution,
@@ -138,6 +142,7 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 @Resolver()
 export class AnalysisQueries {
+  @Authorized(...rolesFor('Query.hotspots'))
   @Query(() => HotspotAnalysis, {
     description: 'Getis-Ord Gi* hot and cold spots of incident counts per H3 cell over an explicit study area (as Esri Hot Spot Analysis and R spdep localG with include.self).',
   })
@@ -145,6 +150,7 @@ export class AnalysisQueries {
     return computeHotspots(ctx, args);
   }
 
+  @Authorized(...rolesFor('Query.clusters'))
   @Query(() => ClusterAnalysis, {
     description: "Local Moran's I (Anselin 1995) clusters (HH, LL) and outliers (HL, LH) of incident counts per H3 cell, row-standardised weights without the cell itself (as R spdep localmoran).",
   })
@@ -165,7 +171,8 @@ export async function computeHotspots(ctx: RequestContext, args: SpatialStatisti
     get boundary() {
       return cellPolygon(h3);
     },
-    count: counted.counts[i],
+    count: counted.release.released[i],
+    suppressed: counted.release.released[i] === null,
     z: finite(gi.z[i]),
     p: finite(gi.p[i]),
     pFdr: finite(gi.pFdr[i]),
@@ -185,6 +192,7 @@ export async function computeHotspots(ctx: RequestContext, args: SpatialStatisti
     get featureCollection() {
       return cellFeatureCollection(result);
     },
+    privacy: privacyNote(counted.policy, counted.area.resolution, counted.release.suppressedCells),
   };
 }
 
@@ -211,7 +219,8 @@ export async function computeClusters(ctx: RequestContext, args: SpatialStatisti
       get boundary() {
       return cellPolygon(h3);
     },
-      count: counted.counts[i],
+      count: counted.release.released[i],
+      suppressed: counted.release.released[i] === null,
       i: finite(lisa.ii[i]),
       z: finite(lisa.z[i]),
       p: finite(lisa.p[i]),
@@ -222,5 +231,6 @@ export async function computeClusters(ctx: RequestContext, args: SpatialStatisti
       clusterFdr: lisa.clusterFdr[i],
     })),
     warnings: toWarnings([...tooFewCells(cells.length), ...lisa.warnings], cells),
+    privacy: privacyNote(counted.policy, counted.area.resolution, counted.release.suppressedCells),
   };
 }

@@ -1,5 +1,6 @@
 /** Every cell of a study area with all layers aggregated to it, for maps and tables. */
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { rolesFor } from '../auth/roleRules';
 import {
   growEnvelope,
   incidentCountsByCell,
@@ -16,7 +17,7 @@ import { StudyAreaArgs } from '../schema/analysis';
 import { HexagonAggregation, HexagonCell } from '../schema/hexagons';
 import { resolveStudyArea } from './analysis';
 import type { RequestContext } from './context';
-import { nonEmpty, toTimeWindow } from './inputs';
+import { argsForRelease, privacyNote, releaseBreakdowns } from './privacy';
 
 /** Facilities are read within the study envelope grown by this much; farther ones only when a cell has none closer. */
 const FACILITY_SEARCH_M = 3_000;
@@ -31,9 +32,10 @@ function nearest(centre: { lat: number; lng: number }, points: PointLocation[]):
 
 @Resolver()
 export class HexagonQueries {
+  @Authorized(...rolesFor('Query.hexagons'))
   @Query(() => HexagonAggregation, {
     description:
-      'Every H3 cell of a study area (cells whose centre lies in the area, zero-count cells included) with incident counts (total, by category, day and night), outage-nights, open road defects, young residents, walking distance to the nearest youth facility and post reach; also as one GeoJSON FeatureCollection.',
+      'Every H3 cell of a study area (cells whose centre lies in the area, zero-count cells included) with incident counts (total, by category, day and night), outage-nights, open road defects, young residents, walking distance to the nearest youth facility and post reach; also as one GeoJSON FeatureCollection. Every role; below analyst the privacy rules apply (see `privacy`).',
   })
   async hexagons(@Ctx() ctx: RequestContext, @Args() args: StudyAreaArgs): Promise<HexagonAggregation> {
     return computeHexagons(ctx, args);
@@ -41,9 +43,8 @@ export class HexagonQueries {
 }
 
 /** The hexagons answer; shared by the GraphQL query, tiles, exports and the risk models. */
-export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs): Promise<HexagonAggregation> {
-  const window = toTimeWindow(args.window, 'window');
-  const categories = nonEmpty(args.categories, 'categories');
+export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs): Promise<HexagonAggregation> {
+  const { policy, args, window, categories } = argsForRelease(ctx, asked);
   const area = await resolveStudyArea(ctx, args);
   const { knex } = ctx;
   const from = window?.from ?? null;
@@ -67,6 +68,7 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
       return cellPolygon(h3);
     },
     incidents: 0,
+    suppressed: false,
     incidentsByCategory: [],
     dayIncidents: 0,
     nightIncidents: 0,
@@ -79,17 +81,33 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
     nearestYouthFacilityM: null,
     withinPostReach: false,
   }));
+  const totals = new Float64Array(n);
+  // day, night, unknown time
+  const byTime = Array.from({ length: n }, () => [0, 0, 0]);
   const byCategory = Array.from({ length: n }, () => new Map<string, number>());
   for (const row of incidentRows) {
     const i = area.index.get(row.cell);
     if (i === undefined) continue;
-    const c = cells[i];
-    c.incidents += row.count;
-    if (row.night === true) c.nightIncidents += row.count;
-    else if (row.night === false) c.dayIncidents += row.count;
-    else c.unknownTimeIncidents += row.count;
+    totals[i] += row.count;
+    byTime[i][row.night === false ? 0 : row.night === true ? 1 : 2] += row.count;
     byCategory[i].set(row.category, (byCategory[i].get(row.category) ?? 0) + row.count);
   }
+  let suppressedCells = 0;
+  let releasedTotal = 0;
+  const statisticValues: number[] = [];
+  cells.forEach((c, i) => {
+    const categoryNames = [...byCategory[i].keys()].sort();
+    const shaped = releaseBreakdowns(policy, totals[i], [byTime[i], categoryNames.map((name) => byCategory[i].get(name) as number)]);
+    const [time, category] = shaped.breakdowns;
+    c.incidents = shaped.total;
+    c.suppressed = shaped.total === null;
+    [c.dayIncidents, c.nightIncidents, c.unknownTimeIncidents] = time;
+    c.incidentsByCategory = c.suppressed ? [] : categoryNames.map((name, k) => ({ category: name, count: category[k], suppressed: category[k] === null }));
+    if (c.suppressed) suppressedCells++;
+    releasedTotal += shaped.total ?? 0;
+    // below analyst, spread is of released counts with suppressed ones taken as threshold / 2 (as the statistics do)
+    statisticValues.push(shaped.total ?? policy.threshold / 2);
+  });
   for (const row of outageRows) {
     const i = area.index.get(row.cell);
     if (i !== undefined) cells[i].outageNights += row.value;
@@ -123,7 +141,6 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
   }
 
   cells.forEach((c, i) => {
-    c.incidentsByCategory = [...byCategory[i]].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([category, count]) => ({ category, count }));
     c.openRoadDefectsByKind = [...byKind[i]].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([kind, count]) => ({ kind, count }));
     c.residents = Math.round(residents[i]);
     c.youngResidents = Math.round(young[i]);
@@ -131,11 +148,10 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
     c.withinPostReach = posts.some((p) => haversineDistanceMeters(centres[i], p) <= p.walkingRadiusM / DEFAULT_DETOUR_FACTOR);
   });
 
-  let total = 0;
-  for (const c of cells) total += c.incidents;
-  const mean = total / n;
+  const total = releasedTotal;
+  const mean = statisticValues.reduce((a, b) => a + b, 0) / n;
   let m2 = 0;
-  for (const c of cells) m2 += (c.incidents - mean) ** 2;
+  for (const v of statisticValues) m2 += (v - mean) ** 2;
   const f = DEFAULT_DETOUR_FACTOR;
   return {
     studyArea: {
@@ -166,5 +182,6 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
     get featureCollection() {
       return cellFeatureCollection(cells);
     },
+    privacy: privacyNote(policy, area.resolution, suppressedCells),
   };
 }

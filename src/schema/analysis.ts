@@ -2,6 +2,7 @@ import { ArgsType, Field, Float, Int, ObjectType, registerEnumType } from 'type-
 import type { Geometry } from '../domain';
 import { IncidentCategoryEnum } from './enums';
 import { AreaInput, TimeWindowInput } from './inputs';
+import { PrivacyNote } from './privacy';
 import { GeoJSONDocumentScalar, GeoJSONScalar } from './scalars';
 
 export const WeightsEnum = { BINARY: 'binary', GAUSSIAN: 'gaussian', BISQUARE: 'bisquare' } as const;
@@ -69,10 +70,10 @@ export class StudyArea {
   @Field(() => Int, { description: 'Number of cells in the study area, zero-count cells included.' })
   cellCount: number;
 
-  @Field(() => Int, { description: 'Incidents counted over the study area.' })
+  @Field(() => Int, { description: 'Incidents counted over the study area; below the analyst role the sum of the released (unsuppressed) cell counts only.' })
   incidentCount: number;
 
-  @Field(() => Float, { description: 'Mean count per cell.' })
+  @Field(() => Float, { description: 'Mean count per cell (below analyst: of the released counts, suppressed ones taken as threshold / 2).' })
   mean: number;
 
   @Field(() => Float, { description: 'Population standard deviation of the counts per cell.' })
@@ -96,8 +97,11 @@ export class HotspotCell {
   @Field(() => GeoJSONScalar, { description: 'Cell outline (Polygon).' })
   boundary: Geometry;
 
-  @Field(() => Int)
-  count: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents in the cell; null when suppressed (below the analyst role, counts from 1 to the threshold - 1).' })
+  count: number | null;
+
+  @Field({ description: 'True when count is withheld by the privacy rules.' })
+  suppressed: boolean;
 
   @Field(() => Float, { nullable: true, description: 'Gi* z-score; null where undefined (see warnings).' })
   z: number | null;
@@ -138,8 +142,11 @@ export class HotspotAnalysis {
   @Field(() => Int, { description: 'Cells in a cold bin (binFdr < 0).' })
   coldCellCount: number;
 
-  @Field(() => GeoJSONDocumentScalar, { description: 'The cells as one GeoJSON FeatureCollection (properties: h3, count, z, p, pFdr, bin, binFdr).' })
+  @Field(() => GeoJSONDocumentScalar, { description: 'The cells as one GeoJSON FeatureCollection (properties: h3, count, suppressed, z, p, pFdr, bin, binFdr).' })
   featureCollection: unknown;
+
+  @Field(() => PrivacyNote, { description: 'How the privacy rules shaped this answer.' })
+  privacy: PrivacyNote;
 }
 
 @ObjectType({ description: "Local Moran's I of one cell." })
@@ -147,11 +154,14 @@ export class ClusterCell {
   @Field()
   h3: string;
 
-  @Field(() => GeoJSONScalar)
+  @Field(() => GeoJSONScalar, { description: 'Cell outline (Polygon).' })
   boundary: Geometry;
 
-  @Field(() => Int)
-  count: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents in the cell; null when suppressed (below the analyst role, counts from 1 to the threshold - 1).' })
+  count: number | null;
+
+  @Field({ description: 'True when count is withheld by the privacy rules.' })
+  suppressed: boolean;
 
   @Field(() => Float, { nullable: true, description: 'Local Moran I_i.' })
   i: number | null;
@@ -194,5 +204,8 @@ export class ClusterAnalysis {
 
   @Field(() => [AnalysisWarning])
   warnings: AnalysisWarning[];
+
+  @Field(() => PrivacyNote, { description: 'How the privacy rules shaped this answer.' })
+  privacy: PrivacyNote;
 }
 

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { roleAuthChecker } from './auth';
+import { requireRoleRule, roleAuthChecker } from './auth';
+import { AccessQueries } from '../resolvers/access';
 import { AnalysisQueries } from '../resolvers/analysis';
 import { HexagonQueries } from '../resolvers/hexagons';
 import { ImportMutations } from '../resolvers/imports';
@@ -9,8 +10,9 @@ import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFie
 /** The whole GraphQL schema: every resolver class is listed here once. */
 export async function buildApiSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [LayerQueries, PostFields, IncidentFields, LightingOutageFields, RoadDefectFields, YouthFacilityFields, AreaFields, ImportMutations, AnalysisQueries, HexagonQueries],
+    resolvers: [AccessQueries, LayerQueries, PostFields, IncidentFields, LightingOutageFields, RoadDefectFields, YouthFacilityFields, AreaFields, ImportMutations, AnalysisQueries, HexagonQueries],
     authChecker: roleAuthChecker,
+    globalMiddlewares: [requireRoleRule],
     validate: false,
     emitSchemaFile: false,
   });
