@@ -156,7 +156,16 @@ async function main(argv: string[]): Promise<number> {
       }
       const server = await startServer(config);
       console.log(`hotspots API ready at ${server.url}`);
-      if (command === 'demo') console.log(exampleQueriesText(server.url));
+      if (command === 'demo') {
+        // on a laptop the demo hands out an analyst token signed with the development secret
+        let analystToken: string | null = null;
+        if (config.auth.usingDevelopmentSecret) {
+          const { issueToken } = await import('../auth/tokens.js');
+          analystToken = await issueToken(config.auth, { role: 'analyst', agency: null, subject: 'demo-analyst', expiresIn: '8h' });
+          console.log(`\ndevelopment analyst token (8 hours; for more: hotspots token --role analyst):\n${analystToken}`);
+        }
+        console.log(exampleQueriesText(server.url, analystToken));
+      }
       const stop = async (signal: string) => {
         console.log(`${signal}: no new connections; finishing requests in flight, then closing the database pool`);
         try {
