@@ -7,12 +7,10 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLFormattedError } from 'graphql';
-import { createUserResolver, UserResolver } from './auth/authenticate';
+import { authenticateRequests, createUserResolver, UserResolver, userOf } from './auth/authenticate';
 import { queryLimits } from './auth/limits';
 import { rateLimitPerCaller } from './auth/rateLimit';
-import { InvalidCredentialsError } from './auth/tokens';
 import { checkAuthForProduction, Config } from './config';
-import type { RequestUser } from './domain';
 import { connect, Database } from './db/connection';
 import { createLoaders } from './db/loaders';
 import type { RequestContext } from './resolvers/context';
@@ -91,20 +89,9 @@ export async function startServer(config: Config, existing?: Database, options: 
     '/graphql',
     rateLimitPerCaller(config.limits.rateLimitPerMinute),
     express.json({ limit: config.limits.bodyLimit }),
-    async (req, res, next) => {
-      try {
-        res.locals.user = await resolveUser(req);
-        next();
-      } catch (error) {
-        if (error instanceof InvalidCredentialsError) {
-          res.status(401).set('WWW-Authenticate', 'Bearer').json(errorBody(error.message, 'UNAUTHENTICATED'));
-          return;
-        }
-        next(error);
-      }
-    },
+    authenticateRequests(resolveUser),
     expressMiddleware(apollo, {
-      context: async ({ res }) => ({ knex: db.knex, config, loaders: createLoaders(db.knex), user: res.locals.user as RequestUser }),
+      context: async ({ res }) => ({ knex: db.knex, config, loaders: createLoaders(db.knex), user: userOf(res) }),
     }),
   );
   // body too large, malformed JSON, a failing credential lookup: JSON errors, never an HTML page or a stack

@@ -3,6 +3,7 @@
  * or nobody (`public`). Bad credentials are an error, never a silent downgrade to public: a
  * dashboard with a revoked key should fail loudly, not show the public view.
  */
+import type { RequestHandler, Response } from 'express';
 import type { Knex } from 'knex';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthConfig } from '../config';
@@ -47,4 +48,30 @@ export function createUserResolver(config: AuthConfig, knex: Knex): UserResolver
     if (!key) throw new InvalidCredentialsError('the API key is not valid or has been revoked');
     return { id: `apikey:${key.name}`, role: key.role, agency: key.agency };
   };
+}
+
+/**
+ * Express middleware for any route (GraphQL, tiles, the map page): sets `res.locals.user`, or
+ * answers 401 with a JSON error for bad credentials. Put `rateLimitPerCaller` before it.
+ */
+export function authenticateRequests(resolveUser: UserResolver): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      res.locals.user = await resolveUser(req);
+      next();
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) {
+        res.status(401).set('WWW-Authenticate', 'Bearer').json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+      next(error);
+    }
+  };
+}
+
+/** The user `authenticateRequests` established for this request. */
+export function userOf(res: Response): RequestUser {
+  const user = res.locals.user as RequestUser | undefined;
+  if (!user) throw new Error('authenticateRequests must run before userOf');
+  return user;
 }

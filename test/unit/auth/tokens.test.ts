@@ -78,3 +78,13 @@ describe('API keys', () => {
     expect(() => credentialOf({ headers: { authorization: 'Bearer a', 'x-api-key': 'b' } })).toThrow();
   });
 });
+
+describe('agency scope', () => {
+  it('gives agency users their own agency only, the public nothing, the working group everything', async () => {
+    const { agencyScope } = await import('../../../src/auth/scope');
+    expect(agencyScope({ id: 'a', role: 'agency', agency: 'roads' })).toEqual({ kind: 'agency', agency: 'roads' });
+    expect(agencyScope({ id: 'a', role: 'agency', agency: null })).toEqual({ kind: 'none' });
+    expect(agencyScope({ id: 'p', role: 'public', agency: null })).toEqual({ kind: 'none' });
+    expect(agencyScope({ id: 'w', role: 'working_group', agency: null })).toEqual({ kind: 'all' });
+  });
+});
