@@ -9,7 +9,7 @@ import type { Role } from '../../../src/domain';
 function call(role: Role, parent: string, fieldName: string): Promise<unknown> {
   const next = jest.fn(async () => 'resolved');
   const action = { context: { user: { id: 'x', role, agency: null } } as RequestContext, info: { parentType: { name: parent }, fieldName } as unknown as GraphQLResolveInfo, root: {}, args: {} };
-  return Promise.resolve(requireRoleRule(action, next));
+  return (async () => requireRoleRule(action, next))();
 }
 
 describe('fail-closed role middleware', () => {

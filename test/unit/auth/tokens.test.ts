@@ -4,6 +4,7 @@ import { loadAuthConfig } from '../../../src/config';
 import { issueToken, verifyToken } from '../../../src/auth/tokens';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../../../src/auth/apiKeys';
 import { credentialOf } from '../../../src/auth/authenticate';
+import { agencyScope } from '../../../src/auth/scope';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const hs = loadAuthConfig({ AUTH_JWT_SECRET: SECRET });
@@ -80,8 +81,7 @@ describe('API keys', () => {
 });
 
 describe('agency scope', () => {
-  it('gives agency users their own agency only, the public nothing, the working group everything', async () => {
-    const { agencyScope } = await import('../../../src/auth/scope');
+  it('gives agency users their own agency only, the public nothing, the working group everything', () => {
     expect(agencyScope({ id: 'a', role: 'agency', agency: 'roads' })).toEqual({ kind: 'agency', agency: 'roads' });
     expect(agencyScope({ id: 'a', role: 'agency', agency: null })).toEqual({ kind: 'none' });
     expect(agencyScope({ id: 'p', role: 'public', agency: null })).toEqual({ kind: 'none' });
