@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLFormattedError } from 'graphql';
 import { authenticateRequests, createUserResolver, UserResolver, userOf } from './auth/authenticate';
 import { queryLimits } from './auth/limits';
-import { rateLimitPerCaller } from './auth/rateLimit';
+import { rateLimitFailuresPerAddress, rateLimitPerCaller } from './auth/rateLimit';
 import { checkAuthForProduction, Config } from './config';
 import { connect, Database } from './db/connection';
 import { createLoaders } from './db/loaders';
@@ -88,6 +88,7 @@ export async function startServer(config: Config, existing?: Database, options: 
   app.use(
     '/graphql',
     rateLimitPerCaller(config.limits.rateLimitPerMinute),
+    rateLimitFailuresPerAddress(config.limits.rateLimitPerMinute),
     express.json({ limit: config.limits.bodyLimit }),
     authenticateRequests(resolveUser),
     expressMiddleware(apollo, {

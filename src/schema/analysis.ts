@@ -16,13 +16,16 @@ export class StudyAreaArgs {
   @Field(() => AreaInput, { description: 'The study area: every cell whose centre lies in it is analysed, zero-count cells included.' })
   area: AreaInput;
 
-  @Field(() => Int, { defaultValue: 9, description: 'H3 resolution, 7 to 11.' })
+  @Field(() => Int, { defaultValue: 9, description: 'H3 resolution, 7 to 11. Below the analyst role the answer is always at the release resolution (8 by default), whatever is asked.' })
   resolution: number;
 
-  @Field(() => TimeWindowInput, { nullable: true })
+  @Field(() => TimeWindowInput, {
+    nullable: true,
+    description: 'Incidents that occurred in [from, to); all time when left out. Below the analyst role exactly one whole calendar month (UTC) that has ended; the last one when left out.',
+  })
   window?: TimeWindowInput;
 
-  @Field(() => [IncidentCategoryEnum], { nullable: true, description: 'Incident categories counted; all when left out.' })
+  @Field(() => [IncidentCategoryEnum], { nullable: true, description: 'Incident categories counted; all when left out. Not available below the analyst role (per-category counts are in hexagons.cells.incidentsByCategory).' })
   categories?: string[];
 }
 

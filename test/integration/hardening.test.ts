@@ -170,6 +170,23 @@ describe('rate limits', () => {
   });
 });
 
+describe('refused requests per address', () => {
+  it('a flood of made-up credentials, each different, is cut off after the limit', async () => {
+    const limited = await startTestServer({ RATE_LIMIT_PER_MINUTE: '20' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 26; i++) {
+        const res = await post(limited.server.url, JSON.stringify({ query: '{ me { id } }' }), { 'x-api-key': `hsk_made_up_${i}` });
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(21).every((s) => s === 429)).toBe(true);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
 /** A TCP relay in front of PostgreSQL that can drop every connection and refuse new ones. */
 async function startCuttableProxy(target: { host: string; port: number }) {
   const sockets = new Set<net.Socket>();
