@@ -13,7 +13,7 @@ import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, SpatialStatisticArgs
 import type { RequestContext } from './context';
 import { badInput } from './errors';
 import { toAreaSpec } from './inputs';
-import { argsForRelease, privacyNote, releaseCounts, ReleasedCounts, ReleasePolicy } from './privacy';
+import { argsForRelease, checkComputeBudget, privacyNote, releaseCounts, ReleasedCounts, ReleasePolicy } from './privacy';
 
 export interface ResolvedStudyArea {
   description: string;
@@ -36,7 +36,8 @@ function remember<T>(cache: Map<string, T>, key: string, value: T): T {
   return value;
 }
 
-export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs): Promise<ResolvedStudyArea> {
+/** `maxCells`: callers below analyst get a smaller ceiling (src/resolvers/privacy.ts). */
+export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs, maxCells = MAX_STUDY_CELLS): Promise<ResolvedStudyArea> {
   const { resolution } = args;
   if (!Number.isInteger(resolution) || resolution < MIN_ANALYSIS_RESOLUTION || resolution > MAX_ANALYSIS_RESOLUTION) {
     throw badInput('resolution', `must be an integer from ${MIN_ANALYSIS_RESOLUTION} to ${MAX_ANALYSIS_RESOLUTION}, got ${resolution}`);
@@ -47,7 +48,10 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
   const areaKey = JSON.stringify(spec);
   const key = `${areaKey}|${resolution}`;
   const cached = studyAreaCache.get(key);
-  if (cached) return cached;
+  if (cached) {
+    if (cached.cells.length > maxCells) throw badInput('area', `holds ${cached.cells.length} cells at resolution ${resolution}; at most ${maxCells} are analysed for this role`);
+    return cached;
+  }
 
   let geometry: PolygonGeometry | MultiPolygonGeometry;
   let description: string;
@@ -65,8 +69,8 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
     description = `${spec.areaKind} ${spec.areaId} (${area?.name ?? '?'})`;
   }
   const estimate = estimatedCellCount(geometry, resolution);
-  if (estimate > MAX_STUDY_CELLS) {
-    throw badInput('area', `holds about ${Math.round(estimate)} cells at resolution ${resolution}; at most ${MAX_STUDY_CELLS} are analysed (choose a coarser resolution or a smaller area)`);
+  if (estimate > maxCells) {
+    throw badInput('area', `holds about ${Math.round(estimate)} cells at resolution ${resolution}; at most ${maxCells} are analysed${maxCells < MAX_STUDY_CELLS ? ' for this role' : ''} (choose a coarser resolution or a smaller area)`);
   }
   const cells = studyAreaCells(geometry, resolution);
   if (cells.length === 0) throw badInput('area', `contains no cell centre at resolution ${resolution}`);
@@ -90,7 +94,7 @@ interface CountedStudyArea {
 
 async function countIncidents(ctx: RequestContext, asked: StudyAreaArgs): Promise<CountedStudyArea> {
   const { policy, args, window, categories } = argsForRelease(ctx, asked);
-  const area = await resolveStudyArea(ctx, args);
+  const area = await resolveStudyArea(ctx, args, policy.maxCells);
   const rows = await incidentCountsByCell(ctx.knex, { resolution: area.resolution, envelope: area.envelope, from: window?.from ?? null, to: window?.to ?? null, categories });
   const counts = new Float64Array(area.cells.length);
   for (const row of rows) {
@@ -163,6 +167,7 @@ export class AnalysisQueries {
 export async function computeHotspots(ctx: RequestContext, args: SpatialStatisticArgs): Promise<HotspotAnalysis> {
   checkStatisticArgs(args);
   const counted = await countIncidents(ctx, args);
+  checkComputeBudget(counted.policy, counted.area.cells.length, args.k, args.permutations);
   const { cells } = counted.area;
   const weights = weightsFor(counted.area, args.k, args.weights);
   const gi = getisOrdGiStar(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined });
@@ -200,6 +205,7 @@ export async function computeHotspots(ctx: RequestContext, args: SpatialStatisti
 export async function computeClusters(ctx: RequestContext, args: SpatialStatisticArgs): Promise<ClusterAnalysis> {
   checkStatisticArgs(args);
   const counted = await countIncidents(ctx, args);
+  checkComputeBudget(counted.policy, counted.area.cells.length, args.k, args.permutations);
   const { cells } = counted.area;
   const weights = rowStandardised(withoutSelf(weightsFor(counted.area, args.k, args.weights)));
   const alpha = 0.05;

@@ -45,7 +45,7 @@ export class HexagonQueries {
 /** The hexagons answer; shared by the GraphQL query, tiles, exports and the risk models. */
 export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs): Promise<HexagonAggregation> {
   const { policy, args, window, categories } = argsForRelease(ctx, asked);
-  const area = await resolveStudyArea(ctx, args);
+  const area = await resolveStudyArea(ctx, args, policy.maxCells);
   const { knex } = ctx;
   const from = window?.from ?? null;
   const to = window?.to ?? null;

@@ -7,6 +7,7 @@
 import type { TimeWindow } from '../db/reads';
 import type { Role } from '../domain';
 import { imputedForStatistics, isReleasable, releaseWindow, suppressBreakdown } from '../geo/privacy';
+import { MAX_STUDY_CELLS } from '../geo/studyArea';
 import type { StudyAreaArgs } from '../schema/analysis';
 import type { PrivacyNote } from '../schema/privacy';
 import type { RequestContext } from './context';
@@ -20,14 +21,36 @@ export interface ReleasePolicy {
   restricted: boolean;
   threshold: number;
   resolution: number;
+  /** largest study area, in cells */
+  maxCells: number;
 }
+
+/**
+ * Below analyst: study areas up to 20,000 cells (about 15,000 km² at resolution 8; Almaty is
+ * about 700 km²) and statistics up to 50 million neighbour visits (cells x neighbours x
+ * permutations), about half a second of CPU. Permutation tests run on the event loop, so one
+ * anonymous request for 9999 permutations over a huge area would stall every other caller.
+ */
+const RESTRICTED_MAX_CELLS = 20_000;
+const RESTRICTED_MAX_WORK = 50_000_000;
 
 export function releasePolicy(ctx: RequestContext): ReleasePolicy {
   return {
     restricted: !TRUSTED.includes(ctx.user.role),
     threshold: ctx.config.privacy.suppressionThreshold,
     resolution: ctx.config.privacy.releaseResolution,
+    maxCells: TRUSTED.includes(ctx.user.role) ? MAX_STUDY_CELLS : RESTRICTED_MAX_CELLS,
   };
+}
+
+/** Refuses statistics whose permutation work exceeds what a caller below analyst may ask for. */
+export function checkComputeBudget(policy: ReleasePolicy, cellCount: number, k: number, permutations: number): void {
+  if (!policy.restricted) return;
+  const neighbours = 3 * k * (k + 1) + 1;
+  const work = cellCount * neighbours * Math.max(1, permutations);
+  if (work > RESTRICTED_MAX_WORK) {
+    throw badInput('permutations', `${permutations} permutations with k = ${k} over ${cellCount} cells is more work than roles below analyst may ask for (cells x neighbours x permutations at most ${RESTRICTED_MAX_WORK}); ask for fewer permutations, a smaller k or a smaller area`);
+  }
 }
 
 export interface ReleasedArgs<T extends StudyAreaArgs> {

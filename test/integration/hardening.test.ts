@@ -48,6 +48,17 @@ describe('query limits', () => {
     expect(costly.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
   });
 
+  it('caps the work an anonymous caller may ask of the statistics', async () => {
+    const publicUser = testUserHeaders({ id: 'anonymous', role: 'public', agency: null });
+    const city = '[76.74, 43.03, 77.17, 43.41]';
+    const permutations = await post(t.server.url, JSON.stringify({ query: `{ hotspots(area: { bbox: ${city} }, resolution: 8, permutations: 9999) { hotCellCount } }` }), publicUser);
+    expect(permutations.json.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentPath: 'permutations' });
+    const region = await post(t.server.url, JSON.stringify({ query: '{ hexagons(area: { bbox: [75.5, 42.5, 77.5, 44.5] }, resolution: 8) { studyArea { cellCount } } }' }), publicUser);
+    expect(region.json.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentPath: 'area' });
+    const modest = await post(t.server.url, JSON.stringify({ query: `{ hotspots(area: { bbox: ${city} }, resolution: 8, permutations: 999) { hotCellCount } }` }), publicUser);
+    expect(modest.json.errors).toBeUndefined();
+  });
+
   it('lets ordinary queries through', async () => {
     const res = await t.gql('{ me { role } areas(first: 5) { nodes { id parent { name } } } }');
     expect(res.errors).toBeUndefined();
