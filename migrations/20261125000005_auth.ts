@@ -29,9 +29,17 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['at'], 'audit_log_at_idx');
     t.index(['user_id', 'at'], 'audit_log_user_at_idx');
   });
+  // entries are only ever added: a bug or a stolen application login cannot rewrite who read what
+  await knex.raw(`
+    CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION 'audit_log is append-only';
+    END $$`);
+  await knex.raw('CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()');
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('audit_log');
+  await knex.raw('DROP FUNCTION IF EXISTS audit_log_append_only()');
   await knex.schema.dropTableIfExists('api_keys');
 }

@@ -97,6 +97,8 @@ describe('points', () => {
     expect(entry).toMatchObject({ userId: 'test-analyst', role: 'analyst', operation: 'incidents', rowCount: 2 });
     expect(entry.filter.categories).toEqual(['theft']);
     expect(entry.filter.first).toBe(5);
+    await expect(roles.server.db.knex('audit_log').update({ row_count: 0 })).rejects.toThrow(/append-only/);
+    await expect(roles.server.db.knex('audit_log').del()).rejects.toThrow(/append-only/);
     const since = await roles.gqlAs<{ auditLog: { nodes: unknown[] } }>(TEST_ADMIN, '{ auditLog(since: "2999-01-01T00:00:00Z") { nodes { id } } }');
     expect(since.data!.auditLog.nodes).toEqual([]);
   });
