@@ -1,4 +1,4 @@
-/** Apollo Server on Express 5: GraphQL, health and readiness share one HTTP server. */
+/** Apollo Server on Express 5: GraphQL, tiles, exports, the map page, health and readiness share one HTTP server. */
 import 'reflect-metadata';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -8,8 +8,10 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLFormattedError } from 'graphql';
-import type { Config } from './config';
-import { ANONYMOUS_USER, RequestUser } from './domain';
+import { authenticateRequests, createUserResolver, UserResolver, userOf } from './auth/authenticate';
+import { queryLimits } from './auth/limits';
+import { rateLimitFailuresPerAddress, rateLimitPerCaller } from './auth/rateLimit';
+import { checkAuthForProduction, Config } from './config';
 import { connect, Database } from './db/connection';
 import { listenForLayerChanges } from './db/layerCache';
 import { createLoaders } from './db/loaders';
@@ -24,22 +26,26 @@ export interface RunningServer {
   url: string;
   port: number;
   db: Database;
+  /** Stops accepting connections, lets requests in flight finish, then closes the pool it opened. */
   stop: () => Promise<void>;
 }
 
 const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'QUERY_TOO_COMPLEX', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
 
-/** Internal failures reach the log in full and the client as a masked message. */
+/** Internal failures reach the log in full and the client as a masked message; limit refusals get one code. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
+  if (formatted.extensions?.limit !== undefined || (code === 'GRAPHQL_PARSE_FAILED' && formatted.message.includes('Parsing aborted'))) {
+    return { message: formatted.message, extensions: { code: 'QUERY_TOO_COMPLEX', limit: formatted.extensions?.limit ?? 'tokens' } };
+  }
   if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
   console.error('internal error:', error);
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
 export interface ServerOptions {
-  /** Establishes who sends a request; requests it cannot identify are anonymous (`public`). */
-  resolveUser?: (request: express.Request) => Promise<RequestUser>;
+  /** Establishes who sends a request; by default bearer tokens and API keys (src/auth/authenticate.ts). */
+  resolveUser?: UserResolver;
   /**
    * LISTEN for layer changes and rebuild the incident columns in the background after an
    * import, so the first request after it does not wait for the load (`hotspots serve` does).
@@ -47,29 +53,47 @@ export interface ServerOptions {
   prewarmOnChange?: boolean;
 }
 
+function errorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
 export async function startServer(config: Config, existing?: Database, options: ServerOptions = {}): Promise<RunningServer> {
-  const resolveUser = options.resolveUser ?? (async () => ANONYMOUS_USER);
-  const db = existing ?? connect(config.databaseUrl);
+  checkAuthForProduction(config);
+  const db = existing ?? connect(config.databaseUrl, { statementTimeoutMs: config.limits.statementTimeoutMs });
+  const resolveUser = options.resolveUser ?? createUserResolver(config.auth, db.knex);
   const app = express();
+  // behind the city gateway the client address is the gateway's; trust one proxy hop for req.ip
+  app.set('trust proxy', 1);
+  app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const limits = queryLimits(config.limits);
   const schema = await buildApiSchema();
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    validationRules: limits.validationRules,
     // cache control wraps every field's resolver to compute cache hints nobody reads here: with
     // 45,000 cells of 7 fields that wrapper cost more than the analysis
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ...limits.plugins],
     // compact JSON: the default pretty-prints, which doubles a cell list's bytes and its time
     stringifyResult: (value) => JSON.stringify(value),
   });
   await apollo.start();
+  let stopping = false;
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    if (stopping) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
     try {
       await db.knex.raw('SELECT 1');
       res.json({ status: 'ready' });
@@ -77,13 +101,22 @@ export async function startServer(config: Config, existing?: Database, options: 
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+
+  // every route that answers with data: the same rate limits and the same authentication
+  const guarded = [rateLimitPerCaller(config.limits.rateLimitPerMinute), rateLimitFailuresPerAddress(config.limits.rateLimitPerMinute), authenticateRequests(resolveUser)];
   // GraphQL, tiles and exports build their context in this one place: the same user, roles and privacy rules
-  const contextOf = async (req: express.Request): Promise<RequestContext> => ({ knex: db.knex, config, loaders: createLoaders(db.knex), user: await resolveUser(req) });
-  app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }));
-  app.use('/tiles', corsForReads, tilesRouter(config, contextOf));
+  const contextOf = async (req: express.Request): Promise<RequestContext> => ({
+    knex: db.knex,
+    config,
+    loaders: createLoaders(db.knex),
+    user: userOf(req.res as express.Response),
+  });
+  app.use('/graphql', express.json({ limit: config.limits.bodyLimit }), ...guarded, expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }));
+  app.use('/tiles', corsForReads, ...guarded, tilesRouter(config, contextOf));
   app.use(
     '/export',
     corsForReads,
+    ...guarded,
     exportsRouter(
       config,
       schema,
@@ -92,10 +125,23 @@ export async function startServer(config: Config, existing?: Database, options: 
         if (response.body.kind !== 'single') throw new Error('exports expect a single result');
         return response.body.singleResult;
       },
-      async (req) => (await resolveUser(req)).role,
+      async (req) => userOf(req.res as express.Response).role,
     ),
   );
   app.use(mapPageRouter());
+  // body too large, malformed JSON, a failing credential lookup: JSON errors, never an HTML page or a stack
+  app.use((error: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) console.error('internal error:', error);
+    const body =
+      status === 413
+        ? errorBody(`request body larger than ${config.limits.bodyLimit}`, 'PAYLOAD_TOO_LARGE')
+        : status === 500
+          ? errorBody('Internal server error', 'INTERNAL_SERVER_ERROR')
+          : errorBody('malformed request body', 'BAD_REQUEST');
+    res.status(status).json(body);
+  });
 
   let stopListening: (() => Promise<void>) | null = null;
   if (options.prewarmOnChange) {
@@ -114,6 +160,7 @@ export async function startServer(config: Config, existing?: Database, options: 
     port,
     db,
     stop: async () => {
+      stopping = true;
       await stopListening?.();
       await apollo.stop();
       if (!existing) await db.knex.destroy();

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, parseBounds } from '../config';
+import { checkAuthForProduction, ConfigError, loadConfig, parseBounds } from '../config';
 import { connect, ensureDatabase, migrateLatest } from '../db/connection';
 import { LAYERS, Layer } from '../domain';
 import { IMPORT_FORMATS, ImportFormat, parseOpen311Mapping } from '../import/readers';
@@ -29,9 +29,15 @@ commands:
   serve                        start the GraphQL server at http://localhost:$PORT/graphql
   demo                         migrate, seed when the database is empty, and serve
   schema [FILE]                print the GraphQL schema (SDL) to FILE, or to stdout
+  token --role R [--agency A] [--sub NAME] [--expires 8h]
+                               print a signed bearer token (roles: admin, analyst, working_group,
+                               agency, public; agency users need --agency)
+  apikey create <name> --role R [--agency A] | revoke <name> | list
+                               API keys for dashboards (stored hashed; shown once)
 
 environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/hotspots), PORT (default 4000),
-             CITY_BOUNDS, CITY_TIME_ZONE, IMPORT_BATCH_SIZE, MAX_PAGE_SIZE`;
+             CITY_BOUNDS, CITY_TIME_ZONE, IMPORT_BATCH_SIZE, MAX_PAGE_SIZE; security settings
+             (AUTH_JWT_SECRET, SUPPRESSION_THRESHOLD, RATE_LIMIT_PER_MINUTE, ...) in docs/security.md`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -118,8 +124,19 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'token': {
+      const { tokenCommand } = await import('./access.js');
+      await tokenCommand(config, rest);
+      return 0;
+    }
+    case 'apikey': {
+      const { apiKeyCommand } = await import('./access.js');
+      await apiKeyCommand(config, rest);
+      return 0;
+    }
     case 'serve':
     case 'demo': {
+      checkAuthForProduction(config);
       if (command === 'demo') {
         await ensureDatabase(config.databaseUrl);
         const db = connect(config.databaseUrl);
@@ -136,13 +153,30 @@ async function main(argv: string[]): Promise<number> {
         }
       }
       const { startServer } = await import('../server.js');
+      if (config.auth.usingDevelopmentSecret) {
+        console.warn('warning: no AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY configured; bearer tokens are checked against the built-in development secret (production refuses to start like this)');
+      }
       const server = await startServer(config, undefined, { prewarmOnChange: true });
       console.log(`hotspots API ready at ${server.url}`);
-      if (command === 'demo') console.log(exampleQueriesText(server.url));
+      if (command === 'demo') {
+        // on a laptop the demo hands out an analyst token signed with the development secret
+        let analystToken: string | null = null;
+        if (config.auth.usingDevelopmentSecret) {
+          const { issueToken } = await import('../auth/tokens.js');
+          analystToken = await issueToken(config.auth, { role: 'analyst', agency: null, subject: 'demo-analyst', expiresIn: '8h' });
+          console.log(`\ndevelopment analyst token (8 hours; for more: hotspots token --role analyst):\n${analystToken}`);
+        }
+        console.log(exampleQueriesText(server.url, analystToken));
+      }
       const stop = async (signal: string) => {
-        console.log(`${signal}: finishing requests in flight, then stopping`);
-        await server.stop();
-        process.exit(0);
+        console.log(`${signal}: no new connections; finishing requests in flight, then closing the database pool`);
+        try {
+          await server.stop();
+          process.exit(0);
+        } catch (error) {
+          console.error('shutdown failed:', error);
+          process.exit(1);
+        }
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));

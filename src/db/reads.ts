@@ -4,8 +4,9 @@
  * spliced into SQL.
  */
 import type { Knex } from 'knex';
-import type { Geometry } from '../domain';
+import type { Geometry, RequestUser } from '../domain';
 import { bigintToCell, cellPolygon } from '../geo/h3';
+import { recordRead } from './audit';
 
 /** A validated area: what `AreaInput` becomes once checked. */
 export type AreaSpec =
@@ -99,6 +100,15 @@ export interface IncidentQuery {
   window: TimeWindow | null;
   categories: string[] | null;
   sources: string[] | null;
+  /** sensitive categories: never read as points, whatever the filter says */
+  withheldCategories: readonly string[];
+}
+
+/** Who reads raw points, recorded in the audit log with the filter and the number of rows. */
+export interface PointReader {
+  user: RequestUser;
+  operation: string;
+  filter: unknown;
 }
 
 function mapIncident(row: Record<string, unknown>): IncidentRow {
@@ -116,8 +126,9 @@ function mapIncident(row: Record<string, unknown>): IncidentRow {
   };
 }
 
-export function listIncidents(knex: Knex, q: IncidentQuery): Listing<IncidentRow> {
-  return listing(
+/** Raw incident points. Every page read is written to the audit log before it is returned. */
+export function listIncidents(knex: Knex, q: IncidentQuery, reader: PointReader): Listing<IncidentRow> {
+  const points = listing(
     () => {
       const query = knex('incidents').select('id', 'source', 'external_id', 'category', 'occurred_at', 'time_precision', 'outdoor', 'description', 'h3', knex.raw(geo()));
       if (q.area) query.whereRaw(areaCondition(knex, 'geom', q.area));
@@ -125,11 +136,22 @@ export function listIncidents(knex: Knex, q: IncidentQuery): Listing<IncidentRow
       if (q.window?.to) query.where('occurred_at', '<', q.window.to);
       if (q.categories) query.whereIn('category', q.categories);
       if (q.sources) query.whereIn('source', q.sources);
+      if (q.withheldCategories.length > 0) query.whereNotIn('category', q.withheldCategories);
       return query;
     },
     'id',
     mapIncident,
   );
+  return {
+    count: points.count,
+    // for readers of aggregates only: no route serves incident points from it
+    query: points.query,
+    page: async (request) => {
+      const result = await points.page(request);
+      await recordRead(knex, reader.user, reader.operation, { ...(reader.filter as object), first: request.first, afterId: request.afterId }, result.nodes.length);
+      return result;
+    },
+  };
 }
 
 // ---------------------------------------------------------------- outages and defects

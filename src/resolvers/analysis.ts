@@ -1,7 +1,8 @@
 /** Hotspot analyses over an explicit study area of H3 cells. */
 import { getHexagonEdgeLengthAvg } from 'h3-js';
 import { bbox as turfBbox } from '@turf/turf';
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { rolesFor } from '../auth/roleRules';
 import { areaGeometry, districtsGeometry, incidentCountsInArea } from '../db/aggregates';
 import { layerVersions } from '../db/layerCache';
 import { areasByIds } from '../db/reads';
@@ -12,7 +13,8 @@ import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } fr
 import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, HotspotCell, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
 import type { RequestContext } from './context';
 import { badInput } from './errors';
-import { nonEmpty, toAreaSpec, toTimeWindow } from './inputs';
+import { toAreaSpec } from './inputs';
+import { argsForRelease, checkComputeBudget, privacyNote, releaseCounts, ReleasedCounts, ReleasePolicy } from './privacy';
 
 export interface ResolvedStudyArea {
   description: string;
@@ -35,7 +37,7 @@ function remember<T>(cache: Map<string, T>, key: string, value: T): T {
   return value;
 }
 
-export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs): Promise<ResolvedStudyArea> {
+export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs, maxCells = MAX_STUDY_CELLS): Promise<ResolvedStudyArea> {
   const { resolution } = args;
   if (!Number.isInteger(resolution) || resolution < MIN_ANALYSIS_RESOLUTION || resolution > MAX_ANALYSIS_RESOLUTION) {
     throw badInput('resolution', `must be an integer from ${MIN_ANALYSIS_RESOLUTION} to ${MAX_ANALYSIS_RESOLUTION}, got ${resolution}`);
@@ -48,7 +50,10 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
   const areaKey = `${JSON.stringify(spec)}@${areasVersion}`;
   const key = `${areaKey}|${resolution}`;
   const cached = studyAreaCache.get(key);
-  if (cached) return cached;
+  if (cached) {
+    if (cached.cells.length > maxCells) throw badInput('area', `holds ${cached.cells.length} cells at resolution ${resolution}; at most ${maxCells} are analysed for this role`);
+    return cached;
+  }
 
   let geometry: PolygonGeometry | MultiPolygonGeometry;
   let description: string;
@@ -71,9 +76,10 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
     description = `${spec.areaKind} ${spec.areaId} (${area?.name ?? '?'})`;
   }
   const estimate = estimatedCellCount(geometry, resolution);
-  if (estimate > MAX_STUDY_CELLS) {
-    throw badInput('area', `holds about ${Math.round(estimate)} cells at resolution ${resolution}; at most ${MAX_STUDY_CELLS} are analysed (choose a coarser resolution or a smaller area)`);
+  if (estimate > maxCells) {
+    throw badInput('area', `holds about ${Math.round(estimate)} cells at resolution ${resolution}; at most ${maxCells} are analysed${maxCells < MAX_STUDY_CELLS ? ' for this role' : ''} (choose a coarser resolution or a smaller area)`);
   }
+
   const cells = studyAreaCells(geometry, resolution);
   if (cells.length === 0) throw badInput('area', `contains no cell centre at resolution ${resolution}`);
   // points in edge cells may lie outside the area: read a box grown by two cell edges
@@ -86,18 +92,29 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs)
 /** Incident counts over the cells of a study area, with the window and categories they were counted for. */
 export interface CountedStudyArea {
   area: ResolvedStudyArea;
+  /** what the statistics use: true counts for analysts, released counts below (src/resolvers/privacy.ts) */
   counts: Float64Array;
+  /** the counts as released to the caller; absent means true counts (callers limited to analysts) */
+  release?: ReleasedCounts;
+  policy?: ReleasePolicy;
   from: Date | null;
   to: Date | null;
   categories: string[] | null;
 }
 
-async function countIncidents(ctx: RequestContext, args: StudyAreaArgs): Promise<CountedStudyArea> {
-  const window = toTimeWindow(args.window, 'window');
-  const categories = nonEmpty(args.categories, 'categories');
-  const area = await resolveStudyArea(ctx, args);
-  const { total: counts } = await incidentCountsInArea(ctx.knex, { cells: area.cells, resolution: area.resolution, from: window?.from ?? null, to: window?.to ?? null, categories, detail: false });
-  return { area, counts, from: window?.from ?? null, to: window?.to ?? null, categories };
+async function countIncidents(ctx: RequestContext, asked: StudyAreaArgs): Promise<CountedStudyArea> {
+  const { policy, args, window, categories } = argsForRelease(ctx, asked);
+  const area = await resolveStudyArea(ctx, args, policy.maxCells);
+  const { total } = await incidentCountsInArea(ctx.knex, { cells: area.cells, resolution: area.resolution, from: window?.from ?? null, to: window?.to ?? null, categories, detail: false });
+  const release = releaseCounts(policy, total);
+  return { area, counts: release.forStatistics, release, policy, from: window?.from ?? null, to: window?.to ?? null, categories };
+}
+
+/** The release of counts made without a policy: true counts, for callers limited to analysts. */
+function releaseOf(counted: CountedStudyArea): { release: ReleasedCounts; policy: ReleasePolicy } {
+  if (counted.release && counted.policy) return { release: counted.release, policy: counted.policy };
+  const policy: ReleasePolicy = { restricted: false, threshold: 0, resolution: counted.area.resolution, maxCells: MAX_STUDY_CELLS };
+  return { release: releaseCounts(policy, counted.counts), policy };
 }
 
 function checkStatisticArgs(args: SpatialStatisticArgs): void {
@@ -113,8 +130,7 @@ export function weightsFor(area: ResolvedStudyArea, k: number, kernel: 'binary' 
 }
 
 function describe(counted: CountedStudyArea, mean: number, standardDeviation: number, k: number | null, weights: string | null): StudyArea {
-  let total = 0;
-  for (const c of counted.counts) total += c;
+  const total = releaseOf(counted).release.total;
   return {
     description: counted.area.description,
     resolution: counted.area.resolution,
@@ -142,6 +158,7 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 @Resolver()
 export class AnalysisQueries {
+  @Authorized(...rolesFor('Query.hotspots'))
   @Query(() => HotspotAnalysis, {
     description: 'Getis-Ord Gi* hot and cold spots of incident counts per H3 cell over an explicit study area (as Esri Hot Spot Analysis and R spdep localG with include.self).',
   })
@@ -149,6 +166,7 @@ export class AnalysisQueries {
     return computeHotspots(ctx, args);
   }
 
+  @Authorized(...rolesFor('Query.clusters'))
   @Query(() => ClusterAnalysis, {
     description: "Local Moran's I (Anselin 1995) clusters (HH, LL) and outliers (HL, LH) of incident counts per H3 cell, row-standardised weights without the cell itself (as R spdep localmoran).",
   })
@@ -160,7 +178,9 @@ export class AnalysisQueries {
 /** The hotspots answer; shared by the GraphQL query, tiles, exports and coverage. */
 export async function computeHotspots(ctx: RequestContext, args: SpatialStatisticArgs): Promise<HotspotAnalysis> {
   checkStatisticArgs(args);
-  return hotspotsOfCounts(await countIncidents(ctx, args), args);
+  const counted = await countIncidents(ctx, args);
+  checkComputeBudget(counted.policy!, counted.area.cells.length, args.k, args.permutations);
+  return hotspotsOfCounts(counted, args);
 }
 
 /** Gi* of counts already made (e.g. by coverage, which counts incidents in the same scan as their reach). */
@@ -169,6 +189,7 @@ export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatist
   const { cells } = counted.area;
   const weights = weightsFor(counted.area, args.k, args.weights);
   const gi = getisOrdGiStar(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined });
+  const { release, policy } = releaseOf(counted);
   let result: HotspotCell[] | null = null;
   // the cell objects are built on first use: a map that selects `columns` never needs them
   const cellObjects = (): HotspotCell[] =>
@@ -177,7 +198,8 @@ export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatist
       get boundary() {
         return cellPolygon(h3);
       },
-      count: counted.counts[i],
+      count: release.released[i],
+      suppressed: release.released[i] === null,
       z: finite(gi.z[i]),
       p: finite(gi.p[i]),
       pFdr: finite(gi.pFdr[i]),
@@ -208,13 +230,14 @@ export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatist
     },
     columns: lazyObject({
       h3: () => cells,
-      count: () => Array.from(counted.counts),
+      count: () => release.released,
       z: () => finiteColumn(gi.z),
       p: () => finiteColumn(gi.p),
       pFdr: () => finiteColumn(gi.pFdr),
       bin: () => Array.from(gi.bin),
       binFdr: () => Array.from(gi.binFdr),
     }),
+    privacy: privacyNote(policy, counted.area.resolution, release.suppressedCells),
   };
 }
 
@@ -222,6 +245,8 @@ export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatist
 export async function computeClusters(ctx: RequestContext, args: SpatialStatisticArgs): Promise<ClusterAnalysis> {
   checkStatisticArgs(args);
   const counted = await countIncidents(ctx, args);
+  checkComputeBudget(counted.policy!, counted.area.cells.length, args.k, args.permutations);
+  const { release, policy } = releaseOf(counted);
   const { cells } = counted.area;
   const weights = rowStandardised(withoutSelf(weightsFor(counted.area, args.k, args.weights)));
   const alpha = 0.05;
@@ -237,7 +262,8 @@ export async function computeClusters(ctx: RequestContext, args: SpatialStatisti
     get boundary() {
       return cellPolygon(h3);
     },
-    count: counted.counts[i],
+    count: release.released[i],
+    suppressed: release.released[i] === null,
     i: finite(lisa.ii[i]),
     z: finite(lisa.z[i]),
     p: finite(lisa.p[i]),
@@ -257,5 +283,6 @@ export async function computeClusters(ctx: RequestContext, args: SpatialStatisti
     get featureCollection() {
       return cellFeatureCollection(clusterCells);
     },
+    privacy: privacyNote(policy, counted.area.resolution, release.suppressedCells),
   };
 }

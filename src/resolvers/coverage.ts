@@ -1,5 +1,6 @@
 /** Walking-distance coverage of posts and siting of new ones. */
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Authorized, Args, Ctx, Query, Resolver } from 'type-graphql';
+import { rolesFor } from '../auth/roleRules';
 import { incidentCoverageCounts, populationByCell, growEnvelope, type IncidentCoverageCounts } from '../db/aggregates';
 import { coveragePosts, coveragePostsByIds, groupingAreas, areasVersion, type CoveragePost } from '../db/coverage';
 import { serviceAreaPolygons } from '../db/streets';
@@ -127,6 +128,7 @@ function radiusOf(settings: ReachSettings, post: CoveragePost): number {
 
 @Resolver()
 export class CoverageQueries {
+  @Authorized(...rolesFor('Query.coverage'))
   @Query(() => CoverageAnalysis, {
     description:
       'Who and what is within walking reach of police posts in an area: shares of residents, young residents, incidents (by category) and significant hot spot cells, overall, per district and per precinct (with residents and incidents per precinct office), per post, and the hot spot cells no post reaches. States the reach method, radius and detour factor.',
@@ -135,11 +137,13 @@ export class CoverageQueries {
     return computeCoverage(ctx, args);
   }
 
+  @Authorized(...rolesFor('Query.postReach'))
   @Query(() => [PostReach], { description: 'Walking reach of one post (postId) or of every post in an area: the service area as GeoJSON, with the method, radius and detour factor.' })
   async postReach(@Ctx() ctx: RequestContext, @Args() args: PostReachArgs): Promise<PostReach[]> {
     return computePostReach(ctx, args);
   }
 
+  @Authorized(...rolesFor('Query.suggestPostSites'))
   @Query(() => SiteSuggestion, {
     description:
       'Chooses `count` new post sites among candidates that bring the most demand within walking reach, existing posts kept (maximal covering location problem, Church and ReVelle 1974): sites in order with marginal gains, coverage before and after, solver, bound and whether optimality is proven.',
@@ -148,6 +152,7 @@ export class CoverageQueries {
     return computeSiteSuggestion(ctx, args);
   }
 
+  @Authorized(...rolesFor('Query.minimumPostSites'))
   @Query(() => MinimumSites, {
     description: 'The fewest new sites among candidates that bring every significant hot spot cell of the area within walking reach, existing posts kept (location set covering, Toregas et al. 1971), with a lower bound and whether the answer is proven optimal.',
   })

@@ -1,5 +1,6 @@
 /** Emerging hot spots: Gi* at every time step of a study area and a Mann-Kendall trend per cell. */
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Authorized, Args, Ctx, Query, Resolver } from 'type-graphql';
+import { rolesFor } from '../auth/roleRules';
 import { incidentCountsByCellAndStep, incidentTimeSpan, wholeTimeSteps } from '../db/timeSeries';
 import { cellFeatureCollection, cellPolygon } from '../geo/h3';
 import { emergingHotSpots, getisOrdGiStar, StatWarning } from '../geo/stats';
@@ -194,6 +195,7 @@ function stepWarnings(perStep: StatWarning[][]): StatWarning[] {
 
 @Resolver()
 export class EmergingHotSpotQueries {
+  @Authorized(...rolesFor('Query.emergingHotSpots'))
   @Query(() => EmergingHotSpotAnalysis, {
     description:
       "Emerging hot spot analysis: Gi* of each cell at every week or month of the window, a Mann-Kendall trend of its z-scores, and Esri's category (new, consecutive, intensifying, persistent, diminishing, sporadic, oscillating, historical hot or cold spot, or no pattern). Without a window, all stored incidents' whole steps are analysed.",

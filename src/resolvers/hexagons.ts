@@ -1,5 +1,6 @@
 /** Every cell of a study area with all layers aggregated to it, for maps and tables. */
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { rolesFor } from '../auth/roleRules';
 import {
   growEnvelope,
   incidentCountsInArea,
@@ -16,7 +17,7 @@ import { StudyAreaArgs } from '../schema/analysis';
 import { HexagonAggregation, HexagonCell } from '../schema/hexagons';
 import { resolveStudyArea } from './analysis';
 import type { RequestContext } from './context';
-import { nonEmpty, toTimeWindow } from './inputs';
+import { argsForRelease, privacyNote, releaseBreakdowns } from './privacy';
 
 /** Facilities are read within the study envelope grown by this much; farther ones only when a cell has none closer. */
 const FACILITY_SEARCH_M = 3_000;
@@ -69,9 +70,10 @@ function pointsKey(points: (PointLocation & { walkingRadiusM?: number })[]): str
 
 @Resolver()
 export class HexagonQueries {
+  @Authorized(...rolesFor('Query.hexagons'))
   @Query(() => HexagonAggregation, {
     description:
-      'Every H3 cell of a study area (cells whose centre lies in the area, zero-count cells included) with incident counts (total, by category, day and night), outage-nights, open road defects, young residents, walking distance to the nearest youth facility and post reach; also as one GeoJSON FeatureCollection.',
+      'Every H3 cell of a study area (cells whose centre lies in the area, zero-count cells included) with incident counts (total, by category, day and night), outage-nights, open road defects, young residents, walking distance to the nearest youth facility and post reach; also as one GeoJSON FeatureCollection. Every role; below analyst the privacy rules apply (see `privacy`).',
   })
   async hexagons(@Ctx() ctx: RequestContext, @Args() args: StudyAreaArgs): Promise<HexagonAggregation> {
     return computeHexagons(ctx, args);
@@ -79,10 +81,9 @@ export class HexagonQueries {
 }
 
 /** The hexagons answer; shared by the GraphQL query, tiles, exports and the risk models. */
-export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs): Promise<HexagonAggregation> {
-  const window = toTimeWindow(args.window, 'window');
-  const categories = nonEmpty(args.categories, 'categories');
-  const area = await resolveStudyArea(ctx, args);
+export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs): Promise<HexagonAggregation> {
+  const { policy, args, window, categories } = argsForRelease(ctx, asked);
+  const area = await resolveStudyArea(ctx, args, policy.maxCells);
   const { knex } = ctx;
   const from = window?.from ?? null;
   const to = window?.to ?? null;
@@ -105,6 +106,7 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
       return cellPolygon(h3);
     },
     incidents: 0,
+    suppressed: false,
     incidentsByCategory: [],
     dayIncidents: 0,
     nightIncidents: 0,
@@ -122,19 +124,26 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
   // category names in name order, so every cell lists its categories sorted without a sort per cell
   const categoryOrder = categoryNames.map((_, c) => c).sort((a, b) => (categoryNames[a] < categoryNames[b] ? -1 : 1));
   const byCategory = incidentCounts.byCategory!;
+  let suppressedCells = 0;
+  let releasedTotal = 0;
+  // below analyst, spread is of released counts with suppressed ones taken as threshold / 2 (as the statistics do)
+  const statisticValues = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const c = cells[i];
-    c.incidents = incidentCounts.total[i];
-    c.dayIncidents = incidentCounts.day[i];
-    c.nightIncidents = incidentCounts.night[i];
-    c.unknownTimeIncidents = incidentCounts.unknownTime[i];
-    if (c.incidents === 0) continue;
-    const list: { category: string; count: number }[] = [];
-    for (const k of categoryOrder) {
-      const count = byCategory[i * categoryCount + k];
-      if (count > 0) list.push({ category: categoryNames[k], count });
-    }
-    c.incidentsByCategory = list;
+    const total = incidentCounts.total[i];
+    const present = categoryOrder.filter((k) => byCategory[i * categoryCount + k] > 0);
+    const shaped = releaseBreakdowns(policy, total, [
+      [incidentCounts.day[i], incidentCounts.night[i], incidentCounts.unknownTime[i]],
+      present.map((k) => byCategory[i * categoryCount + k]),
+    ]);
+    const [time, category] = shaped.breakdowns;
+    c.incidents = shaped.total;
+    c.suppressed = shaped.total === null;
+    [c.dayIncidents, c.nightIncidents, c.unknownTimeIncidents] = time;
+    c.incidentsByCategory = c.suppressed ? [] : present.map((k, j) => ({ category: categoryNames[k], count: category[j], suppressed: category[j] === null }));
+    if (c.suppressed) suppressedCells++;
+    releasedTotal += shaped.total ?? 0;
+    statisticValues[i] = shaped.total ?? policy.threshold / 2;
   }
   for (const row of outageRows) {
     const i = area.index.get(row.cell);
@@ -195,11 +204,11 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
     c.withinPostReach = withinReach[i] === 1;
   });
 
-  let total = 0;
-  for (const c of cells) total += c.incidents;
-  const mean = total / n;
+  const total = releasedTotal;
+  let mean = 0;
+  for (const v of statisticValues) mean += v / n;
   let m2 = 0;
-  for (const c of cells) m2 += (c.incidents - mean) ** 2;
+  for (const v of statisticValues) m2 += (v - mean) ** 2;
   const f = DEFAULT_DETOUR_FACTOR;
   return {
     studyArea: {
@@ -231,5 +240,6 @@ export async function computeHexagons(ctx: RequestContext, args: StudyAreaArgs):
       return cellFeatureCollection(cells);
     },
     columns: lazyColumns(cells, ['h3', 'incidents', 'dayIncidents', 'nightIncidents', 'unknownTimeIncidents', 'outageNights', 'openRoadDefects', 'residents', 'youngResidents', 'nearestYouthFacilityM', 'withinPostReach']),
+    privacy: privacyNote(policy, area.resolution, suppressedCells),
   };
 }

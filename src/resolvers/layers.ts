@@ -1,5 +1,6 @@
 /** Read queries of every layer: thin, they validate the input and call src/db. */
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { rolesFor } from '../auth/roleRules';
 import {
   areasByIds,
   listAreas,
@@ -55,20 +56,24 @@ async function pageOf<T>(listing: Listing<T>, request: PageRequest): Promise<Pag
 
 @Resolver()
 export class LayerQueries {
-  @Query(() => IncidentConnection, { description: 'Incidents as points, filtered by area, time window, category and source.' })
+  @Authorized(...rolesFor('Query.incidents'))
+  @Query(() => IncidentConnection, {
+    description:
+      'Incidents as points, filtered by area, time window, category and source. Analysts and admins only; incidents of the sensitive categories (SENSITIVE_CATEGORIES, by default domestic_conflict and sexual_offence) are never returned as points, to anyone. Every page read is recorded in the audit log.',
+  })
   async incidents(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => IncidentFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: IncidentFilter): Promise<Page<Incident>> {
     const request = toPageRequest(pageArgs, ctx.config);
-    return pageOf(
-      listIncidents(ctx.knex, {
-        area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area'),
-        window: toTimeWindow(filter?.window, 'filter.window'),
-        categories: nonEmpty(filter?.categories, 'filter.categories'),
-        sources: nonEmpty(filter?.sources, 'filter.sources'),
-      }),
-      request,
-    );
+    const query = {
+      area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area'),
+      window: toTimeWindow(filter?.window, 'filter.window'),
+      categories: nonEmpty(filter?.categories, 'filter.categories'),
+      sources: nonEmpty(filter?.sources, 'filter.sources'),
+      withheldCategories: ctx.config.privacy.sensitiveCategories,
+    };
+    return pageOf(listIncidents(ctx.knex, query, { user: ctx.user, operation: 'incidents', filter: { area: query.area, window: query.window, categories: query.categories, sources: query.sources } }), request);
   }
 
+  @Authorized(...rolesFor('Query.lightingOutages'))
   @Query(() => LightingOutageConnection, { description: 'Street-lighting outages, filtered by area, window (dark at some moment of it) and status.' })
   async lightingOutages(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => LightingOutageFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: LightingOutageFilter): Promise<Page<LightingOutage>> {
     const request = toPageRequest(pageArgs, ctx.config);
@@ -82,6 +87,7 @@ export class LayerQueries {
     );
   }
 
+  @Authorized(...rolesFor('Query.roadDefects'))
   @Query(() => RoadDefectConnection, { description: 'Road defects, filtered by area, window (open at some moment of it), kind and status.' })
   async roadDefects(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => RoadDefectFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: RoadDefectFilter): Promise<Page<RoadDefect>> {
     const request = toPageRequest(pageArgs, ctx.config);
@@ -96,30 +102,35 @@ export class LayerQueries {
     );
   }
 
+  @Authorized(...rolesFor('Query.youthFacilities'))
   @Query(() => YouthFacilityConnection, { description: 'Youth and sports facilities, filtered by area and kind.' })
   async youthFacilities(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => YouthFacilityFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: YouthFacilityFilter): Promise<Page<YouthFacility>> {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(listYouthFacilities(ctx.knex, { area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area'), kinds: nonEmpty(filter?.kinds, 'filter.kinds') }), request);
   }
 
+  @Authorized(...rolesFor('Query.posts'))
   @Query(() => PostConnection, { description: 'Police posts, filtered by area and kind.' })
   async posts(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => PostFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: PostFilter): Promise<Page<Post>> {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(listPosts(ctx.knex, { area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area'), kinds: nonEmpty(filter?.kinds, 'filter.kinds') }), request);
   }
 
+  @Authorized(...rolesFor('Query.population'))
   @Query(() => PopulationCellConnection, { description: 'Residents and young residents per H3 cell.' })
   async population(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => PopulationFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: PopulationFilter) {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(listPopulation(ctx.knex, { area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area') }), request);
   }
 
+  @Authorized(...rolesFor('Query.areas'))
   @Query(() => AreaConnection, { description: 'Districts and precincts.' })
   async areas(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => AreaFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: AreaFilter): Promise<Page<Area>> {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(listAreas(ctx.knex, { kind: filter?.kind ?? null, parentId: filter?.parentId ?? null }), request);
   }
 
+  @Authorized(...rolesFor('Query.area'))
   @Query(() => Area, { description: 'One district or precinct by id.' })
   async area(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Id of the district or precinct.' }) id: string): Promise<Area> {
     const found = (await areasByIds(ctx.knex, [id])).get(id);
@@ -127,6 +138,7 @@ export class LayerQueries {
     return found;
   }
 
+  @Authorized(...rolesFor('Query.post'))
   @Query(() => Post, { description: 'One post by id.' })
   async post(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Id of the post.' }) id: string): Promise<Post> {
     const found = await ctx.loaders.postById.load(id);

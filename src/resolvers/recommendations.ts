@@ -5,6 +5,7 @@
  */
 import { getHexagonEdgeLengthAvg } from 'h3-js';
 import type { Knex } from 'knex';
+import { rolesFor } from '../auth/roleRules';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Config } from '../config';
 import { growEnvelope, incidentCountsByCell } from '../db/aggregates';
@@ -195,7 +196,7 @@ async function afterWrite(ctx: RequestContext, id: string): Promise<Recommendati
 
 @Resolver(() => Recommendation)
 export class RecommendationResolver {
-  @Authorized('analyst', 'working_group', 'agency')
+  @Authorized(...rolesFor('Query.recommendations'))
   @Query(() => RecommendationConnection, { description: "The working group's recommendations, filtered by status, agency, overdue and area. Agency users see their own agency's only." })
   async recommendations(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => RecommendationFilter, { nullable: true, description: 'Which recommendations.' }) filter?: RecommendationFilter): Promise<Page<Recommendation>> {
     const request = toPageRequest(pageArgs, ctx.config);
@@ -218,13 +219,13 @@ export class RecommendationResolver {
     };
   }
 
-  @Authorized('analyst', 'working_group', 'agency')
+  @Authorized(...rolesFor('Query.recommendation'))
   @Query(() => Recommendation, { description: "One recommendation by id. FORBIDDEN for another agency's case." })
   async recommendation(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Recommendation id.' }) id: string): Promise<Recommendation> {
     return toRecommendation(await caseInScope(ctx.knex, ctx, id));
   }
 
-  @Authorized('analyst', 'working_group', 'agency')
+  @Authorized(...rolesFor('Query.agencyStatistics'))
   @Query(() => AgencyStatisticsReport, { description: 'Per agency: open, closed, median days to fix, share overdue and the oldest open case, over the recommendations created in the window.' })
   async agencyStatistics(@Ctx() ctx: RequestContext, @Args() args: AgencyStatisticsArgs): Promise<AgencyStatisticsReport> {
     const window = toTimeWindow(args.window, 'window');
@@ -265,7 +266,7 @@ export class RecommendationResolver {
     };
   }
 
-  @Authorized('analyst', 'working_group', 'agency')
+  @Authorized(...rolesFor('Query.recommendationsEvaluation'))
   @Query(() => PooledEvaluation, {
     description: 'Pools the evaluations of the DONE recommendations matching the filter (at most 200, by id): each fix against its own controls, combined by Mantel-Haenszel, so one kind of fix can be judged when single fixes have too few incidents.',
   })
@@ -342,7 +343,7 @@ export class RecommendationResolver {
     };
   }
 
-  @Authorized('working_group')
+  @Authorized(...rolesFor('Mutation.createRecommendation'))
   @Mutation(() => Recommendation, { description: 'Creates a recommendation (status PROPOSED) with its items; history records who and when.' })
   async createRecommendation(@Ctx() ctx: RequestContext, @Arg('input', () => CreateRecommendationInput, { description: 'The new recommendation.' }) input: CreateRecommendationInput): Promise<Recommendation> {
     const title = checkTitle(input.title, 'input.title');
@@ -361,7 +362,7 @@ export class RecommendationResolver {
     return afterWrite(ctx, id);
   }
 
-  @Authorized('working_group')
+  @Authorized(...rolesFor('Mutation.updateRecommendation'))
   @Mutation(() => Recommendation, { description: 'Changes text, due date, agency, geometry or items of an open recommendation; history records each changed field.' })
   async updateRecommendation(
     @Ctx() ctx: RequestContext,
@@ -420,7 +421,7 @@ export class RecommendationResolver {
     return afterWrite(ctx, id);
   }
 
-  @Authorized('working_group', 'agency')
+  @Authorized(...rolesFor('Mutation.changeRecommendationStatus'))
   @Mutation(() => Recommendation, { description: "Moves a recommendation to its next status (see `nextStatuses`). Agency users may move their own agency's cases only. DONE needs `fixedAt`." })
   async changeRecommendationStatus(
     @Ctx() ctx: RequestContext,
@@ -432,7 +433,7 @@ export class RecommendationResolver {
     return this.moveTo(ctx, id, status, checkText(comment, 'comment'), fixedAt ?? null, null, 'status_changed');
   }
 
-  @Authorized('working_group')
+  @Authorized(...rolesFor('Mutation.closeRecommendation'))
   @Mutation(() => Recommendation, { description: 'Closes a recommendation as DONE: when the fix was made and what came of it. Its evaluation becomes available.' })
   async closeRecommendation(
     @Ctx() ctx: RequestContext,
@@ -443,7 +444,7 @@ export class RecommendationResolver {
     return this.moveTo(ctx, id, 'done', null, fixedAt, checkText(outcomeNote, 'outcomeNote'), 'closed');
   }
 
-  @Authorized('working_group', 'agency')
+  @Authorized(...rolesFor('Mutation.commentOnRecommendation'))
   @Mutation(() => Recommendation, { description: "Adds a comment to a recommendation's history. Agency users may comment on their own agency's cases only." })
   async commentOnRecommendation(
     @Ctx() ctx: RequestContext,

@@ -1,5 +1,6 @@
 /** Risk factors, the risk surface and ranked fixes: check input, gather per-cell layers, fit, shape. */
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Authorized, Args, Ctx, Query, Resolver } from 'type-graphql';
+import { rolesFor } from '../auth/roleRules';
 import { incidentCountsByCellPeriod, openFixRows, outageNightsByCellPeriod, postSites } from '../db/risk';
 import { growEnvelope } from '../db/aggregates';
 import { DEFAULT_DETOUR_FACTOR } from '../geo/coverage/straightLineReach';
@@ -91,7 +92,9 @@ export async function fitRiskModels(ctx: RequestContext, args: RiskModelArgs, ti
   const categories = args.categories && args.categories.length > 0 ? args.categories : null;
   const periodQuery = { resolution: area.resolution, envelope: area.envelope, from, to, periods };
   const [hexagons, countRows, outageRows] = await Promise.all([
-    computeHexagons(ctx, { ...args, window: { from, to } }),
+    // the model is fitted on true counts; only model-level figures leave for roles below analyst
+    // (riskSurface and fixPriorities, which show counts of small areas, are for analysts)
+    computeHexagons({ ...ctx, user: { ...ctx.user, role: 'analyst' } }, { ...args, window: { from, to } }),
     incidentCountsByCellPeriod(ctx.knex, { ...periodQuery, categories }),
     outageNightsByCellPeriod(ctx.knex, periodQuery),
   ]);
@@ -206,6 +209,7 @@ function methodOf(fitted: FittedRisk): string {
 
 @Resolver()
 export class RiskQueries {
+  @Authorized(...rolesFor('Query.riskFactors'))
   @Query(() => RiskFactorAnalysis, {
     description:
       'Which environmental factors (lighting outages, each road-defect kind, youth-facility gaps) go with incident counts per cell, how strongly and how surely: Spearman rho, Poisson or negative-binomial regression with an exposure offset, relative risks with 95 % intervals, BIC selection and a residual spatial autocorrelation check. Associations, not causes.',
@@ -235,6 +239,7 @@ export class RiskQueries {
     };
   }
 
+  @Authorized(...rolesFor('Query.riskSurface'))
   @Query(() => RiskSurface, { description: "Each cell's relative risk from the selected model (and expected and observed counts), for mapping; also as a GeoJSON FeatureCollection." })
   async riskSurface(@Ctx() ctx: RequestContext, @Args() args: RiskModelArgs): Promise<RiskSurface> {
     const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? null);
@@ -258,6 +263,7 @@ export class RiskQueries {
     };
   }
 
+  @Authorized(...rolesFor('Query.fixPriorities'))
   @Query(() => FixPriorityList, {
     description:
       'Every open lighting outage, open road defect and youth-facility gap cell ranked by expected incidents prevented per year (relative risk from the fitted model x incidents near it), with the parts of the score, the responsible agency, days open and the nearest post. Change the weights to see the ranking change.',

@@ -2,6 +2,7 @@ import { ArgsType, Field, Float, Int, ObjectType, registerEnumType } from 'type-
 import type { Geometry } from '../domain';
 import { IncidentCategoryEnum } from './enums';
 import { AreaInput, TimeWindowInput } from './inputs';
+import { PrivacyNote } from './privacy';
 import { GeoJSONDocumentScalar, GeoJSONScalar } from './scalars';
 
 export const WeightsEnum = { BINARY: 'binary', GAUSSIAN: 'gaussian', BISQUARE: 'bisquare' } as const;
@@ -20,13 +21,16 @@ export class StudyAreaArgs {
   @Field(() => AreaInput, { description: 'The study area: every cell whose centre lies in it is analysed, zero-count cells included.' })
   area: AreaInput;
 
-  @Field(() => Int, { defaultValue: 9, description: 'H3 resolution, 7 to 11.' })
+  @Field(() => Int, { defaultValue: 9, description: 'H3 resolution, 7 to 11. Below the analyst role the answer is always at the release resolution (8 by default), whatever is asked.' })
   resolution: number;
 
-  @Field(() => TimeWindowInput, { nullable: true, description: 'Time window [from, to) of the incidents counted; all time when left out.' })
+  @Field(() => TimeWindowInput, {
+    nullable: true,
+    description: 'Incidents that occurred in [from, to); all time when left out. Below the analyst role exactly one whole calendar month (UTC) that has ended; the last one when left out.',
+  })
   window?: TimeWindowInput;
 
-  @Field(() => [IncidentCategoryEnum], { nullable: true, description: 'Incident categories counted; all when left out.' })
+  @Field(() => [IncidentCategoryEnum], { nullable: true, description: 'Incident categories counted; all when left out. Not available below the analyst role (per-category counts are in hexagons.cells.incidentsByCategory).' })
   categories?: string[];
 }
 
@@ -74,10 +78,10 @@ export class StudyArea {
   @Field(() => Int, { description: 'Number of cells in the study area, zero-count cells included.' })
   cellCount: number;
 
-  @Field(() => Int, { description: 'Incidents counted over the study area.' })
+  @Field(() => Int, { description: 'Incidents counted over the study area; below the analyst role the sum of the released (unsuppressed) cell counts only.' })
   incidentCount: number;
 
-  @Field(() => Float, { description: 'Mean count per cell.' })
+  @Field(() => Float, { description: 'Mean count per cell (below analyst: of the released counts, suppressed ones taken as threshold / 2).' })
   mean: number;
 
   @Field(() => Float, { description: 'Population standard deviation of the counts per cell.' })
@@ -101,8 +105,11 @@ export class HotspotCell {
   @Field(() => GeoJSONScalar, { description: 'Cell outline (Polygon).' })
   boundary: Geometry;
 
-  @Field(() => Int, { description: 'Incidents in the cell and window (of the asked categories).' })
-  count: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents in the cell; null when suppressed (below the analyst role, counts from 1 to the threshold - 1).' })
+  count: number | null;
+
+  @Field({ description: 'True when count is withheld by the privacy rules.' })
+  suppressed: boolean;
 
   @Field(() => Float, { nullable: true, description: 'Gi* z-score; null where undefined (see warnings).' })
   z: number | null;
@@ -132,8 +139,8 @@ export class HotspotColumns {
   @Field(() => [String], { description: 'H3 cells (hex).' })
   h3: string[];
 
-  @Field(() => [Int], { description: 'Incidents per cell.' })
-  count: number[];
+  @Field(() => [Int], { nullable: 'items', description: 'Incidents per cell.' })
+  count: (number | null)[];
 
   @Field(() => [Float], { nullable: 'items', description: 'Gi* z-scores; null where undefined.' })
   z: (number | null)[];
@@ -171,11 +178,14 @@ export class HotspotAnalysis {
   @Field(() => Int, { description: 'Cells in a cold bin (binFdr < 0).' })
   coldCellCount: number;
 
-  @Field(() => GeoJSONDocumentScalar, { description: 'The cells as one GeoJSON FeatureCollection (properties: h3, count, z, p, pFdr, bin, binFdr).' })
+  @Field(() => GeoJSONDocumentScalar, { description: 'The cells as one GeoJSON FeatureCollection (properties: h3, count, suppressed, z, p, pFdr, bin, binFdr).' })
   featureCollection: unknown;
 
   @Field(() => HotspotColumns, { description: 'The cells as parallel arrays: the fast way to fetch a large study area.' })
   columns: HotspotColumns;
+
+  @Field(() => PrivacyNote, { description: 'How the privacy rules shaped this answer.' })
+  privacy: PrivacyNote;
 }
 
 @ObjectType({ simpleResolvers: true, description: "Local Moran's I of one cell." })
@@ -183,11 +193,14 @@ export class ClusterCell {
   @Field({ description: 'H3 cell (hex string).' })
   h3: string;
 
-  @Field(() => GeoJSONScalar, { description: 'Cell outline (GeoJSON Polygon, [lng, lat]).' })
+  @Field(() => GeoJSONScalar, { description: 'Cell outline (Polygon).' })
   boundary: Geometry;
 
-  @Field(() => Int, { description: 'Incidents in the cell and window (of the asked categories).' })
-  count: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents in the cell; null when suppressed (below the analyst role, counts from 1 to the threshold - 1).' })
+  count: number | null;
+
+  @Field({ description: 'True when count is withheld by the privacy rules.' })
+  suppressed: boolean;
 
   @Field(() => Float, { nullable: true, description: 'Local Moran I_i.' })
   i: number | null;
@@ -233,5 +246,8 @@ export class ClusterAnalysis {
 
   @Field(() => GeoJSONDocumentScalar, { description: 'The cells as one GeoJSON FeatureCollection (properties: h3, count, i, z, p, pFdr, pseudoP, quadrant, cluster, clusterFdr), as hotspots and hexagons give it.' })
   featureCollection: unknown;
+
+  @Field(() => PrivacyNote, { description: 'How the privacy rules shaped this answer.' })
+  privacy: PrivacyNote;
 }
 

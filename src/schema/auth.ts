@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { AuthChecker, getMetadataStorage } from 'type-graphql';
+import { AuthChecker, getMetadataStorage, MiddlewareFn } from 'type-graphql';
+import { ruleFor } from '../auth/roleRules';
 import type { Role } from '../domain';
 import type { RequestContext } from '../resolvers/context';
 
@@ -12,8 +13,8 @@ export function accessDenied(role: Role, what: string): GraphQLError {
 
 /**
  * The one place role rules are decided: `@Authorized('analyst', ...)` on a query, mutation or
- * field lists the roles allowed; `admin` may do everything; `@Authorized()` with no roles means
- * any authenticated caller (anything but `public`).
+ * field lists the roles allowed (from src/auth/roleRules.ts); `admin` may do everything;
+ * `@Authorized()` with no roles means any authenticated caller (anything but `public`).
  */
 export const roleAuthChecker: AuthChecker<RequestContext, Role> = ({ context, info }, roles) => {
   if (!roleAllowed(context.user.role, roles)) throw accessDenied(context.user.role, `${info.parentType.name}.${info.fieldName}`);
@@ -35,3 +36,15 @@ export function queryFieldRoles(fieldName: string): readonly Role[] | null {
   const query = getMetadataStorage().queries.find((q) => q.schemaName === fieldName);
   return query?.roles ? (query.roles as Role[]) : null;
 }
+
+/**
+ * Fails closed: a Query or Mutation field without an entry in the role table (a new query merged
+ * without its rule) is refused to everyone but admin.
+ */
+export const requireRoleRule: MiddlewareFn<RequestContext> = ({ context, info }, next) => {
+  const parent = info.parentType.name;
+  if ((parent === 'Query' || parent === 'Mutation') && context.user.role !== 'admin' && !ruleFor(`${parent}.${info.fieldName}`)) {
+    throw new GraphQLError(`${parent}.${info.fieldName} has no role rule yet and is open to admins only`, { extensions: { code: 'FORBIDDEN' } });
+  }
+  return next();
+};

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { roleAuthChecker } from './auth';
+import { requireRoleRule, roleAuthChecker } from './auth';
+import { AccessQueries } from '../resolvers/access';
 import { AnalysisQueries } from '../resolvers/analysis';
 import { CoverageQueries } from '../resolvers/coverage';
 import { EmergingHotSpotQueries } from '../resolvers/emerging';
@@ -14,6 +15,7 @@ import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFie
 export async function buildApiSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [
+      AccessQueries,
       LayerQueries,
       PostFields,
       IncidentFields,
@@ -30,6 +32,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
       RecommendationResolver,
     ],
     authChecker: roleAuthChecker,
+    globalMiddlewares: [requireRoleRule],
     validate: false,
     emitSchemaFile: false,
   });

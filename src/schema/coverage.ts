@@ -252,8 +252,8 @@ export class UncoveredHotspotCell {
   @Field(() => GeoJSONScalar, { description: 'Cell outline.' })
   boundary: Geometry;
 
-  @Field(() => Int, { description: 'Incidents in the cell.' })
-  count: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents in the cell (null only where the privacy rules suppress it).' })
+  count: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Gi* z.' })
   z: number | null;

@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import type { Geometry } from '../domain';
 import { StudyArea } from './analysis';
+import { PrivacyNote } from './privacy';
 import { IncidentCategoryEnum, RoadDefectKindEnum } from './enums';
 import { GeoJSONDocumentScalar, GeoJSONScalar } from './scalars';
 
@@ -9,8 +10,11 @@ export class CategoryCount {
   @Field(() => IncidentCategoryEnum, { description: 'Incident category.' })
   category: string;
 
-  @Field(() => Int, { description: 'Incidents of that category in the cell and window.' })
-  count: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents of that category in the cell and window; null when suppressed.' })
+  count: number | null;
+
+  @Field({ description: 'True when count is withheld by the privacy rules (small, or would let a small count be subtracted out).' })
+  suppressed: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Open road defects of one kind in a cell.' })
@@ -30,20 +34,23 @@ export class HexagonCell {
   @Field(() => GeoJSONScalar, { description: 'Cell outline (GeoJSON Polygon, [lng, lat]).' })
   boundary: Geometry;
 
-  @Field(() => Int, { description: 'Incidents in the cell and window (of the asked categories).' })
-  incidents: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents in the cell and window (of the asked categories); null when suppressed (below the analyst role, counts from 1 to the threshold - 1).' })
+  incidents: number | null;
 
-  @Field(() => [CategoryCount], { description: 'Incidents by category; categories with none are left out.' })
+  @Field({ description: 'True when incidents is withheld by the privacy rules.' })
+  suppressed: boolean;
+
+  @Field(() => [CategoryCount], { description: 'Incidents by category; categories with none are left out. Below analyst a suppressed cell lists no categories.' })
   incidentsByCategory: CategoryCount[];
 
-  @Field(() => Int, { description: 'Incidents between sunrise and sunset at their place and moment.' })
-  dayIncidents: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents between sunrise and sunset at their place and moment; null when suppressed.' })
+  dayIncidents: number | null;
 
-  @Field(() => Int, { description: 'Incidents between the actual sunset and sunrise at their place and moment.' })
-  nightIncidents: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents between the actual sunset and sunrise at their place and moment; null when suppressed.' })
+  nightIncidents: number | null;
 
-  @Field(() => Int, { description: 'Incidents whose time is not exact (day or month only), so neither day nor night. dayIncidents + nightIncidents + unknownTimeIncidents = incidents.' })
-  unknownTimeIncidents: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents whose time is not exact (day or month only), so neither day nor night. dayIncidents + nightIncidents + unknownTimeIncidents = incidents (when none is suppressed).' })
+  unknownTimeIncidents: number | null;
 
   @Field(() => Float, {
     description:
@@ -83,17 +90,17 @@ export class HexagonColumns {
   @Field(() => [String], { description: 'H3 cells (hex).' })
   h3: string[];
 
-  @Field(() => [Int], { description: 'Incidents per cell.' })
-  incidents: number[];
+  @Field(() => [Int], { nullable: 'items', description: 'Incidents per cell; null where suppressed.' })
+  incidents: (number | null)[];
 
-  @Field(() => [Int], { description: 'Day incidents per cell.' })
-  dayIncidents: number[];
+  @Field(() => [Int], { nullable: 'items', description: 'Day incidents per cell; null where suppressed.' })
+  dayIncidents: (number | null)[];
 
-  @Field(() => [Int], { description: 'Night incidents per cell.' })
-  nightIncidents: number[];
+  @Field(() => [Int], { nullable: 'items', description: 'Night incidents per cell; null where suppressed.' })
+  nightIncidents: (number | null)[];
 
-  @Field(() => [Int], { description: 'Incidents of unknown time of day per cell.' })
-  unknownTimeIncidents: number[];
+  @Field(() => [Int], { nullable: 'items', description: 'Incidents of unknown time of day per cell; null where suppressed.' })
+  unknownTimeIncidents: (number | null)[];
 
   @Field(() => [Float], { description: 'Outage-nights per cell.' })
   outageNights: number[];
@@ -133,4 +140,7 @@ export class HexagonAggregation {
 
   @Field(() => HexagonColumns, { description: 'The cells as parallel arrays: the fast way to fetch a large study area.' })
   columns: HexagonColumns;
+
+  @Field(() => PrivacyNote, { description: 'How the privacy rules shaped this answer.' })
+  privacy: PrivacyNote;
 }

@@ -1,4 +1,5 @@
-import { ClassType, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Authorized, ClassType, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { rolesFor } from '../auth/roleRules';
 import type { Geometry } from '../domain';
 import { AreaKindEnum, FixStatusEnum, IncidentCategoryEnum, PostKindEnum, RoadDefectKindEnum, TimePrecisionEnum, YouthFacilityKindEnum } from './enums';
 import { GeoJSONScalar } from './scalars';
@@ -97,13 +98,16 @@ export class Incident {
   @Field(() => Boolean, { nullable: true, description: 'Outdoor (street) incident; null when the report does not say.' })
   outdoor: boolean | null;
 
-  @Field(() => String, { nullable: true, description: 'Free-text description from the report.' })
+  @Authorized(...rolesFor('Incident.description'))
+  @Field(() => String, { nullable: true, description: 'Free text of the report. Analysts and admins only.' })
   description: string | null;
 
-  @Field(() => GeoJSONScalar, { description: 'Point, EPSG:4326.' })
+  @Authorized(...rolesFor('Incident.geometry'))
+  @Field(() => GeoJSONScalar, { description: 'Point, EPSG:4326. Analysts and admins only; never given for sensitive categories.' })
   geometry: Geometry;
 
-  @Field({ description: 'H3 cell (hex) at the stored fine resolution.' })
+  @Authorized(...rolesFor('Incident.h3'))
+  @Field({ description: 'H3 cell (hex) at the stored fine resolution. Analysts and admins only (a location to a few metres).' })
   h3: string;
 }
 

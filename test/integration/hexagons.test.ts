@@ -6,7 +6,7 @@ import { cellToParent, latLngToCell, polygonToCells } from 'h3-js';
 import { generateDemoCity } from '../../seeds/almaty';
 import { seedDemoCity } from '../../src/cli/seed';
 import type { MultiPolygonGeometry } from '../../src/domain';
-import { startTestServer, TestServer, truncateLayers } from '../support/server';
+import { startTestServer, TEST_ADMIN, TestServer, truncateLayers } from '../support/server';
 
 const INCIDENTS = 5000;
 let t: TestServer;
@@ -52,7 +52,7 @@ const HEXAGONS = `query ($area: AreaInput!, $resolution: Int) {
 }`;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({}, { actAs: TEST_ADMIN });
   await truncateLayers(t.server);
   await seedDemoCity(t.server.db.knex, t.config, { incidentCount: INCIDENTS });
 });

@@ -8,7 +8,7 @@ import { generateDemoCity } from '../../seeds/almaty';
 import { seedDemoCity } from '../../src/cli/seed';
 import { upsertBatch } from '../../src/db/upsert';
 import type { IncidentRecord } from '../../src/domain';
-import { startTestServer, TestServer, truncateLayers } from '../support/server';
+import { startTestServer, TEST_ADMIN, TestServer, truncateLayers } from '../support/server';
 
 let t: TestServer;
 const CITY_BBOX = [76.74, 43.03, 77.17, 43.41];
@@ -34,7 +34,7 @@ const HOTSPOTS = `query ($area: AreaInput!, $resolution: Int, $k: Int, $permutat
 }`;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({}, { actAs: TEST_ADMIN });
 });
 
 afterAll(async () => {

@@ -7,14 +7,14 @@ import { booleanPointInPolygon, distance } from '@turf/turf';
 import { generateDemoCity } from '../../seeds/almaty';
 import { seedDemoCity } from '../../src/cli/seed';
 import type { MultiPolygonGeometry, PolygonGeometry } from '../../src/domain';
-import { startTestServer, TestServer, truncateLayers } from '../support/server';
+import { startTestServer, TEST_ADMIN, TestServer, truncateLayers } from '../support/server';
 
 const INCIDENTS = 4000;
 let t: TestServer;
 const city = generateDemoCity({ incidentCount: INCIDENTS });
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({}, { actAs: TEST_ADMIN });
   await truncateLayers(t.server);
   await seedDemoCity(t.server.db.knex, t.config, { incidentCount: INCIDENTS });
 });
@@ -70,6 +70,8 @@ describe('posts', () => {
   });
 });
 
+const SENSITIVE: string[] = ['domestic_conflict', 'sexual_offence'];
+
 describe('incidents', () => {
   it('pages through everything with cursors, each record once', async () => {
     const seen = new Set<string>();
@@ -83,8 +85,10 @@ describe('incidents', () => {
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
-    expect(seen.size).toBe(INCIDENTS);
-    expect(pages).toBe(Math.ceil(INCIDENTS / 1000));
+    // sensitive categories are never read as points, not even by admins
+    const readable = city.incidents.filter((i) => !SENSITIVE.includes(i.category)).length;
+    expect(seen.size).toBe(readable);
+    expect(pages).toBe(Math.max(1, Math.ceil(readable / 1000)));
   });
 
   it('filters by window, categories and district as the records say', async () => {
@@ -106,7 +110,7 @@ describe('incidents', () => {
 
   it('filters by bbox and by GeoJSON polygon alike', async () => {
     const bbox = [76.88, 43.22, 76.95, 43.27];
-    const expected = city.incidents.filter(({ geometry: { coordinates: [lng, lat] } }) => lng >= bbox[0] && lng <= bbox[2] && lat >= bbox[1] && lat <= bbox[3]).length;
+    const expected = city.incidents.filter(({ category, geometry: { coordinates: [lng, lat] } }) => !SENSITIVE.includes(category) && lng >= bbox[0] && lng <= bbox[2] && lat >= bbox[1] && lat <= bbox[3]).length;
     const polygon = { type: 'Polygon', coordinates: [[[bbox[0], bbox[1]], [bbox[2], bbox[1]], [bbox[2], bbox[3]], [bbox[0], bbox[3]], [bbox[0], bbox[1]]]] };
     const byBox = await t.gql<{ incidents: Connection<unknown> }>('query ($b: [Float!]) { incidents(filter: { area: { bbox: $b } }) { totalCount } }', { b: bbox });
     const byPolygon = await t.gql<{ incidents: Connection<unknown> }>('query ($p: GeoJSON) { incidents(filter: { area: { polygon: $p } }) { totalCount } }', { p: polygon });
@@ -166,7 +170,7 @@ describe('bad input', () => {
     ['open polygon ring', 'query ($p: GeoJSON) { incidents(filter: { area: { polygon: $p } }) { totalCount } }', { p: { type: 'Polygon', coordinates: [[[76.9, 43.2], [77, 43.2], [77, 43.3], [76.9, 43.3]]] } }, 'filter.area.polygon'],
     ['self-intersecting polygon', 'query ($p: GeoJSON) { incidents(filter: { area: { polygon: $p } }) { totalCount } }', { p: { type: 'Polygon', coordinates: [[[76.9, 43.2], [77, 43.3], [77, 43.2], [76.9, 43.3], [76.9, 43.2]]] } }, 'filter.area.polygon'],
     ['window ending before it starts', '{ incidents(filter: { window: { from: "2025-02-01T00:00:00Z", to: "2025-01-01T00:00:00Z" } }) { totalCount } }', {}, 'filter.window'],
-    ['page too large', '{ incidents(first: 100000) { totalCount } }', {}, 'first'],
+    ['page too large', '{ incidents(first: 1001) { totalCount } }', {}, 'first'],
     ['forged cursor', '{ incidents(after: "bm9wZQ") { totalCount } }', {}, 'after'],
     ['empty category list', '{ incidents(filter: { categories: [] }) { totalCount } }', {}, 'filter.categories'],
   ];

@@ -39,12 +39,21 @@ async function userFromTestHeader(request: { headers: Record<string, string | st
 export interface TestServerOptions extends ServerOptions {
   /** Honour `testUserHeaders` to act as any user (instead of `resolveUser`). */
   testUsers?: boolean;
+  /** Implies testUsers: `gql` acts as this user unless given other headers. */
+  actAs?: RequestUser;
 }
 
+/** The police analyst most tests act as: true counts, raw points. */
+export const TEST_ANALYST: RequestUser = { id: 'test-analyst', role: 'analyst', agency: null };
+export const TEST_ADMIN: RequestUser = { id: 'test-admin', role: 'admin', agency: null };
+
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  const config = loadConfig({ ...process.env, PORT: '0', ...env });
-  const server = await startServer(config, undefined, options.testUsers ? { ...options, resolveUser: userFromTestHeader } : options);
-  const gql = async <T,>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> => {
+  // a high rate limit unless a test sets one: test requests all come from one address
+  const config = loadConfig({ ...process.env, PORT: '0', RATE_LIMIT_PER_MINUTE: '1000000', ...env });
+  const testUsers = options.testUsers || options.actAs !== undefined;
+  const server = await startServer(config, undefined, testUsers ? { ...options, resolveUser: userFromTestHeader } : options);
+  const defaultHeaders = options.actAs ? testUserHeaders(options.actAs) : {};
+  const gql = async <T,>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = defaultHeaders): Promise<GraphQLResponse<T>> => {
     const response = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },

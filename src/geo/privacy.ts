@@ -1,0 +1,81 @@
+/**
+ * Disclosure control for incident counts released below the analyst role: pure rules, no I/O.
+ * See docs/security.md for why these rules resist differencing.
+ *
+ * - A count from 1 to threshold-1 is suppressed (null). Zero is released: it describes no one.
+ * - A breakdown (a cell's incidents by category, or by day / night / unknown time) is suppressed
+ *   complementarily: whenever parts are suppressed, their sum (total minus the released parts)
+ *   must itself be at least the threshold, else more parts are suppressed, smallest first.
+ * - Windows are whole, finished calendar months (UTC) and nothing else, so no released window is
+ *   the union or difference of other released windows.
+ */
+
+export interface SuppressedBreakdown {
+  /** null when suppressed */
+  total: number | null;
+  parts: (number | null)[];
+}
+
+/** Whether a single count is released as it is. */
+export function isReleasable(count: number, threshold: number): boolean {
+  return count === 0 || count >= threshold;
+}
+
+/**
+ * Primary and complementary suppression of one total and its parts (parts sum to the total).
+ * Nothing derivable from the answer (total minus released parts) is a count from 1 to threshold-1.
+ */
+export function suppressBreakdown(total: number, parts: readonly number[], threshold: number): SuppressedBreakdown {
+  if (!isReleasable(total, threshold)) return { total: null, parts: parts.map(() => null) };
+  const released: (number | null)[] = parts.map((p) => (isReleasable(p, threshold) ? p : null));
+  const hiddenSum = () => released.reduce<number>((sum, p, i) => (p === null ? sum + parts[i] : sum), 0);
+  const anyHidden = () => released.some((p) => p === null);
+  while (anyHidden() && hiddenSum() < threshold) {
+    // hide the smallest released non-zero part too, so the hidden parts sum to the threshold or more
+    let smallest = -1;
+    released.forEach((p, i) => {
+      if (p !== null && p > 0 && (smallest < 0 || p < parts[smallest])) smallest = i;
+    });
+    if (smallest < 0) break;
+    released[smallest] = null;
+  }
+  return { total, parts: released };
+}
+
+/**
+ * The values statistics are computed from below analyst: released counts as they are, each
+ * suppressed count replaced by the middle of 1..threshold-1. Every statistic is then a function
+ * of released numbers only, so z and p cannot be solved back to a suppressed count.
+ */
+export function imputedForStatistics(released: readonly (number | null)[], threshold: number): Float64Array {
+  const middle = threshold / 2;
+  return Float64Array.from(released, (c) => (c === null ? middle : c));
+}
+
+export type ReleaseWindow = { ok: true; from: Date; to: Date } | { ok: false; reason: string };
+
+function monthStart(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1));
+}
+
+function nextMonth(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
+}
+
+/**
+ * The window of a release: one whole calendar month (UTC) that has ended by `now`; the last such
+ * month when none is asked for. Anything else is refused with the reason.
+ */
+export function releaseWindow(from: Date | null, to: Date | null, now: Date): ReleaseWindow {
+  const currentMonth = monthStart(now);
+  if (from === null && to === null) {
+    const start = new Date(Date.UTC(currentMonth.getUTCFullYear(), currentMonth.getUTCMonth() - 1, 1));
+    return { ok: true, from: start, to: currentMonth };
+  }
+  if (from === null || to === null) return { ok: false, reason: 'below the analyst role a window is one whole calendar month (UTC): give both from and to' };
+  if (from.getTime() !== monthStart(from).getTime() || to.getTime() !== nextMonth(from).getTime()) {
+    return { ok: false, reason: 'below the analyst role a window is exactly one whole calendar month (UTC), e.g. from 2026-03-01T00:00:00Z to 2026-04-01T00:00:00Z' };
+  }
+  if (to.getTime() > currentMonth.getTime()) return { ok: false, reason: 'below the analyst role only months that have ended are released' };
+  return { ok: true, from, to };
+}

@@ -1,0 +1,73 @@
+/** Disclosure rules, with expected answers worked out by hand from the rules in docs/security.md. */
+import fc from 'fast-check';
+import { imputedForStatistics, isReleasable, releaseWindow, suppressBreakdown } from '../../../src/geo/privacy';
+
+describe('suppressBreakdown (threshold 5)', () => {
+  it('releases zero and counts of 5 or more, suppresses 1 to 4', () => {
+    expect([0, 1, 4, 5, 17].map((c) => isReleasable(c, 5))).toEqual([true, false, false, true, true]);
+  });
+
+  it('suppresses every part of a suppressed total', () => {
+    expect(suppressBreakdown(3, [1, 2, 0], 5)).toEqual({ total: null, parts: [null, null, null] });
+  });
+
+  it('leaves a breakdown with no small part as it is', () => {
+    expect(suppressBreakdown(12, [7, 5, 0], 5)).toEqual({ total: 12, parts: [7, 5, 0] });
+  });
+
+  it('hides a second part when the one small part could be subtracted out (12 = 10 + 2)', () => {
+    expect(suppressBreakdown(12, [10, 2], 5)).toEqual({ total: 12, parts: [null, null] });
+  });
+
+  it('hides the smallest released part first, and only as many as needed (20 = 9 + 6 + 3 + 2)', () => {
+    // hidden 3 + 2 = 5 already reaches the threshold: nothing more is hidden
+    expect(suppressBreakdown(20, [9, 6, 3, 2], 5)).toEqual({ total: 20, parts: [9, 6, null, null] });
+    // hidden 1 < 5: the smallest released part (6) is hidden too, giving 7
+    expect(suppressBreakdown(16, [9, 6, 1, 0], 5)).toEqual({ total: 16, parts: [9, null, null, 0] });
+  });
+
+  it('never lets total minus the released parts be a count from 1 to threshold - 1', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(12), { minLength: 1, maxLength: 8 }), fc.integer({ min: 2, max: 10 }), (parts, threshold) => {
+        const total = parts.reduce((a, b) => a + b, 0);
+        const shaped = suppressBreakdown(total, parts, threshold);
+        if (shaped.total === null) return shaped.parts.every((p) => p === null);
+        const hidden = total - shaped.parts.reduce<number>((a, p) => a + (p ?? 0), 0);
+        const anyHidden = shaped.parts.some((p) => p === null);
+        const released = shaped.parts.every((p, i) => p === null || p === parts[i]);
+        return released && (anyHidden ? hidden >= threshold : hidden === 0) && shaped.parts.every((p) => p === null || isReleasable(p, threshold));
+      }),
+    );
+  });
+});
+
+describe('imputedForStatistics', () => {
+  it('takes each suppressed count as threshold / 2', () => {
+    expect(Array.from(imputedForStatistics([0, null, 7], 5))).toEqual([0, 2.5, 7]);
+  });
+});
+
+describe('releaseWindow', () => {
+  const now = new Date('2026-11-25T13:00:00Z');
+
+  it('defaults to the last finished calendar month', () => {
+    expect(releaseWindow(null, null, now)).toEqual({ ok: true, from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') });
+  });
+
+  it('accepts exactly one whole finished month', () => {
+    expect(releaseWindow(new Date('2025-12-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'), now).ok).toBe(true);
+  });
+
+  it.each([
+    ['two months', '2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z'],
+    ['half a month', '2026-01-01T00:00:00Z', '2026-01-16T00:00:00Z'],
+    ['a month shifted by a day', '2026-01-02T00:00:00Z', '2026-02-02T00:00:00Z'],
+    ['the month still running', '2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z'],
+  ])('refuses %s', (_name, from, to) => {
+    expect(releaseWindow(new Date(from), new Date(to), now).ok).toBe(false);
+  });
+
+  it('refuses an open end', () => {
+    expect(releaseWindow(new Date('2026-01-01T00:00:00Z'), null, now).ok).toBe(false);
+  });
+});
