@@ -12,12 +12,12 @@ import { seedDemoCity } from '../../src/cli/seed';
 import { upsertBatch } from '../../src/db/upsert';
 import type { IncidentRecord, PostRecord } from '../../src/domain';
 import { importFile } from '../../src/import/run';
-import { startTestServer, TestServer, truncateLayers } from '../support/server';
+import { startTestServer, TEST_ANALYST, TestServer, truncateLayers } from '../support/server';
 
 let t: TestServer;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({}, { actAs: TEST_ANALYST });
 });
 
 afterAll(async () => {

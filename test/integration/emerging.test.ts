@@ -8,7 +8,7 @@
 import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
 import { upsertBatch } from '../../src/db/upsert';
 import type { IncidentRecord } from '../../src/domain';
-import { startTestServer, TestServer, truncateLayers } from '../support/server';
+import { startTestServer, TEST_ANALYST, TestServer, truncateLayers } from '../support/server';
 
 let t: TestServer;
 
@@ -66,7 +66,7 @@ const EMERGING = `query ($area: AreaInput!, $window: TimeWindowInput, $timeStep:
 const YEAR_2025 = { from: '2024-12-31T19:00:00Z', to: '2025-12-31T19:00:00Z' };
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({}, { actAs: TEST_ANALYST });
   await truncateLayers(t.server);
   let state = 7;
   const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);

@@ -11,14 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeIncidentsCsv } from '../../bench/city';
 import { importFile } from '../../src/import/run';
-import { startTestServer, TestServer, truncateLayers } from '../support/server';
+import { startTestServer, TEST_ANALYST, TestServer, truncateLayers } from '../support/server';
 
 const INCIDENTS = 3000;
 let t: TestServer;
 const city = generateDemoCity({ incidentCount: INCIDENTS });
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({}, { actAs: TEST_ANALYST });
   await truncateLayers(t.server);
   await seedDemoCity(t.server.db.knex, t.config, { incidentCount: INCIDENTS });
 });

@@ -12,7 +12,7 @@ import { generateDemoCity } from '../../seeds/almaty';
 import { HOT_AREAS } from '../../seeds/almaty/config';
 import { seedDemoCity } from '../../src/cli/seed';
 import { haversineDistanceMeters } from '../../src/geo/coverage/straightLineReach';
-import { startTestServer, TestServer, truncateLayers } from '../support/server';
+import { startTestServer, TEST_ANALYST, TestServer, truncateLayers } from '../support/server';
 
 const INCIDENTS = 40_000;
 const city = generateDemoCity({ incidentCount: INCIDENTS });
@@ -25,7 +25,7 @@ const FIT_TIMEOUT = 600_000;
 let t: TestServer;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({}, { actAs: TEST_ANALYST });
   await truncateLayers(t.server);
   await seedDemoCity(t.server.db.knex, t.config, { incidentCount: INCIDENTS });
 }, 600_000);
@@ -309,7 +309,7 @@ describe('fixPriorities', () => {
   }, FIT_TIMEOUT);
 
   it('takes the responsible agency of each kind from FIX_AGENCIES', async () => {
-    const other = await startTestServer({ FIX_AGENCIES: 'road_defect:missing_crosswalk=mobility,youth_facility_gap=health' });
+    const other = await startTestServer({ FIX_AGENCIES: 'road_defect:missing_crosswalk=mobility,youth_facility_gap=health' }, { actAs: TEST_ANALYST });
     try {
       const list = await fixes({}, other);
       for (const item of list.items) {
