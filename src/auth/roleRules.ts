@@ -61,7 +61,7 @@ export const ROLE_RULES = {
   'Query.coverage': {
     roles: ANALYSTS,
     rule: 'analyst: incident counts within a chosen radius of chosen posts could be differenced below analyst',
-    sample: `{ coverage(area: { bbox: ${BBOX} }, radius: 0) { method } }`,
+    sample: `{ coverage(area: { bbox: ${BBOX} }, radius: 0) { postCount } }`,
   },
   'Query.postReach': { roles: EVERYONE, rule: 'every role: service areas of posts (infrastructure, no incident data)', sample: `{ postReach(area: { bbox: ${BBOX} }, radius: 400) { postId } }` },
   'Query.suggestPostSites': {
@@ -72,7 +72,7 @@ export const ROLE_RULES = {
   'Query.minimumPostSites': {
     roles: ANALYSTS,
     rule: 'analyst: built on significant hot spot cells of true counts',
-    sample: `{ minimumPostSites(area: { bbox: ${BBOX} }, radius: 0) { siteCount } }`,
+    sample: `{ minimumPostSites(area: { bbox: ${BBOX} }, radius: 0) { count } }`,
   },
   'Query.riskFactors': {
     roles: ['analyst', 'working_group', 'agency'],

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedDemoCity } from '../../src/cli/seed';
-import { startTestServer, TEST_ANALYST, TestServer, truncateLayers } from '../support/server';
+import { startTestServer, TEST_ADMIN, TestServer, truncateLayers } from '../support/server';
 
 const QUERIES = path.resolve(__dirname, '../../docs/queries');
 const DASHBOARDS_DOC = path.resolve(__dirname, '../../docs/dashboards.md');
@@ -16,7 +16,7 @@ const examples = fs
 let t: TestServer;
 
 beforeAll(async () => {
-  t = await startTestServer({}, { actAs: TEST_ANALYST });
+  t = await startTestServer({}, { actAs: TEST_ADMIN });
   await truncateLayers(t.server);
   await seedDemoCity(t.server.db.knex, t.config, { incidentCount: 8000 });
 });

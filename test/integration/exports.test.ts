@@ -124,10 +124,11 @@ describe('analyses', () => {
   });
 
   it('bad arguments are refused as GraphQL refuses them', async () => {
-    const low = await getJson(`/export/hotspots.geojson?districtId=${districtId}&resolution=3`);
+    // as an analyst: below analyst the resolution is the release resolution whatever is asked
+    const low = await getJson(`/export/hotspots.geojson?districtId=${districtId}&resolution=3`, ANALYST);
     expect(low.status).toBe(400);
     expect((low.body as unknown as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    const noArea = await getJson('/export/hotspots.geojson?resolution=8');
+    const noArea = await getJson('/export/hotspots.geojson?resolution=8', ANALYST);
     expect(noArea.status).toBe(400);
     const badEnum = await getJson(`/export/hexagons.csv?districtId=${districtId}&categories=NOPE`);
     expect(badEnum.status).toBe(400);
@@ -164,7 +165,7 @@ describe('privacy and roles', () => {
   });
 
   it('an analyst exports incidents with the filters of the incidents query', async () => {
-    const gql = await t.gql<{ incidents: { totalCount: number } }>('{ incidents(filter: { categories: [THEFT], window: { from: "2026-06-01T00:00:00Z" } }) { totalCount } }');
+    const gql = await t.gql<{ incidents: { totalCount: number } }>('{ incidents(filter: { categories: [THEFT], window: { from: "2026-06-01T00:00:00Z" } }) { totalCount } }', undefined, ANALYST);
     const { status, rows } = await getCsv('/export/incidents.csv?categories=THEFT&from=2026-06-01T00:00:00Z', ANALYST);
     expect(status).toBe(200);
     expect(rows).toHaveLength(gql.data!.incidents.totalCount);

@@ -5,6 +5,8 @@
  */
 import { seedDemoCity } from '../../src/cli/seed';
 import { startTestServer, TestServer, testUserHeaders, truncateLayers } from '../support/server';
+
+const ANALYST = testUserHeaders({ id: 'analyst-1', role: 'analyst', agency: null });
 import { decode, featuresOf, MVT_POINT, MVT_POLYGON, tileOf } from '../support/tiles';
 
 let t: TestServer;
@@ -129,11 +131,13 @@ describe('cells in a tile are the cells of the GraphQL answer', () => {
     const gql = await t.gql<{ hotspots: { cells: { h3: string; count: number; z: number | null; bin: number; binFdr: number }[] } }>(
       'query ($d: ID!) { hotspots(area: { districtId: $d }, resolution: 8, window: { from: "2026-01-01T00:00:00Z" }, categories: [THEFT, ROBBERY]) { cells { h3 count z bin binFdr } } }',
       { d: districtId },
+      ANALYST,
     );
     expect(gql.errors).toBeUndefined();
     const byCell = new Map(gql.data!.hotspots.cells.map((c) => [c.h3, c]));
     const { x, y } = tileOf(post.lng, post.lat, 11);
-    const res = await fetch(`${base}/tiles/hotspots/11/${x}/${y}.mvt?districtId=${districtId}&resolution=8&from=2026-01-01T00:00:00Z&categories=THEFT,robbery`);
+    // as an analyst: the same true counts as the GraphQL answer above (below analyst both are released counts)
+    const res = await fetch(`${base}/tiles/hotspots/11/${x}/${y}.mvt?districtId=${districtId}&resolution=8&from=2026-01-01T00:00:00Z&categories=THEFT,robbery`, { headers: ANALYST });
     const features = featuresOf(decode(await res.arrayBuffer()), 'hotspots');
     expect(features.length).toBeGreaterThan(0);
     for (const f of features) {
@@ -198,7 +202,8 @@ describe('bad requests', () => {
     ['/tiles/hotspots/12/2925/1511.mvt?district=1', 'district'],
     ['/tiles/posts.json?resolution=8', 'resolution'],
   ])('%s is refused naming %s', async (path, argumentPath) => {
-    const res = await fetch(`${base}${path}`);
+    // as an analyst: below analyst the resolution is the release resolution whatever is asked
+    const res = await fetch(`${base}${path}`, { headers: ANALYST });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: { extensions: { code: string; argumentPath: string } }[] };
     expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
