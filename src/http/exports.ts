@@ -44,7 +44,7 @@ export interface ExportDefinition {
  * emergingHotSpots, ...) becomes exportable with one line here.
  */
 export const EXPORTS: ExportDefinition[] = [
-  { field: 'incidents', roles: ['analyst', 'working_group'] },
+  { field: 'incidents', roles: ['analyst'] },
   { field: 'lightingOutages', roles: null },
   { field: 'roadDefects', roles: null },
   { field: 'youthFacilities', roles: null },
@@ -54,6 +54,10 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'hexagons', roles: null },
   { field: 'hotspots', roles: null },
   { field: 'clusters', roles: null },
+  { field: 'emergingHotSpots', roles: ['analyst'] },
+  { field: 'riskSurface', roles: ['analyst'] },
+  { field: 'fixPriorities', roles: ['analyst'] },
+  { field: 'recommendations', roles: ['analyst', 'working_group', 'agency'] },
 ];
 
 export type ExportFormat = 'geojson' | 'csv';
