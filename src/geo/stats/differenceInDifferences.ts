@@ -34,7 +34,8 @@ export interface DiDOptions {
   minExpected?: number;
 }
 
-export interface DiDResult {
+/** A ratio of rate ratios with its log-scale standard error, interval and test: one fix or many pooled. */
+export interface RatioOfRateRatiosEstimate {
   /** (b/a) / (d/c); below 1 means the treated cells fell relative to the controls */
   ratioOfRateRatios: number;
   /** 100 * (RRR - 1): the relative change of the treated cells beyond the controls' change */
@@ -46,6 +47,9 @@ export interface DiDResult {
   confidence: number;
   z: number;
   p: number;
+}
+
+export interface DiDResult extends RatioOfRateRatiosEstimate {
   /** treated after-count expected if the treated cells had changed like the controls: a * d / c */
   expectedTreatedAfter: number;
   /** 0.5 was added to every count because one of them was zero */

@@ -15,18 +15,10 @@
  */
 import type { DiDCounts } from './differenceInDifferences';
 import { normalQuantile } from './differenceInDifferences';
+import type { RatioOfRateRatiosEstimate } from './differenceInDifferences';
 import { twoSidedP } from './normal';
 
-export interface PooledDiDResult {
-  ratioOfRateRatios: number;
-  percentChange: number;
-  logRatio: number;
-  standardErrorLog: number;
-  lower: number;
-  upper: number;
-  confidence: number;
-  z: number;
-  p: number;
+export interface PooledDiDResult extends RatioOfRateRatiosEstimate {
   /** tables that carried information (n > 0) */
   strata: number;
   totals: DiDCounts;
