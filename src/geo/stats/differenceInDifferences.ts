@@ -49,6 +49,24 @@ export interface RatioOfRateRatiosEstimate {
   p: number;
 }
 
+/** The estimate, its interval at `confidence` and its two-sided test from the log ratio and its standard error. */
+export function ratioOfRateRatiosEstimate(logRatio: number, standardErrorLog: number, confidence: number): RatioOfRateRatiosEstimate {
+  const zCritical = normalQuantile(1 - (1 - confidence) / 2);
+  const z = logRatio / standardErrorLog;
+  const ratioOfRateRatios = Math.exp(logRatio);
+  return {
+    ratioOfRateRatios,
+    percentChange: 100 * (ratioOfRateRatios - 1),
+    logRatio,
+    standardErrorLog,
+    lower: Math.exp(logRatio - zCritical * standardErrorLog),
+    upper: Math.exp(logRatio + zCritical * standardErrorLog),
+    confidence,
+    z,
+    p: twoSidedP(z),
+  };
+}
+
 export interface DiDResult extends RatioOfRateRatiosEstimate {
   /** treated after-count expected if the treated cells had changed like the controls: a * d / c */
   expectedTreatedAfter: number;
@@ -87,9 +105,6 @@ export function differenceInDifferences(counts: DiDCounts, options: DiDOptions =
 
   const logRatio = Math.log(b) - Math.log(a) - (Math.log(d) - Math.log(c));
   const standardErrorLog = Math.sqrt(1 / a + 1 / b + 1 / c + 1 / d);
-  const zCritical = normalQuantile(1 - (1 - confidence) / 2);
-  const z = logRatio / standardErrorLog;
-  const ratioOfRateRatios = Math.exp(logRatio);
   const expectedTreatedAfter = (a * d) / c;
 
   const smallest = Math.min(...raw);
@@ -103,15 +118,7 @@ export function differenceInDifferences(counts: DiDCounts, options: DiDOptions =
     notes.push(`too few incidents to conclude: the treated after-count expected without change is ${round(expectedTreatedAfter)} (below ${minExpected})`);
   }
   return {
-    ratioOfRateRatios,
-    percentChange: 100 * (ratioOfRateRatios - 1),
-    logRatio,
-    standardErrorLog,
-    lower: Math.exp(logRatio - zCritical * standardErrorLog),
-    upper: Math.exp(logRatio + zCritical * standardErrorLog),
-    confidence,
-    z,
-    p: twoSidedP(z),
+    ...ratioOfRateRatiosEstimate(logRatio, standardErrorLog, confidence),
     expectedTreatedAfter,
     continuityCorrected,
     conclusive,

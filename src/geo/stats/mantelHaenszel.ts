@@ -13,10 +13,7 @@
  * with P = (A + D) / n and Q = (B + C) / n. Unlike adding up the counts of every fix, this keeps
  * each fix compared with its own controls over its own windows.
  */
-import type { DiDCounts } from './differenceInDifferences';
-import { normalQuantile } from './differenceInDifferences';
-import type { RatioOfRateRatiosEstimate } from './differenceInDifferences';
-import { twoSidedP } from './normal';
+import { DiDCounts, RatioOfRateRatiosEstimate, ratioOfRateRatiosEstimate } from './differenceInDifferences';
 
 export interface PooledDiDResult extends RatioOfRateRatiosEstimate {
   /** tables that carried information (n > 0) */
@@ -64,8 +61,6 @@ export function mantelHaenszelRatioOfRateRatios(tables: readonly DiDCounts[], op
   const notes: string[] = [];
   const logRatio = Math.log(sumR) - Math.log(sumS);
   const standardErrorLog = Math.sqrt(sumPR / (2 * sumR * sumR) + sumPSQR / (2 * sumR * sumS) + sumQS / (2 * sumS * sumS));
-  const zCritical = normalQuantile(1 - (1 - confidence) / 2);
-  const z = logRatio / standardErrorLog;
   let conclusive = true;
   if (!(sumR > 0 && sumS > 0)) {
     conclusive = false;
@@ -76,17 +71,8 @@ export function mantelHaenszelRatioOfRateRatios(tables: readonly DiDCounts[], op
     conclusive = false;
     notes.push(`too few incidents to conclude: the smallest pooled count is ${smallest} (below ${minCount})`);
   }
-  const ratio = Math.exp(logRatio);
   return {
-    ratioOfRateRatios: ratio,
-    percentChange: 100 * (ratio - 1),
-    logRatio,
-    standardErrorLog,
-    lower: Math.exp(logRatio - zCritical * standardErrorLog),
-    upper: Math.exp(logRatio + zCritical * standardErrorLog),
-    confidence,
-    z,
-    p: twoSidedP(z),
+    ...ratioOfRateRatiosEstimate(logRatio, standardErrorLog, confidence),
     strata,
     totals,
     conclusive,
