@@ -2,7 +2,8 @@
  * The map page: hotspots at a chosen resolution and window, posts with their walking reach,
  * district outlines as the base map, coverage of the visible district and fix priorities.
  * It uses only the public API: TileJSON and tiles under /tiles, GraphQL at /graphql, exports
- * under /export. `window.mapReady` turns true once hexagons and posts are on screen (the
+ * under /export. Without a token it shows what anonymous callers get (the public release); with
+ * a bearer token every request carries it, so analysts see coverage and fix priorities too. `window.mapReady` turns true once hexagons and posts are on screen (the
  * end-to-end test waits for it); `window.mapState` holds what was rendered.
  */
 (function () {
@@ -15,7 +16,14 @@
     from: document.getElementById('from'),
     to: document.getElementById('to'),
     showReach: document.getElementById('show-reach'),
+    token: document.getElementById('token'),
   };
+
+  /** The credentials of every request to this server: none, or the bearer token typed in. */
+  function authHeaders() {
+    var token = controls.token.value.trim();
+    return token ? { authorization: 'Bearer ' + token } : {};
+  }
   var statusLine = document.getElementById('status');
   window.mapReady = false;
   window.mapState = { hotspots: 0, posts: 0, errors: [] };
@@ -23,7 +31,7 @@
   function graphql(query, variables) {
     return fetch(origin + '/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: Object.assign({ 'content-type': 'application/json' }, authHeaders()),
       body: JSON.stringify({ query: query, variables: variables || {} }),
     })
       .then(function (res) { return res.json(); })
@@ -58,6 +66,10 @@
     zoom: 10.6,
     attributionControl: { compact: true },
     preserveDrawingBuffer: true,
+    // TileJSON and tiles of this server carry the same credentials as the GraphQL requests
+    transformRequest: function (url) {
+      return url.indexOf(origin) === 0 ? { url: url, headers: authHeaders() } : { url: url };
+    },
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
   window.hotspotsMap = map;
@@ -148,7 +160,7 @@
   }
 
   var cityBbox = [76.7, 43.0, 77.25, 43.45];
-  fetch(tileJsonUrl('hotspots'))
+  fetch(tileJsonUrl('hotspots'), { headers: authHeaders() })
     .then(function (res) { return res.json(); })
     .then(function (doc) { cityBbox = doc.bounds; updateExports(); })
     .catch(function () { /* keep the default bounds */ });
@@ -179,6 +191,8 @@
   controls.resolution.addEventListener('change', refreshAnalysis);
   controls.from.addEventListener('change', refreshAnalysis);
   controls.to.addEventListener('change', refreshAnalysis);
+  // a token changes what the caller may see: every layer and panel asks again with it
+  controls.token.addEventListener('change', refreshAnalysis);
   controls.showReach.addEventListener('change', function () {
     var visibility = controls.showReach.checked ? 'visible' : 'none';
     map.setLayoutProperty('post-reach-fill', 'visibility', visibility);
@@ -198,7 +212,8 @@
 
   function updateVisibleDistrict() {
     var district = visibleDistrict();
-    var key = district ? district.id + '|' + analysisParams() : null;
+    // the token is part of the key: signing in shows what the new role may see
+    var key = district ? district.id + '|' + analysisParams() + '|' + (controls.token.value ? 'signed-in' : 'anonymous') : null;
     if (!district || key === shownDistrict) return;
     shownDistrict = key;
     document.getElementById('coverage-district').textContent = district.name;
@@ -228,25 +243,27 @@
   }
 
   /*
-   * EXTENSION POINT (coverage): when the API has a `coverage` query with network walking reach,
-   * COVERAGE_QUERY asks it and renderCoverage shows its numbers; until then (or when it fails)
-   * the panel derives coverage from the hexagons query's straight-line post reach.
+   * Coverage of the district from the coverage query (analysts); callers who may not ask for it
+   * get the share derived from the public hexagons answer's straight-line post reach.
    */
   var COVERAGE_QUERY =
-    'query ($area: AreaInput!, $resolution: Int!) { coverage(area: $area, resolution: $resolution) { method coveredResidentsShare coveredCellsShare coveredIncidentsShare } }';
+    'query ($area: AreaInput!, $resolution: Int!) { coverage(area: $area, resolution: $resolution) { reach { method radiusM detourFactor } overall { residents { share } incidents { share } significantHotspotCells { total share } } } }';
 
   function loadCoverage(district) {
     var list = document.getElementById('coverage');
     var method = document.getElementById('coverage-method');
     var resolution = Number(controls.resolution.value);
-    graphql(COVERAGE_QUERY, { area: { districtId: district.id }, resolution: resolution })
+    // coverage counts people and incidents at resolution 9 or finer, whatever the map shows
+    graphql(COVERAGE_QUERY, { area: { districtId: district.id }, resolution: Math.max(9, resolution) })
       .then(function (data) {
         var c = data.coverage;
+        var share = function (s) { return s === null || s === undefined ? 'n/a' : (100 * s).toFixed(1) + ' %'; };
         list.innerHTML = '';
-        row(list, 'Residents within reach', (100 * c.coveredResidentsShare).toFixed(1) + ' %');
-        row(list, 'Cells within reach', (100 * c.coveredCellsShare).toFixed(1) + ' %');
-        row(list, 'Incidents within reach', (100 * c.coveredIncidentsShare).toFixed(1) + ' %');
-        method.textContent = c.method;
+        row(list, 'Residents within reach', share(c.overall.residents.share));
+        row(list, 'Incidents within reach', share(c.overall.incidents.share));
+        row(list, 'Significant hot spot cells within reach', share(c.overall.significantHotspotCells.share) + ' of ' + c.overall.significantHotspotCells.total);
+        method.textContent = 'From the coverage query: ' + c.reach.method + ', radius ' + (c.reach.radiusM === null ? 'of each post' : c.reach.radiusM + ' m') + ', detour factor ' + c.reach.detourFactor + '.';
+        list.dataset.source = 'coverage';
       })
       .catch(function () {
         return graphql(
@@ -281,23 +298,21 @@
   }
 
   /*
-   * EXTENSION POINT (fix priorities): the panel shows the answer of FIX_PRIORITIES_QUERY when the
-   * API has it, and stays hidden when the query fails (not in the schema, or not allowed).
+   * The district's fix priorities (analysts); the panel stays hidden for callers who may not ask.
    */
   var FIX_PRIORITIES_QUERY =
-    'query ($area: AreaInput!) { fixPriorities(area: $area, first: 10) { nodes { rank title agency score } } }';
+    'query ($area: AreaInput!) { fixPriorities(area: $area, first: 10) { items { rank kind roadDefectKind agency expectedPreventedPerYear } } }';
 
   function loadFixPriorities(district) {
     var panel = document.getElementById('fix-panel');
     var list = document.getElementById('fix-priorities');
     graphql(FIX_PRIORITIES_QUERY, { area: { districtId: district.id } })
       .then(function (data) {
-        var answer = data.fixPriorities;
-        var items = Array.isArray(answer) ? answer : answer.nodes || [];
+        var items = data.fixPriorities.items;
         list.innerHTML = '';
         items.forEach(function (item) {
           var li = document.createElement('li');
-          li.textContent = (item.title || item.kind || item.id) + (item.agency ? ' (' + item.agency + ')' : '') + (item.score !== undefined ? ', score ' + Number(item.score).toFixed(2) : '');
+          li.textContent = (item.roadDefectKind || item.kind).replace(/_/g, ' ') + ' (' + item.agency + '): ' + Number(item.expectedPreventedPerYear).toFixed(2) + ' incidents a year associated';
           list.appendChild(li);
         });
         panel.hidden = items.length === 0;

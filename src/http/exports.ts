@@ -38,10 +38,9 @@ export interface ExportDefinition {
 }
 
 /**
- * What can be exported. Incident points are exported to analysts and the working group only,
- * never to anonymous callers; cells of analyses follow the privacy rules of their queries.
- * EXTENSION POINT: a new list or aggregate query (fixPriorities, recommendations, coverage,
- * emergingHotSpots, ...) becomes exportable with one line here.
+ * What can be exported, with the roles of the query behind it. Incident points go to analysts
+ * only; cells of analyses follow the privacy rules of their queries, which run as for GraphQL.
+ * A new list or aggregate query becomes exportable with one line here.
  */
 export const EXPORTS: ExportDefinition[] = [
   { field: 'incidents', roles: ['analyst'] },

@@ -257,7 +257,7 @@ export const TILE_LAYERS: TileLayer[] = [
     minzoom: 8,
     maxzoom: 15,
     roles: null,
-    // EXTENSION POINT: the coverage work replaces the circle by the network service area where a street network is loaded
+    // straight-line circles; network service areas are in the postReach query (one polygon per post, computed on demand)
     render: async (ctx, tile, params) => {
       // a post outside the tile can reach into it: read posts in a box grown by the largest radius (5 km)
       const [minLng, minLat, maxLng, maxLat] = tileBounds(tile);

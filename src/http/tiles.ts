@@ -82,7 +82,7 @@ export function tilesRouter(config: Config, contextOf: (req: Request) => Promise
       const etag = `"${createHash('sha1')
         .update([layer.name, `${tile.z}/${tile.x}/${tile.y}`, canonicalParams(params), ctx.user.role, ctx.user.agency ?? '', version].join('\n'))
         .digest('base64url')}"`;
-      res.set({ ETag: etag, 'Cache-Control': CACHE_CONTROL, Vary: 'Authorization' });
+      res.set({ ETag: etag, 'Cache-Control': CACHE_CONTROL, Vary: 'Authorization, X-Api-Key' });
       if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) {
         res.status(304).end();
         return;
