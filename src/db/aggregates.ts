@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
 import { cellToChildren } from 'h3-js';
-import { bigintToCell, cellToBigint } from '../geo/h3';
+import { bigintToCell, cellResolution, parentCell } from '../geo/h3';
 import { AreaCellMap, AreaIncidentCounts, IncidentColumns } from '../geo/incidentColumns';
 import { incidentColumns, memoByLayerVersion } from './layerCache';
 
@@ -276,68 +276,44 @@ export interface IncidentCoverageCounts {
 }
 
 /**
- * Incidents within walking reach, in one scan: each incident's stored fine cell is looked up in
- * the set of covered fine cells (a hash join, not a distance join), and the counts come back
- * per coarse cell, per category and per covered fine cell (GROUPING SETS), so a million
- * incidents return a few thousand rows.
+ * Incidents within walking reach, from the in-memory incident columns: each incident's stored
+ * fine cell is looked up among the covered fine cells (a lookup, not a distance join), counted per
+ * coarse cell of the study area, per category and per covered fine cell. Only incidents whose
+ * coarse cell lies in the study area count, as for the other analyses.
  */
 export async function incidentCoverageCounts(knex: Knex, q: IncidentCoverageQuery): Promise<IncidentCoverageCounts> {
-  const [minLng, minLat, maxLng, maxLat] = q.envelope;
-  // The join on the area's cells decides what counts; the box only lets a small area use the
-  // spatial index. Over a city-sized box every row qualifies and testing the box costs more
-  // than it saves (about half of the scan), so it is left out there.
-  const useBox = (maxLng - minLng) * (maxLat - minLat) < 0.05;
-  const bindings: Knex.RawBinding[] = [
-    q.coveredFineCells.map((c) => cellToBigint(c).toString()),
-    q.areaCells.map((c) => cellToBigint(c).toString()),
-    q.resolution,
-    q.resolution,
-  ];
-  let filters = '';
-  if (useBox) {
-    filters += ' AND i.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)';
-    bindings.push(...q.envelope);
-  }
-  if (q.from) {
-    filters += ' AND i.occurred_at >= ?';
-    bindings.push(q.from);
-  }
-  if (q.to) {
-    filters += ' AND i.occurred_at < ?';
-    bindings.push(q.to);
-  }
-  if (q.categories) {
-    filters += ' AND i.category = ANY(?::text[])';
-    bindings.push(q.categories);
-  }
-  // one hash aggregate over the incidents (per coarse cell, category and covered fine cell),
-  // then the grouping sets over its few thousand rows
-  // enough memory for the per-cell hash aggregate of a city's incidents to stay off disk
-  const { rows } = await knex.transaction(async (trx): Promise<{ rows: unknown[] }> => {
-    await trx.raw("SET LOCAL work_mem = '64MB'");
-    // compiling the expressions costs more than it saves on a scan of this shape
-    await trx.raw('SET LOCAL jit = off');
-    return trx.raw(
-    `WITH covered AS (SELECT DISTINCT unnest(?::bigint[]) AS covered_cell),
-     area AS (SELECT DISTINCT unnest(?::bigint[]) AS area_cell),
-     counted AS MATERIALIZED (
-       SELECT ${PARENT_SQL.replace(/h3/g, 'i.h3')} AS cell, ${q.perCategory === false ? 'NULL::text' : 'i.category'} AS category, c.covered_cell AS fine, count(*)::int AS n
-       FROM incidents i LEFT JOIN covered c ON c.covered_cell = i.h3
-       WHERE true${filters}
-       GROUP BY 1, 2, 3
-     )
-     SELECT GROUPING(cell, category, fine) AS grouping, cell, category, fine, sum(n)::int AS total, (sum(n) FILTER (WHERE fine IS NOT NULL))::int AS covered
-     FROM counted JOIN area ON area.area_cell = counted.cell
-     GROUP BY GROUPING SETS ((cell), (category), (fine))`,
-    bindings,
-    );
-  });
+  const columns = await incidentColumns(knex);
+  const filter = { from: q.from?.getTime() ?? null, to: q.to?.getTime() ?? null, categories: q.categories };
+  const perCategory = q.perCategory !== false;
+  const areaIndex = new Map(q.areaCells.map((cell, i) => [cell, i]));
+  const areaCounts = columns.countInArea(columns.mapArea(q.areaCells, q.resolution), filter, perCategory);
+
+  const fineCells = [...new Set(q.coveredFineCells)];
+  const parentIndex = Int32Array.from(fineCells, (cell) => areaIndex.get(cellResolution(cell) === q.resolution ? cell : parentCell(cell, q.resolution)) ?? -1);
+  const fineCounts = fineCells.length > 0 ? columns.countInArea(columns.mapArea(fineCells, cellResolution(fineCells[0])), filter, perCategory) : null;
+
+  const coveredByCell = new Float64Array(q.areaCells.length);
+  const categoryCount = areaCounts.categories.length;
+  const coveredByCategory = new Float64Array(categoryCount);
   const out: IncidentCoverageCounts = { byCell: [], byCategory: [], byCoveredFineCell: [] };
-  // GROUPING bits: 4 = cell not grouped, 2 = category not grouped, 1 = fine not grouped
-  for (const r of rows as { grouping: number; cell: string | null; category: string | null; fine: string | null; total: number; covered: number | null }[]) {
-    if (r.grouping === 3) out.byCell.push({ cell: bigintToCell(r.cell!), total: r.total, covered: r.covered ?? 0 });
-    else if (r.grouping === 5 && r.category !== null) out.byCategory.push({ category: r.category!, total: r.total, covered: r.covered ?? 0 });
-    else if (r.grouping === 6 && r.fine !== null) out.byCoveredFineCell.push({ cell: bigintToCell(r.fine), count: r.total });
+  if (fineCounts) {
+    for (let k = 0; k < fineCells.length; k++) {
+      const count = fineCounts.total[k];
+      if (parentIndex[k] < 0 || count === 0) continue;
+      coveredByCell[parentIndex[k]] += count;
+      out.byCoveredFineCell.push({ cell: fineCells[k], count });
+      if (fineCounts.byCategory) for (let c = 0; c < categoryCount; c++) coveredByCategory[c] += fineCounts.byCategory[k * categoryCount + c];
+    }
+  }
+  q.areaCells.forEach((cell, i) => {
+    if (areaCounts.total[i] > 0) out.byCell.push({ cell, total: areaCounts.total[i], covered: coveredByCell[i] });
+  });
+  if (areaCounts.byCategory) {
+    for (let c = 0; c < categoryCount; c++) {
+      let total = 0;
+      for (let i = 0; i < q.areaCells.length; i++) total += areaCounts.byCategory[i * categoryCount + c];
+      if (total > 0) out.byCategory.push({ category: areaCounts.categories[c], total, covered: coveredByCategory[c] });
+    }
   }
   return out;
 }
