@@ -57,6 +57,13 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'riskSurface', roles: ['analyst'] },
   { field: 'fixPriorities', roles: ['analyst'] },
   { field: 'recommendations', roles: ['analyst', 'working_group', 'agency'] },
+  // rows: the uncovered hot spot cells, with the coverage figures in the metadata
+  { field: 'coverage', roles: ['analyst'] },
+  { field: 'suggestPostSites', roles: ['analyst'] },
+  { field: 'minimumPostSites', roles: ['analyst'] },
+  { field: 'riskFactors', roles: ['analyst', 'working_group', 'agency'] },
+  { field: 'agencyStatistics', roles: ['analyst', 'working_group', 'agency'] },
+  { field: 'recommendationsEvaluation', roles: ['analyst', 'working_group', 'agency'] },
 ];
 
 export type ExportFormat = 'geojson' | 'csv';

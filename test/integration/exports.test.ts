@@ -152,7 +152,8 @@ describe('privacy and roles', () => {
     for (const { query, geojson } of listing.exports) {
       const needsArea = ['hexagons', 'hotspots', 'clusters'].includes(query);
       const res = await fetch(needsArea ? `${geojson}?bbox=76.85,43.20,76.98,43.28&resolution=8` : geojson);
-      if (['incidents', 'emergingHotSpots', 'riskSurface', 'fixPriorities', 'recommendations'].includes(query)) {
+      const forbidden = ['incidents', 'emergingHotSpots', 'riskSurface', 'fixPriorities', 'recommendations', 'coverage', 'suggestPostSites', 'minimumPostSites', 'riskFactors', 'agencyStatistics', 'recommendationsEvaluation'];
+      if (forbidden.includes(query)) {
         // exports of what an anonymous caller may not query at all
         expect([query, res.status]).toEqual([query, 401]);
         continue;
@@ -163,6 +164,18 @@ describe('privacy and roles', () => {
         expect('occurredAt' in f.properties && f.geometry?.type === 'Point').toBe(false);
       }
     }
+  });
+
+  it('an analyst exports coverage: the uncovered hot spot cells as features, the coverage figures as metadata', async () => {
+    const { status, body } = await getJson(`/export/coverage.geojson?districtId=${districtId}&method=STRAIGHT_LINE`, ANALYST);
+    expect(status).toBe(200);
+    expect(body.type).toBe('FeatureCollection');
+    const metadata = (body as unknown as { metadata: Record<string, unknown> }).metadata;
+    expect(metadata).toHaveProperty('reach.method', 'straightLine');
+    expect(metadata).toHaveProperty('studyArea.cellCount');
+    for (const f of body.features) expect(f.geometry?.type).toBe('Polygon');
+    const csv = await getCsv(`/export/agencyStatistics.csv`, ANALYST);
+    expect(csv.status).toBe(200);
   });
 
   it('an analyst exports incidents with the filters of the incidents query', async () => {
