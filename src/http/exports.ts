@@ -59,6 +59,7 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'recommendations', roles: ['analyst', 'working_group', 'agency'] },
   // rows: the uncovered hot spot cells, with the coverage figures in the metadata
   { field: 'coverage', roles: ['analyst'] },
+  { field: 'postReach', roles: null },
   { field: 'suggestPostSites', roles: ['analyst'] },
   { field: 'minimumPostSites', roles: ['analyst'] },
   { field: 'riskFactors', roles: ['analyst', 'working_group', 'agency'] },
@@ -82,6 +83,8 @@ interface ExportPlan {
   paged: boolean;
   /** the field of the answer that holds the rows (nodes of a connection, cells of an analysis) */
   rowsField: string;
+  /** the query answers a bare list: the answer itself is the rows */
+  rootList: boolean;
   columns: string[];
   geometryField: string | null;
 }
@@ -153,10 +156,11 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
   if (!root) throw httpError('NOT_FOUND', `no query ${field}`);
   const answer = getNamedType(root.type);
   if (!isObjectType(answer)) throw httpError('NOT_FOUND', `${field} answers no rows`);
+  const rootList = listOfObjects(root) !== null;
   const answerFields = answer.getFields();
   const paged = 'nodes' in answerFields && 'pageInfo' in answerFields;
   const listFields = Object.values(answerFields).filter((f) => listOfObjects(f) !== null);
-  const rows = paged ? answerFields.nodes : (listFields.find((f) => Object.values(listOfObjects(f)!.getFields()).some(isGeometryField)) ?? listFields[0]);
+  const rows = rootList ? root : paged ? answerFields.nodes : (listFields.find((f) => Object.values(listOfObjects(f)!.getFields()).some(isGeometryField)) ?? listFields[0]);
   if (!rows) throw httpError('NOT_FOUND', `${field} answers no rows`);
   const rowType = listOfObjects(rows)!;
   const rowFields = leafFields(rowType);
@@ -176,7 +180,9 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
   const callArgs = [...args.map((a) => `${a.name}: $${a.name}`), ...(paged ? ['first: $first', 'after: $after'] : [])];
   const rowSelection = `${rows.name} { ${selectionOf(rowType)} }`;
   let answerSelection: string;
-  if (paged) {
+  if (rootList) {
+    answerSelection = selectionOf(rowType);
+  } else if (paged) {
     answerSelection = `${rowSelection} pageInfo { endCursor hasNextPage }`;
   } else {
     // what the analysis says about itself (method, study area, warnings) travels with the rows
@@ -191,7 +197,7 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
     answerSelection = [...about, rowSelection].join(' ');
   }
   const operation = `query Export${declarations.length ? `(${declarations.join(', ')})` : ''} { ${field}${callArgs.length ? `(${callArgs.join(', ')})` : ''} { ${answerSelection} } }`;
-  return { field, operation, variables, paged, rowsField: rows.name, columns: rowFields.filter((f) => f !== geometry).map((f) => f.name), geometryField: geometry?.name ?? null };
+  return { field, operation, variables, paged, rowsField: rows.name, rootList, columns: rowFields.filter((f) => f !== geometry).map((f) => f.name), geometryField: geometry?.name ?? null };
 }
 
 // ---------------------------------------------------------------- writers
@@ -288,11 +294,12 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
       res.status(200).set({ 'Content-Type': CONTENT_TYPES[format], 'Content-Disposition': `attachment; filename="${plan.field}.${format}"` });
       let answer = (result.data?.[plan.field] ?? {}) as Record<string, unknown>;
       const about: Record<string, unknown> = { query: plan.field, parameters: plan.variables };
-      if (!plan.paged) for (const [key, value] of Object.entries(answer)) if (key !== plan.rowsField) about[key] = value;
+      if (!plan.paged && !plan.rootList) for (const [key, value] of Object.entries(answer)) if (key !== plan.rowsField) about[key] = value;
       await write(res, writer.begin(about));
       let first = true;
       for (;;) {
-        for (const row of (answer[plan.rowsField] ?? []) as Record<string, unknown>[]) {
+        const rows = plan.rootList ? (Array.isArray(answer) ? answer : []) : answer[plan.rowsField];
+        for (const row of (rows ?? []) as Record<string, unknown>[]) {
           await write(res, writer.row(row, first));
           first = false;
         }

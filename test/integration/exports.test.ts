@@ -151,7 +151,7 @@ describe('privacy and roles', () => {
     const listing = (await (await fetch(`${base}/export/`)).json()) as { exports: { query: string; geojson: string }[] };
     for (const { query, geojson } of listing.exports) {
       const needsArea = ['hexagons', 'hotspots', 'clusters'].includes(query);
-      const res = await fetch(needsArea ? `${geojson}?bbox=76.85,43.20,76.98,43.28&resolution=8` : geojson);
+      const res = await fetch(needsArea ? `${geojson}?bbox=76.85,43.20,76.98,43.28&resolution=8` : query === 'postReach' ? `${geojson}?bbox=76.85,43.20,76.98,43.28&radius=400` : geojson);
       const forbidden = ['incidents', 'emergingHotSpots', 'riskSurface', 'fixPriorities', 'recommendations', 'coverage', 'suggestPostSites', 'minimumPostSites', 'riskFactors', 'agencyStatistics', 'recommendationsEvaluation'];
       if (forbidden.includes(query)) {
         // exports of what an anonymous caller may not query at all
@@ -176,6 +176,18 @@ describe('privacy and roles', () => {
     for (const f of body.features) expect(f.geometry?.type).toBe('Polygon');
     const csv = await getCsv(`/export/agencyStatistics.csv`, ANALYST);
     expect(csv.status).toBe(200);
+  });
+
+  it('exports the walking reach of posts, a query that answers a bare list, as service-area features', async () => {
+    const { status, body } = await getJson('/export/postReach.geojson?bbox=76.85,43.20,76.98,43.28&radius=400&method=STRAIGHT_LINE');
+    expect(status).toBe(200);
+    expect(body.features.length).toBeGreaterThan(0);
+    for (const f of body.features) {
+      expect(['Polygon', 'MultiPolygon']).toContain(f.geometry?.type);
+      expect(f.properties).toHaveProperty('postId');
+    }
+    const csv = await getCsv('/export/postReach.csv?bbox=76.85,43.20,76.98,43.28&radius=400&method=STRAIGHT_LINE');
+    expect(csv.rows).toHaveLength(body.features.length);
   });
 
   it('an analyst exports incidents with the filters of the incidents query', async () => {
