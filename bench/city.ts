@@ -5,8 +5,7 @@ import type { Knex } from 'knex';
 import { generateDemoCity, iterateIncidents } from '../seeds/almaty';
 import type { DemoCity } from '../seeds/almaty';
 import type { Config } from '../src/config';
-import { storeRecords } from '../src/cli/seed';
-import type { Layer, LayerRecordMap } from '../src/domain';
+import { contextLayers, storeRecords } from '../src/cli/seed';
 
 export const INCIDENTS_CSV_HEADER = 'external_id,source,occurred_at,category,lat,lng,outdoor,description,time_precision\n';
 
@@ -16,17 +15,8 @@ export function generateCityLayers(): DemoCity {
 }
 
 export async function storeCityLayers(knex: Knex, config: Config, city: DemoCity): Promise<Record<string, number>> {
-  const layers: [Layer, LayerRecordMap[Layer][]][] = [
-    ['areas', city.areas.filter((a) => a.kind === 'district')],
-    ['areas', city.areas.filter((a) => a.kind === 'precinct')],
-    ['posts', city.posts],
-    ['population', city.population],
-    ['youth_facilities', city.youthFacilities],
-    ['lighting_outages', city.lightingOutages],
-    ['road_defects', city.roadDefects],
-  ];
   const stored: Record<string, number> = {};
-  for (const [layer, records] of layers) {
+  for (const [layer, records] of contextLayers(city)) {
     const counts = await storeRecords(knex, layer, records, config);
     stored[layer] = (stored[layer] ?? 0) + counts.inserted + counts.updated + counts.unchanged;
   }

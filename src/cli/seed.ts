@@ -1,6 +1,7 @@
 /** Stores the demo city through the same batched upsert as every import. */
 import type { Knex } from 'knex';
 import { generateDemoCity } from '../../seeds/almaty';
+import type { DemoCity } from '../../seeds/almaty';
 import type { Config } from '../config';
 import { Layer, LayerRecordMap } from '../domain';
 import { upsertBatch, UpsertCounts } from '../db/upsert';
@@ -25,12 +26,12 @@ export async function storeRecords<L extends Layer>(knex: Knex, layer: L, record
   return total;
 }
 
-export async function seedDemoCity(knex: Knex, config: Config, options: SeedOptions = {}): Promise<void> {
-  const log = options.log ?? (() => undefined);
-  const started = Date.now();
-  const city = generateDemoCity({ seed: options.seed, incidentCount: options.incidentCount });
-  log(`generated the demo city in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const layers: [Layer, LayerRecordMap[Layer][]][] = [
+/**
+ * The city's layers around its incidents, in the order they must be stored: districts before the
+ * precincts that name them as parents, areas before everything that is assigned to them.
+ */
+export function contextLayers(city: DemoCity): [Layer, LayerRecordMap[Layer][]][] {
+  return [
     ['areas', city.areas.filter((a) => a.kind === 'district')],
     ['areas', city.areas.filter((a) => a.kind === 'precinct')],
     ['posts', city.posts],
@@ -38,9 +39,15 @@ export async function seedDemoCity(knex: Knex, config: Config, options: SeedOpti
     ['youth_facilities', city.youthFacilities],
     ['lighting_outages', city.lightingOutages],
     ['road_defects', city.roadDefects],
-    ['incidents', city.incidents],
-    ['streets', city.streets],
   ];
+}
+
+export async function seedDemoCity(knex: Knex, config: Config, options: SeedOptions = {}): Promise<void> {
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const city = generateDemoCity({ seed: options.seed, incidentCount: options.incidentCount });
+  log(`generated the demo city in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const layers: [Layer, LayerRecordMap[Layer][]][] = [...contextLayers(city), ['incidents', city.incidents], ['streets', city.streets]];
   for (const [layer, records] of layers) {
     const counts = await storeRecords(knex, layer, records, config);
     log(`${layer}: inserted ${counts.inserted}, updated ${counts.updated}, unchanged ${counts.unchanged}`);
