@@ -87,6 +87,7 @@ export const LAYERS = [
   'posts',
   'areas',
   'streets',
+  'risk_features',
 ] as const;
 export type Layer = (typeof LAYERS)[number];
 
@@ -201,6 +202,23 @@ export interface StreetRecord extends SourcedRecord {
   geometry: LineStringGeometry;
 }
 
+/**
+ * A feature of a factor layer the user imported for the risk models (bars, bus stops, abandoned
+ * buildings, ...): present from openedAt (or always) until closedAt (or still).
+ */
+export interface RiskFeatureRecord extends SourcedRecord {
+  /** the factor's name: a slug of lower-case letters, digits and underscores, starting with a letter */
+  factor: string;
+  /** the factor's name in words, for answers */
+  label: string | null;
+  openedAt: Date | null;
+  closedAt: Date | null;
+  geometry: Geometry;
+}
+
+/** Names of imported factors: what the table's check constraint accepts. */
+export const RISK_FEATURE_FACTOR_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
+
 export interface LayerRecordMap {
   incidents: IncidentRecord;
   lighting_outages: LightingOutageRecord;
@@ -210,6 +228,7 @@ export interface LayerRecordMap {
   posts: PostRecord;
   areas: AreaRecord;
   streets: StreetRecord;
+  risk_features: RiskFeatureRecord;
 }
 
 /** Bounding box [minLng, minLat, maxLng, maxLat]. */

@@ -14,6 +14,7 @@ import {
   LightingOutageRecord,
   PopulationRecord,
   PostRecord,
+  RiskFeatureRecord,
   RoadDefectRecord,
   StreetRecord,
   YouthFacilityRecord,
@@ -177,6 +178,20 @@ const streetSpec: LayerSpec<StreetRecord> = {
   ],
 };
 
+const riskFeatureSpec: LayerSpec<RiskFeatureRecord> = {
+  table: 'risk_features',
+  columns: [
+    source,
+    externalId,
+    { name: 'factor', pgType: 'text', value: (r) => r.factor },
+    { name: 'label', pgType: 'text', value: (r) => r.label },
+    { name: 'opened_at', pgType: 'timestamptz', value: (r) => r.openedAt },
+    { name: 'closed_at', pgType: 'timestamptz', value: (r) => r.closedAt },
+    geoJson,
+    fineCell,
+  ],
+};
+
 const specs: { [L in Layer]: LayerSpec<LayerRecordMap[L]> } = {
   incidents: incidentSpec,
   lighting_outages: outageSpec,
@@ -186,6 +201,7 @@ const specs: { [L in Layer]: LayerSpec<LayerRecordMap[L]> } = {
   posts: postSpec,
   areas: areaSpec,
   streets: streetSpec,
+  risk_features: riskFeatureSpec,
 };
 
 export function layerTable(layer: Layer): string {

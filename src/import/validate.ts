@@ -22,6 +22,8 @@ import {
   POST_KINDS,
   PostRecord,
   ROAD_DEFECT_KINDS,
+  RISK_FEATURE_FACTOR_PATTERN,
+  RiskFeatureRecord,
   RoadDefectRecord,
   StreetRecord,
   TIME_PRECISIONS,
@@ -46,6 +48,10 @@ export interface ValidationContext {
   timeZone: string;
   /** used when a row has no `source` of its own */
   defaultSource?: string;
+  /** risk_features: used when a row names no `factor` of its own (one file, one factor layer) */
+  defaultFactor?: string;
+  /** risk_features: used when a row has no `label` of its own */
+  defaultLabel?: string;
 }
 
 const MAX_TEXT = 2000;
@@ -55,7 +61,7 @@ class RowReader {
   readonly errors: FieldError[] = [];
   constructor(
     private readonly raw: RawRow,
-    private readonly ctx: ValidationContext,
+    readonly ctx: ValidationContext,
   ) {}
 
   fail(field: string, reason: string): void {
@@ -91,6 +97,16 @@ class RowReader {
       return required ? '' : null;
     }
     return s;
+  }
+
+  factor(): string {
+    if (!this.has('factor') && this.ctx.defaultFactor !== undefined) {
+      if (!RISK_FEATURE_FACTOR_PATTERN.test(this.ctx.defaultFactor)) this.fail('factor', `"${this.ctx.defaultFactor.slice(0, 60)}" is not a factor name (lower-case letters, digits and _, starting with a letter, at most 48)`);
+      return this.ctx.defaultFactor;
+    }
+    const name = this.text('factor', true);
+    if (name && !RISK_FEATURE_FACTOR_PATTERN.test(name)) this.fail('factor', `"${name.slice(0, 60)}" is not a factor name (lower-case letters, digits and _, starting with a letter, at most 48)`);
+    return name;
   }
 
   source(): string {
@@ -310,6 +326,21 @@ function validateArea(r: RowReader): Validation<AreaRecord> {
   });
 }
 
+function validateRiskFeature(r: RowReader): Validation<RiskFeatureRecord> {
+  const openedAt = r.date('opened_at', false);
+  const closedAt = r.date('closed_at', false);
+  if (openedAt && closedAt && closedAt <= openedAt) r.fail('closed_at', 'is not after opened_at');
+  return r.result<RiskFeatureRecord>({
+    source: r.source(),
+    externalId: r.text('external_id', true),
+    factor: r.factor(),
+    label: r.text('label', false) ?? r.ctx.defaultLabel ?? null,
+    openedAt,
+    closedAt,
+    geometry: r.geometry(['Point', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'] as const)!,
+  });
+}
+
 /** OpenStreetMap highway classes nobody walks along; such lines are stored but not routed. */
 const NOT_WALKABLE_HIGHWAYS = ['motorway', 'motorway_link', 'trunk_link', 'construction', 'proposed', 'raceway', 'bus_guideway'];
 
@@ -403,6 +434,7 @@ const validators: { [L in Layer]: (r: RowReader) => Validation<LayerRecordMap[L]
   posts: validatePost,
   areas: validateArea,
   streets: validateStreet,
+  risk_features: validateRiskFeature,
 };
 
 export function validateRow<L extends Layer>(layer: L, raw: RawRow, ctx: ValidationContext): Validation<LayerRecordMap[L]> {
@@ -419,4 +451,5 @@ export const LAYER_COLUMNS: { [L in Layer]: { required: string[]; optional: stri
   posts: { required: ['external_id', 'source', 'kind', 'lat', 'lng'], optional: ['name', 'walking_radius_m', 'opened_at'] },
   areas: { required: ['external_id', 'source', 'kind', 'name', 'geometry'], optional: ['name_ru', 'name_kk', 'parent_external_id', 'attribution'] },
   streets: { required: ['external_id', 'source', 'geometry'], optional: ['name', 'highway', 'walkable'] },
+  risk_features: { required: ['external_id', 'source', 'factor', 'lat', 'lng | geometry'], optional: ['label', 'opened_at', 'closed_at'] },
 };
