@@ -25,6 +25,8 @@ const ADMINS: readonly Role[] = ['admin'];
 const BBOX = '[76.90, 43.22, 76.96, 43.26]';
 const AGGREGATE = 'aggregates for every role; below analyst counts under the threshold are suppressed, resolution, window and categories follow the release rules';
 const NOT_VICTIMS = 'every role (infrastructure, not victims\u2019 data)';
+const RISK_RELEASE: readonly Role[] = ['analyst', 'working_group', 'agency'];
+const RISK_LATTICE = 'a whole district or the city, resolution 9, default reach, 12 whole ended calendar months, all categories';
 const IMPORT_SAMPLE = (mutation: string) => `mutation { ${mutation}(records: [], atomic: true) { inserted rejected } }`;
 
 export const ROLE_RULES = {
@@ -75,18 +77,18 @@ export const ROLE_RULES = {
     sample: `{ minimumPostSites(area: { bbox: ${BBOX} }, radius: 0) { count } }`,
   },
   'Query.riskFactors': {
-    roles: ['analyst', 'working_group', 'agency'],
-    rule: 'analyst, working_group, agency: model-level figures (coefficients, relative risks, fit), no per-cell counts',
+    roles: RISK_RELEASE,
+    rule: `analyst; working_group and agency on the risk release lattice (${RISK_LATTICE}): model-level figures (coefficients, relative risks, fit), no per-cell counts`,
     sample: `{ riskFactors(area: { bbox: ${BBOX} }, resolution: 3) { caveat } }`,
   },
   'Query.riskSurface': {
-    roles: ANALYSTS,
-    rule: 'analyst: observed counts per cell',
+    roles: RISK_RELEASE,
+    rule: `analyst; working_group and agency on the risk release lattice (${RISK_LATTICE}): relative risk and expected count per cell, observed counts null`,
     sample: `{ riskSurface(area: { bbox: ${BBOX} }, resolution: 3) { method } }`,
   },
   'Query.fixPriorities': {
-    roles: ANALYSTS,
-    rule: 'analyst: crimes near each item per year are counts of small areas (working group and agencies get them through analysts until a released form exists)',
+    roles: RISK_RELEASE,
+    rule: `analyst; working_group and agency on the risk release lattice (${RISK_LATTICE}), with the incidents near each item as a band and scores from released numbers; an agency sees its own agency's items only`,
     sample: `{ fixPriorities(area: { bbox: ${BBOX} }, resolution: 3) { method } }`,
   },
   'Query.recommendations': {

@@ -10,6 +10,9 @@ import { rebuildStreetNetwork } from '../db/streets';
 export interface SeedOptions {
   incidentCount?: number;
   seed?: number;
+  /** the incidents' window; the demo default when left out */
+  start?: Date;
+  end?: Date;
   log?: (line: string) => void;
 }
 
@@ -45,7 +48,7 @@ export function contextLayers(city: DemoCity): [Layer, LayerRecordMap[Layer][]][
 export async function seedDemoCity(knex: Knex, config: Config, options: SeedOptions = {}): Promise<void> {
   const log = options.log ?? (() => undefined);
   const started = Date.now();
-  const city = generateDemoCity({ seed: options.seed, incidentCount: options.incidentCount });
+  const city = generateDemoCity({ seed: options.seed, incidentCount: options.incidentCount, start: options.start, end: options.end });
   log(`generated the demo city in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const layers: [Layer, LayerRecordMap[Layer][]][] = [...contextLayers(city), ['incidents', city.incidents], ['streets', city.streets]];
   for (const [layer, records] of layers) {

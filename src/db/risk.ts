@@ -126,3 +126,41 @@ export async function outageNightsByCellPeriod(knex: Knex, q: Omit<PeriodQuery, 
     .groupByRaw('1, 2')) as { cell: string; period: number; value: number }[];
   return rows.map((r) => ({ cell: bigintToCell(r.cell), period: Number(r.period), value: Number(r.value) }));
 }
+
+export interface RiskFeatureCellCount {
+  cell: string;
+  factor: string;
+  count: number;
+}
+
+export interface StoredRiskFactor {
+  name: string;
+  /** the most common label of its features; null when none has one */
+  label: string | null;
+}
+
+/** Every imported factor layer with at least one stored feature, by name. */
+export async function storedRiskFactors(knex: Knex): Promise<StoredRiskFactor[]> {
+  const rows = (await knex('risk_features')
+    .select('factor', knex.raw('mode() WITHIN GROUP (ORDER BY label) AS label'))
+    .groupBy('factor')
+    .orderBy('factor')) as { factor: string; label: string | null }[];
+  return rows.map((r) => ({ name: r.factor, label: r.label }));
+}
+
+/**
+ * Features of imported factor layers present at `at` (opened before or then, not yet closed), per
+ * cell and factor in the box; each counts at the parent of its stored representative cell, as the
+ * outages and defects do.
+ */
+export async function riskFeatureCountsByCell(knex: Knex, q: { resolution: number; envelope: BBox; at: Date; factors: readonly string[] }): Promise<RiskFeatureCellCount[]> {
+  if (q.factors.length === 0) return [];
+  const rows = (await knex('risk_features')
+    .select(knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]), 'factor', knex.raw('count(*)::int AS count'))
+    .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
+    .whereIn('factor', [...q.factors])
+    .where((w) => w.whereNull('opened_at').orWhere('opened_at', '<=', q.at))
+    .where((w) => w.whereNull('closed_at').orWhere('closed_at', '>', q.at))
+    .groupByRaw('1, 2')) as { cell: string; factor: string; count: number }[];
+  return rows.map((r) => ({ cell: bigintToCell(r.cell), factor: r.factor, count: r.count }));
+}

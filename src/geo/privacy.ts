@@ -79,3 +79,51 @@ export function releaseWindow(from: Date | null, to: Date | null, now: Date): Re
   if (to.getTime() > currentMonth.getTime()) return { ok: false, reason: 'below the analyst role only months that have ended are released' };
   return { ok: true, from, to };
 }
+
+/**
+ * The window of a risk-model release below analyst: `months` whole calendar months (UTC) that
+ * have ended by `now`; the last such months when none is asked for. A model needs a year of data,
+ * where a hexagon release is one month; the models release no per-cell count, so the longer
+ * window is not a union of released cell counts.
+ */
+export function releaseMonthsWindow(from: Date | null, to: Date | null, now: Date, months: number): ReleaseWindow {
+  const currentMonth = monthStart(now);
+  const monthsBefore = (date: Date, n: number) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - n, 1));
+  if (from === null && to === null) return { ok: true, from: monthsBefore(currentMonth, months), to: currentMonth };
+  const shape = `below the analyst role a risk model's window is ${months} whole calendar months (UTC) that have ended, e.g. from ${monthsBefore(currentMonth, months).toISOString()} to ${currentMonth.toISOString()}; the last ${months} when left out`;
+  if (from === null || to === null) return { ok: false, reason: shape };
+  if (from.getTime() !== monthStart(from).getTime() || to.getTime() !== monthsBefore(from, -months).getTime()) return { ok: false, reason: shape };
+  if (to.getTime() > currentMonth.getTime()) return { ok: false, reason: 'below the analyst role only months that have ended are released' };
+  return { ok: true, from, to };
+}
+
+/** A released count as a range [low, high]. */
+export interface CountBand {
+  low: number;
+  high: number;
+}
+
+/** Band edges after the threshold: the 1-2-5 series, wide enough that overlapping bands pin no count. */
+function bandEdges(threshold: number, count: number): number[] {
+  const edges = [threshold];
+  for (let decade = 1; edges[edges.length - 1] <= count; decade *= 10) {
+    for (const step of [1, 2, 5]) if (step * decade > edges[edges.length - 1]) edges.push(step * decade);
+  }
+  return edges;
+}
+
+/**
+ * The band a count is released in below analyst: 0 as it is (it describes no one), 1 to
+ * threshold - 1 suppressed (null), then threshold-9, 10-19, 20-49, 50-99, 100-199, ... (1-2-5
+ * series). Used where a count belongs to a freely placed area (the reach of a fix item), so that
+ * nested or overlapping areas yield ranges, never a count.
+ */
+export function countBand(count: number, threshold: number): CountBand | null {
+  if (count === 0) return { low: 0, high: 0 };
+  if (count < threshold) return null;
+  // the edges run past the count, so every count >= threshold has a band with an upper end
+  const edges = bandEdges(threshold, count);
+  let i = edges.length - 2;
+  while (edges[i] > count) i--;
+  return { low: edges[i], high: edges[i + 1] - 1 };
+}

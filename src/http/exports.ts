@@ -54,15 +54,15 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'hotspots', roles: null },
   { field: 'clusters', roles: null },
   { field: 'emergingHotSpots', roles: ['analyst'] },
-  { field: 'riskSurface', roles: ['analyst'] },
-  { field: 'fixPriorities', roles: ['analyst'] },
+  { field: 'riskSurface', roles: null },
+  { field: 'fixPriorities', roles: null },
   { field: 'recommendations', roles: ['analyst', 'working_group', 'agency'] },
   // rows: the uncovered hot spot cells, with the coverage figures in the metadata
   { field: 'coverage', roles: ['analyst'] },
   { field: 'postReach', roles: null },
   { field: 'suggestPostSites', roles: ['analyst'] },
   { field: 'minimumPostSites', roles: ['analyst'] },
-  { field: 'riskFactors', roles: ['analyst', 'working_group', 'agency'] },
+  { field: 'riskFactors', roles: null },
   { field: 'agencyStatistics', roles: ['analyst', 'working_group', 'agency'] },
   { field: 'recommendationsEvaluation', roles: ['analyst', 'working_group', 'agency'] },
 ];

@@ -17,7 +17,7 @@ import { StudyAreaArgs } from '../schema/analysis';
 import { HexagonAggregation, HexagonCell } from '../schema/hexagons';
 import { resolveStudyArea } from './analysis';
 import type { RequestContext } from './context';
-import { argsForRelease, privacyNote, releaseBreakdowns } from './privacy';
+import { argsForRelease, argsWithTrueCounts, privacyNote, releaseBreakdowns } from './privacy';
 
 /** Facilities are read within the study envelope grown by this much; farther ones only when a cell has none closer. */
 const FACILITY_SEARCH_M = 3_000;
@@ -81,8 +81,13 @@ export class HexagonQueries {
 }
 
 /** The hexagons answer; shared by the GraphQL query, tiles, exports and the risk models. */
-export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs): Promise<HexagonAggregation> {
-  const { policy, args, window, categories } = argsForRelease(ctx, asked);
+/**
+ * `trueCounts`: the cells keep true counts whatever the caller's role, for a model fitted inside
+ * the server that releases model-level figures only (the risk models); never for an answer that
+ * shows the cells.
+ */
+export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs, options: { trueCounts?: boolean } = {}): Promise<HexagonAggregation> {
+  const { policy, args, window, categories } = options.trueCounts ? argsWithTrueCounts(ctx, asked) : argsForRelease(ctx, asked);
   const area = await resolveStudyArea(ctx, args, policy.maxCells);
   const { knex } = ctx;
   const from = window?.from ?? null;

@@ -6,9 +6,10 @@
  */
 import type { TimeWindow } from '../db/reads';
 import type { Role } from '../domain';
-import { imputedForStatistics, isReleasable, releaseWindow, suppressBreakdown } from '../geo/privacy';
+import { imputedForStatistics, isReleasable, releaseMonthsWindow, releaseWindow, suppressBreakdown } from '../geo/privacy';
 import { MAX_STUDY_CELLS } from '../geo/studyArea';
 import type { StudyAreaArgs } from '../schema/analysis';
+import type { RiskModelArgs } from '../schema/risk';
 import type { PrivacyNote } from '../schema/privacy';
 import type { RequestContext } from './context';
 import { badInput } from './errors';
@@ -76,6 +77,47 @@ export function argsForRelease<T extends StudyAreaArgs>(ctx: RequestContext, arg
   const released = releaseWindow(window?.from ?? null, window?.to ?? null, now);
   if (!released.ok) throw badInput('window', released.reason);
   return { policy, args: { ...args, resolution: policy.resolution }, window: { from: released.from, to: released.to }, categories: null };
+}
+
+/**
+ * Arguments of a gathering whose per-cell counts never leave the server as they are: the risk
+ * models fit on true counts and release model-level figures (under riskArgsForRelease's lattice).
+ */
+export function argsWithTrueCounts<T extends StudyAreaArgs>(ctx: RequestContext, args: T): ReleasedArgs<T> {
+  const policy: ReleasePolicy = { ...releasePolicy(ctx), restricted: false, maxCells: MAX_STUDY_CELLS };
+  return { policy, args, window: toTimeWindow(args.window, 'window'), categories: nonEmpty(args.categories, 'categories') };
+}
+
+/** The resolution of the risk models' release below analyst: about a street block (0.1 km² cells). */
+export const RISK_RELEASE_RESOLUTION = 9;
+/** The window of the risk models' release below analyst, in whole calendar months. */
+export const RISK_RELEASE_MONTHS = 12;
+
+/**
+ * The lattice of the risk models (riskFactors, riskSurface, fixPriorities) below analyst: a whole
+ * district or the city, resolution 9 with the default reach, 12 whole ended calendar months, all
+ * categories. A Poisson model's fitted values sum to the observed total over the study area (and
+ * over the cells of every selected factor), so models of freely drawn areas or windows could be
+ * differenced down to one cell's count; districts and calendar years cannot. Analysts' arguments
+ * pass unchanged.
+ */
+export function riskArgsForRelease<T extends RiskModelArgs>(ctx: RequestContext, args: T, now = new Date()): { policy: ReleasePolicy; args: T } {
+  const policy = releasePolicy(ctx);
+  if (!policy.restricted) return { policy, args };
+  const area = args.area ?? {};
+  if (area.bbox || area.polygon || area.precinctId || (!area.districtId && area.city !== true)) {
+    throw badInput('area', 'below the analyst role a risk model covers a whole district (districtId) or the city (city: true): models of freely drawn areas could be subtracted from one another');
+  }
+  if (nonEmpty(args.categories, 'categories') !== null) {
+    throw badInput('categories', 'below the analyst role a risk model covers all categories: a category filter would let one model be subtracted from another');
+  }
+  for (const field of ['proximityRings', 'proximityMeters'] as const) {
+    if (args[field] !== undefined && args[field] !== null) throw badInput(field, `below the analyst role the reach is the default (about 150 m at resolution ${RISK_RELEASE_RESOLUTION}); leave ${field} out`);
+  }
+  const window = toTimeWindow(args.window, 'window');
+  const released = releaseMonthsWindow(window?.from ?? null, window?.to ?? null, now, RISK_RELEASE_MONTHS);
+  if (!released.ok) throw badInput('window', released.reason);
+  return { policy, args: { ...args, resolution: RISK_RELEASE_RESOLUTION, window: { from: released.from, to: released.to } } };
 }
 
 export interface ReleasedCounts {

@@ -1,11 +1,14 @@
 /** Risk factors, the risk surface and ranked fixes: check input, gather per-cell layers, fit, shape. */
 import { Authorized, Args, Ctx, Query, Resolver } from 'type-graphql';
 import { rolesFor } from '../auth/roleRules';
-import { incidentCountsByCellPeriod, openFixRows, outageNightsByCellPeriod, postSites } from '../db/risk';
+import { incidentCountsByCellPeriod, openFixRows, outageNightsByCellPeriod, postSites, riskFeatureCountsByCell, storedRiskFactors } from '../db/risk';
 import { growEnvelope } from '../db/aggregates';
+import { layerVersions } from '../db/layerCache';
+import { agencyScope } from '../auth/scope';
+import { countBand, CountBand } from '../geo/privacy';
 import { DEFAULT_DETOUR_FACTOR } from '../geo/coverage/straightLineReach';
 import { cellAreaKm2, cellCentre, cellFeatureCollection, cellPolygon, neighbourSpacingMeters } from '../geo/h3';
-import { analyseRiskFactors, FamilyChoice, FixItemInput, FixPriority, LightingPanelResult, RiskAnalysis, RiskCellInput, RiskModelResult, rankFixes, riskSurface, TimeOfDay } from '../geo/risk';
+import { analyseRiskFactors, FamilyChoice, FixItemInput, FixPriority, ImportedFactor, LightingPanelResult, RiskAnalysis, RiskCellInput, RiskModelResult, rankFixes, riskSurface, TimeOfDay } from '../geo/risk';
 import type { GlmCoefficient } from '../geo/stats';
 import type { StudyArea } from '../schema/analysis';
 import type { HexagonAggregation } from '../schema/hexagons';
@@ -15,6 +18,8 @@ import { resolveStudyArea } from './analysis';
 import { badInput } from './errors';
 import { computeHexagons } from './hexagons';
 import { encodeCursor, toPageRequest, toTimeWindow } from './inputs';
+import { releasePolicy as releasePolicyOf, ReleasePolicy, RISK_RELEASE_MONTHS, riskArgsForRelease } from './privacy';
+import type { PrivacyNote } from '../schema/privacy';
 
 const DAY_MS = 86_400_000;
 /** Without a window start, rates are taken over the year before its end. */
@@ -40,7 +45,7 @@ interface FittedRisk {
   rings: number;
   proximityMeters: number;
   periods: number;
-  options: { exposure: 'residents' | 'area'; family: FamilyChoice; timeOfDay: TimeOfDay | null; youthGapMeters: number };
+  options: { exposure: 'residents' | 'area'; family: FamilyChoice; timeOfDay: TimeOfDay | null; youthGapMeters: number; importedFactors: ImportedFactor[] };
   resolution: number;
   envelope: [number, number, number, number];
   fittedAt: number;
@@ -73,11 +78,44 @@ function checkModelArgs(args: RiskModelArgs): { rings: number } {
   return { rings };
 }
 
-/** Gathers the cells (through the hexagons answer) and fits the models, or takes them from the cache. */
-export async function fitRiskModels(ctx: RequestContext, args: RiskModelArgs, timeOfDay: TimeOfDay | null): Promise<FittedRisk> {
+/** Layers a fitted model is read from: a write to any of them makes a new model. */
+const MODEL_LAYERS = ['incidents', 'lighting_outages', 'road_defects', 'youth_facilities', 'population', 'posts', 'risk_features'];
+
+/** The imported factor layers to relate: the asked ones (each must be stored), or every stored one. */
+async function chooseImportedFactors(ctx: RequestContext, asked: readonly string[] | null | undefined): Promise<ImportedFactor[]> {
+  const stored = await storedRiskFactors(ctx.knex);
+  if (asked === null || asked === undefined) return stored;
+  const byName = new Map(stored.map((f) => [f.name, f]));
+  const unknown = asked.filter((name) => !byName.has(name));
+  if (unknown.length > 0) {
+    throw badInput('importedFactors', `no imported factor layer named ${unknown.map((n) => `"${n.slice(0, 60)}"`).join(', ')}; stored: ${stored.length > 0 ? stored.map((f) => f.name).join(', ') : 'none'} (see riskFeatureLayers)`);
+  }
+  return [...new Set(asked)].sort().map((name) => byName.get(name)!);
+}
+
+/**
+ * Gathers the cells (through the hexagons answer) and fits the models, or takes them from the
+ * cache. Below analyst the arguments are first fixed to the risk release lattice.
+ */
+export async function fitRiskModels(ctx: RequestContext, asked: RiskModelArgs, timeOfDay: TimeOfDay | null): Promise<FittedRisk> {
+  const { args } = riskArgsForRelease(ctx, asked);
   const { rings } = checkModelArgs(args);
   const window = toTimeWindow(args.window, 'window');
-  const key = JSON.stringify({ area: args.area, resolution: args.resolution, from: window?.from ?? null, to: window?.to ?? null, categories: args.categories ?? null, timeOfDay, exposure: args.exposure, rings, model: args.model, gap: args.youthGapMeters });
+  const [importedFactors, versions] = await Promise.all([chooseImportedFactors(ctx, args.importedFactors), layerVersions(ctx.knex)]);
+  const key = JSON.stringify({
+    area: args.area,
+    resolution: args.resolution,
+    from: window?.from ?? null,
+    to: window?.to ?? null,
+    categories: args.categories ?? null,
+    timeOfDay,
+    exposure: args.exposure,
+    rings,
+    model: args.model,
+    gap: args.youthGapMeters,
+    imported: importedFactors.map((f) => f.name),
+    versions: MODEL_LAYERS.map((layer) => versions.get(layer) ?? 0),
+  });
   const cached = modelCache.get(key);
   if (cached && Date.now() - cached.fittedAt < CACHE_TTL_MS) {
     modelCache.delete(key);
@@ -91,12 +129,13 @@ export async function fitRiskModels(ctx: RequestContext, args: RiskModelArgs, ti
   const area = await resolveStudyArea(ctx, args);
   const categories = args.categories && args.categories.length > 0 ? args.categories : null;
   const periodQuery = { resolution: area.resolution, envelope: area.envelope, from, to, periods };
-  const [hexagons, countRows, outageRows] = await Promise.all([
-    // the model is fitted on true counts; only model-level figures leave for roles below analyst
-    // (riskSurface and fixPriorities, which show counts of small areas, are for analysts)
-    computeHexagons({ ...ctx, user: { ...ctx.user, role: 'analyst' } }, { ...args, window: { from, to } }),
+  const [hexagons, countRows, outageRows, featureRows] = await Promise.all([
+    // the model is fitted on true counts; below analyst only model-level figures and banded
+    // counts leave, on the lattice riskArgsForRelease fixed
+    computeHexagons(ctx, { ...args, window: { from, to } }, { trueCounts: true }),
     incidentCountsByCellPeriod(ctx.knex, { ...periodQuery, categories }),
     outageNightsByCellPeriod(ctx.knex, periodQuery),
+    riskFeatureCountsByCell(ctx.knex, { resolution: area.resolution, envelope: area.envelope, at: to, factors: importedFactors.map((f) => f.name) }),
   ]);
   const input: RiskCellInput[] = hexagons.cells.map((c) => ({
     h3: c.h3,
@@ -108,7 +147,12 @@ export async function fitRiskModels(ctx: RequestContext, args: RiskModelArgs, ti
     residents: c.residents,
     areaKm2: cellAreaKm2(c.h3),
     nearestYouthFacilityM: c.nearestYouthFacilityM,
+    importedByFactor: {},
   }));
+  for (const row of featureRows) {
+    const i = area.index.get(row.cell);
+    if (i !== undefined) (input[i].importedByFactor as Record<string, number>)[row.factor] = row.count;
+  }
   for (const row of countRows) {
     const i = area.index.get(row.cell);
     if (i === undefined) continue;
@@ -121,7 +165,7 @@ export async function fitRiskModels(ctx: RequestContext, args: RiskModelArgs, ti
     const i = area.index.get(row.cell);
     if (i !== undefined) input[i].outageNights[row.period] += row.value;
   }
-  const options = { exposure: args.exposure, family: args.model, timeOfDay, youthGapMeters: args.youthGapMeters };
+  const options = { exposure: args.exposure, family: args.model, timeOfDay, youthGapMeters: args.youthGapMeters, importedFactors };
   let analysis: RiskAnalysis;
   try {
     analysis = analyseRiskFactors(input, { ...options, rings, periods, periodDays: days / periods });
@@ -201,10 +245,23 @@ function methodOf(fitted: FittedRisk): string {
   return [
     `Risk Terrain Modeling style count regressions over the H3 resolution-${fitted.resolution} cells of the study area, window ${fitted.from.toISOString()} to ${fitted.to.toISOString()}; response: ${responses}`,
     `each factor as PROXIMITY (present within ${fitted.rings} ring(s), about ${Math.round(fitted.proximityMeters)} m) and DENSITY, with Spearman rho`,
-    `road defects (open at the window end) and youth-facility gaps: counts per cell over the window, offset log(${o.exposure === 'residents' ? 'residents' : 'cell area km²'}), one-factor ${o.family === 'auto' ? 'Poisson or negative binomial (AUTO)' : o.family} regressions, the better operationalisation of each factor by BIC offered to forward BIC selection, global Moran's I of the Pearson residuals (k = 1, row-standardised, randomisation)`,
+    `road defects (open at the window end), youth-facility gaps${o.importedFactors.length > 0 ? ` and imported factor layers (${o.importedFactors.map((f) => f.name).join(', ')}; features present at the window end)` : ''}: counts per cell over the window, offset log(${o.exposure === 'residents' ? 'residents' : 'cell area km²'}), one-factor ${o.family === 'auto' ? 'Poisson or negative binomial (AUTO)' : o.family} regressions, the better operationalisation of each factor by BIC offered to forward BIC selection, global Moran's I of the Pearson residuals (k = 1, row-standardised, randomisation)`,
     `lighting outages: counts per cell and period (${fitted.periods} periods of ${Math.round((fitted.to.getTime() - fitted.from.getTime()) / DAY_MS / fitted.periods)} days) with cell and period fixed effects (Poisson, SE scaled by sqrt(dispersion) when above 1), selected when BIC improves`,
     'Wald 95 % intervals of exp(beta), two-sided p, Benjamini-Hochberg FDR over the rows',
   ].join('; ');
+}
+
+function riskPrivacyNote(ctx: RequestContext, fitted: FittedRisk, released: string, suppressedCells = 0): PrivacyNote {
+  const policy = releasePolicyOf(ctx);
+  return {
+    applied: policy.restricted,
+    threshold: policy.threshold,
+    resolution: fitted.resolution,
+    suppressedCells,
+    rules: policy.restricted
+      ? `below the analyst role: a risk model covers a whole district or the city at resolution ${fitted.resolution} with the default reach, over ${RISK_RELEASE_MONTHS} whole ended calendar months (UTC) and all categories; ${released}`
+      : 'analyst or admin: true counts, any area, resolution, window and categories',
+  };
 }
 
 @Resolver()
@@ -236,6 +293,7 @@ export class RiskQueries {
       })),
       warnings: warningsOf(fitted),
       caveat: RISK_CAVEAT,
+      privacy: riskPrivacyNote(ctx, fitted, 'model-level figures only (coefficients, relative risks, fit), no per-cell count'),
     };
   }
 
@@ -243,8 +301,11 @@ export class RiskQueries {
   @Query(() => RiskSurface, { description: "Each cell's relative risk from the selected model (and expected and observed counts), for mapping; also as a GeoJSON FeatureCollection." })
   async riskSurface(@Ctx() ctx: RequestContext, @Args() args: RiskModelArgs): Promise<RiskSurface> {
     const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? null);
+    const restricted = releasePolicyOf(ctx).restricted;
     const cells = riskSurface(fitted.analysis).map((c) => ({
       ...c,
+      // relative risk and expected are functions of the model and of the factors; the count is not
+      observed: restricted ? null : c.observed,
       get boundary() {
         return cellPolygon(c.h3);
       },
@@ -260,6 +321,7 @@ export class RiskQueries {
       },
       warnings: warningsOf(fitted),
       caveat: RISK_CAVEAT,
+      privacy: riskPrivacyNote(ctx, fitted, 'each cell gives its modelled relative risk and expected count, never its observed count'),
     };
   }
 
@@ -318,12 +380,18 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     fitted.fixes = undefined;
     throw error;
   }
+  const policy = releasePolicyOf(ctx);
+  const windowYears = (fitted.to.getTime() - fitted.from.getTime()) / (365.25 * DAY_MS);
   const kindOf = { lighting_outage: 'lighting', road_defect: 'roads', youth_facility_gap: 'youth' } as const;
   const ranked = base
     .map((r) => {
       const weight = weights[kindOf[r.item.kind]];
-      return { ...r, weight, score: weight * r.expectedPreventedPerYear };
+      const near = releasedCount(policy, r.crimesNear);
+      const crimesNearPerYear = near.value / windowYears;
+      const expectedPreventedPerYear = crimesNearPerYear * r.preventableShare;
+      return { ...r, weight, crimesNearRange: near.range, crimesNearPerYear, expectedPreventedPerYear, score: weight * expectedPreventedPerYear };
     })
+    // below analyst every key of the order is a released number (or the item's id)
     .sort((a, b) => b.score - a.score || b.crimesNearPerYear - a.crimesNearPerYear || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
   const agencies = ctx.config.fixAgencies;
   const agencyOf = (item: FixItemInput): string => (item.kind === 'road_defect' ? agencies[`road_defect:${item.defectKind}`] ?? agencies.road_defect : agencies[item.kind]);
@@ -343,14 +411,19 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     withinPostReach: r.withinPostReach,
     expectedPreventedPerYear: r.expectedPreventedPerYear,
     score: r.score,
-    scoreParts: { relativeRisk: r.relativeRisk, crimesNearPerYear: r.crimesNearPerYear, preventableShare: r.preventableShare, weight: r.weight, basis: r.basis },
+    scoreParts: { relativeRisk: r.relativeRisk, crimesNear: r.crimesNearRange, crimesNearPerYear: r.crimesNearPerYear, preventableShare: r.preventableShare, weight: r.weight, basis: r.basis },
   }));
+  const scope = agencyScope(ctx.user);
   const filtered = all.filter(
     (item) =>
+      // the ranked list is computed in memory from the cached model, so the agency scope applies here
+      scope.kind !== 'none' &&
+      (scope.kind === 'all' || item.agency === scope.agency) &&
       (args.withinPostReach === undefined || args.withinPostReach === null || item.withinPostReach === args.withinPostReach) &&
       (!args.agencies || args.agencies.includes(item.agency)) &&
       (!args.kinds || args.kinds.includes(item.kind)),
   );
+  const suppressedCells = new Set(filtered.filter((item) => item.scoreParts.crimesNear.suppressed).map((item) => item.h3)).size;
   const afterRank = page.afterId === null ? 0 : Number(page.afterId);
   const start = filtered.findIndex((item) => item.rank > afterRank);
   const pageItems = start < 0 ? [] : filtered.slice(start, start + page.first);
@@ -367,5 +440,14 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     lightingModel: lightingSummaryOf(fitted.analysis.lighting),
     warnings: warningsOf(fitted),
     caveat: RISK_CAVEAT,
+    privacy: riskPrivacyNote(ctx, fitted, `the incidents near each item are released as a band (0, ${policy.threshold}-9, 10-19, 20-49, 50-99, ...; 1 to ${policy.threshold - 1} suppressed) and every score and rank is computed from the band's low end (${policy.threshold / 2} when suppressed); an agency sees its own agency's items only`, suppressedCells),
   };
+}
+
+/** A count near a fix item as released: exact for analysts, banded below (see countBand). */
+function releasedCount(policy: ReleasePolicy, count: number): { range: { low: number; high: number; suppressed: boolean }; value: number } {
+  if (!policy.restricted) return { range: { low: count, high: count, suppressed: false }, value: count };
+  const band: CountBand | null = countBand(count, policy.threshold);
+  if (band === null) return { range: { low: 0, high: policy.threshold - 1, suppressed: true }, value: policy.threshold / 2 };
+  return { range: { ...band, suppressed: false }, value: band.low };
 }

@@ -3,6 +3,7 @@ import type { Geometry } from '../domain';
 import { AnalysisWarning, StudyArea, StudyAreaArgs } from './analysis';
 import { AgencyEnum, RoadDefectKindEnum } from './enums';
 import { PageInfo } from './types';
+import { PrivacyNote } from './privacy';
 import { GeoJSONDocumentScalar, GeoJSONScalar } from './scalars';
 
 export const TimeOfDayEnum = { ALL: 'all', DAY: 'day', NIGHT: 'night' } as const;
@@ -72,6 +73,12 @@ export class RiskModelArgs extends StudyAreaArgs {
 
   @Field(() => Float, { defaultValue: 1000, description: 'A cell is in a youth-facility gap when the estimated walking distance to the nearest facility exceeds this many metres (100 to 5000).' })
   youthGapMeters: number;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Imported factor layers (risk_features, see riskFeatureLayers) to relate as factors `imported:<name>`, besides the built-in ones. Left out: every stored layer; []: none. An unknown name is refused.',
+  })
+  importedFactors?: string[];
 }
 
 @ObjectType({ description: 'A coefficient as a relative risk with its uncertainty.' })
@@ -100,10 +107,10 @@ export class RelativeRiskEstimate {
 
 @ObjectType({ description: 'One factor in one operationalisation, related to incident counts per cell.' })
 export class RiskFactor {
-  @Field({ description: 'lighting_outages, road_defect:<kind> or youth_facility_gap.' })
+  @Field({ description: 'lighting_outages, road_defect:<kind>, youth_facility_gap, or imported:<name> for an imported factor layer.' })
   factor: string;
 
-  @Field({ description: 'lighting, roads or youth: which weight and agency it belongs to.' })
+  @Field({ description: 'lighting, roads or youth (which weight and agency it belongs to), or imported (a layer the user imported; not a fix item).' })
   kind: string;
 
   @Field({ description: 'The factor in words.' })
@@ -300,6 +307,9 @@ export class RiskFactorAnalysis {
 
   @Field({ description: 'How to read these numbers: associations, not causes.' })
   caveat: string;
+
+  @Field(() => PrivacyNote, { description: 'Whether the release rules for roles below analyst applied, and which (see docs/security.md).' })
+  privacy: PrivacyNote;
 }
 
 @ObjectType({ description: 'The modelled relative risk of one cell.' })
@@ -316,8 +326,8 @@ export class RiskSurfaceCell {
   @Field(() => Float, { description: 'Incidents the model expects in the cell over the window (exposure included).' })
   expected: number;
 
-  @Field(() => Int, { description: 'Incidents counted (of the response).' })
-  observed: number;
+  @Field(() => Int, { nullable: true, description: 'Incidents counted (of the response); null below the analyst role, where no per-cell count of a model is released (released counts are in hexagons).' })
+  observed: number | null;
 }
 
 @ObjectType({ description: 'Each cell’s relative risk from the selected model, for mapping.' })
@@ -345,6 +355,9 @@ export class RiskSurface {
 
   @Field({ description: 'How to read these numbers.' })
   caveat: string;
+
+  @Field(() => PrivacyNote, { description: 'Whether the release rules for roles below analyst applied, and which (see docs/security.md).' })
+  privacy: PrivacyNote;
 }
 
 @InputType({ description: 'How much each kind of fix counts in the ranking; 0 leaves a kind out of the top.' })
@@ -380,12 +393,27 @@ export class FixPriorityArgs extends RiskModelArgs {
   after?: string;
 }
 
+@ObjectType({ description: 'A count as released: exact for analysts; below the analyst role a band (5-9, 10-19, 20-49, 50-99, 100-199, ...), 0 as it is, 1 to threshold - 1 suppressed.' })
+export class CountRange {
+  @Field(() => Int, { description: 'Lowest count the range allows (0 when suppressed).' })
+  low: number;
+
+  @Field(() => Int, { description: 'Highest count the range allows (threshold - 1 when suppressed).' })
+  high: number;
+
+  @Field({ description: 'True when the count is from 1 to threshold - 1 and not released.' })
+  suppressed: boolean;
+}
+
 @ObjectType({ description: 'The parts of a fix item’s score.' })
 export class FixScoreParts {
   @Field(() => Float, { description: 'Relative risk used: exp(beta x change) from the selected model; 1 when the factor was not selected or is not positively associated.' })
   relativeRisk: number;
 
-  @Field(() => Float, { description: 'Incidents of the model response (night for lighting) within the proximity reach of the item (the gap cell itself for youth gaps), per year of the window.' })
+  @Field(() => CountRange, { description: 'Incidents of the model response (night for lighting) within the proximity reach of the item (the gap cell itself for youth gaps) over the window: exact for analysts, a band below.' })
+  crimesNear: CountRange;
+
+  @Field(() => Float, { description: 'crimesNear per year of the window. Below the analyst role from the low end of the band (threshold / 2 when suppressed), so every score is a function of released numbers.' })
   crimesNearPerYear: number;
 
   @Field(() => Float, { description: '1 - 1/RR: the share of those incidents associated with the factor.' })
@@ -483,4 +511,6 @@ export class FixPriorityList {
 
   @Field({ description: 'How to read these numbers.' })
   caveat: string;
+  @Field(() => PrivacyNote, { description: 'Whether the release rules for roles below analyst applied (banded crimes near each item), and which; suppressedCells counts the item cells whose crimes near are suppressed.' })
+  privacy: PrivacyNote;
 }

@@ -71,6 +71,8 @@ export interface FixPriority {
   /** some post's walking radius reaches the item (estimated walking distance <= radius) */
   withinPostReach: boolean;
   relativeRisk: number;
+  /** incidents of the factor's response within the item's reach over the window */
+  crimesNear: number;
   crimesNearPerYear: number;
   preventableShare: number;
   weight: number;
@@ -155,6 +157,7 @@ export function rankFixes(analysis: RiskAnalysis, items: readonly FixItemInput[]
       nearestPostWalkingM: Number.isFinite(nearestStraight) ? nearestStraight * options.detourFactor : null,
       withinPostReach,
       relativeRisk,
+      crimesNear: near,
       crimesNearPerYear,
       preventableShare,
       weight,

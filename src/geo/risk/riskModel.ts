@@ -38,7 +38,7 @@ export type TimeOfDay = 'all' | 'day' | 'night';
 export type Exposure = 'residents' | 'area';
 export type FamilyChoice = GlmFamily | 'auto';
 export type Operationalisation = 'proximity' | 'density';
-export type FactorKind = 'lighting' | 'roads' | 'youth';
+export type FactorKind = 'lighting' | 'roads' | 'youth' | 'imported';
 
 export interface RiskCellInput {
   h3: string;
@@ -55,6 +55,15 @@ export interface RiskCellInput {
   areaKm2: number;
   /** walking metres to the nearest youth facility; null when there is none */
   nearestYouthFacilityM: number | null;
+  /** features of each imported factor layer present in the cell at the window end, by factor name */
+  importedByFactor?: Readonly<Record<string, number>>;
+}
+
+/** A factor layer the user imported (table risk_features), offered to the models like a road-defect kind. */
+export interface ImportedFactor {
+  /** the layer's factor name (slug) */
+  name: string;
+  label: string | null;
 }
 
 export interface RiskModelOptions {
@@ -70,10 +79,12 @@ export interface RiskModelOptions {
   timeOfDay: TimeOfDay | null;
   /** a cell is in a youth-facility gap when its nearest facility is farther than this (walking metres) */
   youthGapMeters: number;
+  /** imported factor layers to relate besides the built-in factors */
+  importedFactors?: readonly ImportedFactor[];
 }
 
 export interface FactorDefinition {
-  /** lighting_outages, road_defect:<kind>, youth_facility_gap */
+  /** lighting_outages, road_defect:<kind>, youth_facility_gap, imported:<name> */
   factor: string;
   kind: FactorKind;
   label: string;
@@ -91,6 +102,16 @@ export const RISK_FACTORS: readonly FactorDefinition[] = [
   ...ROAD_DEFECT_KINDS.map((kind) => ({ factor: `road_defect:${kind}`, kind: 'roads' as const, label: `open road defects: ${kind.replace(/_/g, ' ')}` })),
   { factor: 'youth_facility_gap', kind: 'youth', label: 'distance to the nearest youth facility' },
 ];
+
+export const IMPORTED_FACTOR_PREFIX = 'imported:';
+
+/** The built-in factors and then the imported ones, in answer order. */
+export function factorDefinitions(imported: readonly ImportedFactor[] = []): FactorDefinition[] {
+  return [
+    ...RISK_FACTORS,
+    ...imported.map((f) => ({ factor: `${IMPORTED_FACTOR_PREFIX}${f.name}`, kind: 'imported' as const, label: f.label ? `${f.label} (imported layer ${f.name})` : `imported layer ${f.name}` })),
+  ];
+}
 
 export interface FactorEstimate {
   coefficient: number;
@@ -198,14 +219,14 @@ interface Column {
 }
 
 /** Static columns over every study cell, and the lighting columns over every cell x period (row i * periods + t). */
-function buildColumns(input: readonly RiskCellInput[], options: RiskModelOptions): { statics: Map<string, Column>; lighting: Map<Operationalisation, Column> } {
+function buildColumns(input: readonly RiskCellInput[], options: RiskModelOptions, definitions: readonly FactorDefinition[]): { statics: Map<string, Column>; lighting: Map<Operationalisation, Column> } {
   const cells = input.map((c) => c.h3);
   const n = input.length;
   const P = options.periods;
   const statics = new Map<string, Column>();
   const disk = options.rings === 0 ? null : buildH3Weights(cells, { k: options.rings, kernel: 'binary', includeSelf: true });
   const reach = options.rings === 0 ? 'in the cell' : `within ${options.rings} ring${options.rings > 1 ? 's' : ''} of the cell`;
-  for (const def of RISK_FACTORS) {
+  for (const def of definitions) {
     if (def.kind === 'youth') {
       const distance = new Float64Array(n);
       const gap = new Float64Array(n);
@@ -221,6 +242,12 @@ function buildColumns(input: readonly RiskCellInput[], options: RiskModelOptions
       const sums = diskSums(disk, raw);
       statics.set(termName(def.factor, 'proximity'), { column: sums.map((v) => (v > 0 ? 1 : 0)), parameter: `1 when an open defect of this kind lies ${reach}` });
       statics.set(termName(def.factor, 'density'), { column: sums, parameter: `open defects of this kind ${reach} (per defect)` });
+    } else if (def.kind === 'imported') {
+      const name = def.factor.slice(IMPORTED_FACTOR_PREFIX.length);
+      const raw = Float64Array.from(input, (c) => c.importedByFactor?.[name] ?? 0);
+      const sums = diskSums(disk, raw);
+      statics.set(termName(def.factor, 'proximity'), { column: sums.map((v) => (v > 0 ? 1 : 0)), parameter: `1 when a feature of the layer present at the window end lies ${reach}` });
+      statics.set(termName(def.factor, 'density'), { column: sums, parameter: `features of the layer present at the window end ${reach} (per feature)` });
     }
   }
   const density = new Float64Array(n * P);
@@ -301,7 +328,8 @@ function newRow(def: FactorDefinition, op: Operationalisation, parameter: string
 /** Fits every factor and the selected models. Pure: the inputs are the per-cell aggregates. */
 export function analyseRiskFactors(input: readonly RiskCellInput[], options: RiskModelOptions): RiskAnalysis {
   const warnings: { code: string; message: string }[] = [];
-  const { statics, lighting } = buildColumns(input, options);
+  const definitions = factorDefinitions(options.importedFactors);
+  const { statics, lighting } = buildColumns(input, options, definitions);
   const keep: number[] = [];
   input.forEach((c, i) => {
     if (options.exposure === 'area' || c.residents > 0) keep.push(i);
@@ -320,7 +348,7 @@ export function analyseRiskFactors(input: readonly RiskCellInput[], options: Ris
   const yRanks = averageRanks(y);
   const columns = new Map<string, Float64Array>();
   const rows: FactorResult[] = [];
-  for (const def of RISK_FACTORS) {
+  for (const def of definitions) {
     if (def.kind === 'lighting') continue;
     for (const op of ['proximity', 'density'] as const) {
       const name = termName(def.factor, op);
@@ -345,7 +373,7 @@ export function analyseRiskFactors(input: readonly RiskCellInput[], options: Ris
     }
   }
   const candidates: { name: string; column: Float64Array }[] = [];
-  for (const def of RISK_FACTORS) {
+  for (const def of definitions) {
     const pair = rows.filter((r) => r.factor === def.factor && r.univariateBic !== null);
     if (pair.length === 0) continue;
     const best = pair.reduce((a, b) => (b.univariateBic! < a.univariateBic! ? b : a));
