@@ -43,6 +43,8 @@ export const ROLE_RULES = {
   'Query.post': { roles: EVERYONE, rule: NOT_VICTIMS, sample: '{ post(id: "1") { id } }' },
   'Query.population': { roles: EVERYONE, rule: 'every role (synthetic or census residents per cell, not victims\u2019 data)', sample: '{ population(first: 1) { nodes { h3 residents } } }' },
   'Query.areas': { roles: EVERYONE, rule: NOT_VICTIMS, sample: '{ areas(first: 1) { nodes { id name } } }' },
+  'Query.riskFeatures': { roles: EVERYONE, rule: NOT_VICTIMS, sample: '{ riskFeatures(first: 1) { nodes { id factor geometry } } }' },
+  'Query.riskFeatureLayers': { roles: EVERYONE, rule: NOT_VICTIMS, sample: `{ riskFeatureLayers(area: { bbox: ${BBOX} }) { factor featureCount presentCount } }` },
   'Query.area': { roles: EVERYONE, rule: NOT_VICTIMS, sample: '{ area(id: "1") { id } }' },
   'Query.hexagons': { roles: EVERYONE, rule: AGGREGATE, sample: `{ hexagons(area: { bbox: ${BBOX} }, resolution: 8) { cells { h3 incidents suppressed } } }` },
   'Query.hotspots': { roles: EVERYONE, rule: AGGREGATE, sample: `{ hotspots(area: { bbox: ${BBOX} }, resolution: 8) { cells { h3 count z } } }` },
@@ -55,6 +57,7 @@ export const ROLE_RULES = {
   'Mutation.importPopulation': { roles: ADMINS, rule: 'admin only', sample: IMPORT_SAMPLE('importPopulation') },
   'Mutation.importPosts': { roles: ADMINS, rule: 'admin only', sample: IMPORT_SAMPLE('importPosts') },
   'Mutation.importAreas': { roles: ADMINS, rule: 'admin only', sample: IMPORT_SAMPLE('importAreas') },
+  'Mutation.importRiskFeatures': { roles: ANALYSTS, rule: 'analyst (the data team imports factor layers) and admin', sample: IMPORT_SAMPLE('importRiskFeatures') },
   'Query.emergingHotSpots': {
     roles: ANALYSTS,
     rule: 'analyst: per-cell monthly or weekly counts have no release lattice yet below analyst',

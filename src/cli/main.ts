@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkAuthForProduction, ConfigError, loadConfig, parseBounds } from '../config';
 import { connect, ensureDatabase, migrateLatest } from '../db/connection';
-import { LAYERS, Layer } from '../domain';
+import { LAYERS, Layer, RISK_FEATURE_FACTOR_PATTERN } from '../domain';
 import { IMPORT_FORMATS, ImportFormat, parseOpen311Mapping } from '../import/readers';
 import { formatSummary, importFile } from '../import/run';
 import { isValidTimeZone } from '../import/dates';
@@ -24,8 +24,9 @@ commands:
                                load the deterministic demo city (Almaty) into the database
   import <layer> <file> [--format csv|geojson|open311|police-uk] [--source S]
          [--mapping FILE] [--rejects FILE] [--bounds minLng,minLat,maxLng,maxLat]
-         [--time-zone Asia/Almaty]
+         [--time-zone Asia/Almaty] [--factor NAME] [--label TEXT]
                                import a file; layers: ${LAYERS.join(', ')}
+                               (--factor, --label: risk_features rows without their own)
   serve                        start the GraphQL server at http://localhost:$PORT/graphql
   demo                         migrate, seed when the database is empty, and serve
   schema [FILE]                print the GraphQL schema (SDL) to FILE, or to stdout
@@ -91,6 +92,8 @@ async function main(argv: string[]): Promise<number> {
           rejects: { type: 'string' },
           bounds: { type: 'string' },
           'time-zone': { type: 'string' },
+          factor: { type: 'string' },
+          label: { type: 'string' },
         },
       });
       const [layer, file] = positionals;
@@ -98,6 +101,13 @@ async function main(argv: string[]): Promise<number> {
       if (!(LAYERS as readonly string[]).includes(layer)) throw new ConfigError(`unknown layer "${layer}"; layers: ${LAYERS.join(', ')}`);
       if (values.format && !(IMPORT_FORMATS as readonly string[]).includes(values.format)) {
         throw new ConfigError(`unknown format "${values.format}"; formats: ${IMPORT_FORMATS.join(', ')}`);
+      }
+      if ((values.factor !== undefined || values.label !== undefined) && layer !== 'risk_features') {
+        throw new ConfigError('--factor and --label apply to the risk_features layer only');
+      }
+      // a bad --factor would reject every row of the file one by one: refuse it up front instead
+      if (values.factor !== undefined && !RISK_FEATURE_FACTOR_PATTERN.test(values.factor)) {
+        throw new ConfigError(`--factor "${values.factor}" is not a factor name (lower-case letters, digits and _, starting with a letter, at most 48)`);
       }
       const timeZone = values['time-zone'] ?? config.timeZone;
       if (!isValidTimeZone(timeZone)) throw new ConfigError(`unknown time zone "${timeZone}"`);
@@ -109,6 +119,8 @@ async function main(argv: string[]): Promise<number> {
           file,
           format: values.format as ImportFormat | undefined,
           defaultSource: values.source,
+          defaultFactor: values.factor,
+          defaultLabel: values.label,
           bounds: values.bounds ? parseBounds(values.bounds, '--bounds') : config.cityBounds,
           timeZone,
           batchSize: config.importBatchSize,

@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { Client } from 'pg';
 import { DAY, IncidentColumns, NIGHT, UNKNOWN_TIME } from '../geo/incidentColumns';
 
-export type VersionedLayer = 'incidents' | 'lighting_outages' | 'road_defects' | 'youth_facilities' | 'population' | 'posts' | 'areas';
+export type VersionedLayer = 'incidents' | 'lighting_outages' | 'road_defects' | 'youth_facilities' | 'population' | 'posts' | 'areas' | 'risk_features';
 
 let versionsInFlight: Promise<Map<string, number>> | null = null;
 

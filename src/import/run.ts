@@ -19,6 +19,10 @@ export interface ImportOptions {
   format?: ImportFormat;
   /** source for rows that name none (Open311: 'open311', police.uk: 'police_uk') */
   defaultSource?: string;
+  /** risk_features: the factor of rows that name none (`--factor`), so one file can be one factor layer */
+  defaultFactor?: string;
+  /** risk_features: the label of rows that have none (`--label`) */
+  defaultLabel?: string;
   bounds: BBox;
   timeZone: string;
   batchSize: number;
@@ -91,6 +95,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   const head = await readHead(options.file);
   const format = options.format ?? detectFormat(options.file, head);
   const defaultSource = options.defaultSource ?? (format === 'open311' ? 'open311' : format === 'police-uk' ? 'police_uk' : undefined);
+  const validation = { bounds: options.bounds, timeZone: options.timeZone, defaultSource, defaultFactor: options.defaultFactor, defaultLabel: options.defaultLabel };
   const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.csv`;
   await fs.rm(rejectsPath, { force: true });
   const rejects = new RejectsWriter(rejectsPath, format === 'csv' || format === 'police-uk' ? 'line' : 'item');
@@ -153,7 +158,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
         rejects.write({ line: row.line, externalId, errors: [row.problem] });
         continue;
       }
-      const result = validateRow(options.layer, row.raw, { bounds: options.bounds, timeZone: options.timeZone, defaultSource });
+      const result = validateRow(options.layer, row.raw, validation);
       if (!result.ok) {
         rejects.write({ line: row.line, externalId, errors: result.errors });
         continue;

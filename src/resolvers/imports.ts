@@ -12,6 +12,7 @@ import {
   PopulationInput,
   PostInput,
   RejectedRecord,
+  RiskFeatureInput,
   RoadDefectInput,
   YouthFacilityInput,
 } from '../schema/imports';
@@ -113,5 +114,11 @@ export class ImportMutations {
   @Mutation(() => ImportResult, { description: 'Import districts and precincts.' })
   importAreas(@Ctx() ctx: RequestContext, @Arg('records', () => [AreaRecordInput], { description: 'The records to import (at most the mutation limit per call).' }) records: AreaRecordInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
     return importRecords(ctx, 'areas', records, atomic);
+  }
+
+  @Authorized(...rolesFor('Mutation.importRiskFeatures'))
+  @Mutation(() => ImportResult, { description: 'Import features of factor layers for the risk models (bars, bus stops, abandoned buildings, ...).' })
+  importRiskFeatures(@Ctx() ctx: RequestContext, @Arg('records', () => [RiskFeatureInput], { description: 'The records to import (at most the mutation limit per call).' }) records: RiskFeatureInput[], @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean): Promise<ImportResult> {
+    return importRecords(ctx, 'risk_features', records, atomic);
   }
 }

@@ -1,6 +1,7 @@
 /** Turns GraphQL inputs into validated query specs, refusing bad ones with the argument path. */
 import type { Knex } from 'knex';
 import type { Config } from '../config';
+import { RISK_FEATURE_FACTOR_PATTERN } from '../domain';
 import { AreaSpec, areaExists, PageRequest, TimeWindow } from '../db/reads';
 import { geometryProblem } from '../import/validate';
 import type { AreaInput, PageArgs, TimeWindowInput } from '../schema/inputs';
@@ -66,4 +67,12 @@ export function nonEmpty<T>(values: T[] | undefined | null, path: string): T[] |
   if (values === undefined || values === null) return null;
   if (values.length === 0) throw badInput(path, 'must not be empty (leave it out to mean all)');
   return values;
+}
+
+/** Factor names of a filter: none means all; each must be a name the layer can hold. */
+export function toFactors(values: string[] | undefined | null, path: string): string[] | null {
+  const factors = nonEmpty(values, path);
+  const bad = factors?.find((f) => !RISK_FEATURE_FACTOR_PATTERN.test(f));
+  if (bad !== undefined) throw badInput(path, `"${bad.slice(0, 60)}" is not a factor name (lower-case letters, digits and _, starting with a letter, at most 48)`);
+  return factors;
 }

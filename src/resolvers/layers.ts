@@ -8,18 +8,22 @@ import {
   listLightingOutages,
   listPopulation,
   listPosts,
+  listRiskFeatures,
   listRoadDefects,
   listYouthFacilities,
+  riskFeatureLayers,
   Listing,
   PageRequest,
 } from '../db/reads';
 import {
   AreaFilter,
+  AreaInput,
   IncidentFilter,
   LightingOutageFilter,
   PageArgs,
   PopulationFilter,
   PostFilter,
+  RiskFeatureFilter,
   RoadDefectFilter,
   YouthFacilityFilter,
 } from '../schema/inputs';
@@ -36,6 +40,9 @@ import {
   PopulationCellConnection,
   Post,
   PostConnection,
+  RiskFeature,
+  RiskFeatureConnection,
+  RiskFeatureLayer,
   RoadDefect,
   RoadDefectConnection,
   YouthFacility,
@@ -43,7 +50,7 @@ import {
 } from '../schema/types';
 import type { RequestContext } from './context';
 import { notFound } from './errors';
-import { encodeCursor, nonEmpty, toAreaSpec, toPageRequest, toTimeWindow } from './inputs';
+import { encodeCursor, nonEmpty, toAreaSpec, toFactors, toPageRequest, toTimeWindow } from './inputs';
 
 async function pageOf<T>(listing: Listing<T>, request: PageRequest): Promise<Page<T>> {
   const result = await listing.page(request);
@@ -121,6 +128,26 @@ export class LayerQueries {
   async population(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => PopulationFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: PopulationFilter) {
     const request = toPageRequest(pageArgs, ctx.config);
     return pageOf(listPopulation(ctx.knex, { area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area') }), request);
+  }
+
+  @Authorized(...rolesFor('Query.riskFeatures'))
+  @Query(() => RiskFeatureConnection, { description: 'Features of the imported factor layers (bars, bus stops, abandoned buildings, ...), filtered by factor, area and the instant they were present at.' })
+  async riskFeatures(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => RiskFeatureFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: RiskFeatureFilter): Promise<Page<RiskFeature>> {
+    const request = toPageRequest(pageArgs, ctx.config);
+    return pageOf(
+      listRiskFeatures(ctx.knex, {
+        area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area'),
+        factors: toFactors(filter?.factors, 'filter.factors'),
+        presentAt: filter?.presentAt ?? null,
+      }),
+      request,
+    );
+  }
+
+  @Authorized(...rolesFor('Query.riskFeatureLayers'))
+  @Query(() => [RiskFeatureLayer], { description: 'The imported factor layers, one per factor in factor order: features, features present now, first opening, last change and sources.' })
+  async riskFeatureLayers(@Ctx() ctx: RequestContext, @Arg('area', () => AreaInput, { nullable: true, description: 'Count only features whose geometry lies in (intersects) this area; the whole layer when left out.' }) area?: AreaInput): Promise<RiskFeatureLayer[]> {
+    return riskFeatureLayers(ctx.knex, { area: await toAreaSpec(ctx.knex, area, 'area') });
   }
 
   @Authorized(...rolesFor('Query.areas'))

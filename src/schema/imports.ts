@@ -89,6 +89,19 @@ export class AreaRecordInput {
   @Field(() => GeoJSONScalar, { description: 'Polygon or MultiPolygon, [lng, lat], EPSG:4326.' }) geometry: Geometry;
 }
 
+@InputType({ description: 'One feature of an imported factor layer (a bar, a bus stop, an abandoned building, ...): lat/lng for a point, or a geometry.' })
+export class RiskFeatureInput {
+  @Field({ description: 'Id of the record in its source; imports upsert by (source, externalId).' }) externalId: string;
+  @Field({ description: 'Where the record came from (an import source such as demo, osm, call_112, open311); unique together with externalId.' }) source: string;
+  @Field({ description: 'The factor the feature belongs to: lower-case letters, digits and _, starting with a letter, at most 48 (e.g. liquor_shop); in riskFactors it becomes imported:<factor>.' }) factor: string;
+  @Field(() => String, { nullable: true, description: 'The factor in words, for answers (e.g. "Liquor shops").' }) label?: string;
+  @Field(() => Date, { nullable: true, description: 'When the feature appeared (opened, was built); null when unknown (then it counts as present from the start).' }) openedAt?: Date;
+  @Field(() => Date, { nullable: true, description: 'When it ceased to be (closed, was demolished); must be after openedAt; null while it is still there.' }) closedAt?: Date;
+  @Field(() => Float, { nullable: true, description: 'Latitude, WGS 84 degrees (give lat and lng for a point).' }) lat?: number;
+  @Field(() => Float, { nullable: true, description: 'Longitude, WGS 84 degrees.' }) lng?: number;
+  @Field(() => GeoJSONScalar, { nullable: true, description: 'Point, LineString, MultiLineString, Polygon or MultiPolygon (instead of lat/lng).' }) geometry?: Geometry;
+}
+
 @ObjectType({ description: 'A problem with one field of one record.' })
 export class FieldProblem {
   @Field({ description: 'The field, as the CSV column name.' }) field: string;

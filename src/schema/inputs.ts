@@ -105,6 +105,18 @@ export class PopulationFilter {
   area?: AreaInput;
 }
 
+@InputType({ description: 'Filters for features of imported factor layers.' })
+export class RiskFeatureFilter {
+  @Field(() => [String], { nullable: true, description: 'Only these factors (slugs such as liquor_shop); all when left out.' })
+  factors?: string[];
+
+  @Field(() => AreaInput, { nullable: true, description: 'Only records whose geometry lies in (intersects) this area.' })
+  area?: AreaInput;
+
+  @Field(() => Date, { nullable: true, description: 'Only features present at this instant: opened by then (or with no opening date) and not closed yet.' })
+  presentAt?: Date;
+}
+
 @InputType({ description: 'Filters for districts and precincts.' })
 export class AreaFilter {
   @Field(() => AreaKindEnum, { nullable: true, description: 'Kind of record.' })

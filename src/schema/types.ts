@@ -219,6 +219,60 @@ export class PopulationCell {
   boundary: Geometry;
 }
 
+@ObjectType({ description: 'A feature of an imported factor layer for the risk models: a bar, a bus stop, an abandoned building, ... Present from openedAt (or always) until closedAt (or still).' })
+export class RiskFeature {
+  @Field(() => ID, { description: 'Id of the feature in this API (stable across re-imports).' })
+  id: string;
+
+  @Field({ description: 'Where the record came from (an import source such as demo, osm, call_112, open311); unique together with externalId.' })
+  source: string;
+
+  @Field({ description: 'Id of the record in its source; imports upsert by (source, externalId).' })
+  externalId: string;
+
+  @Field({ description: 'The factor the feature belongs to (a slug such as liquor_shop); in riskFactors it is imported:<factor>.' })
+  factor: string;
+
+  @Field(() => String, { nullable: true, description: 'The factor in words, as imported; null when none was given.' })
+  label: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the feature appeared; null when unknown (then it counts as present from the start).' })
+  openedAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it ceased to be; null while it is still there.' })
+  closedAt: Date | null;
+
+  @Field(() => GeoJSONScalar, { description: 'Point, LineString, MultiLineString, Polygon or MultiPolygon, EPSG:4326.' })
+  geometry: Geometry;
+
+  @Field({ description: 'H3 cell (hex) at the stored fine resolution, of the point, the middle vertex of a line or the average of a polygon outline.' })
+  h3: string;
+}
+
+@ObjectType({ description: 'One imported factor layer: its features in the area, how many stand now, and where they came from.' })
+export class RiskFeatureLayer {
+  @Field({ description: 'The factor (a slug such as liquor_shop); in riskFactors it is imported:<factor>.' })
+  factor: string;
+
+  @Field(() => String, { nullable: true, description: 'The most common label of its features (the alphabetically first on a tie); null when none has one.' })
+  label: string | null;
+
+  @Field(() => Int, { description: 'Features of the factor in the area, present or not.' })
+  featureCount: number;
+
+  @Field(() => Int, { description: 'Features present now: opened (or with no opening date) and not closed.' })
+  presentCount: number;
+
+  @Field(() => Date, { nullable: true, description: 'The earliest openedAt of its features; null when none has one.' })
+  firstOpenedAt: Date | null;
+
+  @Field(() => Date, { description: 'When a feature of the factor was last inserted or changed by an import.' })
+  lastChangedAt: Date;
+
+  @Field(() => [String], { description: 'The distinct sources of its features, in alphabetical order.' })
+  sources: string[];
+}
+
 @ObjectType({ description: 'Cursor pagination.' })
 export class PageInfo {
   @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
@@ -268,3 +322,4 @@ export const YouthFacilityConnection = Connection(YouthFacility, 'YouthFacility'
 export const PostConnection = Connection(Post, 'Post');
 export const PopulationCellConnection = Connection(PopulationCell, 'PopulationCell');
 export const AreaConnection = Connection(Area, 'Area');
+export const RiskFeatureConnection = Connection(RiskFeature, 'RiskFeature');

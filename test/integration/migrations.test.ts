@@ -26,11 +26,11 @@ it('migrates up, rolls back to zero and up again, with GIST indexes on every lay
   try {
     const { rows } = await knex.raw("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE '%_geom_gist'");
     const byTable = new Map((rows as { tablename: string; indexdef: string }[]).map((r) => [r.tablename, r.indexdef]));
-    for (const table of ['incidents', 'lighting_outages', 'road_defects', 'youth_facilities', 'population', 'posts', 'areas', 'streets', 'street_edges', 'street_vertices']) {
+    for (const table of ['incidents', 'lighting_outages', 'road_defects', 'youth_facilities', 'population', 'posts', 'areas', 'streets', 'risk_features', 'street_edges', 'street_vertices']) {
       expect(byTable.get(table)).toMatch(/USING gist \(geom\)/);
     }
     const unique = await knex.raw("SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'u' AND pg_get_constraintdef(oid) = 'UNIQUE (source, external_id)'");
-    expect((unique.rows as { t: string }[]).map((r) => r.t).sort()).toEqual(['areas', 'incidents', 'lighting_outages', 'population', 'posts', 'road_defects', 'streets', 'youth_facilities']);
+    expect((unique.rows as { t: string }[]).map((r) => r.t).sort()).toEqual(['areas', 'incidents', 'lighting_outages', 'population', 'posts', 'risk_features', 'road_defects', 'streets', 'youth_facilities']);
     const routing = await knex.raw("SELECT 1 FROM pg_extension WHERE extname = 'pgrouting'");
     expect(routing.rows).toHaveLength(1);
   } finally {

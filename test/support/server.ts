@@ -67,5 +67,5 @@ export async function startTestServer(env: Record<string, string> = {}, options:
 
 /** Empties every layer, for test files that need a known state (files run one at a time). */
 export async function truncateLayers(server: RunningServer): Promise<void> {
-  await server.db.knex.raw('TRUNCATE incidents, lighting_outages, road_defects, youth_facilities, population, posts, areas, streets, street_edges, street_vertices, import_runs RESTART IDENTITY CASCADE');
+  await server.db.knex.raw('TRUNCATE incidents, lighting_outages, road_defects, youth_facilities, population, posts, areas, streets, risk_features, street_edges, street_vertices, import_runs RESTART IDENTITY CASCADE');
 }
