@@ -118,7 +118,7 @@ describe('riskFactors with imported factor layers', () => {
     expect(entertainment.univariate!.relativeRisk).toBeGreaterThan(1.5);
     expect(entertainment.univariate!.relativeRiskLow).toBeGreaterThan(1);
     expect(entertainment.selected).toBe(true);
-    expect(answer.model.selectedTerms).toContain(`imported:entertainment|${entertainment.operationalisation}`);
+    expect(answer.model.selectedTerms).toContain(`imported:entertainment|${entertainment.operationalisation.toLowerCase()}`);
     // benches were put down at random: whatever the data say of them, not a selected risk
     const benches = rows.find((r) => r.factor === 'imported:benches' && r.candidate)!;
     expect(benches.selected).toBe(false);
