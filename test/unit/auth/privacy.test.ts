@@ -1,6 +1,6 @@
 /** Disclosure rules, with expected answers worked out by hand from the rules in docs/security.md. */
 import fc from 'fast-check';
-import { imputedForStatistics, isReleasable, releaseWindow, suppressBreakdown } from '../../../src/geo/privacy';
+import { countBand, imputedForStatistics, isReleasable, releaseMonthsWindow, releaseWindow, suppressBreakdown } from '../../../src/geo/privacy';
 
 describe('suppressBreakdown (threshold 5)', () => {
   it('releases zero and counts of 5 or more, suppresses 1 to 4', () => {
@@ -69,5 +69,60 @@ describe('releaseWindow', () => {
 
   it('refuses an open end', () => {
     expect(releaseWindow(new Date('2026-01-01T00:00:00Z'), null, now).ok).toBe(false);
+  });
+});
+
+describe('releaseMonthsWindow (the risk models, 12 months)', () => {
+  const now = new Date('2026-11-25T13:00:00Z');
+
+  it('defaults to the last 12 finished calendar months', () => {
+    expect(releaseMonthsWindow(null, null, now, 12)).toEqual({ ok: true, from: new Date('2025-11-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') });
+  });
+
+  it('accepts any 12 whole finished months, across a year end', () => {
+    expect(releaseMonthsWindow(new Date('2024-03-01T00:00:00Z'), new Date('2025-03-01T00:00:00Z'), now, 12).ok).toBe(true);
+  });
+
+  it.each([
+    ['11 months', '2025-01-01T00:00:00Z', '2025-12-01T00:00:00Z'],
+    ['12 months shifted by a day', '2025-01-02T00:00:00Z', '2026-01-02T00:00:00Z'],
+    ['12 months ending in the running month', '2025-12-01T00:00:00Z', '2026-12-01T00:00:00Z'],
+  ])('refuses %s', (_name, from, to) => {
+    expect(releaseMonthsWindow(new Date(from), new Date(to), now, 12).ok).toBe(false);
+  });
+});
+
+describe('countBand (threshold 5)', () => {
+  it.each([
+    [0, { low: 0, high: 0 }],
+    [1, null],
+    [4, null],
+    [5, { low: 5, high: 9 }],
+    [9, { low: 5, high: 9 }],
+    [10, { low: 10, high: 19 }],
+    [19, { low: 10, high: 19 }],
+    [20, { low: 20, high: 49 }],
+    [50, { low: 50, high: 99 }],
+    [100, { low: 100, high: 199 }],
+    [499, { low: 200, high: 499 }],
+    [1000, { low: 1000, high: 1999 }],
+    [73_456, { low: 50_000, high: 99_999 }],
+  ])('%i is released as %j', (count, band) => {
+    expect(countBand(count, 5)).toEqual(band);
+  });
+
+  it('starts at the threshold, whatever it is', () => {
+    expect(countBand(11, 11)).toEqual({ low: 11, high: 19 });
+    expect(countBand(10, 11)).toBeNull();
+  });
+
+  it('every count from the threshold up lies in its band, and bands do not overlap', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 1_000_000 }), (count) => {
+        const band = countBand(count, 5)!;
+        const below = countBand(band.low - 1, 5);
+        return band.low <= count && count <= band.high && (below === null || below.high === band.low - 1);
+      }),
+    );
   });
 });

@@ -116,3 +116,74 @@ it('ranks fixes by weight x incidents near x (1 - 1/RR), and weights reorder the
   const roadsOnly = rankFixes(analysis, items, posts, { ...options, weights: { lighting: 0, roads: 1, youth: 1 } });
   expect(roadsOnly[0].item.id).toBe('sidewalk');
 });
+
+describe('imported factor layers', () => {
+  // a layer planted with a known effect (x1.6) and one put down at random, drawn like the rest of the city
+  const IMPORTED_RR = 1.6;
+  function importedCity(seed: number): RiskCellInput[] {
+    const random = createRandom(seed);
+    return gridDisk(latLngToCell(43.25, 76.95, 9), 12).map((h3) => {
+      const residents = 300 + random.nextInt(2500);
+      const bar = random.nextFloat() < 0.2 ? 1 + random.nextInt(2) : 0;
+      const bench = random.nextFloat() < 0.3 ? 1 : 0;
+      const mean = (residents / 1000) * 2 * (bar > 0 ? IMPORTED_RR : 1);
+      const counts = Array.from({ length: P }, () => poisson(random, mean / P));
+      return {
+        h3,
+        incidents: counts,
+        dayIncidents: counts,
+        nightIncidents: counts.map(() => 0),
+        outageNights: counts.map(() => 0),
+        openDefectsByKind: {},
+        residents,
+        areaKm2: 0.105,
+        nearestYouthFacilityM: 400,
+        importedByFactor: { ...(bar > 0 ? { bars: bar } : {}), ...(bench ? { benches: 1 } : {}) },
+      };
+    });
+  }
+  const imported = analyseRiskFactors(importedCity(7), {
+    periods: P,
+    periodDays: PERIOD_DAYS,
+    rings: 0,
+    exposure: 'residents',
+    family: 'poisson',
+    timeOfDay: null,
+    youthGapMeters: 1000,
+    importedFactors: [
+      { name: 'bars', label: 'Bars' },
+      { name: 'benches', label: null },
+    ],
+  });
+  const importedRow = (factor: string, op: string) => imported.factors.find((f) => f.factor === factor && f.operationalisation === op)!;
+
+  it('offers each layer as imported:<name> in both operationalisations, labelled', () => {
+    expect(imported.factors.filter((f) => f.kind === 'imported').map((f) => `${f.factor}|${f.operationalisation}`)).toEqual([
+      'imported:bars|proximity',
+      'imported:bars|density',
+      'imported:benches|proximity',
+      'imported:benches|density',
+    ]);
+    expect(importedRow('imported:bars', 'proximity').label).toBe('Bars (imported layer bars)');
+    expect(importedRow('imported:benches', 'density').label).toBe('imported layer benches');
+  });
+
+  it('recovers the planted layer by proximity and leaves the random one out', () => {
+    const bars = importedRow('imported:bars', 'proximity');
+    expect(bars.candidate).toBe(true);
+    expect(bars.selected).toBe(true);
+    expect(bars.model!.relativeRiskLow).toBeLessThan(IMPORTED_RR);
+    expect(bars.model!.relativeRiskHigh).toBeGreaterThan(IMPORTED_RR);
+    expect(bars.model!.relativeRiskLow).toBeGreaterThan(1);
+    expect(imported.factors.filter((f) => f.factor === 'imported:benches').some((f) => f.selected)).toBe(false);
+    expect(imported.model.selectedTerms).toEqual(['imported:bars|proximity']);
+  });
+
+  it('gives the surface the planted relative risk in exposed cells', () => {
+    const surface = riskSurface(imported);
+    const cells = importedCity(7);
+    const exposed = surface.filter((c, i) => (cells[i].importedByFactor?.bars ?? 0) > 0);
+    const rr = importedRow('imported:bars', 'proximity').model!.relativeRisk;
+    expect(exposed.every((c) => Math.abs(c.relativeRisk - rr) < 1e-12)).toBe(true);
+  });
+});
