@@ -27,6 +27,7 @@ import type { Config } from '../config';
 import type { Geometry, Role } from '../domain';
 import { geometryToWkt } from '../geo/geometry';
 import { roleAllowed } from '../schema/auth';
+import { rolesFor } from '../auth/roleRules';
 import { httpError, sendError } from './errors';
 import { checkKnownParams, QueryParams, queryParams } from './params';
 
@@ -54,15 +55,15 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'hotspots', roles: null },
   { field: 'clusters', roles: null },
   { field: 'emergingHotSpots', roles: ['analyst'] },
-  { field: 'riskSurface', roles: null },
-  { field: 'fixPriorities', roles: null },
+  { field: 'riskSurface', roles: rolesFor('Query.riskSurface') },
+  { field: 'fixPriorities', roles: rolesFor('Query.fixPriorities') },
   { field: 'recommendations', roles: ['analyst', 'working_group', 'agency'] },
   // rows: the uncovered hot spot cells, with the coverage figures in the metadata
   { field: 'coverage', roles: ['analyst'] },
   { field: 'postReach', roles: null },
   { field: 'suggestPostSites', roles: ['analyst'] },
   { field: 'minimumPostSites', roles: ['analyst'] },
-  { field: 'riskFactors', roles: null },
+  { field: 'riskFactors', roles: rolesFor('Query.riskFactors') },
   { field: 'agencyStatistics', roles: ['analyst', 'working_group', 'agency'] },
   { field: 'recommendationsEvaluation', roles: ['analyst', 'working_group', 'agency'] },
 ];

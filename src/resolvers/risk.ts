@@ -7,6 +7,9 @@ import { layerVersions } from '../db/layerCache';
 import { agencyScope } from '../auth/scope';
 import { countBand, CountBand } from '../geo/privacy';
 import { DEFAULT_DETOUR_FACTOR } from '../geo/coverage/straightLineReach';
+import { DEFAULT_ACCESS_M, nearestAlongStreets } from '../geo/coverage';
+import type { AnalysisWarning } from '../schema/analysis';
+import { resolveReach } from './coverageReach';
 import { cellAreaKm2, cellCentre, cellFeatureCollection, cellPolygon, neighbourSpacingMeters } from '../geo/h3';
 import { analyseRiskFactors, FamilyChoice, FixItemInput, FixPriority, ImportedFactor, LightingPanelResult, RiskAnalysis, RiskCellInput, RiskModelResult, rankFixes, riskSurface, TimeOfDay } from '../geo/risk';
 import type { GlmCoefficient } from '../geo/stats';
@@ -50,7 +53,7 @@ interface FittedRisk {
   envelope: [number, number, number, number];
   fittedAt: number;
   /** the ranking at unit weights with every part of the score; weights and filters are applied per request */
-  fixes?: Promise<FixPriority[]>;
+  fixes?: Promise<UnitWeightFixes>;
 }
 
 /** Fitted models by request shape, least recently used first; fixPriorities reuses them across calls. */
@@ -335,11 +338,23 @@ export class RiskQueries {
   }
 }
 
+interface UnitWeightFixes {
+  items: FixPriority[];
+  /** how walking distances to posts were measured: along the streets when a network covers the area */
+  distanceBasis: 'network' | 'straightLine';
+  warnings: AnalysisWarning[];
+}
+
+/** Along the streets, the nearest post is looked for this far; beyond it an item gets the straight-line estimate. */
+const NEAREST_POST_SEARCH_M = 3_000;
+
 /** Open items scored at unit weights: read once per fitted model, so changing weights or filters costs a sort. */
-async function unitWeightFixes(ctx: RequestContext, fitted: FittedRisk): Promise<FixPriority[]> {
-  const [rows, posts] = await Promise.all([
+async function unitWeightFixes(ctx: RequestContext, fitted: FittedRisk): Promise<UnitWeightFixes> {
+  const [rows, posts, reach] = await Promise.all([
     openFixRows(ctx.knex, { envelope: fitted.envelope, end: fitted.to, resolution: fitted.resolution }),
     postSites(ctx.knex, { envelope: growEnvelope(fitted.envelope, POST_SEARCH_M), end: fitted.to }),
+    // the coverage answers' walking reach: the street network when it covers the area (AUTO)
+    resolveReach(ctx, { method: 'auto', detourFactor: DEFAULT_DETOUR_FACTOR, accessDistance: DEFAULT_ACCESS_M }, fitted.envelope, fitted.analysis.cells),
   ]);
   const inModel = new Set(fitted.analysis.cells);
   const items: FixItemInput[] = rows
@@ -352,14 +367,30 @@ async function unitWeightFixes(ctx: RequestContext, fitted: FittedRisk): Promise
       items.push({ kind: 'youth_facility_gap', id: c.h3, defectKind: null, cell: c.h3, lng, lat, openSince: null });
     }
   }
-  return rankFixes(fitted.analysis, items, posts, {
+  const warnings: AnalysisWarning[] = [...reach.warnings];
+  let alongStreets: ReturnType<typeof nearestAlongStreets> | undefined;
+  if (reach.method === 'network' && reach.network) {
+    const sources = posts.map((p) => ({ id: p.id, place: { lng: p.lng, lat: p.lat }, radiusM: p.walkingRadiusM }));
+    alongStreets = nearestAlongStreets(reach.network.graph, sources, items, { searchM: NEAREST_POST_SEARCH_M, accessM: reach.accessM });
+    const off = alongStreets.filter((a) => a === null).length;
+    if (off > 0) {
+      warnings.push({
+        code: 'PARTLY_STRAIGHT_LINE',
+        message: `${off} of ${items.length} items are more than ${reach.accessM} m from a street or more than ${NEAREST_POST_SEARCH_M} m along the streets from every post: their nearest post and reach are straight line x ${DEFAULT_DETOUR_FACTOR}`,
+        cells: [],
+      });
+    }
+  }
+  const ranked = rankFixes(fitted.analysis, items, posts, {
     weights: { lighting: 1, roads: 1, youth: 1 },
     rings: fitted.rings,
     windowYears: (fitted.to.getTime() - fitted.from.getTime()) / (365.25 * DAY_MS),
     end: fitted.to,
     detourFactor: DEFAULT_DETOUR_FACTOR,
     youthGapMeters: fitted.options.youthGapMeters,
+    alongStreets,
   });
+  return { items: ranked, distanceBasis: alongStreets ? 'network' : 'straightLine', warnings };
 }
 
 /** The fixPriorities answer; also called by the benchmark (p50 target 200 ms for the city with the model cached). */
@@ -373,9 +404,9 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
   const page = toPageRequest({ first: args.first, after: args.after }, ctx.config);
   const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? null);
   fitted.fixes ??= unitWeightFixes(ctx, fitted);
-  let base: FixPriority[];
+  let unitWeight: UnitWeightFixes;
   try {
-    base = await fitted.fixes;
+    unitWeight = await fitted.fixes;
   } catch (error) {
     fitted.fixes = undefined;
     throw error;
@@ -383,7 +414,7 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
   const policy = releasePolicyOf(ctx);
   const windowYears = (fitted.to.getTime() - fitted.from.getTime()) / (365.25 * DAY_MS);
   const kindOf = { lighting_outage: 'lighting', road_defect: 'roads', youth_facility_gap: 'youth' } as const;
-  const ranked = base
+  const ranked = unitWeight.items
     .map((r) => {
       const weight = weights[kindOf[r.item.kind]];
       const near = releasedCount(policy, r.crimesNear);
@@ -408,6 +439,7 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     daysOpen: r.daysOpen,
     nearestPostId: r.nearestPostId,
     nearestPostWalkingM: r.nearestPostWalkingM,
+    distanceBasis: r.distanceBasis,
     withinPostReach: r.withinPostReach,
     expectedPreventedPerYear: r.expectedPreventedPerYear,
     score: r.score,
@@ -431,14 +463,14 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
   return {
     method: `${methodOf(fitted)}; each open item scored as weight x incidents within its reach per year x (1 - 1/RR), RR = exp(beta x change) from the selected model (1 when its factor was not selected); youth-facility gaps: cells with young residents whose nearest facility is more than ${fitted.options.youthGapMeters} m walking away`,
     studyArea: studyAreaOf(fitted),
-    distanceBasis: 'straightLine',
+    distanceBasis: unitWeight.distanceBasis,
     detourFactor: DEFAULT_DETOUR_FACTOR,
     totalCount: filtered.length,
     items: pageItems,
     pageInfo: { endCursor: last ? encodeCursor(String(last.rank)) : null, hasNextPage: start >= 0 && start + page.first < filtered.length },
     model: summaryOf(fitted.analysis.model),
     lightingModel: lightingSummaryOf(fitted.analysis.lighting),
-    warnings: warningsOf(fitted),
+    warnings: [...warningsOf(fitted), ...unitWeight.warnings],
     caveat: RISK_CAVEAT,
     privacy: riskPrivacyNote(ctx, fitted, `the incidents near each item are released as a band (0, ${policy.threshold}-9, 10-19, 20-49, 50-99, ...; 1 to ${policy.threshold - 1} suppressed) and every score and rank is computed from the band's low end (${policy.threshold / 2} when suppressed); an agency sees its own agency's items only`, suppressedCells),
   };

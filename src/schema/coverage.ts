@@ -1,6 +1,7 @@
 /** GraphQL types of walking-distance coverage of posts and of siting new ones. */
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Geometry } from '../domain';
+import { DEFAULT_ACCESS_M } from '../geo/coverage/streetNetwork';
 import { AnalysisWarning, StudyArea } from './analysis';
 import { IncidentCategoryEnum } from './enums';
 import { AreaInput, TimeWindowInput } from './inputs';
@@ -54,7 +55,7 @@ export class ReachArgs {
   @Field(() => Float, { defaultValue: 1.3, description: 'Detour factor f (1 to 3) of the straight-line method: reach is a circle of radius / f.' })
   detourFactor: number;
 
-  @Field(() => Float, { defaultValue: 100, description: 'Network method: the longest straight leg (metres, 0 to 500) between a place and its nearest street; the leg counts toward the radius.' })
+  @Field(() => Float, { defaultValue: DEFAULT_ACCESS_M, description: 'Network method: the longest straight leg (metres, 0 to 500) between a place and its nearest street; the leg counts toward the radius.' })
   accessDistance: number;
 }
 

@@ -461,10 +461,13 @@ export class FixPriorityItem {
   @Field(() => ID, { nullable: true, description: 'Nearest post (straight line).' })
   nearestPostId: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'Estimated walking distance to it: straight-line (haversine) distance x the detour factor, not a street route.' })
+  @Field(() => Float, { nullable: true, description: 'Walking distance to the nearest post: along the streets (access legs included) when the street network covers the area, else straight-line (haversine) distance x the detour factor; see nearestPostDistanceBasis.' })
   nearestPostWalkingM: number | null;
 
-  @Field({ description: 'Some post’s walking radius reaches the item (estimated walking distance <= radius).' })
+  @Field({ description: 'network (along the streets, the nearest post within 3 km of walking) or straightLine (haversine x the detour factor: no street network here, or the item is off it or farther from every post).' })
+  distanceBasis: string;
+
+  @Field({ description: 'Some post’s walking radius reaches the item (walking distance along the streets, or the straight-line estimate, <= radius).' })
   withinPostReach: boolean;
 
   @Field(() => Float, { description: 'crimesNearPerYear x preventableShare: incidents a year associated with the item.' })
@@ -485,7 +488,7 @@ export class FixPriorityList {
   @Field(() => StudyArea, { description: 'What was analysed.' })
   studyArea: StudyArea;
 
-  @Field({ description: 'straightLine: walking distances are straight lines x the detour factor.' })
+  @Field({ description: 'network: walking distances to posts along the streets (as the coverage answers, AUTO), items off the network falling back to the straight line with a PARTLY_STRAIGHT_LINE warning; straightLine: straight lines x the detour factor, no street network covers the area.' })
   distanceBasis: string;
 
   @Field(() => Float, { description: 'The pedestrian detour factor used.' })

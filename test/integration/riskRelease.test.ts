@@ -12,6 +12,7 @@ import { generateDemoCity } from '../../seeds/almaty';
 import { HOT_AREAS } from '../../seeds/almaty/config';
 import { seedDemoCity, storeRecords } from '../../src/cli/seed';
 import type { RequestUser, RiskFeatureRecord } from '../../src/domain';
+import { haversineDistanceMeters } from '../../src/geo/coverage/straightLineReach';
 import { startTestServer, TEST_ANALYST, TestServer, truncateLayers } from '../support/server';
 
 const INCIDENTS = 20_000;
@@ -263,5 +264,37 @@ describe('risk models below the analyst role: one release lattice', () => {
     expect(lighting.length).toBeGreaterThan(0);
     expect(own.data!.fixPriorities.items).toEqual(lighting);
     expect(own.data!.fixPriorities.totalCount).toBe(lighting.length);
+  }, FIT_TIMEOUT);
+});
+
+describe('fixPriorities measures the walk to posts along the streets where a network covers the area', () => {
+  it('Alatau (with its street grid): network distances, never shorter than the straight line to the same post', async () => {
+    const query = `query ($area: AreaInput!, $window: TimeWindowInput) {
+      fixPriorities(area: $area, resolution: 9, window: $window, first: 1000) {
+        distanceBasis
+        items { id distanceBasis nearestPostId nearestPostWalkingM withinPostReach location }
+        warnings { code message }
+      }
+      posts(first: 1000) { nodes { id walkingRadiusM geometry } }
+    }`;
+    type Answer = {
+      fixPriorities: { distanceBasis: string; items: { id: string; distanceBasis: string; nearestPostId: string | null; nearestPostWalkingM: number | null; withinPostReach: boolean; location: { coordinates: [number, number] } }[]; warnings: { code: string }[] };
+      posts: { nodes: { id: string; walkingRadiusM: number; geometry: { coordinates: [number, number] } }[] };
+    };
+    const res = await t.gqlAs<Answer>(TEST_ANALYST, query, { area: { districtId: alatauId }, window: WINDOW });
+    expect(res.errors).toBeUndefined();
+    const { fixPriorities, posts } = res.data!;
+    expect(fixPriorities.distanceBasis).toBe('network');
+    const byNetwork = fixPriorities.items.filter((i) => i.distanceBasis === 'network');
+    expect(byNetwork.length).toBeGreaterThan(fixPriorities.items.length / 2);
+    if (byNetwork.length < fixPriorities.items.length) expect(fixPriorities.warnings.map((w) => w.code)).toContain('PARTLY_STRAIGHT_LINE');
+    const postById = new Map(posts.nodes.map((p) => [p.id, p]));
+    for (const item of byNetwork) {
+      const post = postById.get(item.nearestPostId!)!;
+      const [lng, lat] = item.location.coordinates;
+      const straight = haversineDistanceMeters({ lng, lat }, { lng: post.geometry.coordinates[0], lat: post.geometry.coordinates[1] });
+      expect(item.nearestPostWalkingM!).toBeGreaterThanOrEqual(straight - 1e-6);
+    }
+    expect(byNetwork.some((i) => i.withinPostReach)).toBe(true);
   }, FIT_TIMEOUT);
 });

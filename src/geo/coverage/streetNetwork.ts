@@ -377,3 +377,50 @@ export function networkReachCells(
   found.sort((a, b) => a.distance - b.distance || (a.cell < b.cell ? -1 : 1));
   return { originSnap, cells: found.map((f) => f.cell), distancesM: found.map((f) => f.distance) };
 }
+
+/** The longest straight leg between a place and its nearest street, by default (about a block's depth). */
+export const DEFAULT_ACCESS_M = 100;
+
+export interface WalkingSource {
+  id: string;
+  place: LatLng;
+  /** the source's own walking radius (a post's promise) */
+  radiusM: number;
+}
+
+export interface NearestAlongStreets {
+  id: string;
+  /** whole walking distance, access legs included */
+  walkingM: number;
+  /** some source's own radius reaches the target along the streets */
+  withinRadius: boolean;
+}
+
+/**
+ * For each target place, the source nearest to walk to along the streets (searched up to
+ * `searchM` of walking from each source) and whether any source's own radius reaches it; null for
+ * a target farther than the access distance from every street, or beyond `searchM` of every
+ * source. One bounded Dijkstra per source, then a lookup per target and source.
+ */
+export function nearestAlongStreets(graph: StreetNetwork, sources: readonly WalkingSource[], targets: readonly LatLng[], options: { searchM: number; accessM: number }): (NearestAlongStreets | null)[] {
+  const targetSnaps = targets.map((t) => graph.snap(t, options.accessM));
+  const out: (NearestAlongStreets | null)[] = targets.map(() => null);
+  for (const source of sources) {
+    const origin = graph.snap(source.place, options.accessM);
+    if (origin === null) continue;
+    const reach = graph.reach(origin, Math.max(options.searchM, source.radiusM));
+    targetSnaps.forEach((snap, i) => {
+      if (snap === null) return;
+      const walkingM = graph.walkingDistance(reach, snap);
+      if (!Number.isFinite(walkingM)) return;
+      const best = out[i];
+      const within = walkingM <= source.radiusM;
+      if (best === null) out[i] = { id: source.id, walkingM, withinRadius: within };
+      else {
+        if (walkingM < best.walkingM) out[i] = { id: source.id, walkingM, withinRadius: best.withinRadius || within };
+        else if (within) best.withinRadius = true;
+      }
+    });
+  }
+  return out;
+}

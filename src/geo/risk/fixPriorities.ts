@@ -20,6 +20,7 @@
  * outage studies in Chicago found displacement to neighbouring segments, which this ignores.
  */
 import { haversineDistanceMeters } from '../coverage/straightLineReach';
+import type { NearestAlongStreets } from '../coverage/streetNetwork';
 import { cellDisk } from '../h3';
 import { RiskAnalysis, termName, YOUTH_DISTANCE_CAP_KM } from './riskModel';
 
@@ -59,6 +60,11 @@ export interface FixPriorityOptions {
   end: Date;
   detourFactor: number;
   youthGapMeters: number;
+  /**
+   * Per item (same order), the nearest post along the street network when one covers the area;
+   * an item without an entry (or null) gets the straight-line estimate
+   */
+  alongStreets?: readonly (NearestAlongStreets | null)[];
 }
 
 export interface FixPriority {
@@ -66,8 +72,10 @@ export interface FixPriority {
   factor: string;
   daysOpen: number | null;
   nearestPostId: string | null;
-  /** straight-line distance to the nearest post times the detour factor */
+  /** along the streets when `alongStreets` has the item, else straight-line distance times the detour factor */
   nearestPostWalkingM: number | null;
+  /** how nearestPostWalkingM and withinPostReach were measured */
+  distanceBasis: 'network' | 'straightLine';
   /** some post's walking radius reaches the item (estimated walking distance <= radius) */
   withinPostReach: boolean;
   relativeRisk: number;
@@ -93,7 +101,7 @@ export function rankFixes(analysis: RiskAnalysis, items: readonly FixItemInput[]
   const index = new Map(analysis.cells.map((c, i) => [c, i]));
   const { model, lighting } = analysis;
   const nearCache = new Map<string, number>();
-  const out = items.map((item): FixPriority => {
+  const out = items.map((item, itemIndex): FixPriority => {
     const kind = item.kind === 'lighting_outage' ? 'lighting' : item.kind === 'road_defect' ? 'roads' : 'youth';
     const factor = factorOf(item);
     const weight = options.weights[kind];
@@ -139,22 +147,32 @@ export function rankFixes(analysis: RiskAnalysis, items: readonly FixItemInput[]
     const expectedPreventedPerYear = crimesNearPerYear * preventableShare;
 
     let nearestPostId: string | null = null;
-    let nearestStraight = Infinity;
+    let nearestPostWalkingM: number | null = null;
     let withinPostReach = false;
-    for (const post of posts) {
-      const d = haversineDistanceMeters(item, post);
-      if (d < nearestStraight) {
-        nearestStraight = d;
-        nearestPostId = post.id;
+    const street = options.alongStreets?.[itemIndex] ?? null;
+    if (street !== null) {
+      nearestPostId = street.id;
+      nearestPostWalkingM = street.walkingM;
+      withinPostReach = street.withinRadius;
+    } else {
+      let nearestStraight = Infinity;
+      for (const post of posts) {
+        const d = haversineDistanceMeters(item, post);
+        if (d < nearestStraight) {
+          nearestStraight = d;
+          nearestPostId = post.id;
+        }
+        if (d * options.detourFactor <= post.walkingRadiusM) withinPostReach = true;
       }
-      if (d * options.detourFactor <= post.walkingRadiusM) withinPostReach = true;
+      if (Number.isFinite(nearestStraight)) nearestPostWalkingM = nearestStraight * options.detourFactor;
     }
     return {
       item,
       factor,
       daysOpen: item.openSince ? Math.max(0, (options.end.getTime() - item.openSince.getTime()) / DAY_MS) : null,
       nearestPostId,
-      nearestPostWalkingM: Number.isFinite(nearestStraight) ? nearestStraight * options.detourFactor : null,
+      nearestPostWalkingM,
+      distanceBasis: street !== null ? 'network' : 'straightLine',
       withinPostReach,
       relativeRisk,
       crimesNear: near,

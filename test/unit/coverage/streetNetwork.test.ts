@@ -3,7 +3,7 @@
  * paper: streets every 100 m, a post at a crossing, a 250 m walk.
  */
 import { haversineDistanceMeters, straightLineReachCells } from '../../../src/geo/coverage/straightLineReach';
-import { StreetNetwork, networkReachCells, type LngLat, type NetworkEdgeInput } from '../../../src/geo/coverage/streetNetwork';
+import { nearestAlongStreets, StreetNetwork, networkReachCells, type LngLat, type NetworkEdgeInput } from '../../../src/geo/coverage/streetNetwork';
 import { cellCentre } from '../../../src/geo/h3';
 
 const ORIGIN = { lat: 43.24, lng: 76.95 };
@@ -129,5 +129,41 @@ describe('street network on a 100 m grid', () => {
     const offNetwork = networkReachCells(network, at(node(3, 20)), 500, 11, 100);
     expect(offNetwork.originSnap).toBeNull();
     expect(offNetwork.cells).toEqual([]);
+  });
+});
+
+describe('nearestAlongStreets on a 100 m grid with a missing link', () => {
+  // the east side of the centre crossing is gone: (4,3) is 300 m from (3,3) along the streets, 100 m as the crow flies
+  const cut = new StreetNetwork(grid([[3, 3, 4, 3]]));
+  const sources = [
+    { id: 'centre', place: at(node(3, 3)), radiusM: 250 },
+    { id: 'north-east', place: at(node(6, 6)), radiusM: 450 },
+  ];
+
+  it('finds the nearest source by walking, not by straight line, and whose radius reaches the target', () => {
+    const [east, corner, far] = nearestAlongStreets(cut, sources, [at(node(4, 3)), at(node(5, 5.3)), at(node(0, 0))], { searchM: 1000, accessM: 100 });
+    // (4,3): 300 m from the centre (around the block), 500 m from (6,6): the centre is nearest, and neither radius reaches it
+    expect(east).toMatchObject({ id: 'centre', withinRadius: false });
+    expect(east!.walkingM).toBeCloseTo(300, 6);
+    // 30 m north of (5,5) on the street to (5,6): 100 + 70 m from (6,6), 430 m from the centre
+    expect(corner!.id).toBe('north-east');
+    expect(corner!.walkingM).toBeCloseTo(170, 0);
+    expect(corner!.withinRadius).toBe(true);
+    // (0,0): 600 m from the centre, 1200 m from (6,6): only the centre within the 1000 m search
+    expect(far).toMatchObject({ id: 'centre', withinRadius: false });
+    expect(far!.walkingM).toBeCloseTo(600, 6);
+  });
+
+  it('gives null for a place off the network or beyond the search from every source', () => {
+    const [off, beyond] = nearestAlongStreets(cut, sources, [at(node(3.5, 3.45)), at(node(0, 0))], { searchM: 400, accessM: 40 });
+    expect(off).toBeNull();
+    expect(beyond).toBeNull();
+  });
+
+  it('marks a target within reach when a farther source reaches it within its own radius', () => {
+    const [target] = nearestAlongStreets(cut, [{ id: 'near-small', place: at(node(2, 2)), radiusM: 50 }, { id: 'far-large', place: at(node(4, 2)), radiusM: 500 }], [at(node(2.6, 2))], { searchM: 1000, accessM: 100 });
+    // 60 m from the nearer source (beyond its 50 m), 140 m from the farther one (within its 500 m)
+    expect(target).toMatchObject({ id: 'near-small', withinRadius: true });
+    expect(target!.walkingM).toBeCloseTo(60, 6);
   });
 });
