@@ -9,7 +9,7 @@ import type { Geometry as GeoJSONGeometry } from 'geojson';
 import type { Geometry } from '../domain';
 import type { TileAddress } from '../geo/tiles';
 import type { BBox } from '../domain';
-import { AreaSpec, FixableQuery, listAreas, listLightingOutages, listPosts, listRoadDefects, listYouthFacilities } from './reads';
+import { AreaSpec, FixableQuery, listAreas, listLightingOutages, listPosts, listRiskFeatures, listRoadDefects, listYouthFacilities, RiskFeatureQuery } from './reads';
 
 /** Tile extent in MVT units and the buffer around it, as MapLibre and QGIS expect. */
 const EXTENT = 4096;
@@ -91,6 +91,14 @@ export function youthFacilitiesTile(knex: Knex, tile: TileAddress, q: { area: Ar
     .clearSelect()
     .select(knex.raw('geom AS tile_geom'), 'id', 'kind', 'name', knex.raw(iso('opened_at', 'openedAt')));
   return tileOfRows(knex, 'youth_facilities', tile, rows);
+}
+
+export function riskFeaturesTile(knex: Knex, tile: TileAddress, q: RiskFeatureQuery): Promise<Buffer> {
+  const rows = listRiskFeatures(knex, q)
+    .query()
+    .clearSelect()
+    .select(knex.raw('geom AS tile_geom'), 'id', 'factor', 'label', knex.raw(iso('opened_at', 'openedAt')), knex.raw(iso('closed_at', 'closedAt')));
+  return tileOfRows(knex, 'risk_features', tile, rows);
 }
 
 export function areasTile(knex: Knex, tile: TileAddress, q: { kind: string | null; parentId: string | null }): Promise<Buffer> {

@@ -48,6 +48,7 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'lightingOutages', roles: null },
   { field: 'roadDefects', roles: null },
   { field: 'youthFacilities', roles: null },
+  { field: 'riskFeatures', roles: null },
   { field: 'posts', roles: null },
   { field: 'population', roles: null },
   { field: 'areas', roles: null },

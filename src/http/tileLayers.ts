@@ -7,7 +7,7 @@
  */
 import type { BBox, Role } from '../domain';
 import { INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, YOUTH_FACILITY_KINDS, AREA_KINDS } from '../domain';
-import { areasTile, dataVersion, lightingOutagesTile, postsInBox, postsTile, roadDefectsTile, TileFeature, TileProperties, tileOfFeatures, youthFacilitiesTile } from '../db/tiles';
+import { areasTile, dataVersion, lightingOutagesTile, postsInBox, postsTile, riskFeaturesTile, roadDefectsTile, TileFeature, TileProperties, tileOfFeatures, youthFacilitiesTile } from '../db/tiles';
 import { DEFAULT_DETOUR_FACTOR, straightLineReachPolygon } from '../geo/coverage/straightLineReach';
 import { cellPolygon } from '../geo/h3';
 import { boxesOverlap, growBox, ringsBounds, TileAddress, tileBounds } from '../geo/tiles';
@@ -15,10 +15,10 @@ import { computeClusters, computeHotspots } from '../resolvers/analysis';
 import type { RequestContext } from '../resolvers/context';
 import { computeHexagons } from '../resolvers/hexagons';
 import { badInput } from '../resolvers/errors';
-import { nonEmpty, toAreaSpec, toTimeWindow } from '../resolvers/inputs';
+import { nonEmpty, toAreaSpec, toFactors, toTimeWindow } from '../resolvers/inputs';
 import { WeightsEnum } from '../schema/analysis';
 import { FixStatusEnum } from '../schema/enums';
-import { areaParam, canonicalParams, enumListParam, enumParam, intParam, QueryParams, windowParam } from './params';
+import { areaParam, canonicalParams, enumListParam, enumParam, intParam, listParam, QueryParams, windowParam } from './params';
 
 export interface TileLayer {
   name: string;
@@ -26,7 +26,7 @@ export interface TileLayer {
   query: string;
   description: string;
   /** MVT geometry type of the features (TileJSON and QGIS show it). */
-  geometryType: 'Polygon' | 'Point' | 'LineString' | 'Point, LineString' | 'Point, Polygon';
+  geometryType: 'Polygon' | 'Point' | 'LineString' | 'Point, LineString' | 'Point, Polygon' | 'Point, LineString, Polygon';
   /** Feature property -> what it means (TileJSON vector_layers fields). */
   fields: Record<string, string>;
   /** Query-string parameters the layer understands, each mirroring a GraphQL argument. */
@@ -322,6 +322,22 @@ export const TILE_LAYERS: TileLayer[] = [
     roles: null,
     render: async (ctx, tile, params) =>
       youthFacilitiesTile(ctx.knex, tile, { area: await featureArea(ctx, params), kinds: nonEmpty(enumListParam(params, 'kinds', YOUTH_FACILITY_KINDS), 'kinds') }),
+  },
+  {
+    name: 'risk_features',
+    query: 'riskFeatures',
+    description: 'Features of the imported factor layers for the risk models (as the riskFeatures query): points, lines and polygons.',
+    geometryType: 'Point, LineString, Polygon',
+    fields: { id: 'Feature id.', factor: 'Factor name (imported:<factor> in riskFactors).', label: 'The factor in words.', openedAt: 'Present from, ISO 8601 (absent: always).', closedAt: 'Present until, ISO 8601 (absent: still).' },
+    parameters: { ...FEATURE_AREA, factors: 'Factor names, comma-separated (e.g. bars,bus_stop); all when left out.', presentAt: 'Only features present at this ISO 8601 instant.' },
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: async (ctx, tile, params) => {
+      const presentAt = params.presentAt ? new Date(params.presentAt) : null;
+      if (presentAt !== null && Number.isNaN(presentAt.getTime())) throw badInput('presentAt', `"${params.presentAt!.slice(0, 40)}" is not an ISO 8601 date-time`);
+      return riskFeaturesTile(ctx.knex, tile, { area: await featureArea(ctx, params), factors: toFactors(listParam(params, 'factors'), 'factors'), presentAt });
+    },
   },
   {
     name: 'areas',

@@ -3,7 +3,7 @@
  * properties as the TileJSON lists them, cells equal to the GraphQL answer, ETag revalidation,
  * bad input, roles and privacy (incident points are never tiles).
  */
-import { seedDemoCity } from '../../src/cli/seed';
+import { seedDemoCity, storeRecords } from '../../src/cli/seed';
 import { startTestServer, TestServer, testUserHeaders, truncateLayers } from '../support/server';
 
 const ANALYST = testUserHeaders({ id: 'analyst-1', role: 'analyst', agency: null });
@@ -14,7 +14,7 @@ let base: string;
 let districtId: string;
 let post: { lng: number; lat: number };
 
-const LAYERS = ['hotspots', 'clusters', 'hexagons', 'posts', 'post_reach', 'lighting_outages', 'road_defects', 'youth_facilities', 'areas'];
+const LAYERS = ['hotspots', 'clusters', 'hexagons', 'posts', 'post_reach', 'lighting_outages', 'road_defects', 'youth_facilities', 'risk_features', 'areas'];
 
 interface TileJson {
   tilejson: string;
@@ -39,6 +39,15 @@ beforeAll(async () => {
   base = t.server.url.replace('/graphql', '');
   await truncateLayers(t.server);
   await seedDemoCity(t.server.db.knex, t.config, { incidentCount: 4000 });
+  await storeRecords(
+    t.server.db.knex,
+    'risk_features',
+    [
+      { source: 'test', externalId: 'bar-1', factor: 'bars', label: 'Bars', openedAt: null, closedAt: null, geometry: { type: 'Point', coordinates: [76.93, 43.25] } },
+      { source: 'test', externalId: 'park-1', factor: 'parks', label: null, openedAt: new Date('2020-01-01T00:00:00Z'), closedAt: null, geometry: { type: 'Polygon', coordinates: [[[76.931, 43.251], [76.933, 43.251], [76.933, 43.252], [76.931, 43.251]]] } },
+    ],
+    t.config,
+  );
   const posts = await t.gql<{ posts: { nodes: { geometry: { coordinates: [number, number] }; district: { id: string } }[] } }>('{ posts(first: 1, filter: { kinds: [MODULAR_POST] }) { nodes { geometry district { id } } } }');
   const [lng, lat] = posts.data!.posts.nodes[0].geometry.coordinates;
   post = { lng, lat };
@@ -110,6 +119,7 @@ describe('a decoded tile per layer, fetched through its TileJSON URL as MapLibre
     ['lightingOutages', 'lighting_outages'],
     ['roadDefects', 'road_defects'],
     ['youthFacilities', 'youth_facilities'],
+    ['riskFeatures', 'risk_features'],
   ])('%s: the tile around a stored feature holds it', async (list, layer) => {
     const at = await firstGeometryOf(list);
     const { doc, features } = await tileThroughTileJson(layer, '', at, 14);
