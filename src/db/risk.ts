@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { BBox } from '../domain';
 import { bigintToCell, parentCell } from '../geo/h3';
 import { PARENT_SQL } from './aggregates';
+import { riskFeaturePresentCondition } from './reads';
 
 export interface OpenFixRow {
   table: 'lighting_outages' | 'road_defects';
@@ -133,21 +134,6 @@ export interface RiskFeatureCellCount {
   count: number;
 }
 
-export interface StoredRiskFactor {
-  name: string;
-  /** the most common label of its features; null when none has one */
-  label: string | null;
-}
-
-/** Every imported factor layer with at least one stored feature, by name. */
-export async function storedRiskFactors(knex: Knex): Promise<StoredRiskFactor[]> {
-  const rows = (await knex('risk_features')
-    .select('factor', knex.raw('mode() WITHIN GROUP (ORDER BY label) AS label'))
-    .groupBy('factor')
-    .orderBy('factor')) as { factor: string; label: string | null }[];
-  return rows.map((r) => ({ name: r.factor, label: r.label }));
-}
-
 /**
  * Features of imported factor layers present at `at` (opened before or then, not yet closed), per
  * cell and factor in the box; each counts at the parent of its stored representative cell, as the
@@ -159,8 +145,7 @@ export async function riskFeatureCountsByCell(knex: Knex, q: { resolution: numbe
     .select(knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]), 'factor', knex.raw('count(*)::int AS count'))
     .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
     .whereIn('factor', [...q.factors])
-    .where((w) => w.whereNull('opened_at').orWhere('opened_at', '<=', q.at))
-    .where((w) => w.whereNull('closed_at').orWhere('closed_at', '>', q.at))
+    .whereRaw(riskFeaturePresentCondition(knex, q.at))
     .groupByRaw('1, 2')) as { cell: string; factor: string; count: number }[];
   return rows.map((r) => ({ cell: bigintToCell(r.cell), factor: r.factor, count: r.count }));
 }

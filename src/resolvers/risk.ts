@@ -1,7 +1,8 @@
 /** Risk factors, the risk surface and ranked fixes: check input, gather per-cell layers, fit, shape. */
 import { Authorized, Args, Ctx, Query, Resolver } from 'type-graphql';
 import { rolesFor } from '../auth/roleRules';
-import { incidentCountsByCellPeriod, openFixRows, outageNightsByCellPeriod, postSites, riskFeatureCountsByCell, storedRiskFactors } from '../db/risk';
+import { incidentCountsByCellPeriod, openFixRows, outageNightsByCellPeriod, postSites, riskFeatureCountsByCell } from '../db/risk';
+import { riskFeatureLayers } from '../db/reads';
 import { growEnvelope } from '../db/aggregates';
 import { layerVersions } from '../db/layerCache';
 import { agencyScope } from '../auth/scope';
@@ -86,7 +87,7 @@ const MODEL_LAYERS = ['incidents', 'lighting_outages', 'road_defects', 'youth_fa
 
 /** The imported factor layers to relate: the asked ones (each must be stored), or every stored one. */
 async function chooseImportedFactors(ctx: RequestContext, asked: readonly string[] | null | undefined): Promise<ImportedFactor[]> {
-  const stored = await storedRiskFactors(ctx.knex);
+  const stored = (await riskFeatureLayers(ctx.knex, { area: null })).map((layer) => ({ name: layer.factor, label: layer.label }));
   if (asked === null || asked === undefined) return stored;
   const byName = new Map(stored.map((f) => [f.name, f]));
   const unknown = asked.filter((name) => !byName.has(name));
