@@ -254,6 +254,6 @@ export const NEXT_RECOMMENDATION_STATUSES: Record<RecommendationStatus, readonly
   cancelled: [],
 };
 
-/** What a recommendation is about: a stored outage or defect, or an H3 cell lacking youth facilities. */
-export const RECOMMENDATION_ITEM_KINDS = ['lighting_outage', 'road_defect', 'youth_gap_cell'] as const;
+/** What a recommendation is about: a stored outage or defect, an H3 cell lacking youth facilities, or a feature of an imported factor layer. */
+export const RECOMMENDATION_ITEM_KINDS = ['lighting_outage', 'road_defect', 'youth_gap_cell', 'risk_feature'] as const;
 export type RecommendationItemKind = (typeof RECOMMENDATION_ITEM_KINDS)[number];

@@ -41,11 +41,12 @@ export interface RecommendationItemRow {
   roadDefectId: string | null;
   /** hex H3 cell of a youth-gap item */
   h3: string | null;
-  /** the outage's or defect's geometry; null for a cell (its outline is computed from the cell) */
+  riskFeatureId: string | null;
+  /** the outage's, defect's or feature's geometry; null for a cell (its outline is computed from the cell) */
   geometry: Geometry | null;
-  /** when the outage or defect was reported, as its layer records it */
+  /** when the outage or defect was reported (a feature opened), as its layer records it */
   reportedAt: Date | null;
-  /** when the outage or defect was fixed, as its layer records it */
+  /** when the outage or defect was fixed (a feature closed), as its layer records it */
   fixedAt: Date | null;
 }
 
@@ -68,6 +69,7 @@ export interface ItemReference {
   roadDefectId?: string;
   /** hex H3 cell */
   h3?: string;
+  riskFeatureId?: string;
 }
 
 export interface Actor {
@@ -174,7 +176,7 @@ export function listRecommendations(knex: Knex, q: RecommendationQuery, scope: C
 }
 
 /** Ids among `ids` that have no row in `table`. */
-export async function missingIds(knex: Knex, table: 'lighting_outages' | 'road_defects', ids: readonly string[]): Promise<string[]> {
+export async function missingIds(knex: Knex, table: 'lighting_outages' | 'road_defects' | 'risk_features', ids: readonly string[]): Promise<string[]> {
   const valid = ids.filter(isId);
   const found = valid.length === 0 ? [] : ((await knex(table).whereIn('id', valid).select('id')) as { id: string }[]).map((r) => String(r.id));
   const present = new Set(found);
@@ -188,13 +190,15 @@ export async function missingIds(knex: Knex, table: 'lighting_outages' | 'road_d
 export async function unionOfItems(knex: Knex, items: readonly ItemReference[], cellOutlines: readonly Geometry[]): Promise<Geometry | null> {
   const outages = items.filter((i) => i.kind === 'lighting_outage').map((i) => i.lightingOutageId as string);
   const defects = items.filter((i) => i.kind === 'road_defect').map((i) => i.roadDefectId as string);
+  const features = items.filter((i) => i.kind === 'risk_feature').map((i) => i.riskFeatureId as string);
   const result = await knex.raw(
     `SELECT ST_AsGeoJSON(ST_Union(g), 7)::json AS geometry FROM (
        SELECT geom AS g FROM lighting_outages WHERE id = ANY(?::bigint[])
        UNION ALL SELECT geom FROM road_defects WHERE id = ANY(?::bigint[])
+       UNION ALL SELECT geom FROM risk_features WHERE id = ANY(?::bigint[])
        UNION ALL SELECT ST_SetSRID(ST_GeomFromGeoJSON(x), 4326) FROM unnest(?::text[]) AS x
      ) AS parts`,
-    [outages, defects, cellOutlines.map((g) => JSON.stringify(g))],
+    [outages, defects, features, cellOutlines.map((g) => JSON.stringify(g))],
   );
   return (result.rows[0]?.geometry as Geometry | null) ?? null;
 }
@@ -252,6 +256,7 @@ export async function replaceItems(knex: Knex, recommendationId: string, items: 
       kind: item.kind,
       lighting_outage_id: item.lightingOutageId ?? null,
       road_defect_id: item.roadDefectId ?? null,
+      risk_feature_id: item.riskFeatureId ?? null,
       h3: item.h3 ? cellToBigint(item.h3).toString() : null,
     })),
   );
@@ -280,16 +285,18 @@ export async function itemsOfRecommendations(knex: Knex, ids: readonly string[])
   const rows = (await knex({ i: 'recommendation_items' })
     .leftJoin({ o: 'lighting_outages' }, 'o.id', 'i.lighting_outage_id')
     .leftJoin({ d: 'road_defects' }, 'd.id', 'i.road_defect_id')
+    .leftJoin({ f: 'risk_features' }, 'f.id', 'i.risk_feature_id')
     .select(
       'i.id',
       'i.recommendation_id',
       'i.kind',
       'i.lighting_outage_id',
       'i.road_defect_id',
+      'i.risk_feature_id',
       'i.h3',
-      knex.raw('ST_AsGeoJSON(coalesce(o.geom, d.geom), 7)::json AS geometry'),
-      knex.raw('coalesce(o.reported_at, d.reported_at) AS reported_at'),
-      knex.raw('coalesce(o.fixed_at, d.fixed_at) AS fixed_at'),
+      knex.raw('ST_AsGeoJSON(coalesce(o.geom, d.geom, f.geom), 7)::json AS geometry'),
+      knex.raw('coalesce(o.reported_at, d.reported_at, f.opened_at) AS reported_at'),
+      knex.raw('coalesce(o.fixed_at, d.fixed_at, f.closed_at) AS fixed_at'),
     )
     .whereIn('i.recommendation_id', ids.filter(isId))
     .orderBy('i.id')) as Record<string, unknown>[];
@@ -304,6 +311,7 @@ export async function itemsOfRecommendations(knex: Knex, ids: readonly string[])
       lightingOutageId: row.lighting_outage_id === null ? null : String(row.lighting_outage_id),
       roadDefectId: row.road_defect_id === null ? null : String(row.road_defect_id),
       h3: row.h3 === null ? null : bigintToCell(row.h3 as string),
+      riskFeatureId: row.risk_feature_id === null ? null : String(row.risk_feature_id),
       geometry: row.geometry as Geometry | null,
       reportedAt: row.reported_at as Date | null,
       fixedAt: row.fixed_at as Date | null,

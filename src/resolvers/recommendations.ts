@@ -138,11 +138,12 @@ async function checkItems(knex: Knex, items: RecommendationItemInput[] | null | 
   const references: ItemReference[] = [];
   const seen = new Set<string>();
   items.forEach((item, i) => {
-    const given = (['lightingOutageId', 'roadDefectId', 'youthGapCell'] as const).filter((k) => item[k] !== undefined && item[k] !== null);
-    if (given.length !== 1) throw badInput(`${path}[${i}]`, `give exactly one of lightingOutageId, roadDefectId, youthGapCell (got ${given.length === 0 ? 'none' : given.join(', ')})`);
+    const given = (['lightingOutageId', 'roadDefectId', 'youthGapCell', 'riskFeatureId'] as const).filter((k) => item[k] !== undefined && item[k] !== null);
+    if (given.length !== 1) throw badInput(`${path}[${i}]`, `give exactly one of lightingOutageId, roadDefectId, youthGapCell, riskFeatureId (got ${given.length === 0 ? 'none' : given.join(', ')})`);
     let reference: ItemReference;
     if (item.lightingOutageId) reference = { kind: 'lighting_outage', lightingOutageId: item.lightingOutageId };
     else if (item.roadDefectId) reference = { kind: 'road_defect', roadDefectId: item.roadDefectId };
+    else if (item.riskFeatureId) reference = { kind: 'risk_feature', riskFeatureId: item.riskFeatureId };
     else {
       const cell = (item.youthGapCell as string).toLowerCase();
       if (!isCell(cell)) throw badInput(`${path}[${i}].youthGapCell`, 'is not an H3 cell');
@@ -152,7 +153,7 @@ async function checkItems(knex: Knex, items: RecommendationItemInput[] | null | 
       }
       reference = { kind: 'youth_gap_cell', h3: cell };
     }
-    const key = `${reference.kind}:${reference.lightingOutageId ?? reference.roadDefectId ?? reference.h3}`;
+    const key = referenceKey(reference);
     if (seen.has(key)) throw badInput(`${path}[${i}]`, 'repeats an earlier item');
     seen.add(key);
     references.push(reference);
@@ -160,6 +161,7 @@ async function checkItems(knex: Knex, items: RecommendationItemInput[] | null | 
   for (const [kind, table, field, label] of [
     ['lighting_outage', 'lighting_outages', 'lightingOutageId', 'lighting outage'],
     ['road_defect', 'road_defects', 'roadDefectId', 'road defect'],
+    ['risk_feature', 'risk_features', 'riskFeatureId', 'imported factor feature'],
   ] as const) {
     const ids = references.filter((r) => r.kind === kind).map((r) => r[field] as string);
     const missing = new Set(await missingIds(knex, table, ids));
@@ -396,7 +398,7 @@ export class RecommendationResolver {
       if (input.items !== undefined && input.items !== null) {
         items = await checkItems(trx, input.items, 'input.items');
         const before = (await ctx.loaders.recommendationItems.load(id)).map(itemKey);
-        const after = items.map((i) => `${i.kind}:${i.lightingOutageId ?? i.roadDefectId ?? i.h3}`);
+        const after = items.map(referenceKey);
         if (before.join(',') !== after.join(',')) changes.items = { from: before, to: after };
         await replaceItems(trx, id, items);
       }
@@ -507,12 +509,17 @@ function emptyStatistics(agency: string): AgencyStatisticsRow {
   return { agency, total: 0, open: 0, done: 0, rejected: 0, cancelled: 0, medianDaysToFix: null, openWithDueDate: 0, openOverdue: 0, doneWithDueDate: 0, doneLate: 0, oldestOpenId: null };
 }
 
+/** One item in words for history and duplicate checks: kind and the id or cell it names. */
+function referenceKey(item: ItemReference): string {
+  return `${item.kind}:${item.lightingOutageId ?? item.roadDefectId ?? item.riskFeatureId ?? item.h3}`;
+}
+
 function itemKey(item: RecommendationItemRow): string {
-  return `${item.kind}:${item.lightingOutageId ?? item.roadDefectId ?? item.h3}`;
+  return referenceKey(toReference(item));
 }
 
 function toReference(item: RecommendationItemRow): ItemReference {
-  return { kind: item.kind, lightingOutageId: item.lightingOutageId ?? undefined, roadDefectId: item.roadDefectId ?? undefined, h3: item.h3 ?? undefined };
+  return { kind: item.kind, lightingOutageId: item.lightingOutageId ?? undefined, roadDefectId: item.roadDefectId ?? undefined, riskFeatureId: item.riskFeatureId ?? undefined, h3: item.h3 ?? undefined };
 }
 
 function toHistoryEntry(row: HistoryRow): RecommendationHistoryEntry {

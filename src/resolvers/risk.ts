@@ -4,7 +4,7 @@ import { rolesFor } from '../auth/roleRules';
 import { incidentCountsByCellPeriod, openFixRows, outageNightsByCellPeriod, postSites, riskFeatureCountsByCell } from '../db/risk';
 import { riskFeatureLayers } from '../db/reads';
 import { growEnvelope } from '../db/aggregates';
-import { layerVersions } from '../db/layerCache';
+import { layerVersions, memoByLayerVersion } from '../db/layerCache';
 import { agencyScope } from '../auth/scope';
 import { countBand, CountBand } from '../geo/privacy';
 import { DEFAULT_DETOUR_FACTOR } from '../geo/coverage/straightLineReach';
@@ -87,7 +87,9 @@ const MODEL_LAYERS = ['incidents', 'lighting_outages', 'road_defects', 'youth_fa
 
 /** The imported factor layers to relate: the asked ones (each must be stored), or every stored one. */
 async function chooseImportedFactors(ctx: RequestContext, asked: readonly string[] | null | undefined): Promise<ImportedFactor[]> {
-  const stored = (await riskFeatureLayers(ctx.knex, { area: null })).map((layer) => ({ name: layer.factor, label: layer.label }));
+  // read again only after a write to the layer: a cached model costs one version lookup per request
+  const layers = await memoByLayerVersion(ctx.knex, 'risk_features', 'stored factors', () => riskFeatureLayers(ctx.knex, { area: null }));
+  const stored = layers.map((layer) => ({ name: layer.factor, label: layer.label }));
   if (asked === null || asked === undefined) return stored;
   const byName = new Map(stored.map((f) => [f.name, f]));
   const unknown = asked.filter((name) => !byName.has(name));

@@ -124,10 +124,11 @@ registerEnumType(RecommendationStatusEnum, {
 export const RecommendationItemKindEnum = enumOf(RECOMMENDATION_ITEM_KINDS);
 registerEnumType(RecommendationItemKindEnum, {
   name: 'RecommendationItemKind',
-  description: 'A lighting outage, a road defect, or an H3 cell lacking youth facilities.',
+  description: 'A lighting outage, a road defect, an H3 cell lacking youth facilities, or a feature of an imported factor layer.',
   valuesConfig: described({
     lighting_outage: 'A stored lighting outage, by id.',
     road_defect: 'A stored road defect, by id.',
     youth_gap_cell: 'An H3 cell whose young residents lack a youth facility within reach.',
+    risk_feature: 'A feature of an imported factor layer (see `riskFeatures`), by id: a bar, an abandoned building, ...',
   }),
 });

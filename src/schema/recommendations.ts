@@ -16,7 +16,7 @@ export class RecommendationItem {
   @Field(() => ID, { description: 'Id of the item row.' })
   id: string;
 
-  @Field(() => RecommendationItemKindEnum, { description: 'Which of the three kinds of record.' })
+  @Field(() => RecommendationItemKindEnum, { description: 'Which of the four kinds of record.' })
   kind: RecommendationItemKind;
 
   @Field(() => ID, { nullable: true, description: 'The lighting outage (see `lightingOutages`), for LIGHTING_OUTAGE items.' })
@@ -28,10 +28,13 @@ export class RecommendationItem {
   @Field(() => String, { nullable: true, description: 'H3 cell (hex) lacking youth facilities, for YOUTH_GAP_CELL items.' })
   h3: string | null;
 
-  @Field(() => GeoJSONScalar, { description: "The outage's or defect's geometry, or the cell's outline." })
+  @Field(() => ID, { nullable: true, description: 'The feature of an imported factor layer (see `riskFeatures`), for RISK_FEATURE items.' })
+  riskFeatureId: string | null;
+
+  @Field(() => GeoJSONScalar, { description: "The outage's, defect's or feature's geometry, or the cell's outline." })
   geometry: Geometry;
 
-  @Field(() => Date, { nullable: true, description: 'When the outage or defect was fixed, as its own layer records it (null for cells and unfixed records).' })
+  @Field(() => Date, { nullable: true, description: 'When the outage or defect was fixed, or the feature closed, as its own layer records it (null for cells and for records still open).' })
   fixedAt: Date | null;
 }
 
@@ -145,7 +148,7 @@ export class RecommendationFilter {
   area?: AreaInput;
 }
 
-@InputType({ description: 'One item: exactly one of a lighting outage, a road defect or a youth-gap H3 cell.' })
+@InputType({ description: 'One item: exactly one of a lighting outage, a road defect, a youth-gap H3 cell or a feature of an imported factor layer.' })
 export class RecommendationItemInput {
   @Field(() => ID, { nullable: true, description: 'Id of a stored lighting outage.' })
   lightingOutageId?: string;
@@ -155,6 +158,9 @@ export class RecommendationItemInput {
 
   @Field(() => String, { nullable: true, description: 'H3 cell (hex, resolution 7 to 11) lacking youth facilities.' })
   youthGapCell?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Id of a stored feature of an imported factor layer (see `riskFeatures`).' })
+  riskFeatureId?: string;
 }
 
 @InputType({ description: 'A new recommendation. Give a geometry, or items to derive it from, or both.' })

@@ -432,3 +432,32 @@ describe('pooled evaluation', () => {
     expect(code(await t.gqlAs(ANONYMOUS_USER, POOLED))).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('a feature of an imported factor layer as an item', () => {
+  it('is stored, read back with its geometry, derives the place, and a missing one is refused by its path', async () => {
+    const knex = t.server.db.knex;
+    const [lng, lat] = cellCentre(latLngToCell(43.26, 76.93, 9));
+    const [bar] = await knex('risk_features')
+      .insert({ source: 'test', external_id: 'bar-1', factor: 'bars', label: 'Bars', geom: knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lng, lat]), h3: cellToBigint(pointToCell([lng, lat], 11)).toString() })
+      .returning('id');
+    const barId = String(bar.id);
+    const query = `mutation ($input: CreateRecommendationInput!) { createRecommendation(input: $input) { id geometry geometryDerived items { kind riskFeatureId geometry fixedAt } history { changes { field } } } }`;
+    type Created = { createRecommendation: { id: string; geometry: { type: string; coordinates: number[] }; geometryDerived: boolean; items: { kind: string; riskFeatureId: string | null; geometry: { type: string; coordinates: number[] }; fixedAt: string | null }[] } };
+    const res = await t.gqlAs<Created>(wg, query, { input: { title: 'Patrol the bar at closing time', agency: 'POLICE', items: [{ riskFeatureId: barId }] } });
+    expect(res.errors).toBeUndefined();
+    const created = res.data!.createRecommendation;
+    expect(created.items).toEqual([{ kind: 'RISK_FEATURE', riskFeatureId: barId, geometry: { type: 'Point', coordinates: [expect.closeTo(lng, 7), expect.closeTo(lat, 7)] }, fixedAt: null }]);
+    expect(created.geometryDerived).toBe(true);
+    expect(created.geometry.type).toBe('Point');
+
+    const missing = await t.gqlAs(wg, query, { input: { title: 'Patrol', agency: 'POLICE', items: [{ riskFeatureId: '987654' }] } });
+    expect(code(missing)).toBe('BAD_USER_INPUT');
+    expect(missing.errors![0].extensions!.argumentPath).toBe('input.items[0].riskFeatureId');
+    const two = await t.gqlAs(wg, query, { input: { title: 'Patrol', agency: 'POLICE', items: [{ riskFeatureId: barId, lightingOutageId: outageId }] } });
+    expect(two.errors![0].extensions!.argumentPath).toBe('input.items[0]');
+
+    // a referenced feature cannot be deleted from under its case
+    await expect(knex('risk_features').where({ id: barId }).delete()).rejects.toThrow(/foreign key/);
+    await knex('recommendations').where({ id: created.id }).delete();
+  });
+});

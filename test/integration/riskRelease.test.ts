@@ -46,7 +46,7 @@ function feature(factor: string, id: string, [lat, lng]: number[], label: string
 beforeAll(async () => {
   t = await startTestServer({}, { testUsers: true });
   await truncateLayers(t.server);
-  await t.server.db.knex.raw('TRUNCATE risk_features RESTART IDENTITY');
+  await t.server.db.knex.raw('TRUNCATE risk_features RESTART IDENTITY CASCADE');
   await seedDemoCity(t.server.db.knex, t.config, { incidentCount: INCIDENTS, start: START, end: END });
   const city = generateDemoCity({ incidentCount: 0, start: START, end: END });
   const entertainment = HOT_AREAS.filter((a) => a.kind !== 'growth_district').flatMap((area) =>
@@ -61,7 +61,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await t?.server.db.knex.raw('TRUNCATE risk_features RESTART IDENTITY');
+  await t?.server.db.knex.raw('TRUNCATE risk_features RESTART IDENTITY CASCADE');
   await t?.stop();
 });
 
