@@ -6,19 +6,20 @@
  *              included), else 0; for the youth-facility gap: 1 when the nearest facility is
  *              farther than the gap distance
  *   DENSITY    how much of it is within k rings: dark outages on an average night (outage-nights
- *              / window days), open defects of the kind; for the gap: walking km to the nearest
- *              facility (capped at 5 km)
+ *              / window days), open defects of the kind, features of an imported layer
+ *              present at the window end; for the gap: walking km to the nearest facility
+ *              (capped at 5 km)
  *
  * and related to incident counts in two designs:
  *
- *   road defects and youth gaps (static over the window): counts per cell over the window, with
- *   Spearman's rho, a one-factor count regression with
- * the exposure offset (log residents or log cell area), and a multi-factor model chosen by forward
- * BIC selection among the better operationalisation of each factor (lower one-factor BIC). The
- * family is Poisson, negative binomial, or chosen (AUTO: negative binomial when the Poisson model
- * with every candidate shows Pearson dispersion above 1.2 and theta converges). Residuals are
- * tested for spatial autocorrelation with global Moran's I (k = 1 hexagon neighbours,
- * row-standardised).
+ *   road defects, youth gaps and imported factor layers (static over the window): counts per
+ *   cell over the window, with Spearman's rho, a one-factor count regression with the exposure
+ *   offset (log residents or log cell area), and a multi-factor model chosen by forward BIC
+ *   selection among the better operationalisation of each factor (lower one-factor BIC). The
+ *   family is Poisson, negative binomial, or chosen (AUTO: negative binomial when the Poisson
+ *   model with every candidate shows Pearson dispersion above 1.2 and theta converges).
+ *   Residuals are tested for spatial autocorrelation with global Moran's I (k = 1 hexagon
+ *   neighbours, row-standardised).
  *
  *   lighting outages (they come and go): counts per cell and period (the window cut into equal
  *   periods of about two months) with cell and period fixed effects (fixedEffectsPoisson.ts):
