@@ -11,6 +11,7 @@ import { finishImportRun, startImportRun } from '../db/importRuns';
 import { batchColumns, BatchColumns, dropBulkIndexes, ensureBulkIndexes, storedRowEstimate, upsertColumns, UpsertCounts } from '../db/upsert';
 import { rebuildStreetNetwork } from '../db/streets';
 import { detectFormat, ImportFormat, Open311Mapping, readRows } from './readers';
+import { FirstLineIndex } from './keyIndex';
 import { FieldError, validateRow } from './validate';
 
 export interface ImportOptions {
@@ -116,7 +117,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   let rowsRead = 0;
   let skipped = 0;
   let batch: LayerRecordMap[Layer][] = [];
-  const seenKeys = new Map<string, number>();
+  const seenKeys = new FirstLineIndex();
   // precincts point at districts by external id; holding areas back lets districts land first
   const deferredAreas: AreaRecord[] = [];
 
@@ -171,15 +172,13 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
         rejects.write({ line: row.line, externalId, errors: result.errors });
         continue;
       }
-      const key = `${result.record.source}\u0000${result.record.externalId}`;
       // a second row with the same id is refused, not applied over the first: otherwise every
       // re-import of the file would flip the stored row between the two versions
-      const firstLine = seenKeys.get(key);
+      const firstLine = seenKeys.firstLineOrAdd(result.record.source, result.record.externalId, row.line);
       if (firstLine !== undefined) {
         rejects.write({ line: row.line, externalId, errors: [{ field: 'external_id', reason: `duplicates the id of ${rejects.positionLabel} ${firstLine} of this file` }] });
         continue;
       }
-      seenKeys.set(key, row.line);
       if (options.layer === 'areas') {
         deferredAreas.push(result.record as AreaRecord);
         continue;
