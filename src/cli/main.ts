@@ -12,7 +12,6 @@ import { LAYERS, Layer, RISK_FEATURE_FACTOR_PATTERN } from '../domain';
 import { IMPORT_FORMATS, ImportFormat, parseOpen311Mapping } from '../import/readers';
 import { formatSummary, importFile } from '../import/run';
 import { isValidTimeZone } from '../import/dates';
-import { printApiSchema } from '../schema/print';
 import { exampleQueriesText } from './examples';
 
 const USAGE = `usage: hotspots <command> [options]
@@ -195,6 +194,8 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'schema': {
+      // loaded here: building the GraphQL schema cost every other command (an import too) a quarter second
+      const { printApiSchema } = await import('../schema/print.js');
       const sdl = await printApiSchema();
       if (rest[0] && rest[0] !== '-') {
         await fs.writeFile(rest[0], sdl);

@@ -9,8 +9,7 @@ const ZONED_PATTERN = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Offset of a time zone from UTC at an instant, in minutes (Asia/Almaty: +300). */
-export function zoneOffsetMinutes(timeZone: string, at: Date): number {
+function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
   let formatter = offsetFormatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
@@ -25,9 +24,75 @@ export function zoneOffsetMinutes(timeZone: string, at: Date): number {
     });
     offsetFormatters.set(timeZone, formatter);
   }
-  const parts = Object.fromEntries(formatter.formatToParts(at).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
-  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000);
+  return formatter;
+}
+
+/** The offset as Intl reports it for the whole second of `ms`: the reference every cached value comes from. */
+export function intlZoneOffsetMinutes(timeZone: string, ms: number): number {
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  for (const part of offsetFormatter(timeZone).formatToParts(ms)) {
+    switch (part.type) {
+      case 'year':
+        year = +part.value;
+        break;
+      case 'month':
+        month = +part.value;
+        break;
+      case 'day':
+        day = +part.value;
+        break;
+      case 'hour':
+        hour = +part.value;
+        break;
+      case 'minute':
+        minute = +part.value;
+        break;
+      case 'second':
+        second = +part.value;
+        break;
+    }
+  }
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
+}
+
+const HOUR_MS = 3_600_000;
+/** Hours remembered per zone before the cache starts over: about 23 years of hourly offsets. */
+const MAX_CACHED_HOURS = 200_000;
+/** zone -> UTC hour number -> offset in minutes, or NaN for an hour in which the offset changes */
+const offsetsByHour = new Map<string, Map<number, number>>();
+
+/**
+ * Offset of a time zone from UTC at an instant, in minutes (Asia/Almaty: +300).
+ *
+ * Intl's formatToParts costs microseconds and a local date-time needs it twice, so the offset is
+ * kept per (zone, UTC hour). An hour is cached only when Intl gives the same offset at its first
+ * and its last whole second; no zone changes its offset twice within an hour, so the offset is
+ * then that for every instant of the hour. An hour that holds a change (a daylight-saving switch
+ * at a half or quarter hour, as on Lord Howe Island) is marked and asks Intl for every instant.
+ */
+export function zoneOffsetMinutes(timeZone: string, at: Date): number {
+  const ms = at.getTime();
+  const hour = Math.floor(ms / HOUR_MS);
+  let hours = offsetsByHour.get(timeZone);
+  if (!hours) {
+    hours = new Map();
+    offsetsByHour.set(timeZone, hours);
+  }
+  let offset = hours.get(hour);
+  if (offset === undefined) {
+    const first = intlZoneOffsetMinutes(timeZone, hour * HOUR_MS);
+    const last = intlZoneOffsetMinutes(timeZone, hour * HOUR_MS + HOUR_MS - 1000);
+    offset = first === last ? first : NaN;
+    if (hours.size >= MAX_CACHED_HOURS) hours.clear();
+    hours.set(hour, offset);
+  }
+  return Number.isNaN(offset) ? intlZoneOffsetMinutes(timeZone, ms) : offset;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {

@@ -8,9 +8,10 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { AreaRecord, BBox, Layer, LayerRecordMap } from '../domain';
 import { finishImportRun, startImportRun } from '../db/importRuns';
-import { dropSpatialIndex, ensureSpatialIndex, storedRowEstimate, upsertBatch, UpsertCounts } from '../db/upsert';
+import { batchColumns, BatchColumns, dropBulkIndexes, ensureBulkIndexes, storedRowEstimate, upsertColumns, UpsertCounts } from '../db/upsert';
 import { rebuildStreetNetwork } from '../db/streets';
 import { detectFormat, ImportFormat, Open311Mapping, readRows } from './readers';
+import { FirstLineIndex } from './keyIndex';
 import { FieldError, validateRow } from './validate';
 
 export interface ImportOptions {
@@ -99,12 +100,12 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.csv`;
   await fs.rm(rejectsPath, { force: true });
   const rejects = new RejectsWriter(rejectsPath, format === 'csv' || format === 'police-uk' ? 'line' : 'item');
-  // a crashed bulk import may have left the index out: put it back before anything else
-  await ensureSpatialIndex(knex, options.layer);
+  // a crashed bulk import may have left indexes out: put them back before anything else
+  await ensureBulkIndexes(knex, options.layer);
   const expectedRows = stat.size / BYTES_PER_ROW_ESTIMATE;
   const bulk = options.layer !== 'areas' && expectedRows >= (options.bulkRows ?? 100_000) && expectedRows >= (await storedRowEstimate(knex, options.layer));
   const runId = await startImportRun(knex, options.layer, format, path.basename(options.file));
-  if (bulk) await dropSpatialIndex(knex, options.layer);
+  if (bulk) await dropBulkIndexes(knex, options.layer);
 
   const input = createReadStream(options.file);
   let bytesRead = 0;
@@ -116,15 +117,22 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   let rowsRead = 0;
   let skipped = 0;
   let batch: LayerRecordMap[Layer][] = [];
-  const seenKeys = new Map<string, number>();
+  const seenKeys = new FirstLineIndex();
   // precincts point at districts by external id; holding areas back lets districts land first
   const deferredAreas: AreaRecord[] = [];
 
-  // one batch is written while the next is read and validated, so the database and the parser
-  // work at the same time; batches still reach the database one after the other, in file order
+  // one batch is written while the next is read, validated and turned into the statement's
+  // parameters, so the database and the parser work at the same time; batches still reach the
+  // database one after the other, in file order
   let inFlight: Promise<void> | null = null;
-  const write = async (records: LayerRecordMap[Layer][]): Promise<void> => {
-    const counts = await knex.transaction((trx) => upsertBatch(trx, options.layer, records, options.fineResolution));
+  const write = async (columns: BatchColumns): Promise<void> => {
+    const counts = await knex.transaction(async (trx) => {
+      // a batch's commit need not wait for its WAL to reach the disk: a crash can lose only the
+      // last batches reported as written, and the run's import_runs row, never finished, shows
+      // the import must be run again (which completes it: stored rows count as unchanged)
+      await trx.raw('SET LOCAL synchronous_commit = off');
+      return upsertColumns(trx, columns);
+    });
     totals.inserted += counts.inserted;
     totals.updated += counts.updated;
     totals.unchanged += counts.unchanged;
@@ -138,8 +146,9 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     if (batch.length === 0) return;
     const records = batch;
     batch = [];
+    const columns = batchColumns(options.layer, records, options.fineResolution);
     await settle();
-    const started = write(records);
+    const started = write(columns);
     // observed by the next settle(); this keeps a failure from counting as unhandled meanwhile
     started.catch(() => undefined);
     inFlight = started;
@@ -163,15 +172,13 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
         rejects.write({ line: row.line, externalId, errors: result.errors });
         continue;
       }
-      const key = `${result.record.source}\u0000${result.record.externalId}`;
       // a second row with the same id is refused, not applied over the first: otherwise every
       // re-import of the file would flip the stored row between the two versions
-      const firstLine = seenKeys.get(key);
+      const firstLine = seenKeys.firstLineOrAdd(result.record.source, result.record.externalId, row.line);
       if (firstLine !== undefined) {
         rejects.write({ line: row.line, externalId, errors: [{ field: 'external_id', reason: `duplicates the id of ${rejects.positionLabel} ${firstLine} of this file` }] });
         continue;
       }
-      seenKeys.set(key, row.line);
       if (options.layer === 'areas') {
         deferredAreas.push(result.record as AreaRecord);
         continue;
@@ -196,7 +203,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     await (inFlight as Promise<void> | null)?.catch(() => undefined);
     await rejects.close();
     input.destroy();
-    if (bulk) await ensureSpatialIndex(knex, options.layer);
+    if (bulk) await ensureBulkIndexes(knex, options.layer);
   }
   // the routable graph is derived from all street lines; rebuilt once, after the last batch
   if (options.layer === 'streets') await knex.transaction((trx) => rebuildStreetNetwork(trx));

@@ -57,6 +57,32 @@ export interface ValidationContext {
 const MAX_TEXT = 2000;
 const MAX_VERTICES = 100000;
 
+/** Per list of allowed values: text as written -> the value it names, or null for none. */
+const choiceCache = new WeakMap<readonly string[], Map<string, string | null>>();
+/**
+ * Distinct spellings remembered per list: a file of a million distinct bad values stays bounded
+ * (a remembered text may keep the piece of the file it was cut from alive, so few are kept).
+ */
+const MAX_CACHED_CHOICES = 256;
+
+/**
+ * The allowed value a text names (lower case, runs of blanks and hyphens as `_`), or null. A
+ * million rows spell a category a handful of ways, so each spelling is worked out once.
+ */
+function normaliseChoice<T extends string>(text: string, allowed: readonly T[]): T | null {
+  let cache = choiceCache.get(allowed);
+  if (!cache) {
+    cache = new Map();
+    choiceCache.set(allowed, cache);
+  }
+  const cached = cache.get(text);
+  if (cached !== undefined) return cached as T | null;
+  const normalised = text.toLowerCase().replace(/[\s-]+/g, '_');
+  const value = (allowed as readonly string[]).includes(normalised) ? (normalised as T) : null;
+  if (cache.size < MAX_CACHED_CHOICES) cache.set(text, value);
+  return value;
+}
+
 class RowReader {
   readonly errors: FieldError[] = [];
   constructor(
@@ -166,8 +192,8 @@ class RowReader {
       if (required) this.fail(field, 'is required');
       return null;
     }
-    const normalised = s.toLowerCase().replace(/[\s-]+/g, '_');
-    if (!(allowed as readonly string[]).includes(normalised)) {
+    const normalised = normaliseChoice(s, allowed);
+    if (normalised === null) {
       this.fail(field, `unknown value "${s.slice(0, 40)}"; expected one of ${allowed.join(', ')}`);
       return null;
     }
