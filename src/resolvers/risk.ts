@@ -417,51 +417,54 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
   const policy = releasePolicyOf(ctx);
   const windowYears = (fitted.to.getTime() - fitted.from.getTime()) / (365.25 * DAY_MS);
   const kindOf = { lighting_outage: 'lighting', road_defect: 'roads', youth_facility_gap: 'youth' } as const;
-  const ranked = unitWeight.items
-    .map((r) => {
-      const weight = weights[kindOf[r.item.kind]];
-      const near = releasedCount(policy, r.crimesNear);
-      const crimesNearPerYear = near.value / windowYears;
-      const expectedPreventedPerYear = crimesNearPerYear * r.preventableShare;
-      return { ...r, weight, crimesNearRange: near.range, crimesNearPerYear, expectedPreventedPerYear, score: weight * expectedPreventedPerYear };
-    })
-    // below analyst every key of the order is a released number (or the item's id)
-    .sort((a, b) => b.score - a.score || b.crimesNearPerYear - a.crimesNearPerYear || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
   const agencies = ctx.config.fixAgencies;
   const agencyOf = (item: FixItemInput): string => (item.kind === 'road_defect' ? agencies[`road_defect:${item.defectKind}`] ?? agencies.road_defect : agencies[item.kind]);
-  const all: FixPriorityItem[] = ranked.map((r, i) => ({
-    rank: i + 1,
-    kind: r.item.kind,
-    id: r.item.id,
-    roadDefectKind: r.item.defectKind,
-    factor: r.factor,
-    agency: agencyOf(r.item),
-    location: { type: 'Point', coordinates: [r.item.lng, r.item.lat] },
-    h3: r.item.cell,
-    openSince: r.item.openSince,
-    daysOpen: r.daysOpen,
-    nearestPostId: r.nearestPostId,
-    nearestPostWalkingM: r.nearestPostWalkingM,
-    distanceBasis: r.distanceBasis,
-    withinPostReach: r.withinPostReach,
-    expectedPreventedPerYear: r.expectedPreventedPerYear,
-    score: r.score,
-    scoreParts: { relativeRisk: r.relativeRisk, crimesNear: r.crimesNearRange, crimesNearPerYear: r.crimesNearPerYear, preventableShare: r.preventableShare, weight: r.weight, basis: r.basis },
-  }));
+  // light records for the whole ranking; the answer's objects are built for the page alone
+  const ranked = unitWeight.items
+    .map((base) => {
+      const weight = weights[kindOf[base.item.kind]];
+      const near = releasedCount(policy, base.crimesNear);
+      const crimesNearPerYear = near.value / windowYears;
+      const expectedPreventedPerYear = crimesNearPerYear * base.preventableShare;
+      return { base, rank: 0, weight, near: near.range, crimesNearPerYear, expectedPreventedPerYear, score: weight * expectedPreventedPerYear };
+    })
+    // below analyst every key of the order is a released number (or the item's id)
+    .sort((a, b) => b.score - a.score || b.crimesNearPerYear - a.crimesNearPerYear || (a.base.item.id < b.base.item.id ? -1 : a.base.item.id > b.base.item.id ? 1 : 0));
+  ranked.forEach((r, i) => (r.rank = i + 1));
   const scope = agencyScope(ctx.user);
-  const filtered = all.filter(
-    (item) =>
+  const filtered = ranked.filter((r) => {
+    const agency = agencyOf(r.base.item);
+    return (
       // the ranked list is computed in memory from the cached model, so the agency scope applies here
       scope.kind !== 'none' &&
-      (scope.kind === 'all' || item.agency === scope.agency) &&
-      (args.withinPostReach === undefined || args.withinPostReach === null || item.withinPostReach === args.withinPostReach) &&
-      (!args.agencies || args.agencies.includes(item.agency)) &&
-      (!args.kinds || args.kinds.includes(item.kind)),
-  );
-  const suppressedCells = new Set(filtered.filter((item) => item.scoreParts.crimesNear.suppressed).map((item) => item.h3)).size;
+      (scope.kind === 'all' || agency === scope.agency) &&
+      (args.withinPostReach === undefined || args.withinPostReach === null || r.base.withinPostReach === args.withinPostReach) &&
+      (!args.agencies || args.agencies.includes(agency)) &&
+      (!args.kinds || args.kinds.includes(r.base.item.kind))
+    );
+  });
+  const suppressedCells = new Set(filtered.filter((r) => r.near.suppressed).map((r) => r.base.item.cell)).size;
   const afterRank = page.afterId === null ? 0 : Number(page.afterId);
-  const start = filtered.findIndex((item) => item.rank > afterRank);
-  const pageItems = start < 0 ? [] : filtered.slice(start, start + page.first);
+  const start = filtered.findIndex((r) => r.rank > afterRank);
+  const pageItems: FixPriorityItem[] = (start < 0 ? [] : filtered.slice(start, start + page.first)).map((r) => ({
+    rank: r.rank,
+    kind: r.base.item.kind,
+    id: r.base.item.id,
+    roadDefectKind: r.base.item.defectKind,
+    factor: r.base.factor,
+    agency: agencyOf(r.base.item),
+    location: { type: 'Point', coordinates: [r.base.item.lng, r.base.item.lat] },
+    h3: r.base.item.cell,
+    openSince: r.base.item.openSince,
+    daysOpen: r.base.daysOpen,
+    nearestPostId: r.base.nearestPostId,
+    nearestPostWalkingM: r.base.nearestPostWalkingM,
+    distanceBasis: r.base.distanceBasis,
+    withinPostReach: r.base.withinPostReach,
+    expectedPreventedPerYear: r.expectedPreventedPerYear,
+    score: r.score,
+    scoreParts: { relativeRisk: r.base.relativeRisk, crimesNear: r.near, crimesNearPerYear: r.crimesNearPerYear, preventableShare: r.base.preventableShare, weight: r.weight, basis: r.base.basis },
+  }));
   const last = pageItems[pageItems.length - 1];
   return {
     method: `${methodOf(fitted)}; each open item scored as weight x incidents within its reach per year x (1 - 1/RR), RR = exp(beta x change) from the selected model (1 when its factor was not selected); youth-facility gaps: cells with young residents whose nearest facility is more than ${fitted.options.youthGapMeters} m walking away`,
