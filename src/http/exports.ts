@@ -26,47 +26,45 @@ import {
 import type { Config } from '../config';
 import type { Geometry, Role } from '../domain';
 import { geometryToWkt } from '../geo/geometry';
-import { roleAllowed } from '../schema/auth';
-import { rolesFor } from '../auth/roleRules';
+import { queryFieldRoles, roleAllowed } from '../schema/auth';
 import { httpError, sendError } from './errors';
 import { checkKnownParams, QueryParams, queryParams } from './params';
 
 export interface ExportDefinition {
   /** The GraphQL query field, also the name in the URL. */
   field: string;
-  /** Roles that may export; null: everyone who may run the query. */
-  roles: readonly Role[] | null;
 }
 
 /**
- * What can be exported, with the roles of the query behind it. Incident points go to analysts
- * only; cells of analyses follow the privacy rules of their queries, which run as for GraphQL.
- * A new list or aggregate query becomes exportable with one line here.
+ * What can be exported. Who may export is who may run the query (its `@Authorized` roles from the
+ * role table, checked before anything runs, as for tiles); cells of analyses follow the privacy
+ * rules of their queries, which run as for GraphQL. A new list or aggregate query becomes
+ * exportable with one line here.
  */
 export const EXPORTS: ExportDefinition[] = [
-  { field: 'incidents', roles: ['analyst'] },
-  { field: 'lightingOutages', roles: null },
-  { field: 'roadDefects', roles: null },
-  { field: 'youthFacilities', roles: null },
-  { field: 'riskFeatures', roles: null },
-  { field: 'posts', roles: null },
-  { field: 'population', roles: null },
-  { field: 'areas', roles: null },
-  { field: 'hexagons', roles: null },
-  { field: 'hotspots', roles: null },
-  { field: 'clusters', roles: null },
-  { field: 'emergingHotSpots', roles: ['analyst'] },
-  { field: 'riskSurface', roles: rolesFor('Query.riskSurface') },
-  { field: 'fixPriorities', roles: rolesFor('Query.fixPriorities') },
-  { field: 'recommendations', roles: ['analyst', 'working_group', 'agency'] },
+  { field: 'incidents' },
+  { field: 'lightingOutages' },
+  { field: 'roadDefects' },
+  { field: 'youthFacilities' },
+  { field: 'riskFeatures' },
+  { field: 'posts' },
+  { field: 'population' },
+  { field: 'areas' },
+  { field: 'hexagons' },
+  { field: 'hotspots' },
+  { field: 'clusters' },
+  { field: 'emergingHotSpots' },
+  { field: 'riskSurface' },
+  { field: 'fixPriorities' },
+  { field: 'recommendations' },
   // rows: the uncovered hot spot cells, with the coverage figures in the metadata
-  { field: 'coverage', roles: ['analyst'] },
-  { field: 'postReach', roles: null },
-  { field: 'suggestPostSites', roles: ['analyst'] },
-  { field: 'minimumPostSites', roles: ['analyst'] },
-  { field: 'riskFactors', roles: rolesFor('Query.riskFactors') },
-  { field: 'agencyStatistics', roles: ['analyst', 'working_group', 'agency'] },
-  { field: 'recommendationsEvaluation', roles: ['analyst', 'working_group', 'agency'] },
+  { field: 'coverage' },
+  { field: 'postReach' },
+  { field: 'suggestPostSites' },
+  { field: 'minimumPostSites' },
+  { field: 'riskFactors' },
+  { field: 'agencyStatistics' },
+  { field: 'recommendationsEvaluation' },
 ];
 
 export type ExportFormat = 'geojson' | 'csv';
@@ -283,7 +281,8 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
       const definition = EXPORTS.find((e) => e.field === match[1]);
       if (!definition) throw httpError('NOT_FOUND', `no export "${match[1].slice(0, 40)}"; exports: ${EXPORTS.map((e) => e.field).join(', ')}`);
       const role = await roleOf(req);
-      if (definition.roles && !roleAllowed(role, definition.roles)) {
+      const roles = queryFieldRoles(definition.field);
+      if (roles && !roleAllowed(role, roles)) {
         throw role === 'public' ? httpError('UNAUTHENTICATED', `exporting ${definition.field} needs credentials`) : httpError('FORBIDDEN', `role ${role} may not export ${definition.field}`);
       }
       const format = match[2] as ExportFormat;
