@@ -101,9 +101,8 @@ export const RISK_RELEASE_MONTHS = 12;
  * differenced down to one cell's count; districts and calendar years cannot. Analysts' arguments
  * pass unchanged.
  */
-export function riskArgsForRelease<T extends RiskModelArgs>(ctx: RequestContext, args: T, now = new Date()): { policy: ReleasePolicy; args: T } {
-  const policy = releasePolicy(ctx);
-  if (!policy.restricted) return { policy, args };
+export function riskArgsForRelease<T extends RiskModelArgs>(ctx: RequestContext, args: T, now = new Date()): T {
+  if (!releasePolicy(ctx).restricted) return args;
   const area = args.area ?? {};
   if (area.bbox || area.polygon || area.precinctId || (!area.districtId && area.city !== true)) {
     throw badInput('area', 'below the analyst role a risk model covers a whole district (districtId) or the city (city: true): models of freely drawn areas could be subtracted from one another');
@@ -117,7 +116,7 @@ export function riskArgsForRelease<T extends RiskModelArgs>(ctx: RequestContext,
   const window = toTimeWindow(args.window, 'window');
   const released = releaseMonthsWindow(window?.from ?? null, window?.to ?? null, now, RISK_RELEASE_MONTHS);
   if (!released.ok) throw badInput('window', released.reason);
-  return { policy, args: { ...args, resolution: RISK_RELEASE_RESOLUTION, window: { from: released.from, to: released.to } } };
+  return { ...args, resolution: RISK_RELEASE_RESOLUTION, window: { from: released.from, to: released.to } };
 }
 
 export interface ReleasedCounts {

@@ -104,7 +104,7 @@ async function chooseImportedFactors(ctx: RequestContext, asked: readonly string
  * cache. Below analyst the arguments are first fixed to the risk release lattice.
  */
 export async function fitRiskModels(ctx: RequestContext, asked: RiskModelArgs, timeOfDay: TimeOfDay | null): Promise<FittedRisk> {
-  const { args } = riskArgsForRelease(ctx, asked);
+  const args = riskArgsForRelease(ctx, asked);
   const { rings } = checkModelArgs(args);
   const window = toTimeWindow(args.window, 'window');
   const [importedFactors, versions] = await Promise.all([chooseImportedFactors(ctx, args.importedFactors), layerVersions(ctx.knex)]);
