@@ -12,7 +12,7 @@ module.exports = {
     {
       displayName: 'integration',
       testEnvironment: 'node',
-      roots: ['<rootDir>/test/integration', '<rootDir>/test/e2e'],
+      roots: ['<rootDir>/test/integration', '<rootDir>/test/security', '<rootDir>/test/e2e'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
