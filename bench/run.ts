@@ -1,8 +1,11 @@
 /**
- * `npm run bench [-- --incidents N]`: a generated city of N incidents in a fresh database, its
- * incidents imported through the real CLI import from CSV (timed end to end), then every case of
- * bench/cases/*.ts run through HTTP against a running server (warm-up first), each next to its
- * SQL floor timed in the same run, then a concurrent mixed dashboard load with autocannon.
+ * `npm run bench [-- --incidents N] [--only TEXT]`: a generated city of N incidents in a fresh
+ * database, its incidents imported through the real CLI import from CSV (timed end to end), then
+ * every case of bench/cases/*.ts run through HTTP against a running server (warm-up first), each
+ * next to its SQL floor timed in the same run, then the contention cases (heavy anonymous
+ * clients in a loop while a cheap query is timed, for --load-seconds), then a concurrent mixed
+ * dashboard load with autocannon. `--only TEXT` runs just the cases and contention cases whose
+ * name contains TEXT (no dashboard load), e.g. `--only contention` for the contention case alone.
  * Prints a table and writes the figures to bench/results/bench-<N>.json.
  */
 import 'reflect-metadata';
@@ -19,7 +22,7 @@ import type { Knex } from 'knex';
 import { loadConfig } from '../src/config';
 import { connect, dropDatabase } from '../src/db/connection';
 import { generateCityLayers, storeCityLayers, writeIncidentsCsv } from './city';
-import type { BenchCase, BenchContext, FloorSql, LoadRequest } from './types';
+import type { AnonymousAsk, BenchCase, BenchContext, ContentionCase, FloorSql, LoadRequest } from './types';
 
 /** The checkout: bench/ from the sources (tests), dist/bench/ when compiled. */
 const ROOT = existsSync(path.resolve(__dirname, '..', 'package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', '..');
@@ -35,6 +38,8 @@ export interface BenchOptions {
   out: string;
   keepDatabase: boolean;
   log: (line: string) => void;
+  /** run only the cases (and contention cases) whose name contains this; the dashboard load is then left out */
+  only?: string;
 }
 
 export interface Percentiles {
@@ -61,6 +66,26 @@ export interface CaseResult {
   met?: boolean;
 }
 
+export interface ContentionResult {
+  name: string;
+  status: 'measured' | 'skipped';
+  note?: string;
+  /** the heavy request in words */
+  heavy?: string;
+  heavyClients?: number;
+  /** heavy requests completed during the measurement, with their errors and mean duration */
+  heavyRequests?: number;
+  heavyErrors?: number;
+  heavyMeanMs?: number;
+  /** the cheap query alone, before the heavy clients start */
+  aloneMs?: Percentiles;
+  /** the cheap query while the heavy clients run */
+  latencyMs?: Percentiles;
+  seconds?: number;
+  target: ContentionCase['target'];
+  met?: boolean;
+}
+
 export interface BenchResults {
   startedAt: string;
   machine: { cpus: number; loadAverage: number[]; node: string };
@@ -69,6 +94,7 @@ export interface BenchResults {
   setup: { generateSeconds: number; csvSeconds: number; csvBytes: number; otherLayers: Record<string, number> };
   import: { rows: number; seconds: number; rowsPerSecond: number; summary: string; target: { rowsPerSecond: number }; met: boolean };
   cases: CaseResult[];
+  contention: ContentionResult[];
   load: {
     seconds: number;
     connections: number;
@@ -156,6 +182,7 @@ async function timeSql(knex: Knex, floor: FloorSql, warmup: number, iterations: 
 
 interface CaseModule {
   cases?: BenchCase[];
+  contention?: ContentionCase[];
   dashboardLoad?: (ctx: BenchContext) => LoadRequest[];
 }
 
@@ -235,8 +262,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
     const modules = loadCaseModules();
     const results: CaseResult[] = [];
+    const wanted = (name: string) => options.only === undefined || name.includes(options.only);
     for (const { file, module } of modules) {
-      for (const c of module.cases ?? []) {
+      for (const c of (module.cases ?? []).filter((x) => wanted(x.name))) {
         const variables = typeof c.variables === 'function' ? c.variables(ctx) : (c.variables ?? {});
         const first = await post(url, c.query, variables);
         const problem = graphQLProblem(first.body);
@@ -270,9 +298,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       }
     }
 
+    const contention: ContentionResult[] = [];
+    for (const c of modules.flatMap((m) => m.module.contention ?? []).filter((x) => wanted(x.name))) {
+      if (options.loadSeconds <= 0) continue;
+      contention.push(await runContention(url, c, ctx, options.loadSeconds, log));
+    }
+
     let load: BenchResults['load'] = null;
     const dashboard = modules.find((m) => m.module.dashboardLoad)?.module.dashboardLoad;
-    if (dashboard && options.loadSeconds > 0) {
+    if (dashboard && options.loadSeconds > 0 && options.only === undefined) {
       const mix = dashboard(ctx);
       for (const r of mix) {
         const problem = graphQLProblem((await post(url, r.query, r.variables)).body);
@@ -316,6 +350,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         met: importRate >= 100_000,
       },
       cases: results,
+      contention,
       load,
       totalSeconds: 0,
     };
@@ -333,6 +368,87 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await db.knex.destroy();
     if (!options.keepDatabase) await dropDatabase(options.databaseUrl);
   }
+}
+
+/** Anonymous requests: no credentials, the public role. */
+async function postAnonymous(url: string, query: string, variables: Record<string, unknown> = {}): Promise<Timed> {
+  const started = performance.now();
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = await response.text();
+  return { ms: performance.now() - started, bytes: body.length, body };
+}
+
+/** Times `cheap` one request after another until `until` (performance.now() milliseconds). */
+async function timeCheap(url: string, cheap: string, until: number): Promise<number[]> {
+  const samples: number[] = [];
+  while (performance.now() < until) {
+    const timed = await post(url, cheap, {});
+    const problem = graphQLProblem(timed.body);
+    if (problem) throw new Error(`the cheap query fails: ${problem.code} ${problem.message}`);
+    samples.push(timed.ms);
+  }
+  return samples;
+}
+
+/**
+ * A contention case: the cheap query alone for a quarter of `seconds`, then for `seconds` while
+ * `clients` anonymous clients each send the heavy request in a loop.
+ */
+async function runContention(url: string, c: ContentionCase, ctx: BenchContext, seconds: number, log: (line: string) => void): Promise<ContentionResult> {
+  const ask: AnonymousAsk = async (query, variables) => JSON.parse((await postAnonymous(url, query, variables)).body);
+  let heavy: Awaited<ReturnType<ContentionCase['heavy']>>;
+  try {
+    heavy = await c.heavy(ctx, ask);
+    const first = await postAnonymous(url, heavy.query, heavy.variables);
+    const problem = graphQLProblem(first.body);
+    if (problem) throw new Error(`${problem.code}: ${problem.message}`);
+    log(`${c.name}: heavy request ${heavy.description}, ${first.ms.toFixed(0)} ms alone`);
+  } catch (error) {
+    const note = (error as Error).message;
+    log(`skip ${c.name}: ${note}`);
+    return { name: c.name, status: 'skipped', note, target: c.target };
+  }
+  await timeCheap(url, c.cheap, performance.now() + 500);
+  const alone = await timeCheap(url, c.cheap, performance.now() + (seconds * 1000) / 4);
+  let stop = false;
+  let heavyRequests = 0;
+  let heavyErrors = 0;
+  let heavyMs = 0;
+  const clients = Array.from({ length: c.clients }, async () => {
+    while (!stop) {
+      const timed = await postAnonymous(url, heavy.query, heavy.variables);
+      if (stop) break;
+      heavyRequests++;
+      heavyMs += timed.ms;
+      if (graphQLProblem(timed.body)) heavyErrors++;
+    }
+  });
+  // the heavy clients are busy before the measurement starts
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const loaded = await timeCheap(url, c.cheap, performance.now() + seconds * 1000);
+  stop = true;
+  await Promise.all(clients);
+  const latencyMs = percentiles(loaded);
+  const aloneMs = percentiles(alone);
+  const met = latencyMs.p99 < c.target.p99Ms && heavyRequests > 0 && heavyErrors === 0;
+  log(
+    `${c.name}: cheap query p50 ${latencyMs.p50.toFixed(1)} ms, p99 ${latencyMs.p99.toFixed(1)} ms over ${latencyMs.runs} requests (alone p50 ${aloneMs.p50.toFixed(1)}, p99 ${aloneMs.p99.toFixed(1)}); ` +
+      `${heavyRequests} heavy requests in ${seconds} s, mean ${(heavyMs / Math.max(1, heavyRequests)).toFixed(0)} ms, ${heavyErrors} errors; target p99 < ${c.target.p99Ms} ms ${met ? 'met' : 'NOT met'}`,
+  );
+  return {
+    name: c.name,
+    status: 'measured',
+    heavy: heavy.description,
+    heavyClients: c.clients,
+    heavyRequests,
+    heavyErrors,
+    heavyMeanMs: round(heavyMs / Math.max(1, heavyRequests)),
+    aloneMs,
+    latencyMs,
+    seconds,
+    target: c.target,
+    met,
+  };
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -358,6 +474,17 @@ export function formatTable(r: BenchResults): string {
     );
   }
   lines.push('(milliseconds; floor: the bare SQL GROUP BY over the same rows, timed in this run; ratio: p50 / floor p50; first: first request after start, caches cold)');
+  for (const c of r.contention ?? []) {
+    lines.push('');
+    if (c.status === 'skipped') {
+      lines.push(`${c.name}: skipped: ${c.note}`);
+      continue;
+    }
+    lines.push(
+      `${c.name} (${c.heavyClients} client(s) looping ${c.heavy}; ${c.heavyRequests} heavy requests in ${c.seconds} s, mean ${c.heavyMeanMs} ms, errors ${c.heavyErrors}): ` +
+        `cheap query p50 ${c.latencyMs!.p50.toFixed(1)} ms, p99 ${c.latencyMs!.p99.toFixed(1)} ms (${c.latencyMs!.runs} runs; alone p50 ${c.aloneMs!.p50.toFixed(1)}, p99 ${c.aloneMs!.p99.toFixed(1)})   target p99 < ${c.target.p99Ms} ms   ${c.met ? 'met' : 'NOT met'}`,
+    );
+  }
   if (r.load) {
     lines.push('');
     lines.push(
@@ -379,6 +506,7 @@ async function main(): Promise<void> {
       database: { type: 'string' },
       out: { type: 'string' },
       keep: { type: 'boolean' },
+      only: { type: 'string' },
     },
   });
   const int = (raw: string | undefined, fallback: number, name: string, min: number): number => {
@@ -398,6 +526,7 @@ async function main(): Promise<void> {
     databaseUrl: `${base}/${values.database ?? 'hotspots_bench'}`,
     out: values.out ?? path.join(ROOT, 'bench', 'results', `bench-${incidents}.json`),
     keepDatabase: values.keep ?? false,
+    only: values.only,
     log: (line) => console.log(line),
   });
   console.log('\n' + formatTable(results));

@@ -35,3 +35,21 @@ export interface LoadRequest {
   query: string;
   variables: Record<string, unknown>;
 }
+
+/** Sends a GraphQL request without credentials (as the public) and returns the parsed answer. */
+export type AnonymousAsk = (query: string, variables?: Record<string, unknown>) => Promise<{ data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] }>;
+
+/**
+ * Contention: `clients` anonymous clients each send `heavy` in a loop while one other client
+ * times `cheap`, one request after another; the target is on the cheap query's latency.
+ */
+export interface ContentionCase {
+  name: string;
+  /** the heavy request, worked out against the running server (e.g. the most work the public budget allows) */
+  heavy: (ctx: BenchContext, ask: AnonymousAsk) => Promise<{ query: string; variables: Record<string, unknown>; description: string }>;
+  /** heavy clients, each one request at a time */
+  clients: number;
+  /** the cheap operation that must not wait behind the heavy ones */
+  cheap: string;
+  target: { p99Ms: number };
+}

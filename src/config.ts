@@ -1,4 +1,5 @@
-import { AGENCIES, Agency, BBox, INCIDENT_CATEGORIES, IncidentCategory, ROAD_DEFECT_KINDS } from './domain';
+import { isIP } from 'node:net';
+import { AGENCIES, Agency, BBox, INCIDENT_CATEGORIES, IncidentCategory, ROAD_DEFECT_KINDS, type Role } from './domain';
 
 /** Typed settings from the environment, checked once at start-up. */
 export interface Config {
@@ -13,11 +14,19 @@ export interface Config {
   /** Rows per transaction during imports: a crash loses at most the batch in flight, never half of one. */
   importBatchSize: number;
   production: boolean;
+  /**
+   * Proxies whose X-Forwarded-For is believed (TRUST_PROXY): addresses, CIDRs and the names
+   * loopback, linklocal, uniquelocal, as Express's `trust proxy` takes them. Empty: trust no
+   * proxy, the client address is the socket's.
+   */
+  trustProxy: string[];
   /** IANA zone in which local date-times without an offset are read, and nights are reckoned */
   timeZone: string;
   auth: AuthConfig;
   privacy: PrivacyConfig;
   limits: LimitConfig;
+  /** The compute budget per request and role, and the worker pool of heavy analyses (docs/security.md, "Compute budget"). */
+  compute: ComputeConfig;
   /**
    * Which agency fixes what (FIX_AGENCIES): keys lighting_outage, road_defect, road_defect:<kind>
    * (overrides road_defect for one kind) and youth_facility_gap.
@@ -76,11 +85,57 @@ export interface LimitConfig {
   bodyLimit: string;
 }
 
+export interface ComputeConfig {
+  /** Work units one request may charge, by role (COMPUTE_BUDGET_PUBLIC, _AGENCY, _WORKING_GROUP, _ANALYST, _ADMIN). */
+  budgets: Record<Role, number>;
+  /** Worker threads for heavy analyses (COMPUTE_WORKERS); 0 computes on the main thread. */
+  workers: number;
+  /** Heavy tasks that may wait for a worker; beyond that SERVER_BUSY (COMPUTE_QUEUE). */
+  maxQueue: number;
+}
+
+/**
+ * Work units per request (one unit: about one neighbour visit of a permutation test, ~20 ns).
+ * Each ceiling holds the heaviest single request the role may ask for, not 30 aliases of it:
+ * public the largest statistic allowed before (50 million: a city at resolution 8 with about
+ * 9000 permutations, about a second); agencies and the working group a city risk fit (about 40
+ * million) three times over, or 200 case evaluations; analysts and admins 200,000 cells with
+ * k = 5 and 9999 permutations.
+ */
+export const DEFAULT_COMPUTE_BUDGETS: Readonly<Record<Role, number>> = {
+  public: 60_000_000,
+  agency: 150_000_000,
+  working_group: 150_000_000,
+  analyst: 200_000_000_000,
+  admin: 200_000_000_000,
+};
+
+function loadComputeConfig(env: NodeJS.ProcessEnv): ComputeConfig {
+  const budget = (role: Role) => intFrom(env, `COMPUTE_BUDGET_${role.toUpperCase()}`, DEFAULT_COMPUTE_BUDGETS[role], 1, Number.MAX_SAFE_INTEGER);
+  return {
+    budgets: { public: budget('public'), agency: budget('agency'), working_group: budget('working_group'), analyst: budget('analyst'), admin: budget('admin') },
+    workers: intFrom(env, 'COMPUTE_WORKERS', 1, 0, 64),
+    maxQueue: intFrom(env, 'COMPUTE_QUEUE', 16, 0, 10_000),
+  };
+}
+
 /**
  * Used only outside production when nothing is configured, so `hotspots token` and `serve` agree
  * on a laptop; production refuses to start with it.
  */
 export const DEVELOPMENT_JWT_SECRET = 'hotspots-development-secret-never-use-in-production';
+
+/**
+ * Secrets anyone can read in this repository: production refuses to verify tokens with them.
+ * The docs, README and scripts show no other sample secret (they write `AUTH_JWT_SECRET=...`);
+ * add any that a document or script comes to show.
+ */
+export const KNOWN_SAMPLE_SECRETS: readonly string[] = [DEVELOPMENT_JWT_SECRET];
+
+/** NODE_ENV names production in any letter case (`production`, `Production`, `PRODUCTION`). */
+export function isProduction(env: NodeJS.ProcessEnv): boolean {
+  return (env.NODE_ENV ?? '').trim().toLowerCase() === 'production';
+}
 
 export class ConfigError extends Error {}
 
@@ -107,6 +162,45 @@ export function parseBounds(raw: string, name = 'CITY_BOUNDS'): BBox {
     throw new ConfigError(`${name} must be a valid lng/lat box with min < max, got "${raw}"`);
   }
   return [minLng, minLat, maxLng, maxLat];
+}
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: comma-separated proxy addresses or CIDRs (`10.0.0.5`, `10.0.0.0/8`, `fd00::/8`,
+ * IPv4 `10.0.0.0/255.0.0.0`) or the names loopback, linklocal, uniquelocal; empty or unset trusts
+ * no proxy. Checked here as proxy-addr (Express's `trust proxy`) reads it, but without its
+ * looser forms: a hop count is refused (the gateway's address is what to trust, not a position
+ * in a header the client writes), and so is a prefix of 0 (every address a proxy).
+ */
+export function parseTrustProxy(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const entries = raw.split(',').map((p) => p.trim());
+  for (const entry of entries) {
+    if (entry === '') throw new ConfigError(`TRUST_PROXY: empty entry in "${raw}" (comma-separated addresses or CIDRs)`);
+    if (PROXY_RANGE_NAMES.includes(entry)) continue;
+    if (/^\d+$/.test(entry)) throw new ConfigError(`TRUST_PROXY: "${entry}" looks like a hop count; name the proxies by address or CIDR (e.g. 10.0.0.5 or 10.0.0.0/8)`);
+    const slash = entry.lastIndexOf('/');
+    const address = slash === -1 ? entry : entry.slice(0, slash);
+    const family = isIP(address);
+    if (family === 0) throw new ConfigError(`TRUST_PROXY: "${entry}" is not an IP address or CIDR (nor one of ${PROXY_RANGE_NAMES.join(', ')})`);
+    if (slash === -1) continue;
+    const range = entry.slice(slash + 1);
+    const max = family === 4 ? 32 : 128;
+    const prefix = /^\d{1,3}$/.test(range) ? Number(range) : family === 4 && isIP(range) === 4 ? netmaskPrefix(range) : NaN;
+    if (!Number.isInteger(prefix) || prefix < 1 || prefix > max) {
+      throw new ConfigError(`TRUST_PROXY: "${entry}" has no valid prefix (1 to ${max}${family === 4 ? ', or a netmask' : ''}; 0 would trust every address)`);
+    }
+  }
+  return entries;
+}
+
+/** The prefix length of an IPv4 netmask (255.255.0.0 is 16); NaN when the ones are not contiguous. */
+function netmaskPrefix(mask: string): number {
+  const bits = mask.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
+  if (!/^1*0*$/.test(bits)) return NaN;
+  const zero = bits.indexOf('0');
+  return zero === -1 ? 32 : zero;
 }
 
 function pemFrom(env: NodeJS.ProcessEnv, name: string): string | null {
@@ -143,15 +237,22 @@ function sensitiveCategoriesFrom(env: NodeJS.ProcessEnv): IncidentCategory[] {
   return names as IncidentCategory[];
 }
 
-/** Servers and token issuers call this: production never runs on the built-in development secret. */
+/** Servers and token issuers call this: production never runs on the built-in development secret or a published one. */
 export function checkAuthForProduction(config: Config): void {
-  if (config.production && config.auth.usingDevelopmentSecret) {
+  if (!config.production) return;
+  if (config.auth.usingDevelopmentSecret) {
     throw new ConfigError('in production AUTH_JWT_SECRET (32+ characters) or AUTH_JWT_PUBLIC_KEY must be set');
+  }
+  const secret = config.auth.jwtSecret?.trim();
+  if (secret !== undefined && KNOWN_SAMPLE_SECRETS.includes(secret)) {
+    throw new ConfigError(
+      'in production AUTH_JWT_SECRET must not be the built-in development secret (or another sample secret published in this repository): anyone who read the code could sign tokens for any role; set a random secret of 32+ characters (e.g. `openssl rand -base64 48`)',
+    );
   }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const production = env.NODE_ENV === 'production';
+  const production = isProduction(env);
   return {
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/hotspots',
     port: intFrom(env, 'PORT', 4000, 0, 65535),
@@ -161,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultPageSize: intFrom(env, 'DEFAULT_PAGE_SIZE', 100, 1, 100000),
     importBatchSize: intFrom(env, 'IMPORT_BATCH_SIZE', 5000, 1, 100000),
     production,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     timeZone: env.CITY_TIME_ZONE || 'Asia/Almaty',
     auth: loadAuthConfig(env),
     privacy: {
@@ -177,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       statementTimeoutMs: intFrom(env, 'STATEMENT_TIMEOUT_MS', 30000, 100, 600_000),
       bodyLimit: env.MAX_BODY_SIZE || '2mb',
     },
+    compute: loadComputeConfig(env),
     fixAgencies: parseFixAgencies(env.FIX_AGENCIES),
   };
 }

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLFormattedError } from 'graphql';
 import { authenticateRequests, createUserResolver, UserResolver, userOf } from './auth/authenticate';
 import { queryLimits } from './auth/limits';
-import { rateLimitFailuresPerAddress, rateLimitPerCaller } from './auth/rateLimit';
+import { rateLimitedAuthentication } from './auth/rateLimit';
 import { checkAuthForProduction, Config } from './config';
 import { connect, Database } from './db/connection';
 import { listenForLayerChanges } from './db/layerCache';
@@ -21,6 +21,8 @@ import { corsForReads } from './http/cors';
 import { exportsRouter } from './http/exports';
 import { mapPageRouter } from './http/mapPage';
 import { tilesRouter } from './http/tiles';
+import { requestBudget } from './compute/budget';
+import { acquireComputePool, releaseComputePool } from './compute/pool';
 
 export interface RunningServer {
   url: string;
@@ -30,7 +32,7 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'QUERY_TOO_COMPLEX', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'QUERY_TOO_COMPLEX', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'QUERY_TOO_COSTLY', 'SERVER_BUSY']);
 
 /** Internal failures reach the log in full and the client as a masked message; limit refusals get one code. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -62,8 +64,9 @@ export async function startServer(config: Config, existing?: Database, options: 
   const db = existing ?? connect(config.databaseUrl, { statementTimeoutMs: config.limits.statementTimeoutMs });
   const resolveUser = options.resolveUser ?? createUserResolver(config.auth, db.knex);
   const app = express();
-  // behind the city gateway the client address is the gateway's; trust one proxy hop for req.ip
-  app.set('trust proxy', 1);
+  // req.ip: X-Forwarded-For is read only through the proxies named in TRUST_PROXY (the city
+  // gateway); without them it is the socket's address, so a client cannot name its own address
+  app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const limits = queryLimits(config.limits);
@@ -103,13 +106,16 @@ export async function startServer(config: Config, existing?: Database, options: 
   });
 
   // every route that answers with data: the same rate limits and the same authentication
-  const guarded = [rateLimitPerCaller(config.limits.rateLimitPerMinute), rateLimitFailuresPerAddress(config.limits.rateLimitPerMinute), authenticateRequests(resolveUser)];
+  // (refused credentials per address before verifying, then each verified principal or anonymous address)
+  const guarded = rateLimitedAuthentication(authenticateRequests(resolveUser), config.limits.rateLimitPerMinute);
   // GraphQL, tiles and exports build their context in this one place: the same user, roles and privacy rules
   const contextOf = async (req: express.Request): Promise<RequestContext> => ({
     knex: db.knex,
     config,
     loaders: createLoaders(db.knex),
     user: userOf(req.res as express.Response),
+    // one compute budget per HTTP request (a GraphQL request, a tile, an export and all its pages)
+    budget: requestBudget(req, userOf(req.res as express.Response).role, config.compute.budgets),
   });
   app.use('/graphql', express.json({ limit: config.limits.bodyLimit }), ...guarded, expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }));
   app.use('/tiles', corsForReads, ...guarded, tilesRouter(config, contextOf));
@@ -153,6 +159,8 @@ export async function startServer(config: Config, existing?: Database, options: 
     }
   }
 
+  // heavy analyses run in worker threads while this server runs (src/compute/pool.ts)
+  acquireComputePool(config.compute);
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
   const port = (httpServer.address() as AddressInfo).port;
   return {
@@ -163,6 +171,8 @@ export async function startServer(config: Config, existing?: Database, options: 
       stopping = true;
       await stopListening?.();
       await apollo.stop();
+      // the worker threads end with the server: nothing keeps the process (or jest) alive
+      await releaseComputePool();
       if (!existing) await db.knex.destroy();
     },
   };

@@ -52,7 +52,8 @@ export function createUserResolver(config: AuthConfig, knex: Knex): UserResolver
 
 /**
  * Express middleware for any route (GraphQL, tiles, the map page): sets `res.locals.user`, or
- * answers 401 with a JSON error for bad credentials. Put `rateLimitPerCaller` before it.
+ * answers 401 with a JSON error for bad credentials. Wrap it in `rateLimitedAuthentication`
+ * (src/auth/rateLimit.ts): refused credentials are limited per address before it, callers after it.
  */
 export function authenticateRequests(resolveUser: UserResolver): RequestHandler {
   return async (req, res, next) => {

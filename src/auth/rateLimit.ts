@@ -1,49 +1,110 @@
 /**
- * Requests per minute per caller: keyed by the credential presented (a hash of the token or API
- * key, so one flooding token cannot starve others) or, without credentials, by client address.
- * Keyed before the credential is checked, so a flood of bad tokens costs no verification.
+ * Requests per minute per caller, in two steps around authentication:
+ *
+ * 1. Before any credential is checked, per client address: requests whose credential was refused
+ *    (401), and those whose credential is still being checked. Over the limit the address is
+ *    refused for the rest of the minute without verifying anything, so a flood of made-up tokens
+ *    or API keys, each different, costs one counter lookup each.
+ * 2. After authentication, per verified principal (token subject, `apikey:<name>`): every way of
+ *    writing the same credential (`apikey K`, `APIKEY K`, `x-api-key: K`) and every token of one
+ *    subject share one budget. Without credentials, per client address.
+ *
+ * The client address is `req.ip`: X-Forwarded-For counts only when the request comes through a
+ * proxy named in TRUST_PROXY (Express `trust proxy`), so a client cannot pick its own address.
  */
 import { createHash } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Request, RequestHandler, Response } from 'express';
+import { ipKeyGenerator, MemoryStore, Options, rateLimit } from 'express-rate-limit';
+import { ANONYMOUS_USER, RequestUser } from '../domain';
 
-const clientAddress = (req: Request) => 'ip:' + ipKeyGenerator(req.ip ?? 'unknown');
+const WINDOW_MS = 60_000;
 
-export function rateLimitPerCaller(perMinute: number): RequestHandler {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const credential = req.headers.authorization ?? req.headers['x-api-key'];
-      if (typeof credential === 'string' && credential !== '') return 'cred:' + createHash('sha256').update(credential).digest('base64url');
-      return clientAddress(req);
-    },
-    handler: (_req, res) => {
-      res.status(429).json({
-        errors: [{ message: `too many requests: at most ${perMinute} per minute per token, API key or address; retry after the time in the RateLimit header`, extensions: { code: 'RATE_LIMITED' } }],
-      });
-    },
-  });
+/** Client addresses are chosen by the `trust proxy` setting on purpose: a forwarded header from an untrusted peer is ignored, not a misconfiguration. */
+const ADDRESS_VALIDATIONS = { xForwardedForHeader: false, forwardedHeader: false } as const;
+
+/** The client address as `trust proxy` establishes it; IPv6 addresses grouped by /56 (one subscriber's block). */
+export const clientAddress = (req: Request): string => 'ip:' + ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+
+/** The budget a request counts against: its verified principal, or its client address when it carries no credential. */
+export function callerKey(req: Request, user: RequestUser | undefined): string {
+  if (!user || user.id === ANONYMOUS_USER.id) return clientAddress(req);
+  return 'user:' + createHash('sha256').update(user.id).digest('base64url');
+}
+
+/** Set on res.locals by the per-address limit: ends the request's hold once its credential is accepted. */
+const RELEASE_HOLD = 'releaseCredentialHold';
+
+function rateLimited(res: Response, message: string, retryAfterMs: number | null): void {
+  if (retryAfterMs !== null) res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  res.status(429).json({ errors: [{ message, extensions: { code: 'RATE_LIMITED' } }] });
 }
 
 /**
- * Refused requests (bad credentials, malformed bodies) per minute per client address: a flood
- * of made-up tokens or API keys, each different, is not held back by the per-credential limit
- * and would cost a key lookup each. Successful requests do not count, so many honest callers
- * behind one gateway address are not affected.
+ * Refused credentials per minute per client address, checked before authentication. A request
+ * is counted when it arrives and uncounted as soon as its credential is accepted (or it has
+ * none), so what stays counted is refused credentials, and the ones being verified: a burst of
+ * bad tokens cannot all be in verification at once. Honest callers behind one gateway address
+ * are not affected by each other's traffic, only by refused credentials.
  */
 export function rateLimitFailuresPerAddress(perMinute: number): RequestHandler {
-  return rateLimit({
-    windowMs: 60_000,
+  const store = new MemoryStore();
+  store.init({ windowMs: WINDOW_MS } as Options);
+  return async (req, res, next) => {
+    const key = clientAddress(req);
+    let windowEnd: number;
+    try {
+      const current = await store.get(key);
+      if (current && current.totalHits >= perMinute) {
+        rateLimited(res, `too many refused credentials from this address: at most ${perMinute} per minute`, current.resetTime ? current.resetTime.getTime() - Date.now() : WINDOW_MS);
+        return;
+      }
+      windowEnd = (await store.increment(key)).resetTime?.getTime() ?? 0;
+    } catch (error) {
+      next(error);
+      return;
+    }
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      // a hold from a window that has ended is gone with it
+      void store.get(key).then((now) => (now?.resetTime?.getTime() === windowEnd ? store.decrement(key) : undefined));
+    };
+    res.locals[RELEASE_HOLD] = release;
+    // a request answered without reaching the per-caller limit keeps its hold only if it was refused
+    // (4xx), not after a server failure; one the client dropped mid-check keeps it (it cost a check)
+    res.once('close', () => {
+      if (res.writableFinished && (res.statusCode < 400 || res.statusCode >= 500)) release();
+    });
+    next();
+  };
+}
+
+/**
+ * Requests per minute per verified principal, or per client address without credentials. Runs
+ * after authentication (it reads `res.locals.user`); its own refusals do not count as refused
+ * credentials, so one caller over its budget does not use up its gateway address's.
+ */
+export function rateLimitPerCaller(perMinute: number): RequestHandler {
+  const limiter = rateLimit({
+    windowMs: WINDOW_MS,
     limit: perMinute,
-    standardHeaders: false,
+    standardHeaders: 'draft-8',
     legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    keyGenerator: clientAddress,
+    validate: ADDRESS_VALIDATIONS,
+    keyGenerator: (req, res) => callerKey(req, res.locals.user as RequestUser | undefined),
     handler: (_req, res) => {
-      res.status(429).json({ errors: [{ message: `too many refused requests from this address: at most ${perMinute} per minute`, extensions: { code: 'RATE_LIMITED' } }] });
+      rateLimited(res, `too many requests: at most ${perMinute} per minute per user, API key or (without credentials) address; retry after the time in the RateLimit header`, null);
     },
   });
+  return (req, res, next) => {
+    // authentication accepted the credential (or there was none): it is no longer a candidate refusal
+    (res.locals[RELEASE_HOLD] as (() => void) | undefined)?.();
+    return limiter(req, res, next);
+  };
+}
+
+/** The chain of every route that answers with data: refused credentials per address, authentication, then per caller. */
+export function rateLimitedAuthentication(authenticate: RequestHandler, perMinute: number): RequestHandler[] {
+  return [rateLimitFailuresPerAddress(perMinute), authenticate, rateLimitPerCaller(perMinute)];
 }

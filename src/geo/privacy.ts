@@ -5,7 +5,10 @@
  * - A count from 1 to threshold-1 is suppressed (null). Zero is released: it describes no one.
  * - A breakdown (a cell's incidents by category, or by day / night / unknown time) is suppressed
  *   complementarily: whenever parts are suppressed, their sum (total minus the released parts)
- *   must itself be at least the threshold, else more parts are suppressed, smallest first.
+ *   must itself be at least the threshold, else more parts are suppressed, smallest first; and
+ *   zero parts are then hidden too, so a hidden part may be 0 and the number of hidden parts
+ *   fixes nothing (with k hidden parts each known to be at least 1, a hidden sum of k would pin
+ *   every one of them to 1).
  * - Windows are whole, finished calendar months (UTC) and nothing else, so no released window is
  *   the union or difference of other released windows.
  */
@@ -39,6 +42,7 @@ export function suppressBreakdown(total: number, parts: readonly number[], thres
     if (smallest < 0) break;
     released[smallest] = null;
   }
+  if (anyHidden()) for (let i = 0; i < released.length; i++) if (released[i] === 0) released[i] = null;
   return { total, parts: released };
 }
 
@@ -126,4 +130,47 @@ export function countBand(count: number, threshold: number): CountBand | null {
   let i = edges.length - 2;
   while (edges[i] > count) i--;
   return { low: edges[i], high: edges[i + 1] - 1 };
+}
+
+/** The windows of a case evaluation on the release lattice: whole calendar months (UTC). */
+export interface ReleaseEvaluationMonths {
+  /** starts of the before-window's months, oldest first; the last one ends where the fix's month begins */
+  before: Date[];
+  /** starts of the after-window's months, oldest first; the first one begins where the fix's month ends */
+  after: Date[];
+  /** months on each side */
+  months: number;
+  /** fewer months than asked, because the data or the ended months did not cover them */
+  shortened: boolean;
+}
+
+/** Average length of a calendar month in days (365.25 / 12), to turn a window in days into months. */
+const DAYS_PER_MONTH = 30.4375;
+
+/**
+ * Below analyst a case is evaluated on the release lattice: the month the fix falls inside is
+ * left out (unless the fix is at its first instant), and the before- and after-windows are the same number of whole calendar months (UTC) on either
+ * side of it, about `days` long (1 to 24 months), the after-months all ended by `now`, and both
+ * shortened alike when the stored incidents (from `dataFrom`) or the ended months do not cover
+ * them. Every count is then a sum of cell-month values of the released table. Null when not even
+ * one whole month lies on each side.
+ */
+export function releaseEvaluationMonths(fixedAt: Date, days: number, dataFrom: Date | null, now: Date): ReleaseEvaluationMonths | null {
+  if (dataFrom === null) return null;
+  const asked = Math.min(24, Math.max(1, Math.round(days / DAYS_PER_MONTH)));
+  const fixMonth = monthStart(fixedAt);
+  // a fix at the first instant of a month straddles none: its month is the first after it
+  const firstAfter = fixedAt.getTime() === fixMonth.getTime() ? 0 : 1;
+  const monthIndex = (d: Date) => d.getUTCFullYear() * 12 + d.getUTCMonth();
+  const endedAfter = monthIndex(monthStart(now)) - monthIndex(fixMonth) - firstAfter;
+  const coveredBefore = monthIndex(fixMonth) - monthIndex(dataFrom) - (dataFrom.getTime() === monthStart(dataFrom).getTime() ? 0 : 1);
+  const months = Math.min(asked, endedAfter, coveredBefore);
+  if (months < 1) return null;
+  const shift = (n: number) => new Date(Date.UTC(fixMonth.getUTCFullYear(), fixMonth.getUTCMonth() + n, 1));
+  return {
+    before: Array.from({ length: months }, (_, i) => shift(i - months)),
+    after: Array.from({ length: months }, (_, i) => shift(i + firstAfter)),
+    months,
+    shortened: months < asked,
+  };
 }

@@ -11,6 +11,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   QUERY_TOO_COMPLEX: 400,
+  QUERY_TOO_COSTLY: 400,
+  // the worker pool's queue is full: a client may retry, nothing is masked
+  SERVER_BUSY: 503,
 };
 
 export interface HttpErrorBody {
@@ -28,7 +31,8 @@ export function httpError(code: string, message: string, extra: Record<string, u
 
 /** Sends a client error as GraphQL-shaped JSON; anything else is logged and masked. */
 export function sendError(res: Response, error: unknown): void {
-  if (error instanceof GraphQLError && statusOf(error.extensions.code) < 500) {
+  if (error instanceof GraphQLError && (statusOf(error.extensions.code) < 500 || error.extensions.code === 'SERVER_BUSY')) {
+    if (error.extensions.code === 'SERVER_BUSY') res.set('Retry-After', '5');
     res.status(statusOf(error.extensions.code)).json({ errors: [{ message: error.message, extensions: error.extensions }] } satisfies HttpErrorBody);
     return;
   }

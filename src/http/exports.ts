@@ -27,6 +27,7 @@ import type { Config } from '../config';
 import type { Geometry, Role } from '../domain';
 import { geometryToWkt } from '../geo/geometry';
 import { queryFieldRoles, roleAllowed } from '../schema/auth';
+import { budgetOfRequest, UNITS } from '../compute/budget';
 import { httpError, sendError } from './errors';
 import { checkKnownParams, QueryParams, queryParams } from './params';
 
@@ -260,7 +261,14 @@ async function write(res: Response, chunk: string): Promise<void> {
 function failure(result: GraphQLResult): Error | null {
   if (!result.errors || result.errors.length === 0) return null;
   const first = result.errors[0];
-  return httpError(String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), first.message, { errors: result.errors });
+  // the first error's extensions (argumentPath, reason, limit, ...) at the top, as tiles give them
+  return httpError(String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), first.message, { ...first.extensions, errors: result.errors });
+}
+
+/** The rows of one answer (a page of a list, the cells of an analysis, or a bare list). */
+function rowsOf(plan: ExportPlan, answer: unknown): Record<string, unknown>[] {
+  const rows = plan.rootList ? (Array.isArray(answer) ? answer : []) : (answer as Record<string, unknown>)[plan.rowsField];
+  return (rows ?? []) as Record<string, unknown>[];
 }
 
 const CONTENT_TYPES: Record<ExportFormat, string> = { geojson: 'application/geo+json; charset=utf-8', csv: 'text/csv; charset=utf-8' };
@@ -292,15 +300,17 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
       let result = await execute(req, plan.operation, variables);
       const problem = failure(result);
       if (problem) throw problem;
-      res.status(200).set({ 'Content-Type': CONTENT_TYPES[format], 'Content-Disposition': `attachment; filename="${plan.field}.${format}"` });
       let answer = (result.data?.[plan.field] ?? {}) as Record<string, unknown>;
+      // every row written is charged to the request's compute budget, the first page before the status is sent
+      const chargeRows = () => budgetOfRequest(req)?.chargeNow(rowsOf(plan, answer).length * UNITS.exportRow, `export of ${plan.field}: ${rowsOf(plan, answer).length} rows x ${UNITS.exportRow}`);
+      chargeRows();
+      res.status(200).set({ 'Content-Type': CONTENT_TYPES[format], 'Content-Disposition': `attachment; filename="${plan.field}.${format}"` });
       const about: Record<string, unknown> = { query: plan.field, parameters: plan.variables };
       if (!plan.paged && !plan.rootList) for (const [key, value] of Object.entries(answer)) if (key !== plan.rowsField) about[key] = value;
       await write(res, writer.begin(about));
       let first = true;
       for (;;) {
-        const rows = plan.rootList ? (Array.isArray(answer) ? answer : []) : answer[plan.rowsField];
-        for (const row of (rows ?? []) as Record<string, unknown>[]) {
+        for (const row of rowsOf(plan, answer)) {
           await write(res, writer.row(row, first));
           first = false;
         }
@@ -311,6 +321,7 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
         // the status is sent already: cut the body so the client sees an incomplete file, never a short one that parses
         if (later) throw later;
         answer = (result.data?.[plan.field] ?? {}) as Record<string, unknown>;
+        chargeRows();
       }
       await write(res, writer.end());
       res.end();

@@ -15,7 +15,7 @@ import { computeClusters, computeHotspots } from '../resolvers/analysis';
 import type { RequestContext } from '../resolvers/context';
 import { computeHexagons } from '../resolvers/hexagons';
 import { badInput } from '../resolvers/errors';
-import { nonEmpty, toAreaSpec, toFactors, toTimeWindow } from '../resolvers/inputs';
+import { nonEmpty, toAreaSpec, toFactors, toOptionalId, toTimeWindow } from '../resolvers/inputs';
 import { WeightsEnum } from '../schema/analysis';
 import { FixStatusEnum } from '../schema/enums';
 import { areaParam, canonicalParams, enumListParam, enumParam, intParam, listParam, QueryParams, windowParam } from './params';
@@ -350,8 +350,7 @@ export const TILE_LAYERS: TileLayer[] = [
     maxzoom: 15,
     roles: null,
     render: (ctx, tile, params) => {
-      const parentId = params.parentId ?? null;
-      if (parentId !== null && !/^\d{1,18}$/.test(parentId)) throw badInput('parentId', 'is not an area id');
+      const parentId = toOptionalId(params.parentId, 'parentId');
       return areasTile(ctx.knex, tile, { kind: enumParam(params, 'kind', AREA_KINDS) ?? null, parentId });
     },
   },

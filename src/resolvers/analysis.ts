@@ -8,13 +8,14 @@ import { layerVersions } from '../db/layerCache';
 import { areasByIds } from '../db/reads';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
 import { cellFeatureCollection, cellPolygon, lazyObject, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
-import { buildH3Weights, getisOrdGiStar, H3Weights, localMoran, rowStandardised, StatWarning, withoutSelf } from '../geo/stats';
+import { buildH3Weights, getisOrdGiStar, GiStarResult, H3Weights, rowStandardised, SpatialWeights, StatWarning, withoutSelf } from '../geo/stats';
+import { runComputeTask } from '../compute/pool';
 import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } from '../geo/studyArea';
 import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, HotspotCell, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
 import type { RequestContext } from './context';
 import { badInput } from './errors';
 import { toAreaSpec } from './inputs';
-import { argsForRelease, checkComputeBudget, privacyNote, releaseCounts, ReleasedCounts, ReleasePolicy } from './privacy';
+import { argsForRelease, auditSensitiveCount, checkComputeBudget, privacyNote, releaseCounts, ReleasedCounts, ReleasePolicy } from './privacy';
 
 export interface ResolvedStudyArea {
   description: string;
@@ -105,6 +106,7 @@ export interface CountedStudyArea {
 async function countIncidents(ctx: RequestContext, asked: StudyAreaArgs): Promise<CountedStudyArea> {
   const { policy, args, window, categories } = argsForRelease(ctx, asked);
   const area = await resolveStudyArea(ctx, args, policy.maxCells);
+  if (policy.sensitiveQuery) await auditSensitiveCount(ctx, 'hotspots or clusters', { area: args.area, resolution: args.resolution, window, categories }, area.cells.length);
   const { total } = await incidentCountsInArea(ctx.knex, { cells: area.cells, resolution: area.resolution, from: window?.from ?? null, to: window?.to ?? null, categories, detail: false });
   const release = releaseCounts(policy, total);
   return { area, counts: release.forStatistics, release, policy, from: window?.from ?? null, to: window?.to ?? null, categories };
@@ -127,6 +129,13 @@ function checkStatisticArgs(args: SpatialStatisticArgs): void {
 export function weightsFor(area: ResolvedStudyArea, k: number, kernel: 'binary' | 'gaussian' | 'bisquare'): H3Weights {
   const key = `${area.areaKey}|${area.resolution}|${k}|${kernel}`;
   return weightsCache.get(key) ?? remember(weightsCache, key, buildH3Weights(area.cells, { k, kernel, includeSelf: true }));
+}
+
+/** Local Moran's weights (without the cell, row-standardised), cached like the Gi* ones: a worker reads them from shared memory. */
+const moranWeightsCache = new Map<string, SpatialWeights>();
+function moranWeightsFor(area: ResolvedStudyArea, k: number, kernel: 'binary' | 'gaussian' | 'bisquare'): SpatialWeights {
+  const key = `${area.areaKey}|${area.resolution}|${k}|${kernel}`;
+  return moranWeightsCache.get(key) ?? remember(moranWeightsCache, key, rowStandardised(withoutSelf(weightsFor(area, k, kernel))));
 }
 
 function describe(counted: CountedStudyArea, mean: number, standardDeviation: number, k: number | null, weights: string | null): StudyArea {
@@ -179,16 +188,18 @@ export class AnalysisQueries {
 export async function computeHotspots(ctx: RequestContext, args: SpatialStatisticArgs): Promise<HotspotAnalysis> {
   checkStatisticArgs(args);
   const counted = await countIncidents(ctx, args);
-  checkComputeBudget(counted.policy!, counted.area.cells.length, args.k, args.permutations);
-  return hotspotsOfCounts(counted, args);
+  const units = await checkComputeBudget(ctx, 'hotspots', counted.area.cells.length, args.k, args.permutations);
+  // the permutation loops run in a worker thread (src/compute/pool.ts), the event loop stays free
+  const weights = weightsFor(counted.area, args.k, args.weights);
+  const gi = await runComputeTask('giStar', { values: counted.counts, weights, options: { permutations: args.permutations, seed: args.seed ?? undefined } }, units);
+  return hotspotsOfCounts(counted, args, gi);
 }
 
 /** Gi* of counts already made (e.g. by coverage, which counts incidents in the same scan as their reach). */
-export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatisticArgs): HotspotAnalysis {
+export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatisticArgs, computed?: GiStarResult): HotspotAnalysis {
   checkStatisticArgs(args);
   const { cells } = counted.area;
-  const weights = weightsFor(counted.area, args.k, args.weights);
-  const gi = getisOrdGiStar(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined });
+  const gi = computed ?? getisOrdGiStar(counted.counts, weightsFor(counted.area, args.k, args.weights), { permutations: args.permutations, seed: args.seed ?? undefined });
   const { release, policy } = releaseOf(counted);
   let result: HotspotCell[] | null = null;
   // the cell objects are built on first use: a map that selects `columns` never needs them
@@ -245,12 +256,12 @@ export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatist
 export async function computeClusters(ctx: RequestContext, args: SpatialStatisticArgs): Promise<ClusterAnalysis> {
   checkStatisticArgs(args);
   const counted = await countIncidents(ctx, args);
-  checkComputeBudget(counted.policy!, counted.area.cells.length, args.k, args.permutations);
+  const units = await checkComputeBudget(ctx, 'clusters', counted.area.cells.length, args.k, args.permutations);
   const { release, policy } = releaseOf(counted);
   const { cells } = counted.area;
-  const weights = rowStandardised(withoutSelf(weightsFor(counted.area, args.k, args.weights)));
+  const weights = moranWeightsFor(counted.area, args.k, args.weights);
   const alpha = 0.05;
-  const lisa = localMoran(counted.counts, weights, { permutations: args.permutations, seed: args.seed ?? undefined, alpha });
+  const lisa = await runComputeTask('moran', { values: counted.counts, weights, options: { permutations: args.permutations, seed: args.seed ?? undefined, alpha } }, units);
   let sum = 0;
   for (const c of counted.counts) sum += c;
   const mean = sum / cells.length;

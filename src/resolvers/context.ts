@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { ComputeBudget } from '../compute/budget';
 import type { Config } from '../config';
 import type { Loaders } from '../db/loaders';
 import type { RequestUser } from '../domain';
@@ -10,4 +11,9 @@ export interface RequestContext {
   loaders: Loaders;
   /** Who is asking; `public` when the request carries no credentials. */
   user: RequestUser;
+  /**
+   * The compute budget of this request (one per GraphQL request, tile or export, across all its
+   * fields and aliases): analyses charge their work to it with chargeCompute before doing it.
+   */
+  budget: ComputeBudget;
 }

@@ -35,9 +35,11 @@ import {
 } from '../schema/coverage';
 import { hotspotsOfCounts, resolveStudyArea, type CountedStudyArea, type ResolvedStudyArea } from './analysis';
 import type { RequestContext } from './context';
+import { chargeSiting } from '../compute/charges';
+import { auditSensitiveCount, sensitiveScope } from './privacy';
 import { MAX_WALKING_RADIUS_M, describeReach, resolveReach, siteReachCells, type ReachSettings } from './coverageReach';
 import { badInput, notFound } from './errors';
-import { nonEmpty, toTimeWindow } from './inputs';
+import { nonEmpty, toId, toTimeWindow } from './inputs';
 
 const FINE_RESOLUTION = 11;
 const MAX_CANDIDATES = 20_000;
@@ -169,8 +171,8 @@ function hotspotArgs(args: { area: CoverageArgs['area']; window?: CoverageArgs['
 export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): Promise<CoverageAnalysis> {
   checkResolution(args.resolution, 'resolution', 9, FINE_RESOLUTION);
   const window = toTimeWindow(args.window, 'window');
-  const categories = nonEmpty(args.categories, 'categories');
   const area = await resolveStudyArea(ctx, args as StudyAreaArgs);
+  const categories = await scopedCategories(ctx, 'coverage', args, area);
   const settings = await resolveReach(ctx, args, area.envelope, area.cells);
   const end = window?.to ?? new Date();
   const res = area.resolution;
@@ -327,9 +329,10 @@ export async function computePostReach(ctx: RequestContext, args: PostReachArgs)
   let posts: CoveragePost[];
   let envelope: BBox;
   let placeCells: string[];
-  if (args.postId) {
-    posts = await coveragePostsByIds(ctx.knex, [args.postId]);
-    if (posts.length === 0) throw notFound('post', args.postId);
+  if (args.postId !== undefined && args.postId !== null) {
+    const postId = toId(args.postId, 'postId');
+    posts = await coveragePostsByIds(ctx.knex, [postId]);
+    if (posts.length === 0) throw notFound('post', postId);
     envelope = growEnvelope([posts[0].lng, posts[0].lat, posts[0].lng, posts[0].lat], MAX_WALKING_RADIUS_M);
     placeCells = [pointToCell([posts[0].lng, posts[0].lat], 11)];
   } else {
@@ -459,10 +462,18 @@ async function demandWeights(ctx: RequestContext, args: SuggestSitesArgs, area: 
   return { cells, weights: cells.map((c) => totals.get(c)!), hotspots };
 }
 
+/** The categories counted, after the sensitive-category rules (sensitiveScope), with the audit they ask for. */
+async function scopedCategories(ctx: RequestContext, operation: string, args: { window?: SitingArgs['window']; categories?: string[]; area?: unknown }, area: ResolvedStudyArea): Promise<string[] | null> {
+  const window = toTimeWindow(args.window, 'window');
+  const scope = sensitiveScope(ctx, nonEmpty(args.categories, 'categories'), area.resolution, window);
+  if (scope.sensitive) await auditSensitiveCount(ctx, operation, { area: args.area, resolution: area.resolution, window, categories: scope.categories }, area.cells.length);
+  return scope.categories;
+}
+
 /** Incidents per cell of the area in one scan that returns one row per cell (no distance join, no per-category rows). */
 async function countIncidentsInArea(ctx: RequestContext, area: ResolvedStudyArea, args: { window?: SitingArgs['window']; categories?: string[] }): Promise<CountedStudyArea> {
   const window = toTimeWindow(args.window, 'window');
-  const categories = nonEmpty(args.categories, 'categories');
+  const categories = await scopedCategories(ctx, 'post siting', args, area);
   const incidents = await incidentCoverageCounts(ctx.knex, {
     resolution: area.resolution,
     envelope: area.envelope,
@@ -501,6 +512,7 @@ export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSi
   if (args.count > instance.candidates.length) {
     throw badInput('count', `asks for ${args.count} sites but there are only ${instance.candidates.length} candidates`);
   }
+  await chargeSiting(ctx, 'suggestPostSites', instance.candidates.length, instance.area.cells.length);
   const demand = await demandWeights(ctx, args, instance.area);
   const { candidateCoverage, existing } = coverageLists(instance, demand.cells);
   const result = solveMaximalCovering(
@@ -538,6 +550,7 @@ export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSi
 
 export async function computeMinimumSites(ctx: RequestContext, args: SitingArgs): Promise<MinimumSites> {
   const instance = await prepareSiting(ctx, args);
+  await chargeSiting(ctx, 'minimumPostSites', instance.candidates.length, instance.area.cells.length);
   const hotspots = hotspotsOfCounts(await countIncidentsInArea(ctx, instance.area, args), hotspotArgs(args, instance.area.resolution));
   const targets = hotspots.cells.filter((c) => c.binFdr >= SIGNIFICANT_BIN).map((c) => c.h3);
   const { candidateCoverage, existing } = coverageLists(instance, targets);

@@ -8,6 +8,8 @@ import { AnalysisWarning } from '../schema/analysis';
 import { AnalysisTimeStep, EmergingHotSpotAnalysis, EmergingHotSpotArgs, EmergingHotSpotCell } from '../schema/emerging';
 import { resolveStudyArea, toWarnings, tooFewCells, weightsFor } from './analysis';
 import type { RequestContext } from './context';
+import { chargeCompute, neighboursOf, UNITS } from '../compute/budget';
+import { auditSensitiveCount, sensitiveScope } from './privacy';
 import { badInput } from './errors';
 import { nonEmpty, toTimeWindow } from './inputs';
 
@@ -28,8 +30,11 @@ function checkArgs(args: EmergingHotSpotArgs): void {
 export async function computeEmergingHotSpots(ctx: RequestContext, args: EmergingHotSpotArgs): Promise<EmergingHotSpotAnalysis> {
   checkArgs(args);
   const window = toTimeWindow(args.window, 'window');
-  const categories = nonEmpty(args.categories, 'categories');
+  // sensitive categories: coarse cells only, alone, audited (src/resolvers/privacy.ts)
+  const scope = sensitiveScope(ctx, nonEmpty(args.categories, 'categories'), args.resolution, window);
+  const categories = scope.categories;
   const area = await resolveStudyArea(ctx, args);
+  if (scope.sensitive) await auditSensitiveCount(ctx, 'emergingHotSpots', { area: args.area, resolution: args.resolution, window, categories }, area.cells.length);
   let from = window?.from ?? null;
   let to = window?.to ?? null;
   if (!from || !to) {
@@ -46,6 +51,7 @@ export async function computeEmergingHotSpots(ctx: RequestContext, args: Emergin
   if (n * steps.length > MAX_CELL_STEPS) {
     throw badInput('area', `${n} cells times ${steps.length} steps exceeds ${MAX_CELL_STEPS}; choose a coarser resolution, a smaller area or fewer steps`);
   }
+  await chargeCompute(ctx, UNITS.emerging(n, steps.length, args.k), `emergingHotSpots: ${n} cells x ${steps.length} steps x (${neighboursOf(args.k)} neighbours + ${steps.length} steps)`);
   const windowStart = steps[0].start;
   const windowEnd = steps[steps.length - 1].end;
   const stepIndex = new Map(steps.map((s, t) => [s.start.getTime(), t]));

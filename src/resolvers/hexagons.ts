@@ -17,7 +17,7 @@ import { StudyAreaArgs } from '../schema/analysis';
 import { HexagonAggregation, HexagonCell } from '../schema/hexagons';
 import { resolveStudyArea } from './analysis';
 import type { RequestContext } from './context';
-import { argsForRelease, argsWithTrueCounts, privacyNote, releaseBreakdowns } from './privacy';
+import { argsForRelease, argsWithTrueCounts, auditSensitiveCount, foldSensitiveCategories, privacyNote, releaseBreakdowns } from './privacy';
 
 /** Facilities are read within the study envelope grown by this much; farther ones only when a cell has none closer. */
 const FACILITY_SEARCH_M = 3_000;
@@ -89,6 +89,7 @@ export class HexagonQueries {
 export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs, options: { trueCounts?: boolean } = {}): Promise<HexagonAggregation> {
   const { policy, args, window, categories } = options.trueCounts ? argsWithTrueCounts(ctx, asked) : argsForRelease(ctx, asked);
   const area = await resolveStudyArea(ctx, args, policy.maxCells);
+  if (policy.sensitiveQuery) await auditSensitiveCount(ctx, 'hexagons', { area: args.area, resolution: args.resolution, window, categories }, area.cells.length);
   const { knex } = ctx;
   const from = window?.from ?? null;
   const to = window?.to ?? null;
@@ -129,6 +130,10 @@ export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs,
   // category names in name order, so every cell lists its categories sorted without a sort per cell
   const categoryOrder = categoryNames.map((_, c) => c).sort((a, b) => (categoryNames[a] < categoryNames[b] ? -1 : 1));
   const byCategory = incidentCounts.byCategory!;
+  // below analyst the categories of a cell are a breakdown of the released lattice: sensitive
+  // categories folded into `other`, never named per cell (see foldSensitiveCategories)
+  // (an analyst's count of sensitive categories alone is suppressed with its categories named)
+  const released = policy.restricted ? foldSensitiveCategories(categoryNames, policy.sensitiveQuery ? [] : ctx.config.privacy.sensitiveCategories) : null;
   let suppressedCells = 0;
   let releasedTotal = 0;
   // below analyst, spread is of released counts with suppressed ones taken as threshold / 2 (as the statistics do)
@@ -136,19 +141,30 @@ export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs,
   for (let i = 0; i < n; i++) {
     const c = cells[i];
     const total = incidentCounts.total[i];
-    const present = categoryOrder.filter((k) => byCategory[i * categoryCount + k] > 0);
-    const shaped = releaseBreakdowns(policy, total, [
-      [incidentCounts.day[i], incidentCounts.night[i], incidentCounts.unknownTime[i]],
-      present.map((k) => byCategory[i * categoryCount + k]),
-    ]);
-    const [time, category] = shaped.breakdowns;
-    c.incidents = shaped.total;
-    c.suppressed = shaped.total === null;
-    [c.dayIncidents, c.nightIncidents, c.unknownTimeIncidents] = time;
-    c.incidentsByCategory = c.suppressed ? [] : present.map((k, j) => ({ category: categoryNames[k], count: category[j], suppressed: category[j] === null }));
+    const time = [incidentCounts.day[i], incidentCounts.night[i], incidentCounts.unknownTime[i]];
+    if (released) {
+      // every released category is a part, zeros included, so that hidden parts may be zero
+      const parts = released.parts.map((slot) => slot.reduce((sum, k) => sum + byCategory[i * categoryCount + k], 0));
+      const shaped = releaseBreakdowns(policy, total, [time, parts]);
+      c.incidents = shaped.total;
+      [c.dayIncidents, c.nightIncidents, c.unknownTimeIncidents] = shaped.breakdowns[0];
+      // hidden and zero categories alike are left out: a listed category never proves one present
+      const category = shaped.breakdowns[1];
+      c.incidentsByCategory = [];
+      for (let j = 0; j < parts.length; j++) if (category[j] !== null && category[j]! > 0) c.incidentsByCategory.push({ category: released.names[j], count: category[j], suppressed: false });
+    } else {
+      c.incidents = total;
+      [c.dayIncidents, c.nightIncidents, c.unknownTimeIncidents] = time;
+      c.incidentsByCategory = [];
+      for (const k of categoryOrder) {
+        const count = byCategory[i * categoryCount + k];
+        if (count > 0) c.incidentsByCategory.push({ category: categoryNames[k], count, suppressed: false });
+      }
+    }
+    c.suppressed = c.incidents === null;
     if (c.suppressed) suppressedCells++;
-    releasedTotal += shaped.total ?? 0;
-    statisticValues[i] = shaped.total ?? policy.threshold / 2;
+    releasedTotal += c.incidents ?? 0;
+    statisticValues[i] = c.incidents ?? policy.threshold / 2;
   }
   for (const row of outageRows) {
     const i = area.index.get(row.cell);

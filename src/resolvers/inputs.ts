@@ -9,6 +9,27 @@ import { badInput } from './errors';
 
 const WORLD: [number, number, number, number] = [-180, -90, 180, 90];
 
+/** Ids of stored rows (districts, precincts, posts, outages, cases, ...) are bigint keys: 1 to 18 digits. */
+export const ID_PATTERN = /^\d{1,18}$/;
+
+/**
+ * The one check of an id argument (GraphQL `ID` arguments and filters, and query-string ids of
+ * tiles and exports): a value that cannot be an id of this API is BAD_USER_INPUT naming the
+ * argument's path, before any SQL sees it. A well-formed id that names nothing is the caller's
+ * NOT_FOUND or "no ... has id" to give.
+ */
+export function toId(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
+    throw badInput(path, `${JSON.stringify(String(value).slice(0, 40))} is not an id: ids are whole numbers of 1 to 18 digits`);
+  }
+  return value;
+}
+
+/** `toId` for an optional argument: null when left out. */
+export function toOptionalId(value: unknown, path: string): string | null {
+  return value === undefined || value === null ? null : toId(value, path);
+}
+
 export async function toAreaSpec(knex: Knex, area: AreaInput | undefined | null, path: string): Promise<AreaSpec | null> {
   if (!area) return null;
   const given = (['bbox', 'polygon', 'districtId', 'precinctId', 'city'] as const).filter((k) => area[k] !== undefined && area[k] !== null);
@@ -30,8 +51,8 @@ export async function toAreaSpec(knex: Knex, area: AreaInput | undefined | null,
     if (problem) throw badInput(`${path}.polygon`, problem);
     return { kind: 'polygon', geometry: area.polygon };
   }
-  const kind = area.districtId ? 'district' : 'precinct';
-  const id = (area.districtId ?? area.precinctId) as string;
+  const kind = area.districtId !== undefined && area.districtId !== null ? 'district' : 'precinct';
+  const id = toId(kind === 'district' ? area.districtId : area.precinctId, `${path}.${kind}Id`);
   if (!(await areaExists(knex, id, kind))) throw badInput(`${path}.${kind}Id`, `no ${kind} has id "${id.slice(0, 40)}"`);
   return { kind: 'area', areaId: id, areaKind: kind };
 }

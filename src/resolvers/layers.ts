@@ -50,7 +50,7 @@ import {
 } from '../schema/types';
 import type { RequestContext } from './context';
 import { notFound } from './errors';
-import { encodeCursor, nonEmpty, toAreaSpec, toFactors, toPageRequest, toTimeWindow } from './inputs';
+import { encodeCursor, nonEmpty, toAreaSpec, toFactors, toId, toOptionalId, toPageRequest, toTimeWindow } from './inputs';
 
 async function pageOf<T>(listing: Listing<T>, request: PageRequest): Promise<Page<T>> {
   const result = await listing.page(request);
@@ -154,12 +154,13 @@ export class LayerQueries {
   @Query(() => AreaConnection, { description: 'Districts and precincts.' })
   async areas(@Ctx() ctx: RequestContext, @Args() pageArgs: PageArgs, @Arg('filter', () => AreaFilter, { nullable: true, description: 'Filters; every record when left out.' }) filter?: AreaFilter): Promise<Page<Area>> {
     const request = toPageRequest(pageArgs, ctx.config);
-    return pageOf(listAreas(ctx.knex, { kind: filter?.kind ?? null, parentId: filter?.parentId ?? null }), request);
+    return pageOf(listAreas(ctx.knex, { kind: filter?.kind ?? null, parentId: toOptionalId(filter?.parentId, 'filter.parentId') }), request);
   }
 
   @Authorized(...rolesFor('Query.area'))
   @Query(() => Area, { description: 'One district or precinct by id.' })
   async area(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Id of the district or precinct.' }) id: string): Promise<Area> {
+    toId(id, 'id');
     const found = (await areasByIds(ctx.knex, [id])).get(id);
     if (!found) throw notFound('area', id);
     return found;
@@ -168,6 +169,7 @@ export class LayerQueries {
   @Authorized(...rolesFor('Query.post'))
   @Query(() => Post, { description: 'One post by id.' })
   async post(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Id of the post.' }) id: string): Promise<Post> {
+    toId(id, 'id');
     const found = await ctx.loaders.postById.load(id);
     if (!found) throw notFound('post', id);
     return found;

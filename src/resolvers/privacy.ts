@@ -4,22 +4,30 @@
  * computeHotspots / computeClusters, such as tiles and exports) passes through here.
  * Pure rules live in src/geo/privacy.ts.
  */
+import type { CellCount } from '../db/aggregates';
 import type { TimeWindow } from '../db/reads';
+import { INCIDENT_CATEGORIES } from '../domain';
 import type { Role } from '../domain';
+import { recordRead } from '../db/audit';
 import { imputedForStatistics, isReleasable, releaseMonthsWindow, releaseWindow, suppressBreakdown } from '../geo/privacy';
 import { MAX_STUDY_CELLS } from '../geo/studyArea';
 import type { StudyAreaArgs } from '../schema/analysis';
 import type { RiskModelArgs } from '../schema/risk';
 import type { PrivacyNote } from '../schema/privacy';
 import type { RequestContext } from './context';
+import { chargeCompute, neighboursOf, UNITS } from '../compute/budget';
 import { badInput } from './errors';
 import { nonEmpty, toTimeWindow } from './inputs';
 
 const TRUSTED: readonly Role[] = ['admin', 'analyst'];
 
 export interface ReleasePolicy {
-  /** true below the analyst role */
+  /** true below the analyst role, and for an analyst's count of sensitive categories: counts are suppressed */
   restricted: boolean;
+  /** an analyst's or admin's count of sensitive categories alone (see sensitiveScope): suppressed, not on the lattice */
+  sensitiveQuery?: boolean;
+  /** an analyst's all-categories count finer than the sensitive lattice, which leaves sensitive incidents out */
+  sensitiveExcluded?: boolean;
   threshold: number;
   resolution: number;
   /** largest study area, in cells */
@@ -28,12 +36,9 @@ export interface ReleasePolicy {
 
 /**
  * Below analyst: study areas up to 20,000 cells (about 15,000 km² at resolution 8; Almaty is
- * about 700 km²) and statistics up to 50 million neighbour visits (cells x neighbours x
- * permutations), about half a second of CPU. Permutation tests run on the event loop, so one
- * anonymous request for 9999 permutations over a huge area would stall every other caller.
+ * about 700 km²). The work of statistics is bounded per request by the compute budget.
  */
 const RESTRICTED_MAX_CELLS = 20_000;
-const RESTRICTED_MAX_WORK = 50_000_000;
 
 export function releasePolicy(ctx: RequestContext): ReleasePolicy {
   return {
@@ -44,14 +49,14 @@ export function releasePolicy(ctx: RequestContext): ReleasePolicy {
   };
 }
 
-/** Refuses statistics whose permutation work exceeds what a caller below analyst may ask for. */
-export function checkComputeBudget(policy: ReleasePolicy, cellCount: number, k: number, permutations: number): void {
-  if (!policy.restricted) return;
-  const neighbours = 3 * k * (k + 1) + 1;
-  const work = cellCount * neighbours * Math.max(1, permutations);
-  if (work > RESTRICTED_MAX_WORK) {
-    throw badInput('permutations', `${permutations} permutations with k = ${k} over ${cellCount} cells is more work than roles below analyst may ask for (cells x neighbours x permutations at most ${RESTRICTED_MAX_WORK}); ask for fewer permutations, a smaller k or a smaller area`);
-  }
+/**
+ * Charges a statistic's permutation work (cells x neighbours x permutations) to the request's
+ * compute budget, summed over all its fields and aliases (src/compute/budget.ts); the units charged.
+ */
+export async function checkComputeBudget(ctx: RequestContext, statistic: string, cellCount: number, k: number, permutations: number): Promise<number> {
+  const units = UNITS.statistic(cellCount, k, permutations);
+  await chargeCompute(ctx, units, `${statistic}: ${cellCount} cells x ${neighboursOf(k)} neighbours x ${Math.max(1, permutations)} permutations`);
+  return units;
 }
 
 export interface ReleasedArgs<T extends StudyAreaArgs> {
@@ -62,15 +67,70 @@ export interface ReleasedArgs<T extends StudyAreaArgs> {
   categories: string[] | null;
 }
 
+/** The finest cells and the shortest window in which anyone may count sensitive categories. */
+export const SENSITIVE_MAX_RESOLUTION = 9;
+export const SENSITIVE_MIN_WINDOW_MS = 86_400_000;
+
+export interface SensitiveScope {
+  /** the categories to count: as asked, or every non-sensitive one when sensitive ones are left out */
+  categories: string[] | null;
+  /** the request counts sensitive categories alone: suppress and audit it */
+  sensitive: boolean;
+  /** sensitive incidents were left out of an all-categories count finer than the sensitive lattice */
+  excluded: boolean;
+}
+
+/**
+ * Sensitive categories for analysts and admins (who get true counts otherwise): counted only in
+ * cells of resolution 9 or coarser and windows of a day or longer, alone (never mixed with other
+ * categories, whose exact counts an analyst has from raw points and could subtract), suppressed
+ * like counts below analyst, and audited. An all-categories count finer than that leaves them
+ * out and says so. Callers below analyst never reach this: their categories are fixed to all,
+ * and sensitive ones are folded (foldSensitiveCategories).
+ */
+export function sensitiveScope(
+  ctx: RequestContext,
+  categories: string[] | null,
+  resolution: number,
+  window: TimeWindow | null,
+  paths: { categories: string; resolution: string; window: string } = { categories: 'categories', resolution: 'resolution', window: 'window' },
+): SensitiveScope {
+  const sensitive = new Set<string>(ctx.config.privacy.sensitiveCategories);
+  const shortWindow = window?.from && window.to ? window.to.getTime() - window.from.getTime() < SENSITIVE_MIN_WINDOW_MS : false;
+  const fine = resolution > SENSITIVE_MAX_RESOLUTION || shortWindow;
+  const asked = (categories ?? []).filter((c) => sensitive.has(c));
+  if (asked.length > 0) {
+    const list = [...sensitive].join(', ');
+    if (asked.length < categories!.length) throw badInput(paths.categories, `sensitive categories (${list}) are counted alone: mixed with other categories, whose exact counts are known from raw points, they could be subtracted out`);
+    if (resolution > SENSITIVE_MAX_RESOLUTION) throw badInput(paths.resolution, `sensitive categories (${list}) are counted at resolution ${SENSITIVE_MAX_RESOLUTION} or coarser, got ${resolution}`);
+    if (shortWindow) throw badInput(paths.window, `sensitive categories (${list}) are counted over windows of a day or longer`);
+    return { categories, sensitive: true, excluded: false };
+  }
+  if (categories === null && fine && sensitive.size > 0) {
+    return { categories: INCIDENT_CATEGORIES.filter((c) => !sensitive.has(c)), sensitive: false, excluded: true };
+  }
+  return { categories, sensitive: false, excluded: false };
+}
+
+/** Writes an analyst's count of sensitive categories to the audit log, as reads of raw points are. */
+export async function auditSensitiveCount(ctx: RequestContext, operation: string, filter: unknown, cells: number): Promise<void> {
+  await recordRead(ctx.knex, ctx.user, `${operation} (sensitive categories)`, filter, cells);
+}
+
 /**
  * Checks and fixes the lattice of a release: below analyst one resolution, one whole finished
- * calendar month, all categories. Analysts' arguments pass unchanged.
+ * calendar month, all categories. Analysts' arguments pass unchanged, but for sensitive
+ * categories (sensitiveScope).
  */
 export function argsForRelease<T extends StudyAreaArgs>(ctx: RequestContext, args: T, now = new Date()): ReleasedArgs<T> {
   const policy = releasePolicy(ctx);
   const window = toTimeWindow(args.window, 'window');
   const categories = nonEmpty(args.categories, 'categories');
-  if (!policy.restricted) return { policy, args, window, categories };
+  if (!policy.restricted) {
+    const scope = sensitiveScope(ctx, categories, args.resolution, window);
+    const shaped = scope.sensitive ? { ...policy, restricted: true, sensitiveQuery: true } : scope.excluded ? { ...policy, sensitiveExcluded: true } : policy;
+    return { policy: shaped, args, window, categories: scope.categories };
+  }
   if (categories !== null) {
     throw badInput('categories', 'below the analyst role aggregates always cover all categories (per-category counts are in incidentsByCategory); a category filter would let one count be subtracted from another');
   }
@@ -90,6 +150,8 @@ export function argsWithTrueCounts<T extends StudyAreaArgs>(ctx: RequestContext,
 
 /** The resolution of the risk models' release below analyst: about a street block (0.1 km² cells). */
 export const RISK_RELEASE_RESOLUTION = 9;
+/** The youth-facility gap distance of the risk models' release below analyst (the argument's default). */
+export const RISK_RELEASE_YOUTH_GAP_METERS = 1000;
 /** The window of the risk models' release below analyst, in whole calendar months. */
 export const RISK_RELEASE_MONTHS = 12;
 
@@ -112,6 +174,10 @@ export function riskArgsForRelease<T extends RiskModelArgs>(ctx: RequestContext,
   }
   for (const field of ['proximityRings', 'proximityMeters'] as const) {
     if (args[field] !== undefined && args[field] !== null) throw badInput(field, `below the analyst role the reach is the default (about 150 m at resolution ${RISK_RELEASE_RESOLUTION}); leave ${field} out`);
+  }
+  // a free distance would let two models' gap sets differ by one cell, and their fits by its count
+  if (args.youthGapMeters !== RISK_RELEASE_YOUTH_GAP_METERS) {
+    throw badInput('youthGapMeters', `below the analyst role the youth-facility gap is the default ${RISK_RELEASE_YOUTH_GAP_METERS} m; leave youthGapMeters out`);
   }
   const window = toTimeWindow(args.window, 'window');
   const released = releaseMonthsWindow(window?.from ?? null, window?.to ?? null, now, RISK_RELEASE_MONTHS);
@@ -140,6 +206,48 @@ export function releaseCounts(policy: ReleasePolicy, counts: Float64Array): Rele
   return { released, forStatistics: imputedForStatistics(released, policy.threshold), suppressedCells: released.filter((c) => c === null).length, total };
 }
 
+/** The category parts a cell is released with below analyst: each a list of indexes into the counted categories. */
+export interface ReleasedCategories {
+  names: string[];
+  parts: number[][];
+}
+
+/**
+ * Below analyst a cell's categories are released as parts of its total: every non-sensitive
+ * category in name order, with the sensitive ones folded into `other` (kept whole with them). A
+ * sensitive category is never named per cell, so no released number proves one present.
+ */
+export function foldSensitiveCategories(counted: readonly string[], sensitive: readonly string[]): ReleasedCategories {
+  const sensitiveSet = new Set(sensitive);
+  const names = [...new Set([...counted.filter((c) => !sensitiveSet.has(c)), 'other'])].sort();
+  const parts = names.map((name) => counted.flatMap((c, k) => (c === name || (name === 'other' && sensitiveSet.has(c)) ? [k] : [])));
+  return { names, parts };
+}
+
+/**
+ * One month's cells as the release lattice gives them below analyst: each cell's total and its
+ * day / night / unknown-time breakdown suppressed as `hexagons` releases them, and the value of
+ * `timeOfDay` taken from the released numbers (a suppressed one counts as 0). Sums of these are
+ * functions of released numbers only. `rows` are one month's counts at the release resolution.
+ */
+export function releasedMonthCells(policy: ReleasePolicy, rows: readonly CellCount[], timeOfDay: 'all' | 'day' | 'night'): { values: Map<string, number>; suppressed: number } {
+  const byCell = new Map<string, [number, number, number]>();
+  for (const row of rows) {
+    const parts = byCell.get(row.cell) ?? [0, 0, 0];
+    parts[row.night === false ? 0 : row.night === true ? 1 : 2] += row.count;
+    byCell.set(row.cell, parts);
+  }
+  const values = new Map<string, number>();
+  let suppressed = 0;
+  for (const [cell, parts] of byCell) {
+    const shaped = suppressBreakdown(parts[0] + parts[1] + parts[2], parts, policy.threshold);
+    if (shaped.total === null) suppressed++;
+    const value = timeOfDay === 'all' ? shaped.total : shaped.parts[timeOfDay === 'day' ? 0 : 1];
+    if (value) values.set(cell, value);
+  }
+  return { values, suppressed };
+}
+
 /** One cell's counts and their breakdowns, suppressed together so no part can be subtracted out. */
 export function releaseBreakdowns(policy: ReleasePolicy, total: number, breakdowns: readonly (readonly number[])[]): { total: number | null; breakdowns: (number | null)[][] } {
   if (!policy.restricted) return { total, breakdowns: breakdowns.map((b) => [...b]) };
@@ -153,8 +261,12 @@ export function privacyNote(policy: ReleasePolicy, resolution: number, suppresse
     threshold: policy.threshold,
     resolution,
     suppressedCells,
-    rules: policy.restricted
+    rules: policy.sensitiveQuery
+      ? `sensitive categories, counted alone at resolution ${SENSITIVE_MAX_RESOLUTION} or coarser over a day or longer: counts from 1 to ${policy.threshold - 1} are null (suppressed), breakdowns are suppressed so that no part can be subtracted out, statistics use released counts with each suppressed count taken as ${policy.threshold / 2}; the query is in the audit log`
+      : policy.restricted
       ? `below the analyst role: counts from 1 to ${policy.threshold - 1} are null (suppressed), breakdowns are suppressed so that no part can be subtracted out, answers are at resolution ${policy.resolution} for one whole finished calendar month (UTC) over all categories, study-area totals sum released cells only, and statistics are computed from released counts with each suppressed count taken as ${policy.threshold / 2}`
-      : 'analyst or admin: true counts, no suppression',
+      : policy.sensitiveExcluded
+        ? `analyst or admin: true counts, no suppression; sensitive categories are left out, as in every count finer than resolution ${SENSITIVE_MAX_RESOLUTION} or over less than a day`
+        : 'analyst or admin: true counts, no suppression',
   };
 }

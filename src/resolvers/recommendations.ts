@@ -34,7 +34,8 @@ import {
 import type { BBox, Geometry, RecommendationStatus, RequestUser } from '../domain';
 import { AGENCIES, NEXT_RECOMMENDATION_STATUSES } from '../domain';
 import { cellCentre, cellPolygon, isCell, cellResolution, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
-import { evaluationWindows, influenceArea, matchControls } from '../geo/influenceArea';
+import { EvaluationWindows, evaluationWindows, influenceArea, matchControls } from '../geo/influenceArea';
+import { ReleaseEvaluationMonths, releaseEvaluationMonths } from '../geo/privacy';
 import { differenceInDifferences, DiDCounts, DiDResult, mantelHaenszelRatioOfRateRatios, PooledDiDResult } from '../geo/stats';
 import { geometryProblem } from '../import/validate';
 import {
@@ -62,9 +63,11 @@ import { PageArgs } from '../schema/inputs';
 import { Page, lazyCount } from '../schema/types';
 import { RecommendationStatusEnum } from '../schema/enums';
 import type { RequestContext } from './context';
+import { chargeCaseEvaluations } from '../compute/charges';
 import { resolveStudyArea } from './analysis';
 import { badInput, forbidden, notFound } from './errors';
-import { encodeCursor, nonEmpty, toAreaSpec, toPageRequest, toTimeWindow } from './inputs';
+import { auditSensitiveCount, releasedMonthCells, releasePolicy, SENSITIVE_MAX_RESOLUTION, sensitiveScope } from './privacy';
+import { encodeCursor, nonEmpty, toAreaSpec, toId, toPageRequest, toTimeWindow } from './inputs';
 
 const MAX_ITEMS = 200;
 /** DONE recommendations pooled by one recommendationsEvaluation */
@@ -89,7 +92,7 @@ function toRecommendation(row: RecommendationRow): Recommendation {
 
 /** The case by id within the caller's scope: NOT_FOUND when absent, FORBIDDEN when another agency's. */
 async function caseInScope(knex: Knex, ctx: RequestContext, id: string, forUpdate = false): Promise<RecommendationRow> {
-  const row = await recommendationById(knex, id, ctx.config.timeZone, forUpdate);
+  const row = await recommendationById(knex, toId(id, 'id'), ctx.config.timeZone, forUpdate);
   if (!row) throw notFound('recommendation', id);
   const scope = caseScope(ctx.user);
   if (scope.agency !== null && row.agency !== scope.agency) throw forbidden(`recommendation ${id} belongs to another agency`);
@@ -141,9 +144,9 @@ async function checkItems(knex: Knex, items: RecommendationItemInput[] | null | 
     const given = (['lightingOutageId', 'roadDefectId', 'youthGapCell', 'riskFeatureId'] as const).filter((k) => item[k] !== undefined && item[k] !== null);
     if (given.length !== 1) throw badInput(`${path}[${i}]`, `give exactly one of lightingOutageId, roadDefectId, youthGapCell, riskFeatureId (got ${given.length === 0 ? 'none' : given.join(', ')})`);
     let reference: ItemReference;
-    if (item.lightingOutageId) reference = { kind: 'lighting_outage', lightingOutageId: item.lightingOutageId };
-    else if (item.roadDefectId) reference = { kind: 'road_defect', roadDefectId: item.roadDefectId };
-    else if (item.riskFeatureId) reference = { kind: 'risk_feature', riskFeatureId: item.riskFeatureId };
+    if (item.lightingOutageId != null) reference = { kind: 'lighting_outage', lightingOutageId: toId(item.lightingOutageId, `${path}[${i}].lightingOutageId`) };
+    else if (item.roadDefectId != null) reference = { kind: 'road_defect', roadDefectId: toId(item.roadDefectId, `${path}[${i}].roadDefectId`) };
+    else if (item.riskFeatureId != null) reference = { kind: 'risk_feature', riskFeatureId: toId(item.riskFeatureId, `${path}[${i}].riskFeatureId`) };
     else {
       const cell = (item.youthGapCell as string).toLowerCase();
       if (!isCell(cell)) throw badInput(`${path}[${i}].youthGapCell`, 'is not an H3 cell');
@@ -285,6 +288,7 @@ export class RecommendationResolver {
       ctx.config.timeZone,
     );
     const page = await listing.page({ first: MAX_POOLED, afterId: null });
+    await chargeCaseEvaluations(ctx, page.nodes.length);
     const itemLists = await ctx.loaders.recommendationItems.loadMany(page.nodes.map((r) => r.id));
     const now = new Date();
     const cases: PooledEvaluation['cases'] = [];
@@ -333,7 +337,9 @@ export class RecommendationResolver {
     if (cases.length === 0) notes.push('no DONE recommendation could be evaluated');
     return {
       method:
-        `Each DONE recommendation evaluated as in \`recommendation.evaluation\` (resolution ${args.resolution}, ${args.days}-day windows or shorter, ${args.controlCells} matched controls); ` +
+        (releasePolicy(ctx).restricted
+          ? `Each DONE recommendation evaluated as in \`recommendation.evaluation\` on the release lattice (resolution ${releasePolicy(ctx).resolution}, whole calendar months around the month of the fix, released cell-month counts, ${args.controlCells} matched controls); `
+          : `Each DONE recommendation evaluated as in \`recommendation.evaluation\` (resolution ${args.resolution}, ${args.days}-day windows or shorter, ${args.controlCells} matched controls); `) +
         'the per-fix 2x2 tables (treated or ring before/after, controls before/after) pooled by the Mantel-Haenszel common ratio of rate ratios with the Robins-Breslow-Greenland variance.',
       caseCount: cases.length,
       cases,
@@ -500,6 +506,7 @@ export class RecommendationResolver {
   })
   async evaluation(@Root() recommendation: Recommendation, @Ctx() ctx: RequestContext, @Args() args: EvaluationArgs): Promise<RecommendationEvaluation | null> {
     if (recommendation.status !== 'done' || !recommendation.fixedAt) return null;
+    await chargeCaseEvaluations(ctx, 1);
     const items = await ctx.loaders.recommendationItems.load(recommendation.id);
     return evaluateRecommendation(ctx, recommendation, items, args, new Date());
   }
@@ -620,6 +627,17 @@ export async function evaluateRecommendation(
   return result;
 }
 
+/** The lattice's month windows in the shape of evaluationWindows: the before-window ends where the fix's month begins. */
+function releasedWindows(fixedAt: Date, days: number, dataFrom: Date | null, now: Date): (EvaluationWindows & ReleaseEvaluationMonths) | null {
+  const months = releaseEvaluationMonths(fixedAt, days, dataFrom, now);
+  if (!months) return null;
+  const beforeFrom = months.before[0];
+  const last = months.after[months.after.length - 1];
+  const afterTo = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 1));
+  const beforeTo = new Date(Date.UTC(fixedAt.getUTCFullYear(), fixedAt.getUTCMonth(), 1));
+  return { ...months, beforeFrom, fixedAt, afterTo, days: Math.round((beforeTo.getTime() - beforeFrom.getTime()) / DAY_MS), afterIncomplete: months.shortened, beforeIncomplete: false };
+}
+
 /** The evaluation, or why the stored incidents cannot give one (arguments already checked). */
 async function evaluate(
   ctx: RequestContext,
@@ -628,7 +646,15 @@ async function evaluate(
   args: EvaluationArgs,
   now: Date,
 ): Promise<RecommendationEvaluation | { noData: string }> {
-  const categories = nonEmpty(args.categories, 'categories');
+  const policy = releasePolicy(ctx);
+  const asked = nonEmpty(args.categories, 'categories');
+  if (policy.restricted && asked !== null) throw badInput('categories', 'below the analyst role a case is evaluated over all categories: a category filter would let one evaluation be subtracted from another');
+  // below analyst the influence area, controls and counts are cells of the release lattice
+  const resolution = policy.restricted ? policy.resolution : args.resolution;
+  // analysts' sensitive categories: coarse cells only, alone, audited (windows are a week or longer)
+  const scope = policy.restricted ? null : sensitiveScope(ctx, asked, resolution, null);
+  const categories = scope ? scope.categories : asked;
+  if (scope?.sensitive) await auditSensitiveCount(ctx, 'case evaluation', { recommendationId: recommendation.id, resolution, days: args.days, categories }, 0);
   const fixedAt = recommendation.fixedAt as Date;
   const hasLighting = items.some((i) => i.kind === 'lighting_outage');
   const timeOfDay: TimeOfDay = args.timeOfDay ?? (hasLighting ? 'night' : 'all');
@@ -640,14 +666,22 @@ async function evaluate(
     geometries.push(recommendation.geometry);
     notes.push('the recommendation has no items: its own geometry is the influence area');
   }
-  const area = influenceArea({ geometries, cells, resolution: args.resolution });
+  const area = influenceArea({ geometries, cells, resolution });
 
   const range = await incidentTimeRange(ctx.knex);
-  const windows = evaluationWindows(fixedAt, args.days, range.from, range.to, now);
+  const lattice = policy.restricted ? releasedWindows(fixedAt, args.days, range.from, now) : null;
+  const windows = policy.restricted ? lattice : evaluationWindows(fixedAt, args.days, range.from, range.to, now);
   if (!windows) {
-    return { noData: `the stored incidents (${range.from?.toISOString() ?? 'none'} to ${range.to?.toISOString() ?? 'none'}) do not cover a whole day on both sides of the fix ${fixedAt.toISOString()}` };
+    const whole = policy.restricted ? 'a whole calendar month (UTC) that has ended' : 'a whole day';
+    return { noData: `the stored incidents (${range.from?.toISOString() ?? 'none'} to ${range.to?.toISOString() ?? 'none'}) do not cover ${whole} on both sides of the fix ${fixedAt.toISOString()}` };
   }
-  if (windows.afterIncomplete) notes.push(`the after-window is incomplete: the data end ${windows.days} days after the fix, not ${args.days}; both windows were shortened to ${windows.days} days`);
+  if (lattice) {
+    notes.push(
+      `below the analyst role the evaluation is counted on the release lattice: resolution-${resolution} cells, ${lattice.months} whole calendar month(s) (UTC) before and after the fix (a month the fix falls inside is left out), all categories; ` +
+        `each cell-month counts as released (1 to ${policy.threshold - 1} incidents are suppressed and count as 0), so counts in sparse places are understated`,
+    );
+    if (lattice.shortened) notes.push(`the windows were shortened to ${lattice.months} month(s) on each side: the stored incidents or the months ended so far do not cover ${args.days} days`);
+  } else if (windows.afterIncomplete) notes.push(`the after-window is incomplete: the data end ${windows.days} days after the fix, not ${args.days}; both windows were shortened to ${windows.days} days`);
   else if (windows.beforeIncomplete) notes.push(`the data begin ${windows.days} days before the fix, not ${args.days}; both windows were shortened to ${windows.days} days`);
 
   // controls from the same district(s) when districts are stored, so they share the district's policing
@@ -658,7 +692,7 @@ async function evaluate(
     const inDistricts = new Set<string>();
     for (const d of districts) {
       // the cached study area of the district: its cells are computed once per resolution
-      const districtArea = await resolveStudyArea(ctx, { area: { districtId: d.id }, resolution: args.resolution } as StudyAreaArgs);
+      const districtArea = await resolveStudyArea(ctx, { area: { districtId: d.id }, resolution } as StudyAreaArgs);
       for (const c of districtArea.cells) inDistricts.add(c);
     }
     const restricted = pool.filter((c) => inDistricts.has(c));
@@ -668,9 +702,9 @@ async function evaluate(
     }
   }
 
-  const envelope = envelopeOf([...area.treated, ...area.ring, ...pool], args.resolution);
+  const envelope = envelopeOf([...area.treated, ...area.ring, ...pool], resolution);
   const countWindow = async (from: Date, to: Date): Promise<Map<string, number>> => {
-    const rows = await incidentCountsByCell(ctx.knex, { resolution: args.resolution, envelope, from, to, categories });
+    const rows = await incidentCountsByCell(ctx.knex, { resolution, envelope, from, to, categories });
     const counts = new Map<string, number>();
     for (const row of rows) {
       if (timeOfDay === 'night' && row.night !== true) continue;
@@ -679,8 +713,18 @@ async function evaluate(
     }
     return counts;
   };
-  const before = await countWindow(windows.beforeFrom, windows.fixedAt);
-  const after = await countWindow(windows.fixedAt, windows.afterTo);
+  // below analyst: the sum of the released cell-month values, month by month
+  const countReleasedMonths = async (starts: readonly Date[]): Promise<Map<string, number>> => {
+    const counts = new Map<string, number>();
+    for (const start of starts) {
+      const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+      const rows = await incidentCountsByCell(ctx.knex, { resolution, envelope, from: start, to: end, categories: null });
+      for (const [cell, value] of releasedMonthCells(policy, rows, timeOfDay).values) counts.set(cell, (counts.get(cell) ?? 0) + value);
+    }
+    return counts;
+  };
+  const before = lattice ? await countReleasedMonths(lattice.before) : await countWindow(windows.beforeFrom, windows.fixedAt);
+  const after = lattice ? await countReleasedMonths(lattice.after) : await countWindow(windows.fixedAt, windows.afterTo);
 
   const treated = group(area.treated, before, after);
   const treatedMeanBefore = treated.before / area.treated.length;
@@ -712,16 +756,17 @@ async function evaluate(
   }
 
   const timeText = timeOfDay === 'night' ? 'night-time (sunset to sunrise) incidents with an exact time' : timeOfDay === 'day' ? 'daytime incidents with an exact time' : 'all incidents';
-  const edge = Math.round(getHexagonEdgeLengthAvg(args.resolution, 'm'));
+  const edge = Math.round(getHexagonEdgeLengthAvg(resolution, 'm'));
   return {
     method:
       `Difference in differences on Poisson counts: ratio of rate ratios (treated after/before) / (control after/before), ` +
       `log-scale standard error sqrt(1/a+1/b+1/c+1/d), Wald ${Math.round(args.confidence * 1000) / 10} % interval. ` +
-      `Influence area: the H3 resolution-${args.resolution} cells (mean edge ${edge} m) the items touch. ` +
-      `Windows: ${windows.days} days before and after the fix. Controls: the ${args.controlCells} candidates closest in before-window count per cell among ${poolText}, ` +
+      `Influence area: the H3 resolution-${resolution} cells (mean edge ${edge} m) the items touch. ` +
+      (lattice ? `Windows: ${lattice.months} whole calendar month(s) before and after the fix. ` : `Windows: ${windows.days} days before and after the fix. `) +
+      `Controls: the ${args.controlCells} candidates closest in before-window count per cell among ${poolText}, ` +
       `never adjacent to the treated cells. Displacement: the ring of adjacent cells against the same controls.`,
-    resolution: args.resolution,
-    incidents: `${timeText}${categories ? `, categories ${categories.join(', ')}` : ', all categories'}`,
+    resolution,
+    incidents: `${timeText}${scope?.excluded ? `, every category but the sensitive ones (not counted finer than resolution ${SENSITIVE_MAX_RESOLUTION})` : categories ? `, categories ${categories.join(', ')}` : ', all categories'}`,
     requestedDays: args.days,
     days: windows.days,
     beforeFrom: windows.beforeFrom,

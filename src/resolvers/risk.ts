@@ -19,10 +19,11 @@ import type { HexagonAggregation } from '../schema/hexagons';
 import { FixPriorityArgs, FixPriorityItem, FixPriorityList, LightingPanelSummary, RelativeRiskEstimate, RiskFactorAnalysis, RiskModelArgs, RiskModelSummary, RiskSurface } from '../schema/risk';
 import type { RequestContext } from './context';
 import { resolveStudyArea } from './analysis';
+import { chargeRiskFit } from '../compute/charges';
 import { badInput } from './errors';
 import { computeHexagons } from './hexagons';
-import { encodeCursor, toPageRequest, toTimeWindow } from './inputs';
-import { releasePolicy as releasePolicyOf, ReleasePolicy, RISK_RELEASE_MONTHS, riskArgsForRelease } from './privacy';
+import { encodeCursor, nonEmpty, toPageRequest, toTimeWindow } from './inputs';
+import { auditSensitiveCount, releasePolicy as releasePolicyOf, ReleasePolicy, RISK_RELEASE_MONTHS, riskArgsForRelease, sensitiveScope } from './privacy';
 import type { PrivacyNote } from '../schema/privacy';
 
 const DAY_MS = 86_400_000;
@@ -53,6 +54,8 @@ interface FittedRisk {
   resolution: number;
   envelope: [number, number, number, number];
   fittedAt: number;
+  /** fitted on sensitive categories alone (an analyst's request): observed counts are not given */
+  sensitive: boolean;
   /** the ranking at unit weights with every part of the score; weights and filters are applied per request */
   fixes?: Promise<UnitWeightFixes>;
 }
@@ -104,9 +107,14 @@ async function chooseImportedFactors(ctx: RequestContext, asked: readonly string
  * cache. Below analyst the arguments are first fixed to the risk release lattice.
  */
 export async function fitRiskModels(ctx: RequestContext, asked: RiskModelArgs, timeOfDay: TimeOfDay | null): Promise<FittedRisk> {
-  const args = riskArgsForRelease(ctx, asked);
+  const policy = releasePolicyOf(ctx);
+  const lattice = riskArgsForRelease(ctx, asked);
+  const window = toTimeWindow(lattice.window, 'window');
+  // analysts' sensitive categories: coarse cells, a day or longer, alone, audited (sensitiveScope)
+  const scope = policy.restricted ? null : sensitiveScope(ctx, nonEmpty(lattice.categories, 'categories'), lattice.resolution, window);
+  const args = scope ? { ...lattice, categories: scope.categories ?? undefined } : lattice;
+  if (scope?.sensitive) await auditSensitiveCount(ctx, 'risk model', { area: args.area, resolution: args.resolution, window, categories: args.categories }, 0);
   const { rings } = checkModelArgs(args);
-  const window = toTimeWindow(args.window, 'window');
   const [importedFactors, versions] = await Promise.all([chooseImportedFactors(ctx, args.importedFactors), layerVersions(ctx.knex)]);
   const key = JSON.stringify({
     area: args.area,
@@ -119,6 +127,7 @@ export async function fitRiskModels(ctx: RequestContext, asked: RiskModelArgs, t
     rings,
     model: args.model,
     gap: args.youthGapMeters,
+    minimumSupport: policy.restricted ? policy.threshold : null,
     imported: importedFactors.map((f) => f.name),
     versions: MODEL_LAYERS.map((layer) => versions.get(layer) ?? 0),
   });
@@ -133,6 +142,7 @@ export async function fitRiskModels(ctx: RequestContext, asked: RiskModelArgs, t
   const days = (to.getTime() - from.getTime()) / DAY_MS;
   const periods = Math.min(MAX_PERIODS, Math.max(1, Math.round(days / TARGET_PERIOD_DAYS)));
   const area = await resolveStudyArea(ctx, args);
+  await chargeRiskFit(ctx, area.cells.length, importedFactors.length);
   const categories = args.categories && args.categories.length > 0 ? args.categories : null;
   const periodQuery = { resolution: area.resolution, envelope: area.envelope, from, to, periods };
   const [hexagons, countRows, outageRows, featureRows] = await Promise.all([
@@ -171,7 +181,7 @@ export async function fitRiskModels(ctx: RequestContext, asked: RiskModelArgs, t
     const i = area.index.get(row.cell);
     if (i !== undefined) input[i].outageNights[row.period] += row.value;
   }
-  const options = { exposure: args.exposure, family: args.model, timeOfDay, youthGapMeters: args.youthGapMeters, importedFactors };
+  const options = { exposure: args.exposure, family: args.model, timeOfDay, youthGapMeters: args.youthGapMeters, importedFactors, minimumSupport: policy.restricted ? policy.threshold : null };
   let analysis: RiskAnalysis;
   try {
     analysis = analyseRiskFactors(input, { ...options, rings, periods, periodDays: days / periods });
@@ -179,7 +189,7 @@ export async function fitRiskModels(ctx: RequestContext, asked: RiskModelArgs, t
     if (error instanceof RangeError) throw badInput('model', `the model cannot be fitted on this study area: ${error.message}`);
     throw error;
   }
-  const fitted: FittedRisk = { analysis, hexagons, from, to, rings, proximityMeters: rings * neighbourSpacingMeters(args.resolution), periods, options, resolution: args.resolution, envelope: area.envelope, fittedAt: Date.now() };
+  const fitted: FittedRisk = { analysis, hexagons, from, to, rings, proximityMeters: rings * neighbourSpacingMeters(args.resolution), periods, options, resolution: args.resolution, envelope: area.envelope, fittedAt: Date.now(), sensitive: scope?.sensitive ?? false };
   if (modelCache.size >= MODEL_CACHE_LIMIT) modelCache.delete(modelCache.keys().next().value as string);
   modelCache.set(key, fitted);
   return fitted;
@@ -307,7 +317,7 @@ export class RiskQueries {
   @Query(() => RiskSurface, { description: "Each cell's relative risk from the selected model (and expected and observed counts), for mapping; also as a GeoJSON FeatureCollection." })
   async riskSurface(@Ctx() ctx: RequestContext, @Args() args: RiskModelArgs): Promise<RiskSurface> {
     const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? null);
-    const restricted = releasePolicyOf(ctx).restricted;
+    const restricted = releasePolicyOf(ctx).restricted || fitted.sensitive;
     const cells = riskSurface(fitted.analysis).map((c) => ({
       ...c,
       // relative risk and expected are functions of the model and of the factors; the count is not
@@ -414,7 +424,8 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     fitted.fixes = undefined;
     throw error;
   }
-  const policy = releasePolicyOf(ctx);
+  // an analyst's model of sensitive categories alone gives the incidents near each item as bands too
+  const policy = fitted.sensitive ? { ...releasePolicyOf(ctx), restricted: true } : releasePolicyOf(ctx);
   const windowYears = (fitted.to.getTime() - fitted.from.getTime()) / (365.25 * DAY_MS);
   const kindOf = { lighting_outage: 'lighting', road_defect: 'roads', youth_facility_gap: 'youth' } as const;
   const agencies = ctx.config.fixAgencies;

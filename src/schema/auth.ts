@@ -46,5 +46,8 @@ export const requireRoleRule: MiddlewareFn<RequestContext> = ({ context, info },
   if ((parent === 'Query' || parent === 'Mutation') && context.user.role !== 'admin' && !ruleFor(`${parent}.${info.fieldName}`)) {
     throw new GraphQLError(`${parent}.${info.fieldName} has no role rule yet and is open to admins only`, { extensions: { code: 'FORBIDDEN' } });
   }
+  // every root field is counted by the request's compute budget: heavy work of any field waits
+  // until all of them have charged their cost or finished (src/compute/budget.ts)
+  if ((parent === 'Query' || parent === 'Mutation') && context.budget) return context.budget.trackRootField(next);
   return next();
 };

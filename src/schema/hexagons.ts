@@ -40,7 +40,10 @@ export class HexagonCell {
   @Field({ description: 'True when incidents is withheld by the privacy rules.' })
   suppressed: boolean;
 
-  @Field(() => [CategoryCount], { description: 'Incidents by category; categories with none are left out. Below analyst a suppressed cell lists no categories.' })
+  @Field(() => [CategoryCount], {
+    description:
+      'Incidents by category; categories with none are left out. Below analyst only released categories are listed (a hidden category is left out like an empty one, so a listing never proves a category present), sensitive categories are counted in OTHER, and a suppressed cell lists none.',
+  })
   incidentsByCategory: CategoryCount[];
 
   @Field(() => Int, { nullable: true, description: 'Incidents between sunrise and sunset at their place and moment; null when suppressed.' })

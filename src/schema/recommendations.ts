@@ -210,16 +210,16 @@ export class UpdateRecommendationInput {
 
 @ArgsType()
 export class EvaluationArgs {
-  @Field(() => Int, { defaultValue: 9, description: 'H3 resolution of the influence area (8 to 10; 9 has a mean edge of 174 m, so about 150 m around each item).' })
+  @Field(() => Int, { defaultValue: 9, description: 'H3 resolution of the influence area (8 to 10; 9 has a mean edge of 174 m, so about 150 m around each item). Below the analyst role the release resolution (8), whatever is asked.' })
   resolution: number;
 
-  @Field(() => Int, { defaultValue: 90, description: 'Length of each of the before and after windows, days (7 to 730); both are shortened to the same length when the data do not cover them.' })
+  @Field(() => Int, { defaultValue: 90, description: 'Length of each of the before and after windows, days (7 to 730); both are shortened to the same length when the data do not cover them. Below the analyst role the nearest number of whole calendar months on either side of the month of the fix.' })
   days: number;
 
   @Field(() => TimeOfDayEnum, { nullable: true, description: 'Which incidents count; default NIGHT when any item is a lighting outage, otherwise ALL.' })
   timeOfDay?: TimeOfDay;
 
-  @Field(() => [IncidentCategoryEnum], { nullable: true, description: 'Only these categories (default all).' })
+  @Field(() => [IncidentCategoryEnum], { nullable: true, description: 'Only these categories (default all). Not available below the analyst role.' })
   categories?: string[];
 
   @Field(() => Int, { defaultValue: 20, description: 'Number of control cells matched on the before-period count (1 to 500).' })

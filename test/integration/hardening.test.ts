@@ -52,7 +52,8 @@ describe('query limits', () => {
     const publicUser = testUserHeaders({ id: 'anonymous', role: 'public', agency: null });
     const city = '[76.74, 43.03, 77.17, 43.41]';
     const permutations = await post(t.server.url, JSON.stringify({ query: `{ hotspots(area: { bbox: ${city} }, resolution: 8, permutations: 9999) { hotCellCount } }` }), publicUser);
-    expect(permutations.json.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentPath: 'permutations' });
+    // about 2000 cells x 7 x 9999 is more than the public compute budget of a request (src/compute/budget.ts)
+    expect(permutations.json.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', budget: t.config.compute.budgets.public });
     const region = await post(t.server.url, JSON.stringify({ query: '{ hexagons(area: { bbox: [75.5, 42.5, 77.5, 44.5] }, resolution: 8) { studyArea { cellCount } } }' }), publicUser);
     expect(region.json.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentPath: 'area' });
     const modest = await post(t.server.url, JSON.stringify({ query: `{ hotspots(area: { bbox: ${city} }, resolution: 8, permutations: 999) { hotCellCount } }` }), publicUser);

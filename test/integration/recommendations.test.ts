@@ -3,10 +3,10 @@
  * workflow, history, all-or-nothing writes, statistics, and the evaluation of a fix on planted
  * incidents whose difference in differences is worked out by hand below.
  */
-import { gridDisk, gridRingUnsafe, latLngToCell } from 'h3-js';
+import { cellToParent, gridDisk, gridRingUnsafe, latLngToCell } from 'h3-js';
 import type { RequestUser } from '../../src/domain';
 import { ANONYMOUS_USER } from '../../src/domain';
-import { cellCentre, cellToBigint, pointToCell } from '../../src/geo/h3';
+import { cellCentre, cellPolygon, cellToBigint, pointToCell } from '../../src/geo/h3';
 import { startTestServer, TestServer, truncateLayers } from '../support/server';
 
 let t: TestServer;
@@ -319,10 +319,10 @@ describe('evaluation', () => {
   });
 
   it('counts daytime incidents too when asked for all, and says when there is too little to conclude', async () => {
-    const all = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(wg, EVALUATION, { id: caseId, timeOfDay: 'ALL' });
+    const all = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(analyst, EVALUATION, { id: caseId, timeOfDay: 'ALL' });
     expect(all.data!.recommendation.evaluation.treated).toMatchObject({ before: 40, after: 45 });
     expect(all.data!.recommendation.evaluation.effect.ratioOfRateRatios).toBeCloseTo(45 / 40, 10);
-    const none = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(wg, EVALUATION, { id: caseId, categories: ['ROBBERY'] });
+    const none = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(analyst, EVALUATION, { id: caseId, categories: ['ROBBERY'] });
     const e = none.data!.recommendation.evaluation;
     expect(e.conclusive).toBe(false);
     expect(e.notes.join(' ')).toMatch(/too small to conclude/);
@@ -330,7 +330,7 @@ describe('evaluation', () => {
   });
 
   it('shortens both windows when the data end early, and says the after-window is incomplete', async () => {
-    const res = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(wg, 'query ($id: ID!) { recommendation(id: $id) { evaluation(days: 200) { days requestedDays afterWindowComplete notes } } }', { id: caseId });
+    const res = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(analyst, 'query ($id: ID!) { recommendation(id: $id) { evaluation(days: 200) { days requestedDays afterWindowComplete notes } } }', { id: caseId });
     const e = res.data!.recommendation.evaluation;
     expect(e.requestedDays).toBe(200);
     expect(e.days).toBe(120);
@@ -338,6 +338,59 @@ describe('evaluation', () => {
     expect(e.notes.join(' ')).toMatch(/after-window is incomplete/);
     const bad = await t.gqlAs(wg, 'query ($id: ID!) { recommendation(id: $id) { evaluation(resolution: 12) { days } } }', { id: caseId });
     expect(bad.errors![0].extensions!.argumentPath).toBe('resolution');
+  });
+});
+
+describe('evaluation below the analyst role', () => {
+  /** The released hexagon values of the given cells, summed over whole months, as the working group reads them. */
+  async function releasedSum(cells: readonly string[], months: string[], field: 'incidents' | 'nightIncidents'): Promise<number> {
+    const corners = cells.flatMap((c) => cellPolygon(c).coordinates[0]);
+    const bbox = [Math.min(...corners.map((p) => p[0])), Math.min(...corners.map((p) => p[1])), Math.max(...corners.map((p) => p[0])), Math.max(...corners.map((p) => p[1]))];
+    let sum = 0;
+    for (const month of months) {
+      const from = new Date(`${month}-01T00:00:00Z`);
+      const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
+      const res = await t.gqlAs<{ hexagons: { cells: { h3: string; incidents: number | null; nightIncidents: number | null }[] } }>(
+        wg,
+        'query ($bbox: [Float!], $window: TimeWindowInput) { hexagons(area: { bbox: $bbox }, window: $window) { cells { h3 incidents nightIncidents } } }',
+        { bbox, window: { from: from.toISOString(), to: to.toISOString() } },
+      );
+      expect(res.errors).toBeUndefined();
+      for (const cell of res.data!.hexagons.cells) if (cells.includes(cell.h3)) sum += cell[field] ?? 0;
+    }
+    return sum;
+  }
+
+  it('answers on the release lattice: resolution 8, whole months around the fix, counts summed from released cell-months', async () => {
+    const res = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(wg, EVALUATION, { id: caseId, timeOfDay: 'ALL' });
+    expect(res.errors).toBeUndefined();
+    const e = res.data!.recommendation.evaluation;
+    // 90 days is about three months: March to May before the fix on 1 June, June to August after
+    expect(e.beforeFrom).toBe('2026-03-01T00:00:00.000Z');
+    expect(e.afterTo).toBe('2026-09-01T00:00:00.000Z');
+    expect(e.method).toMatch(/resolution-8/);
+    expect(e.notes.join(' ')).toMatch(/release lattice/);
+    expect(e.treated.cells).toEqual([cellToParent(TREATED, 8)]);
+    for (const group of [e.treated, e.control]) {
+      expect(group.before).toBe(await releasedSum(group.cells, ['2026-03', '2026-04', '2026-05'], 'incidents'));
+      expect(group.after).toBe(await releasedSum(group.cells, ['2026-06', '2026-07', '2026-08'], 'incidents'));
+    }
+    const night = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(wg, EVALUATION, { id: caseId, timeOfDay: 'NIGHT' });
+    const n = night.data!.recommendation.evaluation;
+    expect(n.treated.before).toBe(await releasedSum(n.treated.cells, ['2026-03', '2026-04', '2026-05'], 'nightIncidents'));
+    expect(n.treated.after).toBe(await releasedSum(n.treated.cells, ['2026-06', '2026-07', '2026-08'], 'nightIncidents'));
+  });
+
+  it('refuses a category filter and gives the same answer whatever resolution or day count within a month is asked', async () => {
+    const refused = await t.gqlAs(wg, EVALUATION, { id: caseId, categories: ['SEXUAL_OFFENCE'] });
+    expect(code(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors![0].extensions!.argumentPath).toBe('categories');
+    const q = (args: string) => `query ($id: ID!) { recommendation(id: $id) { evaluation(${args}) { resolution beforeFrom afterTo treated { before after } control { before after } } } }`;
+    const a = await t.gqlAs<{ recommendation: { evaluation: unknown } }>(wg, q('resolution: 10, days: 85'), { id: caseId });
+    const b = await t.gqlAs<{ recommendation: { evaluation: unknown } }>(wg, q('resolution: 8, days: 95'), { id: caseId });
+    expect(a.errors).toBeUndefined();
+    expect(a.data!.recommendation.evaluation).toEqual(b.data!.recommendation.evaluation);
+    expect((a.data!.recommendation.evaluation as { resolution: number }).resolution).toBe(8);
   });
 });
 
@@ -376,7 +429,7 @@ describe('youth-gap cells, districts and lists', () => {
     expect(rec.items[0]).toMatchObject({ kind: 'YOUTH_GAP_CELL', h3: gap });
     await t.gqlAs(wg, STATUS, { id: rec.id, status: 'ACCEPTED' });
     await t.gqlAs(wg, CLOSE, { id: rec.id, fixedAt: FIX.toISOString() });
-    const res = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(wg, 'query ($id: ID!) { recommendation(id: $id) { evaluation { incidents treated { cellCount before } controlSelection } } }', { id: rec.id });
+    const res = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(analyst, 'query ($id: ID!) { recommendation(id: $id) { evaluation { incidents treated { cellCount before } controlSelection } } }', { id: rec.id });
     expect(res.errors).toBeUndefined();
     const e = res.data!.recommendation.evaluation;
     expect(e.incidents).toMatch(/^all incidents/);

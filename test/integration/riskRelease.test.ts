@@ -181,9 +181,19 @@ describe('risk models below the analyst role: one release lattice', () => {
     expect(answer.privacy).toMatchObject({ applied: true, resolution: 9 });
     expect(answer.privacy.rules).toContain('12 whole ended calendar months');
     expect(answer.studyArea).toMatchObject({ resolution: 9, from: START.toISOString(), to: END.toISOString() });
-    // the same model as an analyst asking the same lattice
+    // the same model as an analyst asking the same lattice, but for factors too thin to release
     const analyst = await t.gqlAs<FactorAnswer>(TEST_ANALYST, FACTORS, { area: { districtId: alatauId }, resolution: 9, window: WINDOW });
-    expect(answer.factors).toEqual(analyst.data!.riskFactors.factors);
+    const analystFactors = analyst.data!.riskFactors.factors;
+    expect(answer.factors.map((f) => [f.factor, f.operationalisation, f.exposedCells])).toEqual(analystFactors.map((f) => [f.factor, f.operationalisation, f.exposedCells]));
+    const withheld = answer.factors.filter((f, i) => f.univariate === null && analystFactors[i].univariate !== null);
+    // broken crosswalks expose 3 cells: an estimate from them could reveal a small count
+    expect(withheld.some((f) => f.factor === 'road_defect:broken_crosswalk')).toBe(true);
+    for (const f of withheld) expect(f).toMatchObject({ candidate: false, selected: false, model: null });
+    answer.factors.forEach((f, i) => {
+      if (f.exposedCells < 5) expect(f.univariate).toBeNull();
+      if (f.univariate !== null) expect(f.univariate).toEqual(analystFactors[i].univariate);
+    });
+    expect(answer.model.selectedTerms).toEqual(analyst.data!.riskFactors.model.selectedTerms);
   }, FIT_TIMEOUT);
 
   it('riskSurface: relative risk and expected per cell, never the observed count', async () => {

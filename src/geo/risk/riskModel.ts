@@ -82,6 +82,12 @@ export interface RiskModelOptions {
   youthGapMeters: number;
   /** imported factor layers to relate besides the built-in factors */
   importedFactors?: readonly ImportedFactor[];
+  /**
+   * Below the analyst role, the suppression threshold: a factor with fewer exposed cells than
+   * this, or fewer incidents than this in its exposed or in its unexposed cells, gets no
+   * estimate, standard error or test and takes no part in selection (see withheldNote).
+   */
+  minimumSupport?: number | null;
 }
 
 export interface FactorDefinition {
@@ -326,6 +332,35 @@ function newRow(def: FactorDefinition, op: Operationalisation, parameter: string
   };
 }
 
+/**
+ * Why a factor is withheld below analyst, or null. A Poisson fit's score equations make the
+ * fitted values sum to the observed count over the exposed cells, and with one binary factor
+ * SE^2 = 1/Y1 + 1/Y0: an estimate for a factor that exposes one cell gives that cell's count.
+ * Requiring `minimum` exposed cells and `minimum` incidents on either side keeps every such
+ * implied sum at least as large as a released count.
+ */
+export function withheldNote(column: Float64Array, y: Float64Array, minimum: number): string | null {
+  let exposedCells = 0;
+  let exposed = 0;
+  let unexposed = 0;
+  for (let i = 0; i < column.length; i++) {
+    if (column[i] !== 0) {
+      exposedCells++;
+      exposed += y[i];
+    } else unexposed += y[i];
+  }
+  if (exposedCells >= minimum && exposed >= minimum && unexposed >= minimum) return null;
+  return `withheld below the analyst role: fewer than ${minimum} exposed cells, or fewer than ${minimum} incidents in the exposed or in the unexposed cells, so an estimate could reveal a small count`;
+}
+
+/** A withheld row keeps its name and exposed cells, and loses its test as well as its estimates. */
+function withhold(row: FactorResult, note: string | null): void {
+  if (note === null) return;
+  row.note = note;
+  row.spearmanRho = NaN;
+  row.spearmanP = NaN;
+}
+
 /** Fits every factor and the selected models. Pure: the inputs are the per-cell aggregates. */
 export function analyseRiskFactors(input: readonly RiskCellInput[], options: RiskModelOptions): RiskAnalysis {
   const warnings: { code: string; message: string }[] = [];
@@ -355,7 +390,9 @@ export function analyseRiskFactors(input: readonly RiskCellInput[], options: Ris
       const name = termName(def.factor, op);
       const { column, parameter } = statics.get(name)!;
       columns.set(name, pick(column, cellIndices));
-      rows.push(newRow(def, op, parameter, staticResponse, columns.get(name)!, y, yRanks));
+      const row = newRow(def, op, parameter, staticResponse, columns.get(name)!, y, yRanks);
+      if (row.note === null && options.minimumSupport) withhold(row, withheldNote(columns.get(name)!, y, options.minimumSupport));
+      rows.push(row);
     }
   }
   const estimable = rows.filter((r) => r.note === null).map((r) => columns.get(termName(r.factor, r.operationalisation))!);
@@ -430,6 +467,7 @@ export function analyseRiskFactors(input: readonly RiskCellInput[], options: Ris
     panelColumns.set(op, x);
     const row = newRow(lightingDef, op, parameter, lightingResponse, x, panelY, panelRanks);
     if (P < 2) row.note = 'the window is too short for a within-cell comparison (one period)';
+    if (row.note === null && options.minimumSupport) withhold(row, withheldNote(x, panelY, options.minimumSupport));
     if (row.note === null) {
       try {
         const fit = fitFixedEffectsPoisson({ y: panelY, x, cells: keep.length, periods: P });

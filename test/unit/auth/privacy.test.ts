@@ -22,8 +22,14 @@ describe('suppressBreakdown (threshold 5)', () => {
   it('hides the smallest released part first, and only as many as needed (20 = 9 + 6 + 3 + 2)', () => {
     // hidden 3 + 2 = 5 already reaches the threshold: nothing more is hidden
     expect(suppressBreakdown(20, [9, 6, 3, 2], 5)).toEqual({ total: 20, parts: [9, 6, null, null] });
-    // hidden 1 < 5: the smallest released part (6) is hidden too, giving 7
-    expect(suppressBreakdown(16, [9, 6, 1, 0], 5)).toEqual({ total: 16, parts: [9, null, null, 0] });
+    // hidden 1 < 5: the smallest released part (6) is hidden too, giving 7; the zero part is hidden with them
+    expect(suppressBreakdown(16, [9, 6, 1, 0], 5)).toEqual({ total: 16, parts: [9, null, null, null] });
+  });
+
+  it('hides zero parts once any part is hidden, so the count of hidden parts pins none (5 = 1 + 1 + 3 + 0)', () => {
+    // had the zero stayed released, the three hidden parts would be known to be at least 1 each and sum to 5
+    expect(suppressBreakdown(5, [1, 1, 3, 0], 5)).toEqual({ total: 5, parts: [null, null, null, null] });
+    expect(suppressBreakdown(12, [7, 5, 0], 5)).toEqual({ total: 12, parts: [7, 5, 0] });
   });
 
   it('never lets total minus the released parts be a count from 1 to threshold - 1', () => {
@@ -35,7 +41,8 @@ describe('suppressBreakdown (threshold 5)', () => {
         const hidden = total - shaped.parts.reduce<number>((a, p) => a + (p ?? 0), 0);
         const anyHidden = shaped.parts.some((p) => p === null);
         const released = shaped.parts.every((p, i) => p === null || p === parts[i]);
-        return released && (anyHidden ? hidden >= threshold : hidden === 0) && shaped.parts.every((p) => p === null || isReleasable(p, threshold));
+        const zerosHiddenWithOthers = !anyHidden || shaped.parts.every((p) => p !== 0);
+        return released && zerosHiddenWithOthers && (anyHidden ? hidden >= threshold : hidden === 0) && shaped.parts.every((p) => p === null || isReleasable(p, threshold));
       }),
     );
   });

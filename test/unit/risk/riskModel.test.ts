@@ -4,7 +4,7 @@
  * true relative risks are known without running the code under test.
  */
 import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
-import { analyseRiskFactors, rankFixes, RiskCellInput, riskSurface } from '../../../src/geo/risk';
+import { analyseRiskFactors, rankFixes, RiskCellInput, riskSurface, withheldNote } from '../../../src/geo/risk';
 import { createRandom } from '../../../src/geo/stats';
 
 const P = 8;
@@ -185,5 +185,24 @@ describe('imported factor layers', () => {
     const exposed = surface.filter((c, i) => (cells[i].importedByFactor?.bars ?? 0) > 0);
     const rr = importedRow('imported:bars', 'proximity').model!.relativeRisk;
     expect(exposed.every((c) => Math.abs(c.relativeRisk - rr) < 1e-12)).toBe(true);
+  });
+});
+
+describe('withheldNote: factors too thin to release below analyst', () => {
+  const y = Float64Array.from([3, 0, 2, 7, 1, 4, 0, 9]);
+  it('withholds a factor with fewer exposed cells than the threshold', () => {
+    // 4 exposed cells hold 3 + 0 + 2 + 7 = 12 incidents, the rest 14: enough incidents, too few cells
+    expect(withheldNote(Float64Array.from([1, 1, 1, 1, 0, 0, 0, 0]), y, 5)).toMatch(/withheld below the analyst role/);
+  });
+  it('withholds a factor with fewer incidents than the threshold on either side', () => {
+    // 5 exposed cells, 3 + 0 + 2 + 1 + 0 = 6 incidents; 3 unexposed cells with 7 + 4 + 9 = 20
+    expect(withheldNote(Float64Array.from([1, 1, 1, 0, 1, 0, 1, 0]), y, 5)).toBeNull();
+    // 7 exposed cells; the one unexposed cell holds 4 incidents
+    expect(withheldNote(Float64Array.from([1, 1, 1, 1, 1, 0, 1, 1]), y, 5)).toMatch(/withheld/);
+    // density columns count as exposed where they are not zero
+    expect(withheldNote(Float64Array.from([0.5, 2, 1, 0, 3, 0, 1, 0]), y, 5)).toBeNull();
+  });
+  it('leaves the analyses of analysts alone: without minimumSupport no factor is withheld', () => {
+    expect(withheldNote(Float64Array.from([1, 0, 0, 0, 0, 0, 0, 0]), y, 1)).toBeNull();
   });
 });

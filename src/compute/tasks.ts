@@ -1,0 +1,44 @@
+/**
+ * The computations the worker pool runs: thin wrappers over the pure functions of src/geo, so
+ * a result is the same whether it was computed in a worker or on the main thread (the same
+ * code on the same numbers; typed arrays cross threads bit for bit).
+ */
+import { getisOrdGiStar, GiStarOptions, GiStarResult, localMoran, LocalMoranOptions, LocalMoranResult, SpatialWeights } from '../geo/stats';
+
+/** Weights as they cross to a worker: the CSR arrays only (an H3Weights' cell list stays behind). */
+export interface PlainWeights {
+  n: number;
+  offsets: Int32Array;
+  neighbours: Int32Array;
+  weights: Float64Array;
+  selfIncluded: boolean;
+}
+
+export interface GiStarTask {
+  values: Float64Array;
+  weights: PlainWeights;
+  options: GiStarOptions;
+}
+
+export interface LocalMoranTask {
+  values: Float64Array;
+  weights: PlainWeights;
+  options: LocalMoranOptions;
+}
+
+export function giStar(task: GiStarTask): GiStarResult {
+  return getisOrdGiStar(task.values, task.weights, task.options);
+}
+
+export function moran(task: LocalMoranTask): LocalMoranResult {
+  return localMoran(task.values, task.weights, task.options);
+}
+
+export const TASKS = { giStar, moran };
+export type TaskName = keyof typeof TASKS;
+export type TaskInput<K extends TaskName> = Parameters<(typeof TASKS)[K]>[0];
+export type TaskOutput<K extends TaskName> = ReturnType<(typeof TASKS)[K]>;
+
+export function plainWeights(w: SpatialWeights): PlainWeights {
+  return { n: w.n, offsets: w.offsets, neighbours: w.neighbours, weights: w.weights, selfIncluded: w.selfIncluded };
+}

@@ -1,0 +1,5 @@
+/**
+ * The worker threads' module (Piscina loads dist/src/compute/worker.js, see pool.ts): each
+ * export is a task, called by name with its input and returning its result.
+ */
+export { giStar, moran } from './tasks';
