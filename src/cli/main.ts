@@ -195,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'schema': {
       // loaded here: building the GraphQL schema cost every other command (an import too) a quarter second
-      const { printApiSchema } = await import('../schema/print.js');
+      const { printApiSchema } = await import('../graphql/print.js');
       const sdl = await printApiSchema();
       if (rest[0] && rest[0] !== '-') {
         await fs.writeFile(rest[0], sdl);

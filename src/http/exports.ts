@@ -26,7 +26,7 @@ import {
 import type { Config } from '../config';
 import type { Geometry, Role } from '../domain';
 import { geometryToWkt } from '../geo/geometry';
-import { queryFieldRoles, roleAllowed } from '../schema/auth';
+import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
 import { budgetOfRequest, UNITS } from '../compute/budget';
 import { httpError, sendError } from './errors';
 import { checkKnownParams, QueryParams, queryParams } from './params';

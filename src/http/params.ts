@@ -4,7 +4,7 @@
  * list values separated by commas, enum values as in GraphQL (THEFT) or as stored (theft).
  */
 import type { Request } from 'express';
-import { badInput } from '../resolvers/errors';
+import { badInput } from '../errors';
 import type { AreaInput, TimeWindowInput } from '../schema/inputs';
 
 export type QueryParams = Readonly<Record<string, string>>;

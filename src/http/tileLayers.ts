@@ -12,10 +12,10 @@ import { DEFAULT_DETOUR_FACTOR, straightLineReachPolygon } from '../geo/coverage
 import { cellPolygon } from '../geo/h3';
 import { boxesOverlap, growBox, ringsBounds, TileAddress, tileBounds } from '../geo/tiles';
 import { computeClusters, computeHotspots } from '../resolvers/analysis';
-import type { RequestContext } from '../resolvers/context';
+import type { RequestContext } from '../context';
 import { computeHexagons } from '../resolvers/hexagons';
-import { badInput } from '../resolvers/errors';
-import { nonEmpty, toAreaSpec, toFactors, toOptionalId, toTimeWindow } from '../resolvers/inputs';
+import { badInput } from '../errors';
+import { nonEmpty, toAreaSpec, toFactors, toOptionalId, toTimeWindow } from '../analysis/inputs';
 import { WeightsEnum } from '../schema/analysis';
 import { FixStatusEnum } from '../schema/enums';
 import { areaParam, canonicalParams, enumListParam, enumParam, intParam, listParam, QueryParams, windowParam } from './params';

@@ -3,9 +3,9 @@ import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import { rolesFor } from '../auth/roleRules';
 import { listAuditEntries } from '../db/audit';
 import { AuditEntryConnection, AuditLogArgs, Caller } from '../schema/access';
-import type { RequestContext } from './context';
-import { badInput } from './errors';
-import { encodeCursor, toPageRequest } from './inputs';
+import type { RequestContext } from '../context';
+import { badInput } from '../errors';
+import { encodeCursor, toPageRequest } from '../analysis/inputs';
 
 @Resolver()
 export class AccessQueries {

@@ -12,10 +12,10 @@ import { buildH3Weights, getisOrdGiStar, GiStarResult, H3Weights, rowStandardise
 import { runComputeTask } from '../compute/pool';
 import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } from '../geo/studyArea';
 import { AnalysisWarning, ClusterAnalysis, HotspotAnalysis, HotspotCell, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
-import type { RequestContext } from './context';
-import { badInput } from './errors';
-import { toAreaSpec } from './inputs';
-import { argsForRelease, auditSensitiveCount, checkComputeBudget, privacyNote, releaseCounts, ReleasedCounts, ReleasePolicy } from './privacy';
+import type { RequestContext } from '../context';
+import { badInput } from '../errors';
+import { toAreaSpec } from '../analysis/inputs';
+import { argsForRelease, auditSensitiveCount, checkComputeBudget, privacyNote, releaseCounts, ReleasedCounts, ReleasePolicy } from '../analysis/release';
 
 export interface ResolvedStudyArea {
   description: string;
@@ -93,7 +93,7 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs,
 /** Incident counts over the cells of a study area, with the window and categories they were counted for. */
 export interface CountedStudyArea {
   area: ResolvedStudyArea;
-  /** what the statistics use: true counts for analysts, released counts below (src/resolvers/privacy.ts) */
+  /** what the statistics use: true counts for analysts, released counts below (src/analysis/release.ts) */
   counts: Float64Array;
   /** the counts as released to the caller; absent means true counts (callers limited to analysts) */
   release?: ReleasedCounts;

@@ -34,12 +34,12 @@ import {
   SuggestedSite,
 } from '../schema/coverage';
 import { hotspotsOfCounts, resolveStudyArea, type CountedStudyArea, type ResolvedStudyArea } from './analysis';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../context';
 import { chargeSiting } from '../compute/charges';
-import { auditSensitiveCount, sensitiveScope } from './privacy';
+import { auditSensitiveCount, sensitiveScope } from '../analysis/release';
 import { MAX_WALKING_RADIUS_M, describeReach, resolveReach, siteReachCells, type ReachSettings } from './coverageReach';
-import { badInput, notFound } from './errors';
-import { nonEmpty, toId, toTimeWindow } from './inputs';
+import { badInput, notFound } from '../errors';
+import { nonEmpty, toId, toTimeWindow } from '../analysis/inputs';
 
 const FINE_RESOLUTION = 11;
 const MAX_CANDIDATES = 20_000;

@@ -16,8 +16,8 @@ import {
 } from '../geo/coverage';
 import type { AnalysisWarning } from '../schema/analysis';
 import type { ReachArgs, ReachMethodUsed } from '../schema/coverage';
-import type { RequestContext } from './context';
-import { badInput } from './errors';
+import type { RequestContext } from '../context';
+import { badInput } from '../errors';
 
 export const MAX_WALKING_RADIUS_M = 5_000;
 

@@ -7,11 +7,11 @@ import { emergingHotSpots, getisOrdGiStar, StatWarning } from '../geo/stats';
 import { AnalysisWarning } from '../schema/analysis';
 import { AnalysisTimeStep, EmergingHotSpotAnalysis, EmergingHotSpotArgs, EmergingHotSpotCell } from '../schema/emerging';
 import { resolveStudyArea, toWarnings, tooFewCells, weightsFor } from './analysis';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../context';
 import { chargeCompute, neighboursOf, UNITS } from '../compute/budget';
-import { auditSensitiveCount, sensitiveScope } from './privacy';
-import { badInput } from './errors';
-import { nonEmpty, toTimeWindow } from './inputs';
+import { auditSensitiveCount, sensitiveScope } from '../analysis/release';
+import { badInput } from '../errors';
+import { nonEmpty, toTimeWindow } from '../analysis/inputs';
 
 /** Ten years of weeks: longer series are better read at monthly steps. */
 const MAX_STEPS = 520;
@@ -30,7 +30,7 @@ function checkArgs(args: EmergingHotSpotArgs): void {
 export async function computeEmergingHotSpots(ctx: RequestContext, args: EmergingHotSpotArgs): Promise<EmergingHotSpotAnalysis> {
   checkArgs(args);
   const window = toTimeWindow(args.window, 'window');
-  // sensitive categories: coarse cells only, alone, audited (src/resolvers/privacy.ts)
+  // sensitive categories: coarse cells only, alone, audited (src/analysis/release.ts)
   const scope = sensitiveScope(ctx, nonEmpty(args.categories, 'categories'), args.resolution, window);
   const categories = scope.categories;
   const area = await resolveStudyArea(ctx, args);

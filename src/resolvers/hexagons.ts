@@ -16,8 +16,8 @@ import { cellCentre, cellFeatureCollection, cellPolygon, lazyColumns } from '../
 import { StudyAreaArgs } from '../schema/analysis';
 import { HexagonAggregation, HexagonCell } from '../schema/hexagons';
 import { resolveStudyArea } from './analysis';
-import type { RequestContext } from './context';
-import { argsForRelease, argsWithTrueCounts, auditSensitiveCount, foldSensitiveCategories, privacyNote, releaseBreakdowns } from './privacy';
+import type { RequestContext } from '../context';
+import { argsForRelease, argsWithTrueCounts, auditSensitiveCount, foldSensitiveCategories, privacyNote, releaseBreakdowns } from '../analysis/release';
 
 /** Facilities are read within the study envelope grown by this much; farther ones only when a cell has none closer. */
 const FACILITY_SEARCH_M = 3_000;

@@ -16,8 +16,8 @@ import {
   RoadDefectInput,
   YouthFacilityInput,
 } from '../schema/imports';
-import type { RequestContext } from './context';
-import { badInput } from './errors';
+import type { RequestContext } from '../context';
+import { badInput } from '../errors';
 
 export const MAX_MUTATION_RECORDS = 1000;
 

@@ -48,9 +48,9 @@ import {
   YouthFacility,
   YouthFacilityConnection,
 } from '../schema/types';
-import type { RequestContext } from './context';
-import { notFound } from './errors';
-import { encodeCursor, nonEmpty, toAreaSpec, toFactors, toId, toOptionalId, toPageRequest, toTimeWindow } from './inputs';
+import type { RequestContext } from '../context';
+import { notFound } from '../errors';
+import { encodeCursor, nonEmpty, toAreaSpec, toFactors, toId, toOptionalId, toPageRequest, toTimeWindow } from '../analysis/inputs';
 
 async function pageOf<T>(listing: Listing<T>, request: PageRequest): Promise<Page<T>> {
   const result = await listing.page(request);

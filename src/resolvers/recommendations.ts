@@ -62,12 +62,12 @@ import type { StudyAreaArgs } from '../schema/analysis';
 import { PageArgs } from '../schema/inputs';
 import { Page, lazyCount } from '../schema/types';
 import { RecommendationStatusEnum } from '../schema/enums';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../context';
 import { chargeCaseEvaluations } from '../compute/charges';
 import { resolveStudyArea } from './analysis';
-import { badInput, forbidden, notFound } from './errors';
-import { auditSensitiveCount, releasedMonthCells, releasePolicy, SENSITIVE_MAX_RESOLUTION, sensitiveScope } from './privacy';
-import { encodeCursor, nonEmpty, toAreaSpec, toId, toPageRequest, toTimeWindow } from './inputs';
+import { badInput, forbidden, notFound } from '../errors';
+import { auditSensitiveCount, releasedMonthCells, releasePolicy, SENSITIVE_MAX_RESOLUTION, sensitiveScope } from '../analysis/release';
+import { encodeCursor, nonEmpty, toAreaSpec, toId, toPageRequest, toTimeWindow } from '../analysis/inputs';
 
 const MAX_ITEMS = 200;
 /** DONE recommendations pooled by one recommendationsEvaluation */

@@ -17,13 +17,13 @@ import type { GlmCoefficient } from '../geo/stats';
 import type { StudyArea } from '../schema/analysis';
 import type { HexagonAggregation } from '../schema/hexagons';
 import { FixPriorityArgs, FixPriorityItem, FixPriorityList, LightingPanelSummary, RelativeRiskEstimate, RiskFactorAnalysis, RiskModelArgs, RiskModelSummary, RiskSurface } from '../schema/risk';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../context';
 import { resolveStudyArea } from './analysis';
 import { chargeRiskFit } from '../compute/charges';
-import { badInput } from './errors';
+import { badInput } from '../errors';
 import { computeHexagons } from './hexagons';
-import { encodeCursor, nonEmpty, toPageRequest, toTimeWindow } from './inputs';
-import { auditSensitiveCount, releasePolicy as releasePolicyOf, ReleasePolicy, RISK_RELEASE_MONTHS, riskArgsForRelease, sensitiveScope } from './privacy';
+import { encodeCursor, nonEmpty, toPageRequest, toTimeWindow } from '../analysis/inputs';
+import { auditSensitiveCount, releasePolicy as releasePolicyOf, ReleasePolicy, RISK_RELEASE_MONTHS, riskArgsForRelease, sensitiveScope } from '../analysis/release';
 import type { PrivacyNote } from '../schema/privacy';
 
 const DAY_MS = 86_400_000;

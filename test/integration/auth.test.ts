@@ -10,7 +10,7 @@ import { issueToken } from '../../src/auth/tokens';
 import { upsertBatch } from '../../src/db/upsert';
 import { ROLES, RequestUser } from '../../src/domain';
 import { IncidentRecord } from '../../src/domain';
-import { buildApiSchema } from '../../src/schema/build';
+import { buildApiSchema } from '../../src/graphql/build';
 import { startTestServer, TEST_ADMIN, TestServer, truncateLayers } from '../support/server';
 
 const CLI = path.resolve(__dirname, '../../dist/src/cli/main.js');

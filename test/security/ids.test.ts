@@ -9,7 +9,7 @@ import path from 'node:path';
 import { buildSchema, getNamedType, GraphQLInputType, GraphQLObjectType, GraphQLSchema, isInputObjectType, isLeafType, isListType, isNonNullType } from 'graphql';
 import { EXPORTS } from '../../src/http/exports';
 import { TILE_LAYERS } from '../../src/http/tileLayers';
-import { buildApiSchema } from '../../src/schema/build';
+import { buildApiSchema } from '../../src/graphql/build';
 import { startTestServer, TEST_ADMIN, TestServer, testUserHeaders } from '../support/server';
 import { tileOf } from '../support/tiles';
 

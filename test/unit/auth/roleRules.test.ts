@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GraphQLResolveInfo } from 'graphql';
 import { ROLE_RULES } from '../../../src/auth/roleRules';
-import { requireRoleRule } from '../../../src/schema/auth';
-import type { RequestContext } from '../../../src/resolvers/context';
+import { requireRoleRule } from '../../../src/auth/authChecker';
+import type { RequestContext } from '../../../src/context';
 import type { Role } from '../../../src/domain';
 
 function call(role: Role, parent: string, fieldName: string): Promise<unknown> {

@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { GraphQLSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isIntrospectionType, isSpecifiedScalarType } from 'graphql';
-import { buildApiSchema } from '../../../src/schema/build';
+import { buildApiSchema } from '../../../src/graphql/build';
 
 export function undescribed(schema: GraphQLSchema): string[] {
   const missing: string[] = [];

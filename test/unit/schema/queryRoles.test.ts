@@ -1,7 +1,7 @@
 /** Tiles refuse whom the GraphQL query they mirror refuses: the roles come from @Authorized itself. */
 import 'reflect-metadata';
 import { Authorized, buildSchema, Query, Resolver } from 'type-graphql';
-import { queryFieldRoles, roleAllowed, roleAuthChecker } from '../../../src/schema/auth';
+import { queryFieldRoles, roleAllowed, roleAuthChecker } from '../../../src/auth/authChecker';
 
 @Resolver()
 class RoleProbeQueries {

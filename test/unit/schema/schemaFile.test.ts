@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { printApiSchema } from '../../../src/schema/print';
+import { printApiSchema } from '../../../src/graphql/print';
 
 it('schema.graphql matches the built schema (run `npm run schema` and commit the file when the API changes)', async () => {
   const file = path.resolve(__dirname, '../../../schema.graphql');

@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { AuthChecker, getMetadataStorage, MiddlewareFn } from 'type-graphql';
-import { ruleFor } from '../auth/roleRules';
+import { ruleFor } from './roleRules';
 import type { Role } from '../domain';
-import type { RequestContext } from '../resolvers/context';
+import type { RequestContext } from '../context';
 
 /** A public caller is told to sign in; a signed-in caller without the role is refused. */
 export function accessDenied(role: Role, what: string): GraphQLError {

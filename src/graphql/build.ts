@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { requireRoleRule, roleAuthChecker } from './auth';
+import { requireRoleRule, roleAuthChecker } from '../auth/authChecker';
 import { AccessQueries } from '../resolvers/access';
 import { AnalysisQueries } from '../resolvers/analysis';
 import { CoverageQueries } from '../resolvers/coverage';

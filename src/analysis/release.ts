@@ -14,9 +14,9 @@ import { MAX_STUDY_CELLS } from '../geo/studyArea';
 import type { StudyAreaArgs } from '../schema/analysis';
 import type { RiskModelArgs } from '../schema/risk';
 import type { PrivacyNote } from '../schema/privacy';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../context';
 import { chargeCompute, neighboursOf, UNITS } from '../compute/budget';
-import { badInput } from './errors';
+import { badInput } from '../errors';
 import { nonEmpty, toTimeWindow } from './inputs';
 
 const TRUSTED: readonly Role[] = ['admin', 'analyst'];

@@ -5,7 +5,7 @@ import { RISK_FEATURE_FACTOR_PATTERN } from '../domain';
 import { AreaSpec, areaExists, PageRequest, TimeWindow } from '../db/reads';
 import { geometryProblem } from '../import/validate';
 import type { AreaInput, PageArgs, TimeWindowInput } from '../schema/inputs';
-import { badInput } from './errors';
+import { badInput } from '../errors';
 
 const WORLD: [number, number, number, number] = [-180, -90, 180, 90];
 

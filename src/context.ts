@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { ComputeBudget } from '../compute/budget';
-import type { Config } from '../config';
-import type { Loaders } from '../db/loaders';
-import type { RequestUser } from '../domain';
+import type { ComputeBudget } from './compute/budget';
+import type { Config } from './config';
+import type { Loaders } from './db/loaders';
+import type { RequestUser } from './domain';
 
 /** What every resolver receives: the database, the settings and this request's loaders. */
 export interface RequestContext {
