@@ -11,7 +11,8 @@ import { areasTile, dataVersion, lightingOutagesTile, postsInBox, postsTile, ris
 import { DEFAULT_DETOUR_FACTOR, straightLineReachPolygon } from '../geo/coverage/straightLineReach';
 import { cellPolygon } from '../geo/h3';
 import { boxesOverlap, growBox, ringsBounds, TileAddress, tileBounds } from '../geo/tiles';
-import { computeClusters, computeHotspots } from '../resolvers/analysis';
+import { computeClusters } from '../analysis/clusters';
+import { computeHotspots } from '../analysis/hotspots';
 import type { RequestContext } from '../context';
 import { computeHexagons } from '../resolvers/hexagons';
 import { badInput } from '../errors';

@@ -33,7 +33,8 @@ import {
   SuggestSitesArgs,
   SuggestedSite,
 } from '../schema/coverage';
-import { hotspotsOfCounts, resolveStudyArea, type CountedStudyArea, type ResolvedStudyArea } from './analysis';
+import { hotspotsOfCounts } from '../analysis/hotspots';
+import { resolveStudyArea, type CountedStudyArea, type ResolvedStudyArea } from '../analysis/studyArea';
 import type { RequestContext } from '../context';
 import { chargeSiting } from '../compute/charges';
 import { auditSensitiveCount, sensitiveScope } from '../analysis/release';

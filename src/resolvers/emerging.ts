@@ -6,7 +6,7 @@ import { cellFeatureCollection, cellPolygon } from '../geo/h3';
 import { emergingHotSpots, getisOrdGiStar, StatWarning } from '../geo/stats';
 import { AnalysisWarning } from '../schema/analysis';
 import { AnalysisTimeStep, EmergingHotSpotAnalysis, EmergingHotSpotArgs, EmergingHotSpotCell } from '../schema/emerging';
-import { resolveStudyArea, toWarnings, tooFewCells, weightsFor } from './analysis';
+import { resolveStudyArea, toWarnings, tooFewCells, weightsFor } from '../analysis/studyArea';
 import type { RequestContext } from '../context';
 import { chargeCompute, neighboursOf, UNITS } from '../compute/budget';
 import { auditSensitiveCount, sensitiveScope } from '../analysis/release';

@@ -15,7 +15,7 @@ import { DEFAULT_DETOUR_FACTOR, haversineDistanceMeters } from '../geo/coverage/
 import { cellCentre, cellFeatureCollection, cellPolygon, lazyColumns } from '../geo/h3';
 import { StudyAreaArgs } from '../schema/analysis';
 import { HexagonAggregation, HexagonCell } from '../schema/hexagons';
-import { resolveStudyArea } from './analysis';
+import { resolveStudyArea } from '../analysis/studyArea';
 import type { RequestContext } from '../context';
 import { argsForRelease, argsWithTrueCounts, auditSensitiveCount, foldSensitiveCategories, privacyNote, releaseBreakdowns } from '../analysis/release';
 

@@ -64,7 +64,7 @@ import { Page, lazyCount } from '../schema/types';
 import { RecommendationStatusEnum } from '../schema/enums';
 import type { RequestContext } from '../context';
 import { chargeCaseEvaluations } from '../compute/charges';
-import { resolveStudyArea } from './analysis';
+import { resolveStudyArea } from '../analysis/studyArea';
 import { badInput, forbidden, notFound } from '../errors';
 import { auditSensitiveCount, releasedMonthCells, releasePolicy, SENSITIVE_MAX_RESOLUTION, sensitiveScope } from '../analysis/release';
 import { encodeCursor, nonEmpty, toAreaSpec, toId, toPageRequest, toTimeWindow } from '../analysis/inputs';

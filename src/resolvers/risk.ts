@@ -18,7 +18,7 @@ import type { StudyArea } from '../schema/analysis';
 import type { HexagonAggregation } from '../schema/hexagons';
 import { FixPriorityArgs, FixPriorityItem, FixPriorityList, LightingPanelSummary, RelativeRiskEstimate, RiskFactorAnalysis, RiskModelArgs, RiskModelSummary, RiskSurface } from '../schema/risk';
 import type { RequestContext } from '../context';
-import { resolveStudyArea } from './analysis';
+import { resolveStudyArea } from '../analysis/studyArea';
 import { chargeRiskFit } from '../compute/charges';
 import { badInput } from '../errors';
 import { computeHexagons } from './hexagons';
