@@ -234,7 +234,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const city = generateCityLayers();
     const otherLayers = await storeCityLayers(db.knex, config, city);
     const generateSeconds = (performance.now() - t) / 1000;
-    log(`city layers generated and stored in ${generateSeconds.toFixed(1)} s: ${Object.entries(otherLayers).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    log(
+      `city layers generated and stored in ${generateSeconds.toFixed(1)} s: ${Object.entries(otherLayers)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
 
     const workDir = path.join(ROOT, '.bench');
     await fs.mkdir(workDir, { recursive: true });

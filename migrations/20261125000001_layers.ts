@@ -116,9 +116,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['h3'], 'population_h3_idx');
   });
   await gist(knex, 'population');
-  await knex.raw(
-    'ALTER TABLE population DROP CONSTRAINT population_residents_check, ADD CONSTRAINT population_counts_check CHECK (residents >= 0 AND young_residents >= 0 AND young_residents <= residents)',
-  );
+  await knex.raw('ALTER TABLE population DROP CONSTRAINT population_residents_check, ADD CONSTRAINT population_counts_check CHECK (residents >= 0 AND young_residents >= 0 AND young_residents <= residents)');
 
   await knex.schema.createTable('posts', (t) => {
     sourced(t, knex);

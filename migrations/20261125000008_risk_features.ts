@@ -29,9 +29,7 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.raw(`ALTER TABLE risk_features ADD CONSTRAINT risk_features_factor_check CHECK (factor ~ '^[a-z][a-z0-9_]{0,47}$')`);
   await knex.raw('ALTER TABLE risk_features ADD CONSTRAINT risk_features_period_check CHECK (closed_at IS NULL OR opened_at IS NULL OR closed_at > opened_at)');
-  await knex.raw(
-    "ALTER TABLE risk_features ADD CONSTRAINT risk_features_geom_type CHECK (GeometryType(geom) IN ('POINT','LINESTRING','MULTILINESTRING','POLYGON','MULTIPOLYGON'))",
-  );
+  await knex.raw("ALTER TABLE risk_features ADD CONSTRAINT risk_features_geom_type CHECK (GeometryType(geom) IN ('POINT','LINESTRING','MULTILINESTRING','POLYGON','MULTIPOLYGON'))");
   await knex('layer_versions').insert({ layer: 'risk_features', version: 0 });
   await knex.raw('CREATE TRIGGER risk_features_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON risk_features FOR EACH STATEMENT EXECUTE FUNCTION bump_layer_version()');
 }

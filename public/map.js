@@ -34,7 +34,9 @@
       headers: Object.assign({ 'content-type': 'application/json' }, authHeaders()),
       body: JSON.stringify({ query: query, variables: variables || {} }),
     })
-      .then(function (res) { return res.json(); })
+      .then(function (res) {
+        return res.json();
+      })
       .then(function (body) {
         if (body.errors && body.errors.length) throw new Error(body.errors[0].message);
         return body.data;
@@ -119,7 +121,10 @@
     });
     map.on('click', 'posts-circle', function (e) {
       var p = e.features[0].properties;
-      new maplibregl.Popup().setLngLat(e.lngLat).setHTML('<b>' + (p.name || 'Post ' + p.id) + '</b><br>' + p.kind + ', ' + p.walkingRadiusM + ' m walking radius').addTo(map);
+      new maplibregl.Popup()
+        .setLngLat(e.lngLat)
+        .setHTML('<b>' + (p.name || 'Post ' + p.id) + '</b><br>' + p.kind + ', ' + p.walkingRadiusM + ' m walking radius')
+        .addTo(map);
     });
 
     map.on('idle', function () {
@@ -155,15 +160,25 @@
   function updateMethod() {
     var area = controls.district.value ? 'the chosen district' : 'the city bounds';
     document.getElementById('method').textContent =
-      'Getis-Ord Gi* of incident counts per H3 cell at resolution ' + controls.resolution.value + ' over ' + area +
+      'Getis-Ord Gi* of incident counts per H3 cell at resolution ' +
+      controls.resolution.value +
+      ' over ' +
+      area +
       ', binary weights over the cell and its neighbours (k = 1), Benjamini-Hochberg FDR. Associations, not causes.';
   }
 
   var cityBbox = [76.7, 43.0, 77.25, 43.45];
   fetch(tileJsonUrl('hotspots'), { headers: authHeaders() })
-    .then(function (res) { return res.json(); })
-    .then(function (doc) { cityBbox = doc.bounds; updateExports(); })
-    .catch(function () { /* keep the default bounds */ });
+    .then(function (res) {
+      return res.json();
+    })
+    .then(function (doc) {
+      cityBbox = doc.bounds;
+      updateExports();
+    })
+    .catch(function () {
+      /* keep the default bounds */
+    });
 
   graphql('{ areas(filter: { kind: DISTRICT }, first: 100) { nodes { id name } } }')
     .then(function (data) {
@@ -174,7 +189,9 @@
         controls.district.appendChild(option);
       });
     })
-    .catch(function (error) { statusLine.textContent = 'Districts: ' + error.message; });
+    .catch(function (error) {
+      statusLine.textContent = 'Districts: ' + error.message;
+    });
 
   controls.district.addEventListener('change', function () {
     refreshAnalysis();
@@ -257,7 +274,9 @@
     graphql(COVERAGE_QUERY, { area: { districtId: district.id }, resolution: Math.max(9, resolution) })
       .then(function (data) {
         var c = data.coverage;
-        var share = function (s) { return s === null || s === undefined ? 'n/a' : (100 * s).toFixed(1) + ' %'; };
+        var share = function (s) {
+          return s === null || s === undefined ? 'n/a' : (100 * s).toFixed(1) + ' %';
+        };
         list.innerHTML = '';
         row(list, 'Residents within reach', share(c.overall.residents.share));
         row(list, 'Incidents within reach', share(c.overall.incidents.share));
@@ -271,7 +290,11 @@
           { area: { districtId: district.id }, resolution: resolution, window: windowArg() },
         ).then(function (data) {
           var cells = data.hexagons.cells;
-          var residents = 0, reachedResidents = 0, incidents = 0, reachedIncidents = 0, reachedCells = 0;
+          var residents = 0,
+            reachedResidents = 0,
+            incidents = 0,
+            reachedIncidents = 0,
+            reachedCells = 0;
           cells.forEach(function (cell) {
             residents += cell.residents;
             incidents += cell.incidents;
@@ -286,8 +309,7 @@
           row(list, 'Cells within reach', percent(reachedCells, cells.length));
           row(list, 'Incidents within reach', percent(reachedIncidents, incidents));
           row(list, 'Cells', String(cells.length));
-          method.textContent =
-            'From the hexagons query: a cell counts as reached when its centre lies within a post\'s walking radius divided by the detour factor 1.3 (straight line, not street routes).';
+          method.textContent = "From the hexagons query: a cell counts as reached when its centre lies within a post's walking radius divided by the detour factor 1.3 (straight line, not street routes).";
           list.dataset.source = 'hexagons';
         });
       })
@@ -300,8 +322,7 @@
   /*
    * The district's fix priorities (analysts); the panel stays hidden for callers who may not ask.
    */
-  var FIX_PRIORITIES_QUERY =
-    'query ($area: AreaInput!) { fixPriorities(area: $area, first: 10) { items { rank kind roadDefectKind agency expectedPreventedPerYear } } }';
+  var FIX_PRIORITIES_QUERY = 'query ($area: AreaInput!) { fixPriorities(area: $area, first: 10) { items { rank kind roadDefectKind agency expectedPreventedPerYear } } }';
 
   function loadFixPriorities(district) {
     var panel = document.getElementById('fix-panel');

@@ -41,7 +41,10 @@ const FIX_AGENCY_KEYS = ['lighting_outage', 'road_defect', 'youth_facility_gap',
 export function parseFixAgencies(raw: string | undefined): Record<string, Agency> {
   const out: Record<string, Agency> = { ...DEFAULT_FIX_AGENCIES };
   if (!raw) return out;
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key, agency] = part.split('=').map((p) => p.trim());
     if (!FIX_AGENCY_KEYS.includes(key)) throw new ConfigError(`FIX_AGENCIES: unknown item kind "${key}" (one of ${FIX_AGENCY_KEYS.join(', ')})`);
     const known = AGENCIES.find((a) => a === agency);
@@ -197,7 +200,10 @@ export function parseTrustProxy(raw: string | undefined): string[] {
 
 /** The prefix length of an IPv4 netmask (255.255.0.0 is 16); NaN when the ones are not contiguous. */
 function netmaskPrefix(mask: string): number {
-  const bits = mask.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
+  const bits = mask
+    .split('.')
+    .map((o) => Number(o).toString(2).padStart(8, '0'))
+    .join('');
   if (!/^1*0*$/.test(bits)) return NaN;
   const zero = bits.indexOf('0');
   return zero === -1 ? 32 : zero;
@@ -231,7 +237,10 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv): AuthConfig {
 function sensitiveCategoriesFrom(env: NodeJS.ProcessEnv): IncidentCategory[] {
   const raw = env.SENSITIVE_CATEGORIES;
   if (raw === undefined) return ['domestic_conflict', 'sexual_offence'];
-  const names = raw.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const names = raw
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   const unknown = names.filter((c) => !(INCIDENT_CATEGORIES as readonly string[]).includes(c));
   if (unknown.length > 0) throw new ConfigError(`SENSITIVE_CATEGORIES names unknown categories: ${unknown.join(', ')}`);
   return names as IncidentCategory[];

@@ -29,25 +29,10 @@ export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 /** Where an incident report came from. Free text is allowed; these are the usual channels. */
 export const INCIDENT_SOURCES = ['call_112', 'website', 'social_media', 'post_visit', 'patrol', 'police_uk'] as const;
 
-export const ROAD_DEFECT_KINDS = [
-  'pothole',
-  'broken_surface',
-  'missing_sidewalk',
-  'missing_crosswalk',
-  'broken_crosswalk',
-  'missing_sign',
-  'other',
-] as const;
+export const ROAD_DEFECT_KINDS = ['pothole', 'broken_surface', 'missing_sidewalk', 'missing_crosswalk', 'broken_crosswalk', 'missing_sign', 'other'] as const;
 export type RoadDefectKind = (typeof ROAD_DEFECT_KINDS)[number];
 
-export const YOUTH_FACILITY_KINDS = [
-  'football_field',
-  'sports_ground',
-  'youth_club',
-  'playground',
-  'gym',
-  'other',
-] as const;
+export const YOUTH_FACILITY_KINDS = ['football_field', 'sports_ground', 'youth_club', 'playground', 'gym', 'other'] as const;
 export type YouthFacilityKind = (typeof YOUTH_FACILITY_KINDS)[number];
 
 export const POST_KINDS = ['modular_post', 'precinct_office', 'police_station'] as const;
@@ -78,17 +63,7 @@ export interface RequestUser {
 
 export const ANONYMOUS_USER: RequestUser = { id: 'anonymous', role: 'public', agency: null };
 
-export const LAYERS = [
-  'incidents',
-  'lighting_outages',
-  'road_defects',
-  'youth_facilities',
-  'population',
-  'posts',
-  'areas',
-  'streets',
-  'risk_features',
-] as const;
+export const LAYERS = ['incidents', 'lighting_outages', 'road_defects', 'youth_facilities', 'population', 'posts', 'areas', 'streets', 'risk_features'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** Default walking radius of a post, metres (the service model's 300-500 m promise). */
@@ -116,12 +91,7 @@ export interface MultiPolygonGeometry {
   type: 'MultiPolygon';
   coordinates: Position[][][];
 }
-export type Geometry =
-  | PointGeometry
-  | LineStringGeometry
-  | MultiLineStringGeometry
-  | PolygonGeometry
-  | MultiPolygonGeometry;
+export type Geometry = PointGeometry | LineStringGeometry | MultiLineStringGeometry | PolygonGeometry | MultiPolygonGeometry;
 
 interface SourcedRecord {
   source: string;

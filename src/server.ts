@@ -15,6 +15,7 @@ import { checkAuthForProduction, Config } from './config';
 import { connect, Database } from './db/connection';
 import { listenForLayerChanges } from './db/layerCache';
 import { createLoaders } from './db/loaders';
+import { pingDatabase } from './db/maintenance';
 import type { RequestContext } from './context';
 import { buildApiSchema } from './graphql/build';
 import { corsForReads } from './http/cors';
@@ -32,7 +33,21 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'QUERY_TOO_COMPLEX', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'QUERY_TOO_COSTLY', 'SERVER_BUSY']);
+const CLIENT_CODES = new Set([
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'QUERY_TOO_COMPLEX',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'QUERY_TOO_COSTLY',
+  'SERVER_BUSY',
+]);
 
 /** Internal failures reach the log in full and the client as a masked message; limit refusals get one code. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -98,7 +113,7 @@ export async function startServer(config: Config, existing?: Database, options: 
       return;
     }
     try {
-      await db.knex.raw('SELECT 1');
+      await pingDatabase(db.knex);
       res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'database unavailable' });

@@ -2,8 +2,7 @@
 import type { BenchCase, BenchContext, FloorSql, LoadRequest } from '../types';
 
 /** The SQL parent expression of the stored cell at a resolution (as src/db/aggregates.ts). */
-const parentSql = (resolution: number): string =>
-  `((h3 & ~(15::bigint << 52)) | (${resolution}::bigint << 52)) | ((1::bigint << (3 * (15 - ${resolution}))) - 1)`;
+const parentSql = (resolution: number): string => `((h3 & ~(15::bigint << 52)) | (${resolution}::bigint << 52)) | ((1::bigint << (3 * (15 - ${resolution}))) - 1)`;
 
 /** The bare GROUP BY over the same rows: counts per cell, category and night in the window. */
 export function groupByFloor(resolution: number, window: (ctx: BenchContext) => { from: string; to: string }): (ctx: BenchContext) => FloorSql {

@@ -71,9 +71,7 @@ export function loadDistricts(file = defaultDistrictsPath()): DistrictsFile {
 }
 
 /** Build districts from stored area geometries (used when a city is rebuilt from its records). */
-export function districtsFromGeometries(
-  items: { externalId: string; name: string; geometry: PolygonGeometry | MultiPolygonGeometry }[],
-): District[] {
+export function districtsFromGeometries(items: { externalId: string; name: string; geometry: PolygonGeometry | MultiPolygonGeometry }[]): District[] {
   return items.map((a, index) => {
     const polygons = a.geometry.type === 'Polygon' ? [a.geometry.coordinates] : a.geometry.coordinates;
     return {

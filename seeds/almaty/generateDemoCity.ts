@@ -268,14 +268,7 @@ function randomLocalDate(rng: Random, fromMs: number, toMs: number): Date {
   return new Date(day * DAY_MS - UTC_OFFSET_MS);
 }
 
-function buildPosts(
-  districts: District[],
-  cells: CellTable,
-  residents: number[],
-  hotMult: number[],
-  startMs: number,
-  rng: Random,
-): { posts: PostRecord[]; offices: Office[] } {
+function buildPosts(districts: District[], cells: CellTable, residents: number[], hotMult: number[], startMs: number, rng: Random): { posts: PostRecord[]; offices: Office[] } {
   const posts: PostRecord[] = [];
   const offices: Office[] = [];
   const post = (kind: PostKind, externalId: string, name: string, p: Position, openedAt: Date | null): PostRecord => ({
@@ -294,7 +287,12 @@ function buildPosts(
     for (let i = 0; i < cells.size; i++) if (cells.district[i] === d.index) members.push(i);
     const pop = members.reduce((s, i) => s + residents[i], 0);
     const k = Math.min(10, Math.max(3, Math.round(pop / RESIDENTS_PER_PRECINCT)));
-    const centres = weightedKMeans(members.map(xy), members.map((i) => residents[i]), k, rng);
+    const centres = weightedKMeans(
+      members.map(xy),
+      members.map((i) => residents[i]),
+      k,
+      rng,
+    );
     const used = new Set<number>();
     const nearestFree = (target: [number, number]): number => {
       let best = -1;
@@ -332,15 +330,7 @@ function buildPosts(
       sy += y * residents[i];
     }
     const station = nearestFree([sx / pop, sy / pop]);
-    posts.push(
-      post(
-        'police_station',
-        `demo-station-${districtSlug(d)}`,
-        `${d.name} District Police Department`,
-        cells.samplePoint(station, rng),
-        null,
-      ),
-    );
+    posts.push(post('police_station', `demo-station-${districtSlug(d)}`, `${d.name} District Police Department`, cells.samplePoint(station, rng), null));
   }
 
   // modular posts: 5 in Alatau, the other 34 by largest remainder of population elsewhere
@@ -358,9 +348,7 @@ function buildPosts(
   const otherPop = others.reduce((s, i) => s + popBy[i], 0);
   const exact = others.map((i) => (popBy[i] / otherPop) * rest);
   others.forEach((i, j) => (quota[i] = Math.floor(exact[j])));
-  const remainderOrder = others
-    .map((i, j) => ({ i, r: exact[j] - Math.floor(exact[j]) }))
-    .sort((a, b) => b.r - a.r || a.i - b.i);
+  const remainderOrder = others.map((i, j) => ({ i, r: exact[j] - Math.floor(exact[j]) })).sort((a, b) => b.r - a.r || a.i - b.i);
   let left = rest - others.reduce((s, i) => s + quota[i], 0);
   for (const { i } of remainderOrder) if (left-- > 0) quota[i]++;
 
@@ -497,13 +485,7 @@ function weightedPick<K extends string>(shares: Record<K, number>, rng: Random):
   return keys[keys.length - 1];
 }
 
-function buildYouthFacilities(
-  districts: District[],
-  cells: CellTable,
-  young: number[],
-  startMs: number,
-  rng: Random,
-): YouthFacilityRecord[] {
+function buildYouthFacilities(districts: District[], cells: CellTable, young: number[], startMs: number, rng: Random): YouthFacilityRecord[] {
   const weights = young.map((y, i) => {
     const p = cells.centre(i);
     if (YOUTH_GAP_ZONES.some((z) => distanceM(p, z.center) <= z.radiusM)) return 0;
@@ -560,17 +542,8 @@ function localMinuteMs(rng: Random, fromMs: number, toMs: number): number {
   return Math.floor(rng.range(fromMs, toMs) / 60_000) * 60_000;
 }
 
-function buildLightingOutages(
-  districts: District[],
-  cells: CellTable,
-  residents: number[],
-  startMs: number,
-  endMs: number,
-  rng: Random,
-): LightingOutageRecord[] {
-  const table = new AliasTable(
-    residents.map((r, i) => Math.sqrt(r) * DISTRICT_PROFILES[districts[cells.district[i]].name].lightingFailure),
-  );
+function buildLightingOutages(districts: District[], cells: CellTable, residents: number[], startMs: number, endMs: number, rng: Random): LightingOutageRecord[] {
+  const table = new AliasTable(residents.map((r, i) => Math.sqrt(r) * DISTRICT_PROFILES[districts[cells.district[i]].name].lightingFailure));
   const out: LightingOutageRecord[] = [];
   for (let n = 1; n <= LIGHTING_OUTAGE_COUNT; n++) {
     const i = table.sample(rng);
@@ -592,14 +565,7 @@ function buildLightingOutages(
   return out;
 }
 
-function buildRoadDefects(
-  districts: District[],
-  cells: CellTable,
-  residents: number[],
-  startMs: number,
-  endMs: number,
-  rng: Random,
-): RoadDefectRecord[] {
+function buildRoadDefects(districts: District[], cells: CellTable, residents: number[], startMs: number, endMs: number, rng: Random): RoadDefectRecord[] {
   const table = new AliasTable(residents.map((r) => Math.sqrt(r)));
   const out: RoadDefectRecord[] = [];
   for (let n = 1; n <= ROAD_DEFECT_COUNT; n++) {
@@ -630,4 +596,3 @@ function buildRoadDefects(
   }
   return out;
 }
-

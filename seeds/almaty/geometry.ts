@@ -4,11 +4,13 @@
  * point-to-line distances in metres. All positions are GeoJSON order [lng, lat].
  */
 import type { Position } from '../../src/domain';
+import { metresPerDegree } from '../../src/geo/geometry';
 
 /** Reference latitude of the projection (centre of Almaty). */
 export const REF_LAT = 43.25;
-export const M_PER_DEG_LAT = 111_132.954 - 559.822 * Math.cos(2 * REF_LAT * (Math.PI / 180));
-export const M_PER_DEG_LNG = 111_412.84 * Math.cos(REF_LAT * (Math.PI / 180));
+const PER_DEGREE = metresPerDegree(REF_LAT, 'wgs84');
+export const M_PER_DEG_LAT = PER_DEGREE.lat;
+export const M_PER_DEG_LNG = PER_DEGREE.lng;
 
 /** Straight-line distance in metres between two [lng, lat] positions (local projection). */
 export function distanceM(a: Position, b: Position): number {

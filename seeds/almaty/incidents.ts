@@ -16,20 +16,13 @@
 import type { IncidentCategory, IncidentRecord, Position } from '../../src/domain';
 import { INCIDENT_CATEGORIES } from '../../src/domain';
 import { CellTable } from './cells';
-import {
-  CATEGORY_RATES,
-  HOUR_PROFILES,
-  NEAR_POST_M,
-  OUTDOOR_PROBABILITY,
-  SEASONAL_AMPLITUDE,
-  SOURCE_WEIGHTS,
-  WEEKDAY_WEIGHTS,
-} from './config';
+import { CATEGORY_RATES, HOUR_PROFILES, NEAR_POST_M, OUTDOOR_PROBABILITY, SEASONAL_AMPLITUDE, SOURCE_WEIGHTS, WEEKDAY_WEIGHTS } from './config';
 import type { District } from './districts';
 import { districtsFromGeometries } from './districts';
 import { GridIndex, distanceM, pointLineDistanceM, positionsBBox } from './geometry';
 import { AliasTable, Random } from './random';
-import { DAY_MS, NightTable, UTC_OFFSET_MS, localDayIndex } from './sun';
+import type { SunsetTable } from '../../src/geo/sun';
+import { DAY_MS, UTC_OFFSET_MS, almatyNightTable, localDayIndex } from './sun';
 import type { DemoCity } from './types';
 
 /** Largest distance from a resolution-9 cell centre to its corners, metres (with margin). */
@@ -62,7 +55,7 @@ export class IncidentModel {
   private readonly dayTable: AliasTable;
   private readonly firstDayStartMs: number;
   private readonly hourTables: AliasTable[];
-  private readonly night: NightTable;
+  private readonly night: SunsetTable;
   private readonly lightingBound: number;
   private readonly defectBound: number;
   private readonly lightingRadiusM: number;
@@ -126,9 +119,7 @@ export class IncidentModel {
       toMs: o.fixedAt ? o.fixedAt.getTime() : Infinity,
       lines: linesOf(o.geometry),
     }));
-    this.defects = city.roadDefects
-      .filter((d) => fx.roadDefect.kinds.includes(d.kind))
-      .map((d) => ({ fromMs: d.reportedAt.getTime(), toMs: d.fixedAt ? d.fixedAt.getTime() : Infinity, lines: linesOf(d.geometry) }));
+    this.defects = city.roadDefects.filter((d) => fx.roadDefect.kinds.includes(d.kind)).map((d) => ({ fromMs: d.reportedAt.getTime(), toMs: d.fixedAt ? d.fixedAt.getTime() : Infinity, lines: linesOf(d.geometry) }));
     this.lightingRadiusM = fx.lighting.radiusM;
     this.defectRadiusM = fx.roadDefect.radiusM;
     this.lightingMult = fx.lighting.multiplier;
@@ -176,7 +167,7 @@ export class IncidentModel {
     }
     this.dayTable = new AliasTable(dayWeights);
     this.hourTables = INCIDENT_CATEGORIES.map((c) => new AliasTable(HOUR_PROFILES[c]));
-    this.night = new NightTable(this.startMs, this.endMs);
+    this.night = almatyNightTable(this.startMs, this.endMs);
   }
 
   private bound(i: number, k: number): number {
@@ -329,9 +320,7 @@ const models = new WeakMap<DemoCity, IncidentModel>();
  * back from storage rebuilds them from its own records (district areas, population cells).
  */
 export function buildIncidentModel(city: DemoCity, districts?: District[], cells?: CellTable): IncidentModel {
-  const ds =
-    districts ??
-    districtsFromGeometries(city.areas.filter((a) => a.kind === 'district'));
+  const ds = districts ?? districtsFromGeometries(city.areas.filter((a) => a.kind === 'district'));
   let table = cells;
   if (!table) {
     const h3 = city.population.map((p) => p.h3);
@@ -357,11 +346,7 @@ function modelOf(city: DemoCity): IncidentModel {
  * benchmark can insert 1,000,000 in batches. The first n records equal city.incidents when
  * n = city.incidents.length (same seed).
  */
-export function iterateIncidents(
-  city: DemoCity,
-  count: number,
-  options: { seed?: number } = {},
-): Generator<IncidentRecord, void, undefined> {
+export function iterateIncidents(city: DemoCity, count: number, options: { seed?: number } = {}): Generator<IncidentRecord, void, undefined> {
   if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
   return modelOf(city).iterate(count, options.seed ?? city.meta.seed);
 }

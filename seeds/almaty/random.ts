@@ -1,60 +1,27 @@
 /**
- * Small seeded pseudo-random numbers for the demo city. Deterministic across platforms: only
- * 32-bit integer arithmetic (Math.imul, >>> 0) and IEEE doubles, never Math.random.
- *
- * Generator: sfc32 (Chris Doty-Humphrey's Small Fast Chaotic PRNG, as in PractRand), seeded
- * through splitmix32 so that nearby seeds give unrelated streams.
+ * Random draws for the demo city: uniform, normal, log-normal, gamma and alias-table draws on
+ * top of the product's seeded generator (src/geo/stats/random.ts). The city uses its sfc32
+ * variant: every seeded record of the demo city depends on that exact stream.
  */
-
-/** splitmix32 step: a well-mixed 32-bit value from a 32-bit state. */
-export function splitmix32(state: number): number {
-  let z = (state + 0x9e3779b9) | 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
-
-/** 32-bit FNV-1a hash of a string, to derive named sub-streams from one seed. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+import { createSfc32Random, type SeededRandom } from '../../src/geo/stats/random';
 
 export class Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly source: SeededRandom;
   private spareNormal: number | null = null;
 
   /** A stream for `seed`; `stream` names an independent sub-stream (e.g. 'incidents'). */
   constructor(seed: number, stream = '') {
-    const s = (Math.floor(seed) ^ hashString(stream)) >>> 0;
-    this.a = splitmix32(s);
-    this.b = splitmix32(this.a ^ 0x6a09e667);
-    this.c = splitmix32(this.b ^ 0xbb67ae85);
-    this.d = splitmix32(this.c ^ 0x3c6ef372) | 1;
-    for (let i = 0; i < 15; i++) this.nextUint32();
+    this.source = createSfc32Random(seed, stream);
   }
 
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return this.source.nextUint32();
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    return this.nextUint32() / 4294967296;
+    return this.source.nextFloat();
   }
 
   /** Uniform in [min, max). */
@@ -62,7 +29,7 @@ export class Random {
     return min + (max - min) * this.next();
   }
 
-  /** Uniform integer in [0, n). */
+  /** Uniform integer in [0, n): the floor of a float, not nextInt, because the city's records depend on this draw. */
   int(n: number): number {
     return Math.floor(this.next() * n);
   }

@@ -68,8 +68,7 @@ export function buildDemoStreets(districts: District[], rng: Random): StreetReco
     let part = 0;
     for (let j = 0; j + 1 < rows; j++) {
       const crossesBarrier = latAt(j) < DEMO_BARRIER_LAT && latAt(j + 1) >= DEMO_BARRIER_LAT;
-      const keep =
-        inside(i, j) && inside(i, j + 1) && !rng.chance(DEMO_MISSING_LINK_SHARE) && (!crossesBarrier || i % DEMO_BARRIER_CROSSING_EVERY === 0);
+      const keep = inside(i, j) && inside(i, j + 1) && !rng.chance(DEMO_MISSING_LINK_SHARE) && (!crossesBarrier || i % DEMO_BARRIER_CROSSING_EVERY === 0);
       if (keep) {
         if (run.length === 0) run.push([lngAt(i), latAt(j)]);
         run.push([lngAt(i), latAt(j + 1)]);

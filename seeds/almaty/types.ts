@@ -1,15 +1,4 @@
-import type {
-  AreaRecord,
-  IncidentCategory,
-  IncidentRecord,
-  LightingOutageRecord,
-  PopulationRecord,
-  PostRecord,
-  RoadDefectKind,
-  RoadDefectRecord,
-  StreetRecord,
-  YouthFacilityRecord,
-} from '../../src/domain';
+import type { AreaRecord, IncidentCategory, IncidentRecord, LightingOutageRecord, PopulationRecord, PostRecord, RoadDefectKind, RoadDefectRecord, StreetRecord, YouthFacilityRecord } from '../../src/domain';
 
 export interface DemoCityOptions {
   /** PRNG seed; same seed, same city (default 20241101) */

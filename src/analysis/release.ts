@@ -101,7 +101,8 @@ export function sensitiveScope(
   const asked = (categories ?? []).filter((c) => sensitive.has(c));
   if (asked.length > 0) {
     const list = [...sensitive].join(', ');
-    if (asked.length < categories!.length) throw badInput(paths.categories, `sensitive categories (${list}) are counted alone: mixed with other categories, whose exact counts are known from raw points, they could be subtracted out`);
+    if (asked.length < categories!.length)
+      throw badInput(paths.categories, `sensitive categories (${list}) are counted alone: mixed with other categories, whose exact counts are known from raw points, they could be subtracted out`);
     if (resolution > SENSITIVE_MAX_RESOLUTION) throw badInput(paths.resolution, `sensitive categories (${list}) are counted at resolution ${SENSITIVE_MAX_RESOLUTION} or coarser, got ${resolution}`);
     if (shortWindow) throw badInput(paths.window, `sensitive categories (${list}) are counted over windows of a day or longer`);
     return { categories, sensitive: true, excluded: false };
@@ -264,9 +265,9 @@ export function privacyNote(policy: ReleasePolicy, resolution: number, suppresse
     rules: policy.sensitiveQuery
       ? `sensitive categories, counted alone at resolution ${SENSITIVE_MAX_RESOLUTION} or coarser over a day or longer: counts from 1 to ${policy.threshold - 1} are null (suppressed), breakdowns are suppressed so that no part can be subtracted out, statistics use released counts with each suppressed count taken as ${policy.threshold / 2}; the query is in the audit log`
       : policy.restricted
-      ? `below the analyst role: counts from 1 to ${policy.threshold - 1} are null (suppressed), breakdowns are suppressed so that no part can be subtracted out, answers are at resolution ${policy.resolution} for one whole finished calendar month (UTC) over all categories, study-area totals sum released cells only, and statistics are computed from released counts with each suppressed count taken as ${policy.threshold / 2}`
-      : policy.sensitiveExcluded
-        ? `analyst or admin: true counts, no suppression; sensitive categories are left out, as in every count finer than resolution ${SENSITIVE_MAX_RESOLUTION} or over less than a day`
-        : 'analyst or admin: true counts, no suppression',
+        ? `below the analyst role: counts from 1 to ${policy.threshold - 1} are null (suppressed), breakdowns are suppressed so that no part can be subtracted out, answers are at resolution ${policy.resolution} for one whole finished calendar month (UTC) over all categories, study-area totals sum released cells only, and statistics are computed from released counts with each suppressed count taken as ${policy.threshold / 2}`
+        : policy.sensitiveExcluded
+          ? `analyst or admin: true counts, no suppression; sensitive categories are left out, as in every count finer than resolution ${SENSITIVE_MAX_RESOLUTION} or over less than a day`
+          : 'analyst or admin: true counts, no suppression',
   };
 }

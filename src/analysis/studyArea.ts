@@ -3,7 +3,6 @@
  * the city) at a resolution, zero-count cells included, and the incident counts over them as the
  * caller may see them (src/analysis/release.ts). Shared by every analysis of cells.
  */
-import { getHexagonEdgeLengthAvg } from 'h3-js';
 import { bbox as turfBbox } from '@turf/turf';
 import { Cache, createCache } from '../cache';
 import type { RequestContext } from '../context';
@@ -12,7 +11,8 @@ import { layerVersions } from '../db/layerCache';
 import { areasByIds } from '../db/reads';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
 import { badInput } from '../errors';
-import { MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
+import { growEnvelope } from '../geo/geometry';
+import { cellEdgeLengthMeters, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
 import { buildH3Weights, H3Weights, rowStandardised, SpatialWeights, StatWarning, withoutSelf } from '../geo/stats';
 import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } from '../geo/studyArea';
 import type { AnalysisWarning, SpatialStatisticArgs, StudyArea, StudyAreaArgs } from '../schema/analysis';
@@ -80,15 +80,16 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs,
   }
   const estimate = estimatedCellCount(geometry, resolution);
   if (estimate > maxCells) {
-    throw badInput('area', `holds about ${Math.round(estimate)} cells at resolution ${resolution}; at most ${maxCells} are analysed${maxCells < MAX_STUDY_CELLS ? ' for this role' : ''} (choose a coarser resolution or a smaller area)`);
+    throw badInput(
+      'area',
+      `holds about ${Math.round(estimate)} cells at resolution ${resolution}; at most ${maxCells} are analysed${maxCells < MAX_STUDY_CELLS ? ' for this role' : ''} (choose a coarser resolution or a smaller area)`,
+    );
   }
 
   const cells = studyAreaCells(geometry, resolution);
   if (cells.length === 0) throw badInput('area', `contains no cell centre at resolution ${resolution}`);
   // points in edge cells may lie outside the area: read a box grown by two cell edges
-  const [minLng, minLat, maxLng, maxLat] = turfBbox(geometry);
-  const margin = (2 * getHexagonEdgeLengthAvg(resolution, 'm')) / 111_000 / Math.cos(((minLat + maxLat) / 2) * (Math.PI / 180));
-  const envelope: BBox = [minLng - margin, minLat - margin, maxLng + margin, maxLat + margin];
+  const envelope = growEnvelope(turfBbox(geometry) as BBox, 2 * cellEdgeLengthMeters(resolution));
   return remember(studyAreaCache, key, { description, resolution, cells, index: new Map(cells.map((c, i) => [c, i])), envelope, areaKey });
 }
 

@@ -62,7 +62,10 @@ export function authenticateRequests(resolveUser: UserResolver): RequestHandler 
       next();
     } catch (error) {
       if (error instanceof InvalidCredentialsError) {
-        res.status(401).set('WWW-Authenticate', 'Bearer').json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        res
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer')
+          .json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
         return;
       }
       next(error);

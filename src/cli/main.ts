@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkAuthForProduction, ConfigError, loadConfig, parseBounds } from '../config';
 import { connect, ensureDatabase, migrateLatest } from '../db/connection';
+import { storedAreaCount } from '../db/maintenance';
 import { LAYERS, Layer, RISK_FEATURE_FACTOR_PATTERN } from '../domain';
 import { IMPORT_FORMATS, ImportFormat, parseOpen311Mapping } from '../import/readers';
 import { formatSummary, importFile } from '../import/run';
@@ -153,12 +154,10 @@ async function main(argv: string[]): Promise<number> {
         const db = connect(config.databaseUrl);
         try {
           await migrateLatest(db);
-          const [{ count }] = (await db.knex('areas').count('* as count')) as { count: string }[];
-          if (Number(count) === 0) {
+          if ((await storedAreaCount(db.knex)) === 0) {
             const { seedDemoCity } = await import('./seed.js');
             await seedDemoCity(db.knex, config, { log: (line: string) => console.log(line) });
-          }
-          else console.log('demo data already loaded');
+          } else console.log('demo data already loaded');
         } finally {
           await db.knex.destroy();
         }
@@ -226,7 +225,6 @@ function terminalProgress(): (bytesRead: number, totalBytes: number, rows: numbe
     process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${rows} rows`);
   };
 }
-
 
 main(process.argv.slice(2)).then(
   (code) => {

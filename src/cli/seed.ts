@@ -5,6 +5,7 @@ import type { DemoCity } from '../../seeds/almaty';
 import type { Config } from '../config';
 import { Layer, LayerRecordMap } from '../domain';
 import { upsertBatch, UpsertCounts } from '../db/upsert';
+import { analyzeDatabase } from '../db/maintenance';
 import { rebuildStreetNetwork } from '../db/streets';
 
 export interface SeedOptions {
@@ -57,6 +58,6 @@ export async function seedDemoCity(knex: Knex, config: Config, options: SeedOpti
   }
   const network = await knex.transaction((trx) => rebuildStreetNetwork(trx));
   log(`street network: ${network.edges} edges, ${network.vertices} vertices, ${(network.lengthM / 1000).toFixed(0)} km`);
-  await knex.raw('ANALYZE');
+  await analyzeDatabase(knex);
   log(`demo city stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -1,9 +1,10 @@
 /** Aggregations by H3 cell for the analyses. Cells travel as bigint in SQL and hex strings out. */
 import type { Knex } from 'knex';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
-import { cellToChildren } from 'h3-js';
-import { bigintToCell, cellResolution, parentCell } from '../geo/h3';
+import { growEnvelope } from '../geo/geometry';
+import { bigintToCell, cellResolution, cellToChildren, parentCell } from '../geo/h3';
 import { AreaCellMap, AreaIncidentCounts, IncidentColumns } from '../geo/incidentColumns';
+import { createCache } from '../cache';
 import { incidentColumns, memoByLayerVersion } from './layerCache';
 
 /** SQL for the parent of the stored fine cell at resolution `?` (bound twice). */
@@ -73,14 +74,30 @@ export interface AreaIncidentQuery {
   detail: boolean;
 }
 
-interface AreaCountCache {
+interface AreaLookup {
   map: AreaCellMap;
-  /** counts by window, categories and detail; at most COUNTS_PER_AREA */
-  counts: Map<string, AreaIncidentCounts>;
+  /** names this (columns, cells, resolution) in the keys of `areaCounts`; never reused */
+  id: number;
 }
 
-const areaCaches = new WeakMap<IncidentColumns, WeakMap<readonly string[], AreaCountCache>>();
+/**
+ * The lookup of each study area, per version of the incident columns. Weak on both keys (the
+ * columns of one version, the study area's cells array, identical across requests through the
+ * study-area cache) so it goes with them; an LRU cannot hold weak keys.
+ */
+const areaLookups = new WeakMap<IncidentColumns, { id: number; byCells: WeakMap<readonly string[], AreaLookup> }>();
+let nextLookupId = 1;
+
 const COUNTS_PER_AREA = 16;
+/** as many study areas as the study-area cache keeps (src/analysis/studyArea.ts) */
+const COUNTED_AREAS = 64;
+/**
+ * Counts by (area lookup, window, categories, detail): an area's id stands for one version of the
+ * incidents, so a write is seen at once. As many entries as 16 windows of each of 64 areas.
+ */
+const areaCounts = createCache<string, AreaIncidentCounts>({ name: 'incident counts per study area', max: COUNTS_PER_AREA * COUNTED_AREAS });
+/** the id of the columns whose counts `areaCounts` holds (an id, so old columns are not kept alive) */
+let countedColumnsId = 0;
 
 function copyCounts(c: AreaIncidentCounts): AreaIncidentCounts {
   return {
@@ -96,38 +113,37 @@ function copyCounts(c: AreaIncidentCounts): AreaIncidentCounts {
 /**
  * Incidents per cell of a study area, in the order of `cells`: every incident whose parent at
  * the resolution is one of the cells. The lookup from stored cells to area positions is built
- * once per cells array and data version, and the counts of the last windows asked are kept
- * with it (dashboards ask the same views again and again); callers get their own copy.
+ * once per cells array and data version, and the counts of recent windows are kept (dashboards
+ * ask the same views again and again); callers get their own copy.
  */
 export async function incidentCountsInArea(knex: Knex, q: AreaIncidentQuery): Promise<AreaIncidentCounts> {
   const columns = await incidentColumns(knex);
-  let byCells = areaCaches.get(columns);
-  if (!byCells) {
-    byCells = new WeakMap();
-    areaCaches.set(columns, byCells);
+  let lookups = areaLookups.get(columns);
+  if (!lookups) {
+    lookups = { id: nextLookupId++, byCells: new WeakMap() };
+    areaLookups.set(columns, lookups);
   }
-  let cache = byCells.get(q.cells);
-  if (!cache || cache.map.resolution !== q.resolution) {
-    cache = { map: columns.mapArea(q.cells, q.resolution), counts: new Map() };
-    byCells.set(q.cells, cache);
+  if (lookups.id !== countedColumnsId) {
+    // a new version of the incidents: the counts of the old one can never be asked for again
+    areaCounts.clear();
+    countedColumnsId = lookups.id;
   }
-  const key = `${q.from?.getTime() ?? ''}|${q.to?.getTime() ?? ''}|${q.categories ? [...q.categories].sort().join(',') : '*'}|${q.detail}`;
-  let counts = cache.counts.get(key);
+  let lookup = lookups.byCells.get(q.cells);
+  if (!lookup || lookup.map.resolution !== q.resolution) {
+    lookup = { map: columns.mapArea(q.cells, q.resolution), id: nextLookupId++ };
+    lookups.byCells.set(q.cells, lookup);
+  }
+  const key = `${lookup.id}|${q.from?.getTime() ?? ''}|${q.to?.getTime() ?? ''}|${q.categories ? [...q.categories].sort().join(',') : '*'}|${q.detail}`;
+  let counts = areaCounts.get(key);
   if (!counts) {
-    counts = columns.countInArea(cache.map, { from: q.from?.getTime() ?? null, to: q.to?.getTime() ?? null, categories: q.categories }, q.detail);
-    if (cache.counts.size >= COUNTS_PER_AREA) cache.counts.delete(cache.counts.keys().next().value as string);
-    cache.counts.set(key, counts);
+    counts = columns.countInArea(lookup.map, { from: q.from?.getTime() ?? null, to: q.to?.getTime() ?? null, categories: q.categories }, q.detail);
+    areaCounts.set(key, counts);
   }
   return copyCounts(counts);
 }
 
-/** The box grown by `meters` on every side (degrees of longitude shrink with latitude). */
-export function growEnvelope(envelope: BBox, meters: number): BBox {
-  const [minLng, minLat, maxLng, maxLat] = envelope;
-  const dLat = meters / 111_000;
-  const dLng = dLat / Math.cos(((minLat + maxLat) / 2) * (Math.PI / 180));
-  return [minLng - dLng, minLat - dLat, maxLng + dLng, maxLat + dLat];
-}
+// moved to src/geo/geometry.ts (a formula, not a query); re-exported while callers still import it from here
+export { growEnvelope } from '../geo/geometry';
 
 export interface LayerWindowQuery {
   resolution: number;
@@ -153,10 +169,11 @@ async function outageNightsByCellQuery(knex: Knex, q: LayerWindowQuery): Promise
   const rows = (await knex('lighting_outages')
     .select(
       knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]),
-      knex.raw(
-        `sum(greatest(0, extract(epoch FROM (least(coalesce(fixed_at, ?::timestamptz), ?::timestamptz) - greatest(reported_at, coalesce(?::timestamptz, reported_at)))) / 86400))::float8 AS value`,
-        [end, end, q.from],
-      ),
+      knex.raw(`sum(greatest(0, extract(epoch FROM (least(coalesce(fixed_at, ?::timestamptz), ?::timestamptz) - greatest(reported_at, coalesce(?::timestamptz, reported_at)))) / 86400))::float8 AS value`, [
+        end,
+        end,
+        q.from,
+      ]),
     )
     .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
     .where('reported_at', '<', end)

@@ -25,7 +25,10 @@ export interface AuditQuery {
 
 /** Newest first; `afterId` continues below that id. */
 export async function listAuditEntries(knex: Knex, q: AuditQuery): Promise<{ nodes: AuditEntry[]; hasNextPage: boolean }> {
-  const query = knex('audit_log').select('*').orderBy('id', 'desc').limit(q.first + 1);
+  const query = knex('audit_log')
+    .select('*')
+    .orderBy('id', 'desc')
+    .limit(q.first + 1);
   if (q.afterId) query.where('id', '<', q.afterId);
   if (q.userId) query.where('user_id', q.userId);
   if (q.since) query.where('at', '>=', q.since);

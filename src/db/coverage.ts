@@ -24,10 +24,14 @@ export async function coveragePosts(knex: Knex, q: { envelope: BBox; end: Date }
 export async function coveragePostsByIds(knex: Knex, ids: string[]): Promise<CoveragePost[]> {
   const numeric = ids.filter((id) => /^\d{1,18}$/.test(id));
   if (numeric.length === 0) return [];
-  const rows = (await knex('posts')
-    .select('id', 'name', 'kind', knex.raw('ST_X(geom) AS lng, ST_Y(geom) AS lat'), 'walking_radius_m')
-    .whereIn('id', numeric)
-    .orderBy('id')) as { id: string; name: string | null; kind: PostKind; lng: number; lat: number; walking_radius_m: number }[];
+  const rows = (await knex('posts').select('id', 'name', 'kind', knex.raw('ST_X(geom) AS lng, ST_Y(geom) AS lat'), 'walking_radius_m').whereIn('id', numeric).orderBy('id')) as {
+    id: string;
+    name: string | null;
+    kind: PostKind;
+    lng: number;
+    lat: number;
+    walking_radius_m: number;
+  }[];
   return rows.map((r) => ({ id: String(r.id), name: r.name, kind: r.kind, lng: Number(r.lng), lat: Number(r.lat), walkingRadiusM: Number(r.walking_radius_m) }));
 }
 

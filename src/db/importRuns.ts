@@ -6,12 +6,6 @@ export async function startImportRun(knex: Knex, layer: Layer, format: string, f
   return Number(row.id);
 }
 
-export async function finishImportRun(
-  knex: Knex,
-  id: number,
-  counts: { inserted: number; updated: number; unchanged: number; rejected: number },
-): Promise<void> {
-  await knex('import_runs')
-    .where({ id })
-    .update({ inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, rejected: counts.rejected, finished_at: knex.fn.now() });
+export async function finishImportRun(knex: Knex, id: number, counts: { inserted: number; updated: number; unchanged: number; rejected: number }): Promise<void> {
+  await knex('import_runs').where({ id }).update({ inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, rejected: counts.rejected, finished_at: knex.fn.now() });
 }

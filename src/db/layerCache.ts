@@ -8,6 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { Client } from 'pg';
+import { Cache, cachedPromise, createCache, versionedKey } from '../cache';
 import { DAY, IncidentColumns, NIGHT, UNKNOWN_TIME } from '../geo/incidentColumns';
 
 export type VersionedLayer = 'incidents' | 'lighting_outages' | 'road_defects' | 'youth_facilities' | 'population' | 'posts' | 'areas' | 'risk_features';
@@ -125,39 +126,43 @@ export async function incidentColumns(knex: Knex): Promise<IncidentColumns> {
 }
 
 interface MemoTable {
+  /** the newest version of the layer seen; entries of older versions are dropped when it changes */
   version: number;
-  entries: Map<string, Promise<unknown>>;
+  entries: Cache<string, Promise<unknown>>;
 }
 
 const MEMO_LIMIT = 128;
-const memoTables = new Map<string, MemoTable>();
+const memoTables = new Map<VersionedLayer, MemoTable>();
+
+function memoTable(layer: VersionedLayer, version: number): MemoTable {
+  let table = memoTables.get(layer);
+  if (!table) {
+    table = { version, entries: createCache<string, Promise<unknown>>({ name: `layer answers: ${layer}`, max: MEMO_LIMIT }) };
+    memoTables.set(layer, table);
+  } else if (version > table.version) {
+    // the older version's answers can never be asked for again (keys carry the version)
+    table.entries.clear();
+    table.version = version;
+  }
+  return table;
+}
 
 /**
- * The value of `compute` for `key`, reused while `layer` keeps its version. For answers of
+ * The value of `compute` for `key`, reused while `layer` keeps its version (at most 128 answers
+ * per layer, least recently used first out; a failed computation is not kept). For answers of
  * small layers (outages, defects, population, facilities, posts) that dashboards ask again and
  * again with the same window and area.
  */
 export async function memoByLayerVersion<T>(knex: Knex, layer: VersionedLayer, key: string, compute: () => Promise<T>): Promise<T> {
   const version = await layerVersion(knex, layer);
-  let table = memoTables.get(layer);
-  if (!table || table.version !== version) {
-    table = { version, entries: new Map() };
-    memoTables.set(layer, table);
-  }
-  const found = table.entries.get(key);
-  if (found) return found as Promise<T>;
-  if (table.entries.size >= MEMO_LIMIT) table.entries.delete(table.entries.keys().next().value as string);
-  const entries = table.entries;
-  const value = compute();
-  entries.set(key, value);
-  value.catch(() => entries.delete(key));
-  return value;
+  const { entries } = memoTable(layer, version);
+  return cachedPromise(entries as Cache<string, Promise<T>>, versionedKey([version], key), compute);
 }
 
-/** Drops every cache (tests that want a cold start, the benchmark's cold figures). */
+/** Drops the layer caches (tests that want a cold start, the benchmark's cold figures); `clearCaches` drops the memo tables too. */
 export function clearLayerCaches(): void {
   columnsEntry = null;
-  memoTables.clear();
+  for (const table of memoTables.values()) table.entries.clear();
 }
 
 /**

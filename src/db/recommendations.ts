@@ -300,22 +300,27 @@ export async function itemsOfRecommendations(knex: Knex, ids: readonly string[])
     )
     .whereIn('i.recommendation_id', ids.filter(isId))
     .orderBy('i.id')) as Record<string, unknown>[];
-  const out = new Map<string, RecommendationItemRow[]>();
+  return groupByRecommendation(rows, (row, key) => ({
+    id: String(row.id),
+    recommendationId: key,
+    kind: row.kind as RecommendationItemKind,
+    lightingOutageId: row.lighting_outage_id === null ? null : String(row.lighting_outage_id),
+    roadDefectId: row.road_defect_id === null ? null : String(row.road_defect_id),
+    h3: row.h3 === null ? null : bigintToCell(row.h3 as string),
+    riskFeatureId: row.risk_feature_id === null ? null : String(row.risk_feature_id),
+    geometry: row.geometry as Geometry | null,
+    reportedAt: row.reported_at as Date | null,
+    fixedAt: row.fixed_at as Date | null,
+  }));
+}
+
+/** Rows of many recommendations at once, as a list per recommendation id in the order read. */
+function groupByRecommendation<T>(rows: readonly Record<string, unknown>[], shape: (row: Record<string, unknown>, recommendationId: string) => T): Map<string, T[]> {
+  const out = new Map<string, T[]>();
   for (const row of rows) {
     const key = String(row.recommendation_id);
     const list = out.get(key) ?? [];
-    list.push({
-      id: String(row.id),
-      recommendationId: key,
-      kind: row.kind as RecommendationItemKind,
-      lightingOutageId: row.lighting_outage_id === null ? null : String(row.lighting_outage_id),
-      roadDefectId: row.road_defect_id === null ? null : String(row.road_defect_id),
-      h3: row.h3 === null ? null : bigintToCell(row.h3 as string),
-      riskFeatureId: row.risk_feature_id === null ? null : String(row.risk_feature_id),
-      geometry: row.geometry as Geometry | null,
-      reportedAt: row.reported_at as Date | null,
-      fixedAt: row.fixed_at as Date | null,
-    });
+    list.push(shape(row, key));
     out.set(key, list);
   }
   return out;
@@ -323,26 +328,21 @@ export async function itemsOfRecommendations(knex: Knex, ids: readonly string[])
 
 /** History of many recommendations at once, oldest first. */
 export async function historyOfRecommendations(knex: Knex, ids: readonly string[]): Promise<Map<string, HistoryRow[]>> {
-  const rows = (await knex('recommendation_history').whereIn('recommendation_id', ids.filter(isId)).orderBy([{ column: 'at' }, { column: 'id' }])) as Record<string, unknown>[];
-  const out = new Map<string, HistoryRow[]>();
-  for (const row of rows) {
-    const key = String(row.recommendation_id);
-    const list = out.get(key) ?? [];
-    list.push({
-      id: String(row.id),
-      recommendationId: key,
-      at: row.at as Date,
-      actorId: row.actor_id as string,
-      actorRole: row.actor_role as Role,
-      action: row.action as string,
-      fromStatus: row.from_status as RecommendationStatus | null,
-      toStatus: row.to_status as RecommendationStatus | null,
-      comment: row.comment as string | null,
-      changes: row.changes as HistoryRow['changes'],
-    });
-    out.set(key, list);
-  }
-  return out;
+  const rows = (await knex('recommendation_history')
+    .whereIn('recommendation_id', ids.filter(isId))
+    .orderBy([{ column: 'at' }, { column: 'id' }])) as Record<string, unknown>[];
+  return groupByRecommendation(rows, (row, key) => ({
+    id: String(row.id),
+    recommendationId: key,
+    at: row.at as Date,
+    actorId: row.actor_id as string,
+    actorRole: row.actor_role as Role,
+    action: row.action as string,
+    fromStatus: row.from_status as RecommendationStatus | null,
+    toStatus: row.to_status as RecommendationStatus | null,
+    comment: row.comment as string | null,
+    changes: row.changes as HistoryRow['changes'],
+  }));
 }
 
 export interface AgencyStatisticsRow {
@@ -419,13 +419,15 @@ export async function incidentTimeRange(knex: Knex): Promise<{ from: Date | null
 /** Districts containing any of the points (lng, lat). */
 export async function districtsContaining(knex: Knex, points: readonly [number, number][]): Promise<{ id: string; name: string }[]> {
   if (points.length === 0) return [];
-  const rows = (await knex.raw(
-    `SELECT a.id, a.name
+  const rows = (
+    await knex.raw(
+      `SELECT a.id, a.name
        FROM areas a
       WHERE a.kind = 'district'
         AND EXISTS (SELECT 1 FROM unnest(?::float8[], ?::float8[]) AS p(lng, lat) WHERE ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)))
       ORDER BY a.id`,
-    [points.map((p) => p[0]), points.map((p) => p[1])],
-  )).rows as { id: string; name: string }[];
+      [points.map((p) => p[0]), points.map((p) => p[1])],
+    )
+  ).rows as { id: string; name: string }[];
   return rows.map((r) => ({ id: String(r.id), name: r.name }));
 }

@@ -117,10 +117,13 @@ export async function outageNightsByCellPeriod(knex: Knex, q: Omit<PeriodQuery, 
       knex.raw('sum(greatest(0, extract(epoch FROM (least(coalesce(o.fixed_at, ?::timestamptz), ?::timestamptz, p.stop) - greatest(o.reported_at, p.start))) / 86400))::float8 AS value', [q.to, q.to]),
     )
     .from({ o: 'lighting_outages' })
-    .joinRaw(
-      'CROSS JOIN LATERAL (SELECT g AS period, ?::timestamptz + make_interval(secs => g * ?) AS start, ?::timestamptz + make_interval(secs => (g + 1) * ?) AS stop FROM generate_series(0, ? - 1) AS g) AS p',
-      [q.from, seconds, q.from, seconds, q.periods],
-    )
+    .joinRaw('CROSS JOIN LATERAL (SELECT g AS period, ?::timestamptz + make_interval(secs => g * ?) AS start, ?::timestamptz + make_interval(secs => (g + 1) * ?) AS stop FROM generate_series(0, ? - 1) AS g) AS p', [
+      q.from,
+      seconds,
+      q.from,
+      seconds,
+      q.periods,
+    ])
     .whereRaw('o.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
     .whereRaw('o.reported_at < p.stop AND coalesce(o.fixed_at, ?::timestamptz) > p.start', [q.to])
     .where('o.reported_at', '<', q.to)

@@ -1,7 +1,7 @@
 /**
  * Mapbox Vector Tiles made by PostGIS (ST_AsMVT over ST_AsMVTGeom in ST_TileEnvelope), and the
  * data version that tile and export ETags are made from. Layer rows come from the same filtered
- * queries as the GraphQL lists (src/db/reads.ts), so a tile shows what the list query answers.
+ * queries as the GraphQL lists (src/db/reads/), so a tile shows what the list query answers.
  */
 import type { Knex } from 'knex';
 import { layerVersions } from './layerCache';
@@ -135,5 +135,8 @@ export async function postsInBox(knex: Knex, box: BBox, q: { area: AreaSpec | nu
  */
 export async function dataVersion(knex: Knex): Promise<string> {
   const versions = await layerVersions(knex);
-  return [...versions].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([layer, version]) => `${layer}:${version}`).join(',');
+  return [...versions]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([layer, version]) => `${layer}:${version}`)
+    .join(',');
 }

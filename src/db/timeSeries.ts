@@ -59,10 +59,7 @@ export interface StepCounts {
 export async function incidentCountsByCellAndStep(knex: Knex, q: StepCountQuery): Promise<StepCounts> {
   // month-only dates (police.uk) are stored at the first of the month: they belong to a month, not to a week
   const coarse = q.unit === 'week' ? ['month'] : [];
-  const base = knex('incidents')
-    .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
-    .where('occurred_at', '>=', q.from)
-    .where('occurred_at', '<', q.to);
+  const base = knex('incidents').whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope).where('occurred_at', '>=', q.from).where('occurred_at', '<', q.to);
   if (q.categories) base.whereIn('category', q.categories);
   const [rows, skipped] = await Promise.all([
     base

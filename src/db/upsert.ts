@@ -5,20 +5,7 @@
  * something in it changed, which is how the summary tells inserted, updated and unchanged apart.
  */
 import type { Knex } from 'knex';
-import {
-  AreaRecord,
-  Geometry,
-  IncidentRecord,
-  Layer,
-  LayerRecordMap,
-  LightingOutageRecord,
-  PopulationRecord,
-  PostRecord,
-  RiskFeatureRecord,
-  RoadDefectRecord,
-  StreetRecord,
-  YouthFacilityRecord,
-} from '../domain';
+import { AreaRecord, Geometry, IncidentRecord, Layer, LayerRecordMap, LightingOutageRecord, PopulationRecord, PostRecord, RiskFeatureRecord, RoadDefectRecord, StreetRecord, YouthFacilityRecord } from '../domain';
 import { cellResolution, cellToBigint, cellCentre, pointToCell } from '../geo/h3';
 import { representativePosition } from '../geo/geometry';
 import { isNight } from '../geo/sun';
@@ -96,15 +83,7 @@ const incidentSpec: LayerSpec<IncidentRecord> = {
 
 const outageSpec: LayerSpec<LightingOutageRecord> = {
   table: 'lighting_outages',
-  columns: [
-    source,
-    externalId,
-    instant('reported_at', (r) => r.reportedAt),
-    instant('fixed_at', (r) => r.fixedAt),
-    { name: 'street', pgType: 'text', value: (r) => r.street },
-    geoJson,
-    fineCell,
-  ],
+  columns: [source, externalId, instant('reported_at', (r) => r.reportedAt), instant('fixed_at', (r) => r.fixedAt), { name: 'street', pgType: 'text', value: (r) => r.street }, geoJson, fineCell],
 };
 
 const defectSpec: LayerSpec<RoadDefectRecord> = {
@@ -123,15 +102,7 @@ const defectSpec: LayerSpec<RoadDefectRecord> = {
 
 const facilitySpec: LayerSpec<YouthFacilityRecord> = {
   table: 'youth_facilities',
-  columns: [
-    source,
-    externalId,
-    { name: 'kind', pgType: 'text', value: (r) => r.kind },
-    { name: 'name', pgType: 'text', value: (r) => r.name },
-    instant('opened_at', (r) => r.openedAt),
-    geoJson,
-    fineCell,
-  ],
+  columns: [source, externalId, { name: 'kind', pgType: 'text', value: (r) => r.kind }, { name: 'name', pgType: 'text', value: (r) => r.name }, instant('opened_at', (r) => r.openedAt), geoJson, fineCell],
 };
 
 const populationSpec: LayerSpec<PopulationRecord> = {
@@ -328,15 +299,23 @@ export async function upsertColumns(db: Knex | Knex.Transaction, batch: BatchCol
 }
 
 /**
+ * Writes one batch of a file import in its own transaction. Its commit need not wait for its WAL
+ * to reach the disk (`synchronous_commit = off`, for this transaction only): a crash can lose only
+ * the last batches reported as written, and the run's import_runs row, never finished, shows the
+ * import must be run again (which completes it: stored rows count as unchanged).
+ */
+export async function writeImportBatch(knex: Knex, batch: BatchColumns): Promise<UpsertCounts> {
+  return knex.transaction(async (trx) => {
+    await trx.raw('SET LOCAL synchronous_commit = off');
+    return upsertColumns(trx, batch);
+  });
+}
+
+/**
  * Writes one batch in the caller's transaction (or its own). Records must have distinct
  * (source, external_id): PostgreSQL refuses to upsert one key twice in a statement.
  */
-export async function upsertBatch<L extends Layer>(
-  db: Knex | Knex.Transaction,
-  layer: L,
-  records: LayerRecordMap[L][],
-  fineResolution: number,
-): Promise<UpsertCounts> {
+export async function upsertBatch<L extends Layer>(db: Knex | Knex.Transaction, layer: L, records: LayerRecordMap[L][], fineResolution: number): Promise<UpsertCounts> {
   if (records.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   return upsertColumns(db, batchColumns(layer, records, fineResolution));
 }

@@ -1,5 +1,51 @@
 /** Small pure geometry helpers shared by imports and analyses. */
-import type { Geometry, Position } from '../domain';
+import type { BBox, Geometry, Position } from '../domain';
+
+/** Mean Earth radius (IUGG), metres: the sphere of haversine and of turf's `distance`. */
+export const MEAN_EARTH_RADIUS_METERS = 6_371_008.8;
+
+const DEG = Math.PI / 180;
+
+/** Metres spanned by one degree of latitude and by one degree of longitude at a latitude. */
+export interface MetresPerDegree {
+  readonly lat: number;
+  readonly lng: number;
+}
+
+/**
+ * How the length of a degree is modelled; each caller's results depend on its choice, so the
+ * three are kept apart by name:
+ * - 'sphere': the sphere of the mean Earth radius (111,195 m per degree of latitude), so plane
+ *   distances agree with `haversineDistanceMeters` (street snapping, coverage);
+ * - 'wgs84': the WGS84 ellipsoid to the cos(2 lat) term (111,099 m per degree of latitude at
+ *   Almaty), the demo generator's local projection;
+ * - 'searchMargin': 111,000 m per degree of latitude, less than the true length at Almaty's
+ *   latitude on either model, so a box grown by d metres with it reaches at least d metres.
+ */
+export type DegreeModel = 'sphere' | 'wgs84' | 'searchMargin';
+
+/** Metres per degree of latitude and of longitude at `latitude` (degrees); the one conversion between metres and degrees. */
+export function metresPerDegree(latitude: number, model: DegreeModel = 'sphere'): MetresPerDegree {
+  switch (model) {
+    case 'sphere': {
+      const perLat = MEAN_EARTH_RADIUS_METERS * DEG;
+      return { lat: perLat, lng: perLat * Math.cos(latitude * DEG) };
+    }
+    case 'wgs84':
+      return { lat: 111_132.954 - 559.822 * Math.cos(2 * latitude * DEG), lng: 111_412.84 * Math.cos(latitude * DEG) };
+    case 'searchMargin':
+      return { lat: 111_000, lng: 111_000 * Math.cos(latitude * DEG) };
+  }
+}
+
+/** The box grown by `meters` on every side (degrees of longitude shrink with latitude; 'searchMargin' degrees, so never short). */
+export function growEnvelope(envelope: BBox, meters: number): BBox {
+  const [minLng, minLat, maxLng, maxLat] = envelope;
+  const perDegree = metresPerDegree((minLat + maxLat) / 2, 'searchMargin');
+  const dLat = meters / perDegree.lat;
+  const dLng = meters / perDegree.lng;
+  return [minLng - dLng, minLat - dLat, maxLng + dLng, maxLat + dLat];
+}
 
 /**
  * One position that stands for a geometry when it must sit in one H3 cell: the point itself,

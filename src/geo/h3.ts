@@ -3,8 +3,15 @@
  * [lng, lat]; every caller passes [lng, lat] here and the swap happens only in this module.
  * Cells are stored in PostgreSQL as signed bigint; h3-js speaks hex strings.
  */
-import { cellArea, cellToBoundary, cellToChildren, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridDisk, gridPathCells, isValidCell, latLngToCell } from 'h3-js';
+import { cellArea, cellToBoundary, cellToChildren, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridDisk, gridPathCells, isValidCell, latLngToCell, polygonToCells } from 'h3-js';
 import type { PolygonGeometry, Position } from '../domain';
+
+/**
+ * h3-js functions that take no coordinates (cells, edges, resolutions only), passed through
+ * unchanged: no swap to make, and hot loops (weights, reach, the incident columns) call them
+ * without a wrapper in between.
+ */
+export { cellToChildren, edgeLength, getHexagonAreaAvg, gridDiskDistances, h3IndexToSplitLong, isValidCell, originToDirectedEdges, splitLongToH3Index } from 'h3-js';
 
 export const MIN_ANALYSIS_RESOLUTION = 7;
 export const MAX_ANALYSIS_RESOLUTION = 11;
@@ -41,6 +48,15 @@ export function cellPolygon(cell: string): PolygonGeometry {
   return { type: 'Polygon', coordinates: [ring] };
 }
 
+/**
+ * The cells whose centre lies in a polygon (outer ring and holes, GeoJSON [lng, lat] rings): the
+ * centre-containment rule of h3-js polygonToCells.
+ */
+export function polygonCells(polygon: Position[][], resolution: number): string[] {
+  // third argument: the rings are GeoJSON [lng, lat]
+  return polygonToCells(polygon, resolution, true);
+}
+
 export function parentCell(cell: string, resolution: number): string {
   return cellToParent(cell, resolution);
 }
@@ -49,9 +65,8 @@ export function isCell(value: string): boolean {
   return /^[0-9a-f]{15,16}$/i.test(value) && isValidCell(value);
 }
 
-export function cellResolution(cell: string): number {
-  return getResolution(cell);
-}
+/** getResolution itself (no wrapper: the weights call it once per cell). */
+export const cellResolution: (cell: string) => number = getResolution;
 
 /**
  * Parent at a coarser resolution by bit arithmetic, the same expression SQL uses
@@ -60,7 +75,7 @@ export function cellResolution(cell: string): number {
 export function parentOfBigint(cell: bigint, resolution: number): bigint {
   const res = BigInt(resolution);
   const cleared = cell & ~(15n << 52n);
-  return (cleared | (res << 52n)) | ((1n << (3n * (15n - res))) - 1n);
+  return cleared | (res << 52n) | ((1n << (3n * (15n - res))) - 1n);
 }
 
 /** Cells with an `h3` id as a GeoJSON FeatureCollection of their outlines; other fields become properties. */
@@ -69,7 +84,11 @@ export function cellFeatureCollection<T extends { h3: string }>(cells: readonly 
     type: 'FeatureCollection',
     features: cells.map((cell) => {
       // copy field by field so a lazy `boundary` getter is never evaluated
-      const properties = Object.fromEntries(Object.keys(cell).filter((key) => key !== 'boundary').map((key) => [key, cell[key as keyof T]])) as Omit<T, 'boundary'>;
+      const properties = Object.fromEntries(
+        Object.keys(cell)
+          .filter((key) => key !== 'boundary')
+          .map((key) => [key, cell[key as keyof T]]),
+      ) as Omit<T, 'boundary'>;
       return { type: 'Feature', geometry: cellPolygon(cell.h3), properties };
     }),
   };
@@ -78,6 +97,11 @@ export function cellFeatureCollection<T extends { h3: string }>(cells: readonly 
 /** Exact area of a cell in square kilometres (h3-js cellArea). */
 export function cellAreaKm2(cell: string): number {
   return cellArea(cell, 'km2');
+}
+
+/** Average edge length of a cell at a resolution, metres (h3-js getHexagonEdgeLengthAvg). */
+export function cellEdgeLengthMeters(resolution: number): number {
+  return getHexagonEdgeLengthAvg(resolution, 'm');
 }
 
 /** Average distance between the centres of neighbouring cells at a resolution, metres (edge x sqrt 3). */

@@ -10,7 +10,7 @@
  * to 7; for r >= 5 those digits all lie in the lower half, so the parent is `lo | mask(r)`, the
  * same bit arithmetic as the SQL parent expression.
  */
-import { h3IndexToSplitLong, splitLongToH3Index } from 'h3-js';
+import { h3IndexToSplitLong, splitLongToH3Index } from './h3';
 
 const TWO_POW_32 = 4_294_967_296;
 /** The coarsest resolution whose trailing digits fit the lower half. */

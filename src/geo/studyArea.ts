@@ -3,13 +3,24 @@
  * zero-count cells included (h3-js polygonToCells uses exactly the centre-containment rule).
  */
 import { area as geodesicArea } from '@turf/turf';
-import { getHexagonAreaAvg, polygonToCells } from 'h3-js';
+import { getHexagonAreaAvg, polygonCells } from './h3';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
 
 export const MAX_STUDY_CELLS = 200_000;
 
 export function bboxToPolygon([minLng, minLat, maxLng, maxLat]: BBox): PolygonGeometry {
-  return { type: 'Polygon', coordinates: [[[minLng, minLat], [maxLng, minLat], [maxLng, maxLat], [minLng, maxLat], [minLng, minLat]]] };
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [minLng, minLat],
+        [maxLng, minLat],
+        [maxLng, maxLat],
+        [minLng, maxLat],
+        [minLng, minLat],
+      ],
+    ],
+  };
 }
 
 /** Expected number of cells, from the geodesic area and the mean cell area: cheap, before any cell is made. */
@@ -21,8 +32,7 @@ export function studyAreaCells(geometry: PolygonGeometry | MultiPolygonGeometry,
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   const cells = new Set<string>();
   for (const polygon of polygons) {
-    // third argument: coordinates are GeoJSON [lng, lat]
-    for (const cell of polygonToCells(polygon, resolution, true)) cells.add(cell);
+    for (const cell of polygonCells(polygon, resolution)) cells.add(cell);
   }
   return [...cells].sort();
 }

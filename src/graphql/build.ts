@@ -38,7 +38,9 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
   });
   // type-graphql gives the root types no description; the API documents itself from the top
   const query = schema.getQueryType();
-  if (query) query.description = 'Reads: every layer as a paginated list (first, after, filter), single records by id, and analyses over an explicit H3 study area (hexagons, hotspots, clusters). Also as vector tiles under /tiles and as GeoJSON or CSV under /export.';
+  if (query)
+    query.description =
+      'Reads: every layer as a paginated list (first, after, filter), single records by id, and analyses over an explicit H3 study area (hexagons, hotspots, clusters). Also as vector tiles under /tiles and as GeoJSON or CSV under /export.';
   const mutation = schema.getMutationType();
   if (mutation) mutation.description = 'Writes: imports of records into each layer, idempotent by (source, externalId); each call is all-or-nothing when atomic.';
   return schema;

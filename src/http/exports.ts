@@ -23,10 +23,10 @@ import {
   isObjectType,
   isScalarType,
 } from 'graphql';
-import type { Config } from '../config';
-import type { Geometry, Role } from '../domain';
-import { geometryToWkt } from '../geo/geometry';
+import { exportRowWriter, ExportFormat } from '../analysis/exports';
 import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
+import type { Config } from '../config';
+import type { Role } from '../domain';
 import { budgetOfRequest, UNITS } from '../compute/budget';
 import { httpError, sendError } from './errors';
 import { checkKnownParams, QueryParams, queryParams } from './params';
@@ -67,8 +67,6 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'agencyStatistics' },
   { field: 'recommendationsEvaluation' },
 ];
-
-export type ExportFormat = 'geojson' | 'csv';
 
 export interface GraphQLResult {
   data?: Record<string, unknown> | null;
@@ -143,12 +141,18 @@ function inputValue(type: GraphQLInputType, name: string, params: QueryParams, k
   known.add(name);
   const raw = params[name];
   if (raw === undefined) return undefined;
-  if (isListType(inner)) return raw.split(',').filter((v) => v.trim() !== '').map((v) => leafValue(getNamedType(inner), v));
+  if (isListType(inner))
+    return raw
+      .split(',')
+      .filter((v) => v.trim() !== '')
+      .map((v) => leafValue(getNamedType(inner), v));
   return leafValue(inner as GraphQLNamedType, raw);
 }
 
 function selectionOf(type: GraphQLObjectType): string {
-  return leafFields(type).map((f) => f.name).join(' ');
+  return leafFields(type)
+    .map((f) => f.name)
+    .join(' ');
 }
 
 /** The operation, variables and columns of one export, read off the schema. */
@@ -201,50 +205,6 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
   return { field, operation, variables, paged, rowsField: rows.name, rootList, columns: rowFields.filter((f) => f !== geometry).map((f) => f.name), geometryField: geometry?.name ?? null };
 }
 
-// ---------------------------------------------------------------- writers
-
-/** One CSV field (RFC 4180), guarded against spreadsheet formulas. */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-interface RowWriter {
-  begin(about: Record<string, unknown>): string;
-  row(row: Record<string, unknown>, first: boolean): string;
-  end(): string;
-}
-
-function geojsonWriter(plan: ExportPlan): RowWriter {
-  return {
-    begin: (about) => `{"type":"FeatureCollection","metadata":${JSON.stringify(about)},"features":[\n`,
-    row: (row, first) => {
-      const properties: Record<string, unknown> = {};
-      for (const c of plan.columns) properties[c] = row[c] ?? null;
-      const geometry = plan.geometryField ? (row[plan.geometryField] ?? null) : null;
-      return `${first ? '' : ',\n'}${JSON.stringify({ type: 'Feature', geometry, properties })}`;
-    },
-    end: () => '\n]}\n',
-  };
-}
-
-function csvWriter(plan: ExportPlan): RowWriter {
-  return {
-    begin: () => `${[...plan.columns, ...(plan.geometryField ? ['wkt'] : [])].map(csvField).join(',')}\r\n`,
-    row: (row) => {
-      const fields = plan.columns.map((c) => csvField(row[c]));
-      if (plan.geometryField) {
-        const geometry = row[plan.geometryField] as Geometry | null;
-        fields.push(csvField(geometry ? geometryToWkt(geometry) : null));
-      }
-      return `${fields.join(',')}\r\n`;
-    },
-    end: () => '',
-  };
-}
-
 /** Writes a chunk, waiting when the client reads slower than the rows come. */
 async function write(res: Response, chunk: string): Promise<void> {
   if (chunk === '' || res.write(chunk)) return;
@@ -295,7 +255,7 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
       }
       const format = match[2] as ExportFormat;
       const plan = planExport(schema, definition.field, queryParams(req));
-      const writer = format === 'geojson' ? geojsonWriter(plan) : csvWriter(plan);
+      const writer = exportRowWriter(format, plan);
       const variables = plan.paged ? { ...plan.variables, first: EXPORT_PAGE_SIZE(config) } : plan.variables;
       let result = await execute(req, plan.operation, variables);
       const problem = failure(result);
@@ -336,4 +296,3 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
   });
   return router;
 }
-

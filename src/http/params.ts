@@ -39,7 +39,10 @@ export function intParam(params: QueryParams, name: string, fallback: number): n
 export function listParam(params: QueryParams, name: string): string[] | undefined {
   const raw = params[name];
   if (raw === undefined) return undefined;
-  return raw.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** A list of enum values as stored (lower case), each checked against the allowed ones. */
@@ -76,16 +79,22 @@ export function areaParam(params: QueryParams): AreaInput | undefined {
   return Object.keys(area).length === 0 ? undefined : area;
 }
 
+/** An ISO 8601 date-time; undefined when left out or empty. */
+export function dateParam(params: QueryParams, name: string): Date | undefined {
+  const raw = params[name];
+  if (raw === undefined || raw === '') return undefined;
+  const date = new Date(raw);
+  if (Number.isNaN(date.getTime())) throw badInput(name, `"${raw.slice(0, 40)}" is not an ISO 8601 date-time`);
+  return date;
+}
+
 /** `from` (inclusive) and `to` (exclusive) as ISO 8601 date-times. */
 export function windowParam(params: QueryParams): TimeWindowInput | undefined {
   if (params.from === undefined && params.to === undefined) return undefined;
   const window: TimeWindowInput = {};
   for (const end of ['from', 'to'] as const) {
-    const raw = params[end];
-    if (raw === undefined || raw === '') continue;
-    const date = new Date(raw);
-    if (Number.isNaN(date.getTime())) throw badInput(end, `"${raw.slice(0, 40)}" is not an ISO 8601 date-time`);
-    window[end] = date;
+    const date = dateParam(params, end);
+    if (date) window[end] = date;
   }
   return window;
 }

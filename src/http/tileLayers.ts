@@ -5,21 +5,29 @@
  * construction; PostGIS then clips and encodes them. Layers of stored features read the same
  * filtered queries as the GraphQL lists. Incident points are never a tile layer.
  */
-import type { BBox, Role } from '../domain';
-import { INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, YOUTH_FACILITY_KINDS, AREA_KINDS } from '../domain';
-import { areasTile, dataVersion, lightingOutagesTile, postsInBox, postsTile, riskFeaturesTile, roadDefectsTile, TileFeature, TileProperties, tileOfFeatures, youthFacilitiesTile } from '../db/tiles';
-import { DEFAULT_DETOUR_FACTOR, straightLineReachPolygon } from '../geo/coverage/straightLineReach';
-import { cellPolygon } from '../geo/h3';
-import { boxesOverlap, growBox, ringsBounds, TileAddress, tileBounds } from '../geo/tiles';
 import { computeClusters } from '../analysis/clusters';
+import { computeHexagons } from '../analysis/hexagons';
 import { computeHotspots } from '../analysis/hotspots';
+import {
+  areasLayerTile,
+  cellLayerTile,
+  lightingOutagesLayerTile,
+  postReachLayerTile,
+  postsLayerTile,
+  riskFeaturesLayerTile,
+  roadDefectsLayerTile,
+  TileAddress,
+  TileCell,
+  tileProperties,
+  youthFacilitiesLayerTile,
+} from '../analysis/tiles';
 import type { RequestContext } from '../context';
-import { computeHexagons } from '../resolvers/hexagons';
-import { badInput } from '../errors';
-import { nonEmpty, toAreaSpec, toFactors, toOptionalId, toTimeWindow } from '../analysis/inputs';
+import type { Role } from '../domain';
+import { AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, YOUTH_FACILITY_KINDS } from '../domain';
 import { WeightsEnum } from '../schema/analysis';
 import { FixStatusEnum } from '../schema/enums';
-import { areaParam, canonicalParams, enumListParam, enumParam, intParam, listParam, QueryParams, windowParam } from './params';
+import type { LightingOutageFilter } from '../schema/inputs';
+import { areaParam, canonicalParams, dateParam, enumListParam, enumParam, intParam, listParam, QueryParams, windowParam } from './params';
 
 export interface TileLayer {
   name: string;
@@ -84,51 +92,14 @@ function statisticArgs(ctx: RequestContext, params: QueryParams) {
   };
 }
 
-interface CellFeature extends TileFeature {
-  bounds: BBox;
+/** One tile of a cell layer: the cells are computed once per parameters, user and data version (src/analysis/tiles.ts). */
+function cellTile(ctx: RequestContext, layer: string, tile: TileAddress, params: QueryParams, compute: () => Promise<TileCell[]>): Promise<Buffer> {
+  return cellLayerTile(ctx, layer, tile, canonicalParams(params), compute);
 }
 
-/**
- * Computed cells per parameter set, user and data version: a map view asks for a dozen tiles
- * of one analysis, which is computed once. Entries expire with the data version in their key.
- */
-const cellCache = new Map<string, Promise<CellFeature[]>>();
-const CELL_CACHE_LIMIT = 16;
-
-async function cachedCells(ctx: RequestContext, layer: string, params: QueryParams, compute: () => Promise<{ h3: string; properties: TileProperties }[]>): Promise<CellFeature[]> {
-  const key = [layer, ctx.user.role, ctx.user.agency ?? '', ctx.user.id, canonicalParams(params), await dataVersion(ctx.knex)].join('\n');
-  let cells = cellCache.get(key);
-  if (!cells) {
-    cells = compute().then((list) =>
-      list.map(({ h3, properties }) => {
-        const geometry = cellPolygon(h3);
-        return { geometry, properties, bounds: ringsBounds(geometry.coordinates) };
-      }),
-    );
-    if (cellCache.size >= CELL_CACHE_LIMIT) cellCache.delete(cellCache.keys().next().value as string);
-    cellCache.set(key, cells);
-    cells.catch(() => cellCache.delete(key));
-  }
-  return cells;
-}
-
-function withoutNulls(properties: Record<string, string | number | boolean | null>): TileProperties {
-  return Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== null));
-}
-
-async function cellTile(ctx: RequestContext, layer: string, tile: TileAddress, params: QueryParams, compute: () => Promise<{ h3: string; properties: TileProperties }[]>): Promise<Buffer> {
-  const cells = await cachedCells(ctx, layer, params, compute);
-  const box = growBox(tileBounds(tile), 64 / 4096);
-  return tileOfFeatures(ctx.knex, layer, tile, cells.filter((c) => boxesOverlap(c.bounds, box)));
-}
-
-async function featureArea(ctx: RequestContext, params: QueryParams) {
-  return toAreaSpec(ctx.knex, areaParam(params), 'area');
-}
-
-function fixableQuery(params: QueryParams) {
-  const window = toTimeWindow(windowParam(params), 'window');
-  return { window, status: enumParam(params, 'status', Object.values(FixStatusEnum)) ?? null };
+/** The filter of outages and defects: open at some moment of the window, by status. */
+function fixableFilter(params: QueryParams): LightingOutageFilter {
+  return { area: areaParam(params), window: windowParam(params), status: enumParam(params, 'status', Object.values(FixStatusEnum)) };
 }
 
 export const TILE_LAYERS: TileLayer[] = [
@@ -153,7 +124,7 @@ export const TILE_LAYERS: TileLayer[] = [
     render: (ctx, tile, params) =>
       cellTile(ctx, 'hotspots', tile, params, async () => {
         const answer = await computeHotspots(ctx, statisticArgs(ctx, params));
-        return answer.cells.map((c) => ({ h3: c.h3, properties: withoutNulls({ h3: c.h3, count: c.count, z: c.z, p: c.p, pFdr: c.pFdr, bin: c.bin, binFdr: c.binFdr }) }));
+        return answer.cells.map((c) => ({ h3: c.h3, properties: tileProperties({ h3: c.h3, count: c.count, z: c.z, p: c.p, pFdr: c.pFdr, bin: c.bin, binFdr: c.binFdr }) }));
       }),
   },
   {
@@ -181,7 +152,7 @@ export const TILE_LAYERS: TileLayer[] = [
         const answer = await computeClusters(ctx, statisticArgs(ctx, params));
         return answer.cells.map((c) => ({
           h3: c.h3,
-          properties: withoutNulls({ h3: c.h3, count: c.count, i: c.i, z: c.z, p: c.p, pFdr: c.pFdr, quadrant: c.quadrant, cluster: c.cluster, clusterFdr: c.clusterFdr }),
+          properties: tileProperties({ h3: c.h3, count: c.count, i: c.i, z: c.z, p: c.p, pFdr: c.pFdr, quadrant: c.quadrant, cluster: c.cluster, clusterFdr: c.clusterFdr }),
         }));
       }),
   },
@@ -212,7 +183,7 @@ export const TILE_LAYERS: TileLayer[] = [
         const answer = await computeHexagons(ctx, studyAreaArgs(ctx, params));
         return answer.cells.map((c) => ({
           h3: c.h3,
-          properties: withoutNulls({
+          properties: tileProperties({
             h3: c.h3,
             incidents: c.incidents,
             dayIncidents: c.dayIncidents,
@@ -233,12 +204,18 @@ export const TILE_LAYERS: TileLayer[] = [
     query: 'posts',
     description: 'Police posts: modular posts, precinct offices and police stations (as the posts query).',
     geometryType: 'Point',
-    fields: { id: 'Post id (the post query).', kind: 'modular_post, precinct_office or police_station.', name: 'Name.', walkingRadiusM: 'Walking radius promised around the post, metres.', openedAt: 'Opening date-time, ISO 8601.' },
+    fields: {
+      id: 'Post id (the post query).',
+      kind: 'modular_post, precinct_office or police_station.',
+      name: 'Name.',
+      walkingRadiusM: 'Walking radius promised around the post, metres.',
+      openedAt: 'Opening date-time, ISO 8601.',
+    },
     parameters: { ...FEATURE_AREA, kinds: 'Post kinds, comma-separated (e.g. MODULAR_POST).' },
     minzoom: 0,
     maxzoom: 15,
     roles: null,
-    render: async (ctx, tile, params) => postsTile(ctx.knex, tile, { area: await featureArea(ctx, params), kinds: nonEmpty(enumListParam(params, 'kinds', POST_KINDS), 'kinds') }),
+    render: (ctx, tile, params) => postsLayerTile(ctx, tile, { area: areaParam(params), kinds: enumListParam(params, 'kinds', POST_KINDS) }),
   },
   {
     name: 'post_reach',
@@ -259,32 +236,7 @@ export const TILE_LAYERS: TileLayer[] = [
     maxzoom: 15,
     roles: null,
     // straight-line circles; network service areas are in the postReach query (one polygon per post, computed on demand)
-    render: async (ctx, tile, params) => {
-      // a post outside the tile can reach into it: read posts in a box grown by the largest radius (5 km)
-      const [minLng, minLat, maxLng, maxLat] = tileBounds(tile);
-      const dLat = 5_000 / 111_000;
-      const dLng = dLat / Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
-      const posts = await postsInBox(ctx.knex, [minLng - dLng, minLat - dLat, maxLng + dLng, maxLat + dLat], {
-        area: await featureArea(ctx, params),
-        kinds: nonEmpty(enumListParam(params, 'kinds', POST_KINDS), 'kinds'),
-      });
-      const features = posts.map((post) => {
-        const reach = straightLineReachPolygon(post, post.walkingRadiusM, DEFAULT_DETOUR_FACTOR);
-        return {
-          geometry: reach.geometry,
-          properties: withoutNulls({
-            postId: post.id,
-            kind: post.kind,
-            name: post.name,
-            walkingRadiusM: post.walkingRadiusM,
-            method: reach.properties.distanceBasis,
-            detourFactor: reach.properties.detourFactor,
-            effectiveRadiusM: reach.properties.effectiveRadiusMeters,
-          }),
-        };
-      });
-      return tileOfFeatures(ctx.knex, 'post_reach', tile, features);
-    },
+    render: (ctx, tile, params) => postReachLayerTile(ctx, tile, { area: areaParam(params), kinds: enumListParam(params, 'kinds', POST_KINDS) }),
   },
   {
     name: 'lighting_outages',
@@ -296,7 +248,7 @@ export const TILE_LAYERS: TileLayer[] = [
     minzoom: 10,
     maxzoom: 15,
     roles: null,
-    render: async (ctx, tile, params) => lightingOutagesTile(ctx.knex, tile, { area: await featureArea(ctx, params), ...fixableQuery(params) }),
+    render: (ctx, tile, params) => lightingOutagesLayerTile(ctx, tile, fixableFilter(params)),
   },
   {
     name: 'road_defects',
@@ -308,8 +260,7 @@ export const TILE_LAYERS: TileLayer[] = [
     minzoom: 10,
     maxzoom: 15,
     roles: null,
-    render: async (ctx, tile, params) =>
-      roadDefectsTile(ctx.knex, tile, { area: await featureArea(ctx, params), ...fixableQuery(params), kinds: nonEmpty(enumListParam(params, 'kinds', ROAD_DEFECT_KINDS), 'kinds') }),
+    render: (ctx, tile, params) => roadDefectsLayerTile(ctx, tile, { ...fixableFilter(params), kinds: enumListParam(params, 'kinds', ROAD_DEFECT_KINDS) }),
   },
   {
     name: 'youth_facilities',
@@ -321,24 +272,25 @@ export const TILE_LAYERS: TileLayer[] = [
     minzoom: 8,
     maxzoom: 15,
     roles: null,
-    render: async (ctx, tile, params) =>
-      youthFacilitiesTile(ctx.knex, tile, { area: await featureArea(ctx, params), kinds: nonEmpty(enumListParam(params, 'kinds', YOUTH_FACILITY_KINDS), 'kinds') }),
+    render: (ctx, tile, params) => youthFacilitiesLayerTile(ctx, tile, { area: areaParam(params), kinds: enumListParam(params, 'kinds', YOUTH_FACILITY_KINDS) }),
   },
   {
     name: 'risk_features',
     query: 'riskFeatures',
     description: 'Features of the imported factor layers for the risk models (as the riskFeatures query): points, lines and polygons.',
     geometryType: 'Point, LineString, Polygon',
-    fields: { id: 'Feature id.', factor: 'Factor name (imported:<factor> in riskFactors).', label: 'The factor in words.', openedAt: 'Present from, ISO 8601 (absent: always).', closedAt: 'Present until, ISO 8601 (absent: still).' },
+    fields: {
+      id: 'Feature id.',
+      factor: 'Factor name (imported:<factor> in riskFactors).',
+      label: 'The factor in words.',
+      openedAt: 'Present from, ISO 8601 (absent: always).',
+      closedAt: 'Present until, ISO 8601 (absent: still).',
+    },
     parameters: { ...FEATURE_AREA, factors: 'Factor names, comma-separated (e.g. bars,bus_stop); all when left out.', presentAt: 'Only features present at this ISO 8601 instant.' },
     minzoom: 8,
     maxzoom: 15,
     roles: null,
-    render: async (ctx, tile, params) => {
-      const presentAt = params.presentAt ? new Date(params.presentAt) : null;
-      if (presentAt !== null && Number.isNaN(presentAt.getTime())) throw badInput('presentAt', `"${params.presentAt!.slice(0, 40)}" is not an ISO 8601 date-time`);
-      return riskFeaturesTile(ctx.knex, tile, { area: await featureArea(ctx, params), factors: toFactors(listParam(params, 'factors'), 'factors'), presentAt });
-    },
+    render: (ctx, tile, params) => riskFeaturesLayerTile(ctx, tile, { presentAt: dateParam(params, 'presentAt'), area: areaParam(params), factors: listParam(params, 'factors') }),
   },
   {
     name: 'areas',
@@ -350,10 +302,7 @@ export const TILE_LAYERS: TileLayer[] = [
     minzoom: 0,
     maxzoom: 15,
     roles: null,
-    render: (ctx, tile, params) => {
-      const parentId = toOptionalId(params.parentId, 'parentId');
-      return areasTile(ctx.knex, tile, { kind: enumParam(params, 'kind', AREA_KINDS) ?? null, parentId });
-    },
+    render: (ctx, tile, params) => areasLayerTile(ctx, tile, { kind: enumParam(params, 'kind', AREA_KINDS), parentId: params.parentId }),
   },
 ];
 

@@ -6,12 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
-import type { Config } from '../config';
-import { dataVersion } from '../db/tiles';
+import { checkTileAddress, tileDataVersion } from '../analysis/tiles';
 import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
-import { tileProblem } from '../geo/tiles';
+import type { Config } from '../config';
 import type { RequestContext } from '../context';
-import { badInput } from '../errors';
 import { httpError, sendError } from './errors';
 import { canonicalParams, checkKnownParams, queryParams } from './params';
 import { TILE_LAYERS, TileLayer, tileLayer } from './tileLayers';
@@ -76,9 +74,8 @@ export function tilesRouter(config: Config, contextOf: (req: Request) => Promise
       const layer = findLayer(match[1], ctx);
       checkKnownParams(params, Object.keys(layer.parameters), `tile layer ${layer.name}`);
       const tile = { z: Number(match[2]), x: Number(match[3]), y: Number(match[4]) };
-      const problem = tileProblem(tile);
-      if (problem) throw badInput('z/x/y', problem);
-      const version = await dataVersion(ctx.knex);
+      checkTileAddress(tile);
+      const version = await tileDataVersion(ctx);
       const etag = `"${createHash('sha1')
         .update([layer.name, `${tile.z}/${tile.x}/${tile.y}`, canonicalParams(params), ctx.user.role, ctx.user.agency ?? '', version].join('\n'))
         .digest('base64url')}"`;

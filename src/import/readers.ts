@@ -256,7 +256,7 @@ export async function* readOpen311(input: Readable, options: ReaderOptions): Asy
         external_id: request.service_request_id,
         kind: target.kind,
         reported_at: request.requested_datetime,
-        fixed_at: closed ? request.updated_datetime ?? request.expected_datetime : undefined,
+        fixed_at: closed ? (request.updated_datetime ?? request.expected_datetime) : undefined,
         lat: request.lat,
         lng: request.long,
         street: request.address,
@@ -301,10 +301,7 @@ export async function* readPoliceUk(input: Readable): AsyncGenerator<PositionedR
     const crimeType = (r['crime type'] ?? '').trim();
     let externalId = r['crime id'];
     if (!externalId) {
-      const key = createHash('sha1')
-        .update([r.month, r['reported by'], r.longitude, r.latitude, r.location, r['lsoa code'], crimeType].join('|'))
-        .digest('hex')
-        .slice(0, 24);
+      const key = createHash('sha1').update([r.month, r['reported by'], r.longitude, r.latitude, r.location, r['lsoa code'], crimeType].join('|')).digest('hex').slice(0, 24);
       const n = (seen.get(key) ?? 0) + 1;
       seen.set(key, n);
       externalId = `asb-${key}-${n}`;

@@ -8,11 +8,11 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { AreaRecord, BBox, Layer, LayerRecordMap } from '../domain';
 import { finishImportRun, startImportRun } from '../db/importRuns';
-import { batchColumns, BatchColumns, dropBulkIndexes, ensureBulkIndexes, storedRowEstimate, upsertColumns, UpsertCounts } from '../db/upsert';
+import { batchColumns, BatchColumns, dropBulkIndexes, ensureBulkIndexes, storedRowEstimate, UpsertCounts, writeImportBatch } from '../db/upsert';
 import { rebuildStreetNetwork } from '../db/streets';
 import { detectFormat, ImportFormat, Open311Mapping, readRows } from './readers';
-import { FirstLineIndex } from './keyIndex';
-import { FieldError, validateRow } from './validate';
+import { areasInWriteOrder, RecordScreen } from './screen';
+import type { FieldError } from './validate';
 
 export interface ImportOptions {
   layer: Layer;
@@ -117,7 +117,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   let rowsRead = 0;
   let skipped = 0;
   let batch: LayerRecordMap[Layer][] = [];
-  const seenKeys = new FirstLineIndex();
+  const screen = new RecordScreen(options.layer, validation, { label: rejects.positionLabel, scope: 'this file' });
   // precincts point at districts by external id; holding areas back lets districts land first
   const deferredAreas: AreaRecord[] = [];
 
@@ -126,13 +126,8 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   // database one after the other, in file order
   let inFlight: Promise<void> | null = null;
   const write = async (columns: BatchColumns): Promise<void> => {
-    const counts = await knex.transaction(async (trx) => {
-      // a batch's commit need not wait for its WAL to reach the disk: a crash can lose only the
-      // last batches reported as written, and the run's import_runs row, never finished, shows
-      // the import must be run again (which completes it: stored rows count as unchanged)
-      await trx.raw('SET LOCAL synchronous_commit = off');
-      return upsertColumns(trx, columns);
-    });
+    // its own transaction, committed without waiting for the WAL (see writeImportBatch)
+    const counts = await writeImportBatch(knex, columns);
     totals.inserted += counts.inserted;
     totals.updated += counts.updated;
     totals.unchanged += counts.unchanged;
@@ -167,16 +162,10 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
         rejects.write({ line: row.line, externalId, errors: [row.problem] });
         continue;
       }
-      const result = validateRow(options.layer, row.raw, validation);
+      // validated, and a second row with the same id refused (src/import/screen.ts)
+      const result = screen.screen(row.raw, row.line);
       if (!result.ok) {
         rejects.write({ line: row.line, externalId, errors: result.errors });
-        continue;
-      }
-      // a second row with the same id is refused, not applied over the first: otherwise every
-      // re-import of the file would flip the stored row between the two versions
-      const firstLine = seenKeys.firstLineOrAdd(result.record.source, result.record.externalId, row.line);
-      if (firstLine !== undefined) {
-        rejects.write({ line: row.line, externalId, errors: [{ field: 'external_id', reason: `duplicates the id of ${rejects.positionLabel} ${firstLine} of this file` }] });
         continue;
       }
       if (options.layer === 'areas') {
@@ -188,8 +177,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     }
     await flush();
     if (deferredAreas.length > 0) {
-      const byKind = (kind: string) => deferredAreas.filter((a) => a.kind === kind);
-      for (const group of [byKind('district'), byKind('precinct')]) {
+      for (const group of areasInWriteOrder(deferredAreas)) {
         for (const record of group) {
           batch.push(record);
           if (batch.length >= options.batchSize) await flush();

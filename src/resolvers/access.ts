@@ -1,11 +1,9 @@
-/** Who am I, and who read raw incident points. */
+/** Who am I, and who read raw incident points: argument mapping and one call each. */
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { auditLogPage } from '../analysis/audit';
 import { rolesFor } from '../auth/roleRules';
-import { listAuditEntries } from '../db/audit';
-import { AuditEntryConnection, AuditLogArgs, Caller } from '../schema/access';
 import type { RequestContext } from '../context';
-import { badInput } from '../errors';
-import { encodeCursor, toPageRequest } from '../analysis/inputs';
+import { AuditEntryConnection, AuditLogArgs, Caller } from '../schema/access';
 
 @Resolver()
 export class AccessQueries {
@@ -18,10 +16,6 @@ export class AccessQueries {
   @Authorized(...rolesFor('Query.auditLog'))
   @Query(() => AuditEntryConnection, { description: 'Every read of raw incident points (who, when, filter, rows), newest first. Admins only.' })
   async auditLog(@Ctx() ctx: RequestContext, @Args() args: AuditLogArgs): Promise<AuditEntryConnection> {
-    const page = toPageRequest({ first: args.first, after: args.after }, ctx.config);
-    if (args.since && Number.isNaN(args.since.getTime())) throw badInput('since', 'is not a date-time');
-    const result = await listAuditEntries(ctx.knex, { first: page.first, afterId: page.afterId, userId: args.user ?? null, since: args.since ?? null });
-    const last = result.nodes[result.nodes.length - 1];
-    return { nodes: result.nodes, endCursor: last ? encodeCursor(last.id) : null, hasNextPage: result.hasNextPage };
+    return auditLogPage(ctx, args);
   }
 }

@@ -30,7 +30,10 @@ export class StudyAreaArgs {
   })
   window?: TimeWindowInput;
 
-  @Field(() => [IncidentCategoryEnum], { nullable: true, description: 'Incident categories counted; all when left out. Not available below the analyst role (per-category counts are in hexagons.cells.incidentsByCategory).' })
+  @Field(() => [IncidentCategoryEnum], {
+    nullable: true,
+    description: 'Incident categories counted; all when left out. Not available below the analyst role (per-category counts are in hexagons.cells.incidentsByCategory).',
+  })
   categories?: string[];
 }
 
@@ -250,4 +253,3 @@ export class ClusterAnalysis {
   @Field(() => PrivacyNote, { description: 'How the privacy rules shaped this answer.' })
   privacy: PrivacyNote;
 }
-

@@ -8,8 +8,7 @@ import { GeoJSONDocumentScalar, GeoJSONScalar } from './scalars';
 export const EmergingHotSpotCategoryEnum = enumOf(EMERGING_HOT_SPOT_CATEGORIES);
 registerEnumType(EmergingHotSpotCategoryEnum, {
   name: 'EmergingHotSpotCategory',
-  description:
-    "Esri's emerging hot spot categories (new, consecutive, intensifying, persistent, diminishing, sporadic, oscillating, historical, their cold twins, no pattern); the exact rules are in docs/methods.md.",
+  description: "Esri's emerging hot spot categories (new, consecutive, intensifying, persistent, diminishing, sporadic, oscillating, historical, their cold twins, no pattern); the exact rules are in docs/methods.md.",
   valuesConfig: described({
     new_hot_spot: 'Hot at the final step only.',
     consecutive_hot_spot: 'An uninterrupted run of at least two hot steps at the end, never hot before it, hot at under 90 % of steps.',

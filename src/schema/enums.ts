@@ -64,7 +64,7 @@ const POST_DESCRIPTIONS: ValueDescriptions<(typeof POST_KINDS)[number]> = {
 };
 const AREA_DESCRIPTIONS: ValueDescriptions<(typeof AREA_KINDS)[number]> = {
   district: 'City district (administrative).',
-  precinct: "Police precinct: the area of one precinct inspector, inside a district.",
+  precinct: 'Police precinct: the area of one precinct inspector, inside a district.',
 };
 const PRECISION_DESCRIPTIONS: ValueDescriptions<(typeof TIME_PRECISIONS)[number]> = {
   exact: 'The time is known to the minute.',
@@ -78,7 +78,11 @@ registerEnumType(YouthFacilityKindEnum, { name: 'YouthFacilityKind', valuesConfi
 registerEnumType(PostKindEnum, { name: 'PostKind', valuesConfig: described(POST_DESCRIPTIONS), description: 'Modular post, precinct office or police station.' });
 registerEnumType(AreaKindEnum, { name: 'AreaKind', valuesConfig: described(AREA_DESCRIPTIONS), description: 'District or precinct.' });
 registerEnumType(TimePrecisionEnum, { name: 'TimePrecision', valuesConfig: described(PRECISION_DESCRIPTIONS), description: 'How precise an incident time is: exact, day, or month (police.uk publishes months only).' });
-registerEnumType(FixStatusEnum, { name: 'FixStatus', valuesConfig: { OPEN: { description: 'Not fixed yet (fixedAt is null).' }, FIXED: { description: 'Fixed (fixedAt is set).' } }, description: 'OPEN while not fixed; FIXED once fixed_at is set.' });
+registerEnumType(FixStatusEnum, {
+  name: 'FixStatus',
+  valuesConfig: { OPEN: { description: 'Not fixed yet (fixedAt is null).' }, FIXED: { description: 'Fixed (fixedAt is set).' } },
+  description: 'OPEN while not fixed; FIXED once fixed_at is set.',
+});
 
 export const AgencyEnum = enumOf(AGENCIES);
 registerEnumType(AgencyEnum, {

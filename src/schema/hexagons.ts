@@ -52,7 +52,10 @@ export class HexagonCell {
   @Field(() => Int, { nullable: true, description: 'Incidents between the actual sunset and sunrise at their place and moment; null when suppressed.' })
   nightIncidents: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Incidents whose time is not exact (day or month only), so neither day nor night. dayIncidents + nightIncidents + unknownTimeIncidents = incidents (when none is suppressed).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Incidents whose time is not exact (day or month only), so neither day nor night. dayIncidents + nightIncidents + unknownTimeIncidents = incidents (when none is suppressed).',
+  })
   unknownTimeIncidents: number | null;
 
   @Field(() => Float, {

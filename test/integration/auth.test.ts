@@ -31,7 +31,12 @@ beforeAll(async () => {
   await truncateLayers(roles.server);
   await roles.server.db.knex('audit_log').truncate();
   await roles.server.db.knex('api_keys').truncate();
-  await upsertBatch(roles.server.db.knex, 'incidents', [incident('t1', 'theft', 76.93, 43.24), incident('t2', 'theft', 76.931, 43.241), incident('d1', 'domestic_conflict', 76.932, 43.242), incident('s1', 'sexual_offence', 76.933, 43.243)], roles.config.fineResolution);
+  await upsertBatch(
+    roles.server.db.knex,
+    'incidents',
+    [incident('t1', 'theft', 76.93, 43.24), incident('t2', 'theft', 76.931, 43.241), incident('d1', 'domestic_conflict', 76.932, 43.242), incident('s1', 'sexual_offence', 76.933, 43.243)],
+    roles.config.fineResolution,
+  );
 });
 
 afterAll(async () => {
@@ -79,7 +84,10 @@ describe('the role table', () => {
 
 describe('points', () => {
   it('are never given for sensitive categories, even to admins', async () => {
-    const res = await roles.gqlAs<{ incidents: { totalCount: number; nodes: { category: string }[] } }>(TEST_ADMIN, '{ incidents(filter: { categories: [DOMESTIC_CONFLICT, SEXUAL_OFFENCE, THEFT] }) { totalCount nodes { category geometry } } }');
+    const res = await roles.gqlAs<{ incidents: { totalCount: number; nodes: { category: string }[] } }>(
+      TEST_ADMIN,
+      '{ incidents(filter: { categories: [DOMESTIC_CONFLICT, SEXUAL_OFFENCE, THEFT] }) { totalCount nodes { category geometry } } }',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.incidents.nodes.map((n) => n.category)).toEqual(['THEFT', 'THEFT']);
     expect(res.data!.incidents.totalCount).toBe(2);

@@ -28,10 +28,7 @@ afterAll(async () => {
 const ORIGIN = { lat: 43.24, lng: 76.95 };
 const M_PER_DEG_LAT = 111_194.93;
 const M_PER_DEG_LNG = M_PER_DEG_LAT * Math.cos(ORIGIN.lat * (Math.PI / 180));
-const node = (i: number, j: number): [number, number] => [
-  Math.round((ORIGIN.lng + (i * 100) / M_PER_DEG_LNG) * 1e7) / 1e7,
-  Math.round((ORIGIN.lat + (j * 100) / M_PER_DEG_LAT) * 1e7) / 1e7,
-];
+const node = (i: number, j: number): [number, number] => [Math.round((ORIGIN.lng + (i * 100) / M_PER_DEG_LNG) * 1e7) / 1e7, Math.round((ORIGIN.lat + (j * 100) / M_PER_DEG_LAT) * 1e7) / 1e7];
 
 function post(externalId: string, [lng, lat]: [number, number], walkingRadiusM = 500): PostRecord {
   return { source: 'test', externalId, kind: 'modular_post', name: externalId, walkingRadiusM, geometry: { type: 'Point', coordinates: [lng, lat] }, openedAt: null };
@@ -87,7 +84,9 @@ describe('a hand-made street grid', () => {
   });
 
   it('walks 2600 m of street within 250 m of a post at a crossing (16 block sides and 20 half sides), the same crossings pgRouting reaches', async () => {
-    const answer = await t.gql<{ postReach: { reachedStreetM: number; accessLegM: number; serviceArea: { type: string }; reach: { method: string; radiusM: number; detourFactor: number | null; accessDistanceM: number } }[] }>(POST_REACH, {
+    const answer = await t.gql<{
+      postReach: { reachedStreetM: number; accessLegM: number; serviceArea: { type: string }; reach: { method: string; radiusM: number; detourFactor: number | null; accessDistanceM: number } }[];
+    }>(POST_REACH, {
       postId: centrePostId,
       radius: 250,
       method: 'NETWORK',
@@ -107,10 +106,10 @@ describe('a hand-made street grid', () => {
     const dd = await knex.raw("SELECT node, agg_cost FROM pgr_drivingDistance('SELECT id, source, target, cost, reverse_cost FROM street_edges', ?::bigint, 250)", [start.rows[0].id]);
     expect(dd.rows).toHaveLength(13);
     // the service area holds every reached crossing and not the crossings 3 blocks away
-    const inside = await knex.raw(
-      `SELECT count(*) FILTER (WHERE ST_Covers(ST_GeomFromGeoJSON(?), v.geom))::int AS reached FROM street_vertices v WHERE v.id IN (${dd.rows.map(() => '?').join(',')})`,
-      [JSON.stringify(reach.serviceArea), ...dd.rows.map((r: { node: string }) => r.node)],
-    );
+    const inside = await knex.raw(`SELECT count(*) FILTER (WHERE ST_Covers(ST_GeomFromGeoJSON(?), v.geom))::int AS reached FROM street_vertices v WHERE v.id IN (${dd.rows.map(() => '?').join(',')})`, [
+      JSON.stringify(reach.serviceArea),
+      ...dd.rows.map((r: { node: string }) => r.node),
+    ]);
     expect(inside.rows[0].reached).toBe(13);
     const far = await knex.raw('SELECT ST_Covers(ST_GeomFromGeoJSON(?), ST_SetSRID(ST_MakePoint(?, ?), 4326)) AS covered', [JSON.stringify(reach.serviceArea), ...node(5, 4)]);
     expect(far.rows[0].covered).toBe(false);
@@ -119,10 +118,10 @@ describe('a hand-made street grid', () => {
   it('the network reach of a mid-block post agrees with pgr_withPointsDD from the same street point', async () => {
     await store([post('mid', node(3.5, 3.2), 300)], []);
     const knex = t.server.db.knex;
-    const edge = await knex.raw(
-      'SELECT id, ST_LineLocatePoint(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326)) AS fraction FROM street_edges ORDER BY geom <-> ST_SetSRID(ST_MakePoint(?, ?), 4326) LIMIT 1',
-      [...node(3.5, 3.2), ...node(3.5, 3.2)],
-    );
+    const edge = await knex.raw('SELECT id, ST_LineLocatePoint(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326)) AS fraction FROM street_edges ORDER BY geom <-> ST_SetSRID(ST_MakePoint(?, ?), 4326) LIMIT 1', [
+      ...node(3.5, 3.2),
+      ...node(3.5, 3.2),
+    ]);
     const { id, fraction } = edge.rows[0];
     // budget: 300 m minus the 20 m access leg
     const dd = await knex.raw(
@@ -169,7 +168,7 @@ describe('straight-line coverage against PostGIS', () => {
     await truncateLayers(t.server);
     // posts and incidents scattered around Almaty's centre from a fixed sequence
     let state = 12345;
-    const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
     const around = (spreadM: number): [number, number] => [ORIGIN.lng + ((random() - 0.5) * 2 * spreadM) / M_PER_DEG_LNG, ORIGIN.lat + ((random() - 0.5) * 2 * spreadM) / M_PER_DEG_LAT];
     const posts = Array.from({ length: 6 }, (_, k) => post(`p${k}`, around(1500), 390));
     const incidents = Array.from({ length: 3000 }, (_, k) => incident(`i${k}`, around(2000)));
@@ -229,20 +228,33 @@ describe('siting with a known optimum', () => {
 
   beforeAll(async () => {
     await truncateLayers(t.server);
-    const clusters: [number, number][] = [[0, 4], [800, 5], [1600, 5], [2400, 4]];
+    const clusters: [number, number][] = [
+      [0, 4],
+      [800, 5],
+      [1600, 5],
+      [2400, 4],
+    ];
     const incidents = clusters.flatMap(([x, n]) => Array.from({ length: n }, (_, k) => incident(`s${x}-${k}`, at(x))));
     await store([], incidents);
   });
 
   it('finds the optimum exactly (18) where greedy stops at 14 with a bound of at least 18', async () => {
-    const exact = await t.gql<{ suggestPostSites: { solver: string; optimal: boolean; coveredBefore: number; coveredAfter: number; totalDemand: number; sites: { label: string; marginalGain: number }[] } }>(SUGGEST, { candidates, solver: 'EXACT', count: 2 });
+    const exact = await t.gql<{ suggestPostSites: { solver: string; optimal: boolean; coveredBefore: number; coveredAfter: number; totalDemand: number; sites: { label: string; marginalGain: number }[] } }>(SUGGEST, {
+      candidates,
+      solver: 'EXACT',
+      count: 2,
+    });
     expect(exact.errors).toBeUndefined();
     const e = exact.data!.suggestPostSites;
     expect(e).toMatchObject({ solver: 'exact', optimal: true, coveredBefore: 0, coveredAfter: 18, totalDemand: 18 });
     expect(e.sites.map((s) => s.label).sort()).toEqual(['L', 'R']);
     expect(e.sites.map((s) => s.marginalGain)).toEqual([9, 9]);
 
-    const greedy = await t.gql<{ suggestPostSites: { solver: string; optimal: boolean; coveredAfter: number; upperBound: number; provenGainRatio: number; sites: { label: string }[] } }>(SUGGEST, { candidates, solver: 'GREEDY', count: 2 });
+    const greedy = await t.gql<{ suggestPostSites: { solver: string; optimal: boolean; coveredAfter: number; upperBound: number; provenGainRatio: number; sites: { label: string }[] } }>(SUGGEST, {
+      candidates,
+      solver: 'GREEDY',
+      count: 2,
+    });
     const g = greedy.data!.suggestPostSites;
     expect(g).toMatchObject({ solver: 'greedy', optimal: false, coveredAfter: 14 });
     expect(g.sites[0].label).toBe('M');
@@ -270,7 +282,14 @@ describe('the demo city', () => {
   }, 240_000);
 
   it('reports coverage per district and per precinct over the city', async () => {
-    const answer = await t.gql<{ coverage: { reach: { method: string }; districts: { name: string; coverage: { residents: { share: number | null }; incidents: { share: number | null; total: number } }; precinctOffices: number; residentsPerOffice: number | null }[]; precincts: { parentId: string }[]; overall: { incidents: { total: number } } } }>(
+    const answer = await t.gql<{
+      coverage: {
+        reach: { method: string };
+        districts: { name: string; coverage: { residents: { share: number | null }; incidents: { share: number | null; total: number } }; precinctOffices: number; residentsPerOffice: number | null }[];
+        precincts: { parentId: string }[];
+        overall: { incidents: { total: number } };
+      };
+    }>(
       `{ coverage(area: { bbox: [76.7, 43.0, 77.25, 43.45] }, method: STRAIGHT_LINE) {
           reach { method } overall { incidents { total } }
           districts { name precinctOffices residentsPerOffice coverage { residents { share } incidents { share total } } }
@@ -320,7 +339,10 @@ describe('the demo city', () => {
       const s = answer.data!.suggestPostSites;
       expect(s.sites).toHaveLength(5);
       expect(s.coveredAfter).toBeGreaterThan(s.coveredBefore);
-      expect(s.coveredAfter - s.coveredBefore).toBeCloseTo(s.sites.reduce((sum, site) => sum + site.marginalGain, 0), 6);
+      expect(s.coveredAfter - s.coveredBefore).toBeCloseTo(
+        s.sites.reduce((sum, site) => sum + site.marginalGain, 0),
+        6,
+      );
       expect(s.upperBound).toBeGreaterThanOrEqual(s.coveredAfter);
     }
   });

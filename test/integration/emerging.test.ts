@@ -3,7 +3,7 @@
  * same background every month and one planted pattern whose category is known by construction:
  * a persistent hot cell (the same excess every month), a new hot cell (an excess in the last
  * month only) and an intensifying hot cell (an excess growing every month). The classification
- * rules themselves are unit-tested in test/unit/stats/emergingHotSpots.test.ts.
+ * rules themselves are unit-tested in test/unit/geo/stats/emergingHotSpots.test.ts.
  */
 import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
 import { upsertBatch } from '../../src/db/upsert';
@@ -69,7 +69,7 @@ beforeAll(async () => {
   t = await startTestServer({}, { actAs: TEST_ANALYST });
   await truncateLayers(t.server);
   let state = 7;
-  const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const records: IncidentRecord[] = [];
   for (const pattern of Object.keys(AREAS) as Pattern[]) {
     const [w, s, e, n] = AREAS[pattern];
@@ -87,7 +87,16 @@ beforeAll(async () => {
     }
   }
   // police.uk-style month-only dates: usable for monthly steps, not for weekly ones
-  records.push({ source: 'test', externalId: 'month-only', occurredAt: new Date('2025-03-01T00:00:00+05:00'), timePrecision: 'month', category: 'theft', outdoor: null, description: null, geometry: { type: 'Point', coordinates: [76.85, 43.3] } });
+  records.push({
+    source: 'test',
+    externalId: 'month-only',
+    occurredAt: new Date('2025-03-01T00:00:00+05:00'),
+    timePrecision: 'month',
+    category: 'theft',
+    outdoor: null,
+    description: null,
+    geometry: { type: 'Point', coordinates: [76.85, 43.3] },
+  });
   await upsertBatch(t.server.db.knex, 'incidents', records, 11);
 });
 

@@ -152,7 +152,19 @@ describe('privacy and roles', () => {
     for (const { query, geojson } of listing.exports) {
       const needsArea = ['hexagons', 'hotspots', 'clusters'].includes(query);
       const res = await fetch(needsArea ? `${geojson}?bbox=76.85,43.20,76.98,43.28&resolution=8` : query === 'postReach' ? `${geojson}?bbox=76.85,43.20,76.98,43.28&radius=400` : geojson);
-      const forbidden = ['incidents', 'emergingHotSpots', 'riskSurface', 'fixPriorities', 'recommendations', 'coverage', 'suggestPostSites', 'minimumPostSites', 'riskFactors', 'agencyStatistics', 'recommendationsEvaluation'];
+      const forbidden = [
+        'incidents',
+        'emergingHotSpots',
+        'riskSurface',
+        'fixPriorities',
+        'recommendations',
+        'coverage',
+        'suggestPostSites',
+        'minimumPostSites',
+        'riskFactors',
+        'agencyStatistics',
+        'recommendationsEvaluation',
+      ];
       if (forbidden.includes(query)) {
         // exports of what an anonymous caller may not query at all
         expect([query, res.status]).toEqual([query, 401]);

@@ -96,12 +96,20 @@ describe('malformed and hostile requests', () => {
 
   it('fuzzed areas, windows, resolutions and GeoJSON get clean error codes, never an internal error', async () => {
     const garbage = fc.oneof(fc.jsonValue(), fc.string(), fc.double(), fc.constant(null));
-    const nearAlmaty = fc.tuple(fc.double({ min: 76.85, max: 77.0, noNaN: true }), fc.double({ min: 43.2, max: 43.3, noNaN: true }), fc.double({ min: -0.03, max: 0.03, noNaN: true }), fc.double({ min: -0.03, max: 0.03, noNaN: true }));
+    const nearAlmaty = fc.tuple(
+      fc.double({ min: 76.85, max: 77.0, noNaN: true }),
+      fc.double({ min: 43.2, max: 43.3, noNaN: true }),
+      fc.double({ min: -0.03, max: 0.03, noNaN: true }),
+      fc.double({ min: -0.03, max: 0.03, noNaN: true }),
+    );
     const bbox = fc.oneof(
       nearAlmaty.map(([lng, lat, dx, dy]) => [lng, lat, lng + dx, lat + dy]),
       fc.array(fc.oneof(fc.double(), fc.integer()), { maxLength: 6 }),
     );
-    const ring = fc.array(nearAlmaty.map(([lng, lat, dx, dy]) => [lng + dx, lat + dy]), { minLength: 0, maxLength: 7 });
+    const ring = fc.array(
+      nearAlmaty.map(([lng, lat, dx, dy]) => [lng + dx, lat + dy]),
+      { minLength: 0, maxLength: 7 },
+    );
     const polygon = fc.oneof(
       ring.map((r) => ({ type: 'Polygon', coordinates: [r.length > 0 ? [...r, r[0]] : r] })),
       fc.record({ type: fc.constantFrom('Polygon', 'MultiPolygon', 'Point', 'Feature', 'x'), coordinates: garbage }),
@@ -114,7 +122,12 @@ describe('malformed and hostile requests', () => {
       fc.record({ bbox, precinctId: fc.string() }),
       garbage,
     );
-    const instant = fc.oneof(fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constant('2026-03-01T00:00:00Z'), fc.constant(null));
+    const instant = fc.oneof(
+      fc.string(),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.constant('2026-03-01T00:00:00Z'),
+      fc.constant(null),
+    );
     const variables = fc.record({
       area,
       resolution: fc.oneof(fc.integer({ min: -3, max: 18 }), fc.double(), fc.string()),
@@ -241,7 +254,14 @@ describe('the database goes away while requests run', () => {
     const readyz = async () => (await fetch(s.server.url.replace('/graphql', '/readyz'))).status;
     try {
       expect(await readyz()).toBe(200);
-      const records = Array.from({ length: 1000 }, (_, i) => ({ externalId: `cut-${i}`, source: 'cut_test', occurredAt: '2026-02-03T10:00:00Z', category: 'THEFT', lat: 43.2 + (i % 50) * 0.001, lng: 76.9 + Math.floor(i / 50) * 0.001 }));
+      const records = Array.from({ length: 1000 }, (_, i) => ({
+        externalId: `cut-${i}`,
+        source: 'cut_test',
+        occurredAt: '2026-02-03T10:00:00Z',
+        category: 'THEFT',
+        lat: 43.2 + (i % 50) * 0.001,
+        lng: 76.9 + Math.floor(i / 50) * 0.001,
+      }));
       const inFlight = [
         ...Array.from({ length: 4 }, () => s.gql('{ hexagons(area: { bbox: [76.85, 43.18, 77.0, 43.32] }, resolution: 9) { studyArea { incidentCount } } }')),
         s.gql('mutation ($r: [IncidentInput!]!) { importIncidents(records: $r) { inserted rejected } }', { r: records }),

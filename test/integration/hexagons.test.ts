@@ -112,9 +112,7 @@ describe('hexagons of a district at resolution 9', () => {
   });
 
   it('puts the cell of a post within reach, and gives facility distances', () => {
-    const withPost = city.posts
-      .map((p) => latLngToCell(p.geometry.coordinates[1], p.geometry.coordinates[0], 9))
-      .filter((cell) => expectedCells.has(cell));
+    const withPost = city.posts.map((p) => latLngToCell(p.geometry.coordinates[1], p.geometry.coordinates[0], 9)).filter((cell) => expectedCells.has(cell));
     expect(withPost.length).toBeGreaterThan(0);
     const byCell = new Map(answer.cells.map((c) => [c.h3, c]));
     for (const cell of withPost) expect(byCell.get(cell)!.withinPostReach).toBe(true);

@@ -1,7 +1,7 @@
 /**
  * Hotspots through GraphQL against PostGIS: the demo city's planted hot areas must come out as
  * significant at 99 % after FDR; a uniformly random city must give (close to) none. The
- * statistics themselves are checked against R spdep in test/unit/stats.
+ * statistics themselves are checked against R spdep in test/unit/geo/stats.
  */
 import { latLngToCell, polygonToCells } from 'h3-js';
 import { generateDemoCity } from '../../seeds/almaty';
@@ -59,7 +59,19 @@ describe('on the demo city', () => {
     }
     // every cell whose centre is in the box is in the study area, zero-count cells included
     const [w, s, e, n] = CITY_BBOX;
-    const expectedCells = polygonToCells([[[w, s], [e, s], [e, n], [w, n], [w, s]]], 9, true).length;
+    const expectedCells = polygonToCells(
+      [
+        [
+          [w, s],
+          [e, s],
+          [e, n],
+          [w, n],
+          [w, s],
+        ],
+      ],
+      9,
+      true,
+    ).length;
     expect(res.data!.hotspots.studyArea.cellCount).toBe(expectedCells);
     expect(res.data!.hotspots.cells.filter((c) => c.count === 0).length).toBeGreaterThan(0);
     expect(res.data!.hotspots.method).toMatch(/Getis-Ord Gi\*/);
@@ -93,7 +105,7 @@ describe('on a uniformly random city', () => {
     await truncateLayers(t.server);
     // a fixed linear congruential sequence: uniform points, no structure to find
     let state = 42;
-    const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const records: IncidentRecord[] = Array.from({ length: 30000 }, (_, i) => ({
       source: 'uniform',
       externalId: `u${i}`,
@@ -120,7 +132,26 @@ describe('bad input', () => {
     ['resolution 3', { area: { bbox: CITY_BBOX }, resolution: 3 }, 'resolution'],
     ['k 0', { area: { bbox: CITY_BBOX }, k: 0 }, 'k'],
     ['an empty polygon', { area: { polygon: { type: 'Polygon', coordinates: [] } } }, 'area.polygon'],
-    ['a self-intersecting polygon', { area: { polygon: { type: 'Polygon', coordinates: [[[76.9, 43.2], [77, 43.3], [77, 43.2], [76.9, 43.3], [76.9, 43.2]]] } } }, 'area.polygon'],
+    [
+      'a self-intersecting polygon',
+      {
+        area: {
+          polygon: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [76.9, 43.2],
+                [77, 43.3],
+                [77, 43.2],
+                [76.9, 43.3],
+                [76.9, 43.2],
+              ],
+            ],
+          },
+        },
+      },
+      'area.polygon',
+    ],
     ['more than 200,000 cells', { area: { bbox: CITY_BBOX }, resolution: 11 }, 'area'],
     ['negative permutations', { area: { bbox: CITY_BBOX }, permutations: -1 }, 'permutations'],
   ];

@@ -14,6 +14,7 @@ import type { Knex } from 'knex';
 import { ALMATY_BOUNDS } from '../../src/config';
 import type { BBox, Layer } from '../../src/domain';
 import { cellCentre, cellToBigint } from '../../src/geo/h3';
+import { mulberry32 } from '../../src/geo/stats/random';
 import { parseOpen311Mapping } from '../../src/import/readers';
 import { importFile, ImportOptions, ImportSummary } from '../../src/import/run';
 import { startTestServer, TEST_ADMIN, TestServer, truncateLayers } from '../support/server';
@@ -226,7 +227,14 @@ describe('CSV import of every layer', () => {
     const geometries = await geometriesOf('lighting_outages', 'akimat_311');
     expect(geometries.get('lo-001')?.geometry).toEqual({ type: 'Point', coordinates: [76.9102, 43.2401] });
     expect(geometries.get('lo-001')?.h3).toBe(expectedCell(43.2401, 76.9102));
-    expect(geometries.get('lo-003')?.geometry).toEqual({ type: 'LineString', coordinates: [[76.92, 43.235], [76.925, 43.2352], [76.93, 43.2355]] });
+    expect(geometries.get('lo-003')?.geometry).toEqual({
+      type: 'LineString',
+      coordinates: [
+        [76.92, 43.235],
+        [76.925, 43.2352],
+        [76.93, 43.2355],
+      ],
+    });
     // a segment sits in the cell of its middle vertex
     expect(geometries.get('lo-003')?.h3).toBe(expectedCell(43.2352, 76.925));
 
@@ -312,11 +320,15 @@ describe('GeoJSON import', () => {
     );
     const [district, precinct] = rows;
     expect([district.external_id, district.kind, district.name, district.name_ru, district.name_kk, district.parent_id, district.geometry_type]).toEqual([
-      'almaly', 'district', 'Almaly District', 'Алмалинский район', 'Алмалы ауданы', null, 'MULTIPOLYGON',
+      'almaly',
+      'district',
+      'Almaly District',
+      'Алмалинский район',
+      'Алмалы ауданы',
+      null,
+      'MULTIPOLYGON',
     ]);
-    expect([precinct.external_id, precinct.kind, precinct.name_ru, precinct.parent_id, precinct.geometry_type]).toEqual([
-      'almaly-precinct-4', 'precinct', 'Участок 4', district.id, 'MULTIPOLYGON',
-    ]);
+    expect([precinct.external_id, precinct.kind, precinct.name_ru, precinct.parent_id, precinct.geometry_type]).toEqual(['almaly-precinct-4', 'precinct', 'Участок 4', district.id, 'MULTIPOLYGON']);
     // 0.02 deg x 0.015 deg at 43.25 N: about 1.62 km x 1.67 km
     expect(precinct.km2).toBeGreaterThan(2.6);
     expect(precinct.km2).toBeLessThan(2.8);
@@ -330,7 +342,14 @@ describe('GeoJSON import', () => {
     const { summary } = await cliImport('lighting_outages', fixture('lighting_outages.geojson'), ['--rejects', inWorkDir('segments.rejects.csv')]);
     expect(counts(summary)).toEqual({ inserted: 3, updated: 0, unchanged: 0, rejected: 0 });
     const geometries = await geometriesOf('lighting_outages', 'lighting_survey');
-    expect(geometries.get('seg-001')?.geometry).toEqual({ type: 'LineString', coordinates: [[76.955, 43.23], [76.9555, 43.234], [76.956, 43.238]] });
+    expect(geometries.get('seg-001')?.geometry).toEqual({
+      type: 'LineString',
+      coordinates: [
+        [76.955, 43.23],
+        [76.9555, 43.234],
+        [76.956, 43.238],
+      ],
+    });
     expect(geometries.get('seg-001')?.h3).toBe(expectedCell(43.234, 76.9555));
     expect(geometries.get('seg-002')?.h3).toBe(expectedCell(43.2482, 76.94));
     expect(geometries.get('seg-003')?.geometry.type).toBe('MultiLineString');
@@ -344,7 +363,13 @@ describe('GeoJSON import', () => {
     expect(seg2.length_m).toBeLessThan(820);
 
     await expectIdempotentThenOneUpdate('lighting_outages', 'lighting_outages.geojson', 3, '[76.9400, 43.2482]', '[76.9450, 43.2482]');
-    expect((await geometriesOf('lighting_outages', 'lighting_survey')).get('seg-002')?.geometry).toEqual({ type: 'LineString', coordinates: [[76.93, 43.248], [76.945, 43.2482]] });
+    expect((await geometriesOf('lighting_outages', 'lighting_survey')).get('seg-002')?.geometry).toEqual({
+      type: 'LineString',
+      coordinates: [
+        [76.93, 43.248],
+        [76.945, 43.2482],
+      ],
+    });
   });
 
   it('youth_facilities: polygons and a multipolygon with the cell of their outline average; idempotent', async () => {
@@ -353,7 +378,15 @@ describe('GeoJSON import', () => {
     const geometries = await geometriesOf('youth_facilities', 'osm_test');
     expect(geometries.get('field-001')?.geometry).toEqual({
       type: 'Polygon',
-      coordinates: [[[76.9, 43.25], [76.901, 43.25], [76.901, 43.2506], [76.9, 43.2506], [76.9, 43.25]]],
+      coordinates: [
+        [
+          [76.9, 43.25],
+          [76.901, 43.25],
+          [76.901, 43.2506],
+          [76.9, 43.2506],
+          [76.9, 43.25],
+        ],
+      ],
     });
     expect(geometries.get('field-001')?.h3).toBe(expectedCell(43.2503, 76.9005));
     expect(geometries.get('ground-002')?.geometry.type).toBe('MultiPolygon');
@@ -453,16 +486,7 @@ describe('bad rows', () => {
 // generated files
 
 /** Deterministic pseudo-random numbers (mulberry32), so the generated files are the same each run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seededRandom = mulberry32;
 
 const GENERATED_CATEGORIES = ['theft', 'hooliganism', 'drunkenness', 'assault', 'road_collision', 'vandalism', 'domestic_conflict'];
 const INCIDENT_HEADER = 'external_id,source,occurred_at,category,lat,lng,outdoor,description';
@@ -655,15 +679,12 @@ describe('police.uk street-level crime (real City of London files)', () => {
          FROM incidents WHERE source = 'police_uk' GROUP BY 1, 2 ORDER BY 1`,
     );
     expect(byType).toEqual(
-      [...acceptedByType.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([crimeType, count]) => ({ crime_type: crimeType, category: POLICE_UK_EXPECTED_CATEGORY[crimeType], count })),
+      [...acceptedByType.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([crimeType, count]) => ({ crime_type: crimeType, category: POLICE_UK_EXPECTED_CATEGORY[crimeType], count })),
     );
     const shoplifting = records.find((r) => r['Crime type'] === 'Shoplifting' && r.Latitude !== '' && r['Crime ID'] !== '');
-    const [stored] = await queryRows<{ category: string; lng: number; lat: number }>(
-      `SELECT category, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE source = 'police_uk' AND external_id = ?`,
-      [shoplifting!['Crime ID']],
-    );
+    const [stored] = await queryRows<{ category: string; lng: number; lat: number }>(`SELECT category, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE source = 'police_uk' AND external_id = ?`, [
+      shoplifting!['Crime ID'],
+    ]);
     expect(stored.category).toBe('theft');
     expect(stored.lng).toBeCloseTo(Number(shoplifting!.Longitude), 9);
     expect(stored.lat).toBeCloseTo(Number(shoplifting!.Latitude), 9);

@@ -78,7 +78,9 @@ describe('incidents', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const res: { data?: { incidents: Connection<{ id: string }> } } = await t.gql('query ($after: String) { incidents(first: 1000, after: $after) { totalCount pageInfo { endCursor hasNextPage } nodes { id } } }', { after });
+      const res: { data?: { incidents: Connection<{ id: string }> } } = await t.gql('query ($after: String) { incidents(first: 1000, after: $after) { totalCount pageInfo { endCursor hasNextPage } nodes { id } } }', {
+        after,
+      });
       const page: Connection<{ id: string }> = res.data!.incidents;
       page.nodes.forEach((n) => seen.add(n.id));
       pages++;
@@ -110,8 +112,26 @@ describe('incidents', () => {
 
   it('filters by bbox and by GeoJSON polygon alike', async () => {
     const bbox = [76.88, 43.22, 76.95, 43.27];
-    const expected = city.incidents.filter(({ category, geometry: { coordinates: [lng, lat] } }) => !SENSITIVE.includes(category) && lng >= bbox[0] && lng <= bbox[2] && lat >= bbox[1] && lat <= bbox[3]).length;
-    const polygon = { type: 'Polygon', coordinates: [[[bbox[0], bbox[1]], [bbox[2], bbox[1]], [bbox[2], bbox[3]], [bbox[0], bbox[3]], [bbox[0], bbox[1]]]] };
+    const expected = city.incidents.filter(
+      ({
+        category,
+        geometry: {
+          coordinates: [lng, lat],
+        },
+      }) => !SENSITIVE.includes(category) && lng >= bbox[0] && lng <= bbox[2] && lat >= bbox[1] && lat <= bbox[3],
+    ).length;
+    const polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [bbox[0], bbox[1]],
+          [bbox[2], bbox[1]],
+          [bbox[2], bbox[3]],
+          [bbox[0], bbox[3]],
+          [bbox[0], bbox[1]],
+        ],
+      ],
+    };
     const byBox = await t.gql<{ incidents: Connection<unknown> }>('query ($b: [Float!]) { incidents(filter: { area: { bbox: $b } }) { totalCount } }', { b: bbox });
     const byPolygon = await t.gql<{ incidents: Connection<unknown> }>('query ($p: GeoJSON) { incidents(filter: { area: { polygon: $p } }) { totalCount } }', { p: polygon });
     expect(byBox.data!.incidents.totalCount).toBe(expected);
@@ -167,8 +187,43 @@ describe('bad input', () => {
     ['inverted bbox', 'query ($b: [Float!]) { incidents(filter: { area: { bbox: $b } }) { totalCount } }', { b: [77, 43.3, 76.9, 43.2] }, 'filter.area.bbox'],
     ['two areas at once', 'query ($b: [Float!]) { incidents(filter: { area: { bbox: $b, districtId: "1" } }) { totalCount } }', { b: [76.9, 43.2, 77, 43.3] }, 'filter.area'],
     ['unknown district', '{ incidents(filter: { area: { districtId: "999999" } }) { totalCount } }', {}, 'filter.area.districtId'],
-    ['open polygon ring', 'query ($p: GeoJSON) { incidents(filter: { area: { polygon: $p } }) { totalCount } }', { p: { type: 'Polygon', coordinates: [[[76.9, 43.2], [77, 43.2], [77, 43.3], [76.9, 43.3]]] } }, 'filter.area.polygon'],
-    ['self-intersecting polygon', 'query ($p: GeoJSON) { incidents(filter: { area: { polygon: $p } }) { totalCount } }', { p: { type: 'Polygon', coordinates: [[[76.9, 43.2], [77, 43.3], [77, 43.2], [76.9, 43.3], [76.9, 43.2]]] } }, 'filter.area.polygon'],
+    [
+      'open polygon ring',
+      'query ($p: GeoJSON) { incidents(filter: { area: { polygon: $p } }) { totalCount } }',
+      {
+        p: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [76.9, 43.2],
+              [77, 43.2],
+              [77, 43.3],
+              [76.9, 43.3],
+            ],
+          ],
+        },
+      },
+      'filter.area.polygon',
+    ],
+    [
+      'self-intersecting polygon',
+      'query ($p: GeoJSON) { incidents(filter: { area: { polygon: $p } }) { totalCount } }',
+      {
+        p: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [76.9, 43.2],
+              [77, 43.3],
+              [77, 43.2],
+              [76.9, 43.3],
+              [76.9, 43.2],
+            ],
+          ],
+        },
+      },
+      'filter.area.polygon',
+    ],
     ['window ending before it starts', '{ incidents(filter: { window: { from: "2025-02-01T00:00:00Z", to: "2025-01-01T00:00:00Z" } }) { totalCount } }', {}, 'filter.window'],
     ['page too large', '{ incidents(first: 1001) { totalCount } }', {}, 'first'],
     ['forged cursor', '{ incidents(after: "bm9wZQ") { totalCount } }', {}, 'after'],

@@ -50,12 +50,26 @@ beforeAll(async () => {
   const knex = t.server.db.knex;
   const [lng, lat] = cellCentre(TREATED);
   const [outage] = await knex('lighting_outages')
-    .insert({ source: 'test', external_id: 'o1', reported_at: new Date('2026-02-01T00:00:00Z'), fixed_at: FIX, geom: knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lng, lat]), h3: cellToBigint(pointToCell([lng, lat], 11)).toString() })
+    .insert({
+      source: 'test',
+      external_id: 'o1',
+      reported_at: new Date('2026-02-01T00:00:00Z'),
+      fixed_at: FIX,
+      geom: knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lng, lat]),
+      h3: cellToBigint(pointToCell([lng, lat], 11)).toString(),
+    })
     .returning('id');
   outageId = String(outage.id);
   const far: [number, number] = [77.1, 43.3];
   const [defect] = await knex('road_defects')
-    .insert({ source: 'test', external_id: 'd1', kind: 'pothole', reported_at: new Date('2026-03-01T00:00:00Z'), geom: knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', far), h3: cellToBigint(pointToCell(far, 11)).toString() })
+    .insert({
+      source: 'test',
+      external_id: 'd1',
+      kind: 'pothole',
+      reported_at: new Date('2026-03-01T00:00:00Z'),
+      geom: knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', far),
+      h3: cellToBigint(pointToCell(far, 11)).toString(),
+    })
     .returning('id');
   defectId = String(defect.id);
 
@@ -80,7 +94,8 @@ afterAll(async () => {
   await t.stop();
 });
 
-const FIELDS = 'id title agency status nextStatuses dueDate overdue geometry geometryDerived fixedAt outcomeNote createdBy items { kind lightingOutageId roadDefectId h3 } history { actorId actorRole action fromStatus toStatus comment at changes { field from to } }';
+const FIELDS =
+  'id title agency status nextStatuses dueDate overdue geometry geometryDerived fixedAt outcomeNote createdBy items { kind lightingOutageId roadDefectId h3 } history { actorId actorRole action fromStatus toStatus comment at changes { field from to } }';
 const CREATE = `mutation ($input: CreateRecommendationInput!) { createRecommendation(input: $input) { ${FIELDS} } }`;
 const STATUS = `mutation ($id: ID!, $status: RecommendationStatus!, $comment: String, $fixedAt: DateTimeISO) { changeRecommendationStatus(id: $id, status: $status, comment: $comment, fixedAt: $fixedAt) { ${FIELDS} } }`;
 const CLOSE = `mutation ($id: ID!, $fixedAt: DateTimeISO!, $note: String) { closeRecommendation(id: $id, fixedAt: $fixedAt, outcomeNote: $note) { ${FIELDS} } }`;
@@ -94,7 +109,16 @@ interface Rec {
   geometryDerived: boolean;
   overdue: boolean;
   items: { kind: string; lightingOutageId: string | null }[];
-  history: { actorId: string; actorRole: string; action: string; fromStatus: string | null; toStatus: string | null; comment: string | null; at: string; changes: { field: string; from: string | null; to: string | null }[] }[];
+  history: {
+    actorId: string;
+    actorRole: string;
+    action: string;
+    fromStatus: string | null;
+    toStatus: string | null;
+    comment: string | null;
+    at: string;
+    changes: { field: string; from: string | null; to: string | null }[];
+  }[];
 }
 
 const code = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions?.code;
@@ -209,7 +233,11 @@ describe('the status workflow', () => {
   });
 
   it('records an update field by field', async () => {
-    const res = await t.gqlAs<{ updateRecommendation: Rec }>(wg, 'mutation ($id: ID!) { updateRecommendation(id: $id, input: { title: "Repair the lights on the square", dueDate: "2026-06-15" }, comment: "clearer") { history { action actorId comment changes { field from to } } } }', { id: caseId });
+    const res = await t.gqlAs<{ updateRecommendation: Rec }>(
+      wg,
+      'mutation ($id: ID!) { updateRecommendation(id: $id, input: { title: "Repair the lights on the square", dueDate: "2026-06-15" }, comment: "clearer") { history { action actorId comment changes { field from to } } } }',
+      { id: caseId },
+    );
     expect(res.errors).toBeUndefined();
     const last = res.data!.updateRecommendation.history.at(-1)!;
     expect(last.action).toBe('updated');
@@ -221,13 +249,19 @@ describe('the status workflow', () => {
   });
 
   it('answers an update with the items and place as written, and a derived place follows its items', async () => {
-    const UPDATE_ITEMS = 'mutation ($id: ID!, $items: [RecommendationItemInput!]) { updateRecommendation(id: $id, input: { items: $items }) { geometry geometryDerived items { kind h3 } history { action changes { field } } } }';
+    const UPDATE_ITEMS =
+      'mutation ($id: ID!, $items: [RecommendationItemInput!]) { updateRecommendation(id: $id, input: { items: $items }) { geometry geometryDerived items { kind h3 } history { action changes { field } } } }';
     const gap = latLngToCell(43.3, 77.05, 9);
     const added = await t.gqlAs<{ updateRecommendation: Rec }>(wg, UPDATE_ITEMS, { id: caseId, items: [{ lightingOutageId: outageId }, { youthGapCell: gap }] });
     expect(added.errors).toBeUndefined();
     expect(added.data!.updateRecommendation.items.map((i) => i.kind)).toEqual(['LIGHTING_OUTAGE', 'YOUTH_GAP_CELL']);
     expect(added.data!.updateRecommendation.geometry.type).toBe('GeometryCollection');
-    expect(added.data!.updateRecommendation.history.at(-1)!.changes.map((c) => c.field).sort()).toEqual(['geometry', 'items']);
+    expect(
+      added
+        .data!.updateRecommendation.history.at(-1)!
+        .changes.map((c) => c.field)
+        .sort(),
+    ).toEqual(['geometry', 'items']);
     const back = await t.gqlAs<{ updateRecommendation: Rec }>(wg, UPDATE_ITEMS, { id: caseId, items: [{ lightingOutageId: outageId }] });
     expect(back.data!.updateRecommendation.items).toHaveLength(1);
     expect(back.data!.updateRecommendation.geometry.type).toBe('Point');
@@ -330,7 +364,9 @@ describe('evaluation', () => {
   });
 
   it('shortens both windows when the data end early, and says the after-window is incomplete', async () => {
-    const res = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(analyst, 'query ($id: ID!) { recommendation(id: $id) { evaluation(days: 200) { days requestedDays afterWindowComplete notes } } }', { id: caseId });
+    const res = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(analyst, 'query ($id: ID!) { recommendation(id: $id) { evaluation(days: 200) { days requestedDays afterWindowComplete notes } } }', {
+      id: caseId,
+    });
     const e = res.data!.recommendation.evaluation;
     expect(e.requestedDays).toBe(200);
     expect(e.days).toBe(120);
@@ -398,8 +434,12 @@ describe('agency statistics', () => {
   it('gives open, closed, median days to fix, share overdue and the oldest open case per agency', async () => {
     const knex = t.server.db.knex;
     // the lighting case was recorded on 1 May and fixed on 1 June: 31 days; the roads case 21 days
-    await knex('recommendations').where({ id: caseId }).update({ created_at: new Date('2026-05-01T00:00:00Z') });
-    await knex('recommendations').where({ title: 'Fill the pothole' }).update({ created_at: new Date('2026-05-21T00:00:00Z') });
+    await knex('recommendations')
+      .where({ id: caseId })
+      .update({ created_at: new Date('2026-05-01T00:00:00Z') });
+    await knex('recommendations')
+      .where({ title: 'Fill the pothole' })
+      .update({ created_at: new Date('2026-05-21T00:00:00Z') });
     const openRoads = await t.gqlAs<{ createRecommendation: Rec }>(wg, CREATE, { input: { title: 'Paint the crosswalk', agency: 'ROADS', dueDate: '2026-01-10', items: [{ roadDefectId: defectId }] } });
     await t.gqlAs<{ createRecommendation: Rec }>(wg, CREATE, { input: { title: 'Resurface', agency: 'ROADS', dueDate: '2099-01-10', geometry: { type: 'Point', coordinates: [77.0, 43.25] } } });
     const q = '{ agencyStatistics { asOf definitions agencies { agency total open closed medianDaysToFix overdue shareOverdue shareClosedLate oldestOpen { id } oldestOpenDays } } }';
@@ -419,8 +459,22 @@ describe('agency statistics', () => {
 describe('youth-gap cells, districts and lists', () => {
   it('evaluates a youth-gap cell over all incidents, with controls from its district', async () => {
     const knex = t.server.db.knex;
-    const square = [[[76.85, 43.15], [77.05, 43.15], [77.05, 43.33], [76.85, 43.33], [76.85, 43.15]]];
-    await knex('areas').insert({ source: 'test', external_id: 'district-1', kind: 'district', name: 'Testdistrict', geom: knex.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [JSON.stringify({ type: 'Polygon', coordinates: square })]) });
+    const square = [
+      [
+        [76.85, 43.15],
+        [77.05, 43.15],
+        [77.05, 43.33],
+        [76.85, 43.33],
+        [76.85, 43.15],
+      ],
+    ];
+    await knex('areas').insert({
+      source: 'test',
+      external_id: 'district-1',
+      kind: 'district',
+      name: 'Testdistrict',
+      geom: knex.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [JSON.stringify({ type: 'Polygon', coordinates: square })]),
+    });
     const gap = latLngToCell(43.24, 76.95, 8);
     const created = await t.gqlAs<{ createRecommendation: Rec }>(wg, CREATE, { input: { title: 'Open a youth club', agency: 'SPORT_YOUTH', items: [{ youthGapCell: gap }] } });
     expect(created.errors).toBeUndefined();
@@ -429,7 +483,9 @@ describe('youth-gap cells, districts and lists', () => {
     expect(rec.items[0]).toMatchObject({ kind: 'YOUTH_GAP_CELL', h3: gap });
     await t.gqlAs(wg, STATUS, { id: rec.id, status: 'ACCEPTED' });
     await t.gqlAs(wg, CLOSE, { id: rec.id, fixedAt: FIX.toISOString() });
-    const res = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(analyst, 'query ($id: ID!) { recommendation(id: $id) { evaluation { incidents treated { cellCount before } controlSelection } } }', { id: rec.id });
+    const res = await t.gqlAs<{ recommendation: { evaluation: Record<string, any> } }>(analyst, 'query ($id: ID!) { recommendation(id: $id) { evaluation { incidents treated { cellCount before } controlSelection } } }', {
+      id: rec.id,
+    });
     expect(res.errors).toBeUndefined();
     const e = res.data!.recommendation.evaluation;
     expect(e.incidents).toMatch(/^all incidents/);
@@ -495,7 +551,14 @@ describe('a feature of an imported factor layer as an item', () => {
       .returning('id');
     const barId = String(bar.id);
     const query = `mutation ($input: CreateRecommendationInput!) { createRecommendation(input: $input) { id geometry geometryDerived items { kind riskFeatureId geometry fixedAt } history { changes { field } } } }`;
-    type Created = { createRecommendation: { id: string; geometry: { type: string; coordinates: number[] }; geometryDerived: boolean; items: { kind: string; riskFeatureId: string | null; geometry: { type: string; coordinates: number[] }; fixedAt: string | null }[] } };
+    type Created = {
+      createRecommendation: {
+        id: string;
+        geometry: { type: string; coordinates: number[] };
+        geometryDerived: boolean;
+        items: { kind: string; riskFeatureId: string | null; geometry: { type: string; coordinates: number[] }; fixedAt: string | null }[];
+      };
+    };
     const res = await t.gqlAs<Created>(wg, query, { input: { title: 'Patrol the bar at closing time', agency: 'POLICE', items: [{ riskFeatureId: barId }] } });
     expect(res.errors).toBeUndefined();
     const created = res.data!.createRecommendation;

@@ -107,10 +107,7 @@ interface StoredFeature {
 }
 
 async function storedFeatures(source: string): Promise<StoredFeature[]> {
-  const { rows } = await knex.raw(
-    'SELECT external_id, factor, label, opened_at, closed_at, ST_AsGeoJSON(geom)::json AS geometry, h3 FROM risk_features WHERE source = ? ORDER BY external_id',
-    [source],
-  );
+  const { rows } = await knex.raw('SELECT external_id, factor, label, opened_at, closed_at, ST_AsGeoJSON(geom)::json AS geometry, h3 FROM risk_features WHERE source = ? ORDER BY external_id', [source]);
   return rows as StoredFeature[];
 }
 

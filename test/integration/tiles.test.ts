@@ -44,11 +44,31 @@ beforeAll(async () => {
     'risk_features',
     [
       { source: 'test', externalId: 'bar-1', factor: 'bars', label: 'Bars', openedAt: null, closedAt: null, geometry: { type: 'Point', coordinates: [76.93, 43.25] } },
-      { source: 'test', externalId: 'park-1', factor: 'parks', label: null, openedAt: new Date('2020-01-01T00:00:00Z'), closedAt: null, geometry: { type: 'Polygon', coordinates: [[[76.931, 43.251], [76.933, 43.251], [76.933, 43.252], [76.931, 43.251]]] } },
+      {
+        source: 'test',
+        externalId: 'park-1',
+        factor: 'parks',
+        label: null,
+        openedAt: new Date('2020-01-01T00:00:00Z'),
+        closedAt: null,
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [76.931, 43.251],
+              [76.933, 43.251],
+              [76.933, 43.252],
+              [76.931, 43.251],
+            ],
+          ],
+        },
+      },
     ],
     t.config,
   );
-  const posts = await t.gql<{ posts: { nodes: { geometry: { coordinates: [number, number] }; district: { id: string } }[] } }>('{ posts(first: 1, filter: { kinds: [MODULAR_POST] }) { nodes { geometry district { id } } } }');
+  const posts = await t.gql<{ posts: { nodes: { geometry: { coordinates: [number, number] }; district: { id: string } }[] } }>(
+    '{ posts(first: 1, filter: { kinds: [MODULAR_POST] }) { nodes { geometry district { id } } } }',
+  );
   const [lng, lat] = posts.data!.posts.nodes[0].geometry.coordinates;
   post = { lng, lat };
   districtId = posts.data!.posts.nodes[0].district.id;
@@ -182,7 +202,10 @@ describe('caching', () => {
     expect(otherParams.headers.get('etag')).not.toBe(etag);
     const asAnalyst = await fetch(url, { headers: testUserHeaders({ id: 'a', role: 'analyst', agency: null }) });
     expect(asAnalyst.headers.get('etag')).not.toBe(etag);
-    await t.server.db.knex('posts').where('id', (await t.server.db.knex('posts').first('id')).id).update({ name: 'renamed', updated_at: t.server.db.knex.fn.now() });
+    await t.server.db
+      .knex('posts')
+      .where('id', (await t.server.db.knex('posts').first('id')).id)
+      .update({ name: 'renamed', updated_at: t.server.db.knex.fn.now() });
     const afterChange = await fetch(url, { headers: { 'if-none-match': etag } });
     expect(afterChange.status).toBe(200);
     expect(afterChange.headers.get('etag')).not.toBe(etag);

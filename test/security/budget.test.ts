@@ -70,7 +70,10 @@ describe('the compute budget of one request', () => {
 
   it('refuses 30 aliases of the heaviest anonymous hotspots request with QUERY_TOO_COSTLY naming the budget, before any of them computes', async () => {
     const tasks = jest.spyOn(pool, 'runComputeTask');
-    const res = await server().gqlAs(PUBLIC, aliases(30, (a) => hotspots(a, heaviestPermutations)));
+    const res = await server().gqlAs(
+      PUBLIC,
+      aliases(30, (a) => hotspots(a, heaviestPermutations)),
+    );
     expect(res.data ?? null).toBeNull();
     expect(code(res)).toBe('QUERY_TOO_COSTLY');
     const budget = server().config.compute.budgets.public;
@@ -84,7 +87,10 @@ describe('the compute budget of one request', () => {
 
   it('answers one alias of it', async () => {
     const tasks = jest.spyOn(pool, 'runComputeTask');
-    const res = await server().gqlAs<{ a0: { studyArea: { cellCount: number } } }>(PUBLIC, aliases(1, (a) => hotspots(a, heaviestPermutations)));
+    const res = await server().gqlAs<{ a0: { studyArea: { cellCount: number } } }>(
+      PUBLIC,
+      aliases(1, (a) => hotspots(a, heaviestPermutations)),
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.a0.studyArea.cellCount).toBe(cityCells);
     expect(tasks).toHaveBeenCalledTimes(1);
@@ -116,7 +122,10 @@ describe('the compute budget of one request', () => {
   }, 120_000);
 
   it('lets analysts ask for what the public may not', async () => {
-    const res = await server().gqlAs(TEST_ANALYST, aliases(2, (a) => hotspots(a, heaviestPermutations)));
+    const res = await server().gqlAs(
+      TEST_ANALYST,
+      aliases(2, (a) => hotspots(a, heaviestPermutations)),
+    );
     expect(res.errors).toBeUndefined();
   });
 });
@@ -134,7 +143,10 @@ describe('the worker pool', () => {
     });
     const order: string[] = [];
     const heavy = server()
-      .gqlAs(PUBLIC, aliases(1, (a) => hotspots(a, heaviestPermutations)))
+      .gqlAs(
+        PUBLIC,
+        aliases(1, (a) => hotspots(a, heaviestPermutations)),
+      )
       .then((res) => (order.push('heavy'), res));
     await started;
     expect(pool.computePoolRunning()).toBe(true);
@@ -161,10 +173,7 @@ describe('the worker pool', () => {
     };
     expect(pool.computePoolRunning()).toBe(true);
     const gi = { values, weights, options: { permutations: 499, seed: 99 } };
-    sameArrays(
-      (await pool.runComputeTask('giStar', gi, pool.POOL_MIN_UNITS)) as unknown as Record<string, unknown>,
-      TASKS.giStar(gi) as unknown as Record<string, unknown>,
-    );
+    sameArrays((await pool.runComputeTask('giStar', gi, pool.POOL_MIN_UNITS)) as unknown as Record<string, unknown>, TASKS.giStar(gi) as unknown as Record<string, unknown>);
     const moranWeights = rowStandardised(withoutSelf(weights));
     const lisa = { values, weights: moranWeights, options: { permutations: 499, seed: 99, alpha: 0.05 } };
     const fromPool = (await pool.runComputeTask('moran', lisa, pool.POOL_MIN_UNITS)) as unknown as Record<string, unknown>;
@@ -185,7 +194,11 @@ describe('a full queue and export rows', () => {
   });
 
   it('answers SERVER_BUSY when every worker computes and no task may wait', async () => {
-    const ask = () => b.gqlAs(TEST_ANALYST, aliases(1, (a) => hotspots(a, 9999)));
+    const ask = () =>
+      b.gqlAs(
+        TEST_ANALYST,
+        aliases(1, (a) => hotspots(a, 9999)),
+      );
     const answers = await Promise.all([ask(), ask()]);
     const codes = answers.map((res) => (res.errors ? code(res) : 'ok')).sort();
     expect(codes).toEqual(['SERVER_BUSY', 'ok']);

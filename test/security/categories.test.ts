@@ -12,7 +12,14 @@ const HEXAGONS = `query ($area: AreaInput!, $window: TimeWindowInput) {
     cells { h3 incidents suppressed dayIncidents nightIncidents unknownTimeIncidents incidentsByCategory { category count suppressed } }
   }
 }`;
-type Cell = { h3: string; incidents: number | null; dayIncidents: number | null; nightIncidents: number | null; unknownTimeIncidents: number | null; incidentsByCategory: { category: string; count: number | null; suppressed: boolean }[] };
+type Cell = {
+  h3: string;
+  incidents: number | null;
+  dayIncidents: number | null;
+  nightIncidents: number | null;
+  unknownTimeIncidents: number | null;
+  incidentsByCategory: { category: string; count: number | null; suppressed: boolean }[];
+};
 
 const [PINNED, SENSITIVE, MIXED] = [CELLS[2], CELLS[5], CELLS[9]];
 let t: TestServer;

@@ -65,7 +65,10 @@ beforeAll(async () => {
   await truncateLayers(t.server);
   await t.server.db.knex.raw('TRUNCATE recommendations RESTART IDENTITY CASCADE');
   // two thefts in the target cell in May, before the fix: suppressed in May's public view
-  await plant(t, repeat(2, () => incidentAt(TARGET, 'theft', '2026-05-20T07:00:00Z')));
+  await plant(
+    t,
+    repeat(2, () => incidentAt(TARGET, 'theft', '2026-05-20T07:00:00Z')),
+  );
   // the stored incidents run from January to November
   await plant(t, [incidentAt(FAR, 'theft', '2026-01-02T07:00:00Z'), incidentAt(FAR, 'theft', '2026-11-20T07:00:00Z')]);
   const [lng, lat] = cellCentre(TARGET);
@@ -92,7 +95,11 @@ describe('case evaluations below the analyst role', () => {
   });
 
   it('answers at resolution 8 over whole months, and counts the suppressed cell-month as 0', async () => {
-    const res = await t.gqlAs<{ recommendation: { evaluation: { resolution: number; beforeFrom: string; afterTo: string; treated: { cells: string[]; before: number } } } }>(WORKING_GROUP, EVALUATION, { id: pointCase, resolution: 10, days: 7 });
+    const res = await t.gqlAs<{ recommendation: { evaluation: { resolution: number; beforeFrom: string; afterTo: string; treated: { cells: string[]; before: number } } } }>(WORKING_GROUP, EVALUATION, {
+      id: pointCase,
+      resolution: 10,
+      days: 7,
+    });
     const e = res.data!.recommendation.evaluation;
     expect(e.resolution).toBe(8);
     // the month the fix falls in (June) is left out: May before, July after

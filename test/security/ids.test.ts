@@ -27,8 +27,6 @@ const OTHER_ARGS: Record<string, Record<string, unknown>> = {
   updateRecommendation: { input: {} },
 };
 
-
-
 interface IdArgument {
   root: 'Query' | 'Mutation';
   field: string;
@@ -91,7 +89,9 @@ let ids: IdArgument[];
 
 beforeAll(async () => {
   t = await startTestServer({}, { actAs: TEST_ADMIN });
-  const created = await t.gql<{ createRecommendation: { id: string } }>('mutation { createRecommendation(input: { title: "id test", agency: LIGHTING, geometry: { type: "Point", coordinates: [76.95, 43.24] } }) { id } }');
+  const created = await t.gql<{ createRecommendation: { id: string } }>(
+    'mutation { createRecommendation(input: { title: "id test", agency: LIGHTING, geometry: { type: "Point", coordinates: [76.95, 43.24] } }) { id } }',
+  );
   OTHER_ARGS.updateRecommendation.id = created.data!.createRecommendation.id;
   schema = await buildApiSchema();
   ids = idArguments(schema);
@@ -111,9 +111,7 @@ describe('GraphQL id arguments', () => {
   const nameOf = (i: IdArgument) => `${i.root}.${i.field} ${i.path}`;
   // the cases are named when jest collects them, before any hook: from schema.graphql
   const schemaFile = buildSchemaSync();
-  const cases = () =>
-    idArguments(schemaFile)
-      .map((i) => [`${i.root}.${i.field}`, i.path, i] as const);
+  const cases = () => idArguments(schemaFile).map((i) => [`${i.root}.${i.field}`, i.path, i] as const);
 
   it('finds the id arguments of the schema (the cases below are generated from them)', () => {
     const names = ids.map(nameOf);
@@ -206,7 +204,7 @@ describe('tiles', () => {
   }, 120_000);
 });
 
-/** The schema for naming the cases, which jest collects before any hook runs: schema.graphql, the built schema's printed twin (test/unit/schema/schemaFile.test.ts keeps them equal). */
+/** The schema for naming the cases, which jest collects before any hook runs: schema.graphql, the built schema's printed twin (test/unit/graphql/schemaFile.test.ts keeps them equal). */
 function buildSchemaSync(): GraphQLSchema {
   return buildSchema(fs.readFileSync(path.resolve(__dirname, '../../schema.graphql'), 'utf8'));
 }

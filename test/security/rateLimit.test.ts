@@ -68,7 +68,15 @@ describe('credentialed callers: one budget per verified principal', () => {
     t = await server();
     const key = await apiKey(t, 'rate-limit-dashboard');
     const other = await apiKey(t, 'rate-limit-other');
-    const spellings: Record<string, string>[] = [{ authorization: `ApiKey ${key}` }, { authorization: `apikey ${key}` }, { authorization: `APIKEY ${key}` }, { authorization: `ApiKey  ${key}` }, { 'x-api-key': key }, { authorization: `ApiKey\t${key} ` }, { 'x-api-key': ` ${key} ` }];
+    const spellings: Record<string, string>[] = [
+      { authorization: `ApiKey ${key}` },
+      { authorization: `apikey ${key}` },
+      { authorization: `APIKEY ${key}` },
+      { authorization: `ApiKey  ${key}` },
+      { 'x-api-key': key },
+      { authorization: `ApiKey\t${key} ` },
+      { 'x-api-key': ` ${key} ` },
+    ];
     const answers = [];
     for (const h of spellings) answers.push(await ask(t, h));
     expect(answers.slice(0, LIMIT).map((a) => a.body.data?.me?.id)).toEqual(Array(LIMIT).fill('apikey:rate-limit-dashboard'));
@@ -155,7 +163,10 @@ describe('refused credentials: a cheap limit per address before any verification
     // once refused, the address is refused before its credentials are checked, good ones included
     const good = await issueToken(t.config.auth, { role: 'analyst', agency: null, subject: 'neighbour', expiresIn: '5m' });
     const refused = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port: t!.server.port, path: '/graphql', method: 'POST', localAddress: '127.0.0.1', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${good}` } }, resolve);
+      const request = http.request(
+        { host: '127.0.0.1', port: t!.server.port, path: '/graphql', method: 'POST', localAddress: '127.0.0.1', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${good}` } },
+        resolve,
+      );
       request.on('error', reject);
       request.end(ME);
     });
@@ -172,7 +183,10 @@ describe('refused credentials: a cheap limit per address before any verification
     const answers = await Promise.all(tokens.map((token) => ask(t!, { authorization: `Bearer ${token}` })));
     expect(answers.filter((a) => a.status === 200).length).toBe(40);
     // the address's refusal budget is whole: 20 bad credentials are answered 401, the 21st 429
-    const bad = await statuses(t, Array.from({ length: 21 }, (_, i) => ({ authorization: `Bearer bad.${i}.x` })));
+    const bad = await statuses(
+      t,
+      Array.from({ length: 21 }, (_, i) => ({ authorization: `Bearer bad.${i}.x` })),
+    );
     expect(bad).toEqual([...Array(20).fill(401), 429]);
   });
 });

@@ -42,10 +42,9 @@ beforeAll(async () => {
   await t.server.db.knex.raw('TRUNCATE risk_features RESTART IDENTITY CASCADE');
   await seedDemoCity(t.server.db.knex, t.config, { incidentCount: 4_000, start: START, end: END });
   // one bar, in the busiest resolution-9 cell: its count is what the attack is after
-  const [busiest] = await t.server.db.knex.raw(
-    `SELECT h3 FROM incidents WHERE occurred_at >= ? AND occurred_at < ? GROUP BY h3 ORDER BY count(*) DESC LIMIT 1`,
-    [START, END],
-  ).then((r: { rows: { h3: string }[] }) => r.rows);
+  const [busiest] = await t.server.db.knex
+    .raw(`SELECT h3 FROM incidents WHERE occurred_at >= ? AND occurred_at < ? GROUP BY h3 ORDER BY count(*) DESC LIMIT 1`, [START, END])
+    .then((r: { rows: { h3: string }[] }) => r.rows);
   const h3 = BigInt(busiest.h3).toString(16);
   const [lat, lng] = cellToLatLng(h3);
   const bar: RiskFeatureRecord = { source: 'test', externalId: 'lonely-1', factor: 'lonely_bar', label: 'One bar', openedAt: null, closedAt: null, geometry: { type: 'Point', coordinates: [lng, lat] } };

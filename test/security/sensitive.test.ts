@@ -22,7 +22,13 @@ const HEXAGONS = `query ($area: AreaInput!, $resolution: Int, $window: TimeWindo
     privacy { applied rules }
   }
 }`;
-type Answer = { hexagons: { studyArea: { incidentCount: number; categories: string[] | null }; cells: { h3: string; incidents: number | null; suppressed: boolean; incidentsByCategory: { category: string; count: number | null }[] }[]; privacy: { applied: boolean; rules: string } } };
+type Answer = {
+  hexagons: {
+    studyArea: { incidentCount: number; categories: string[] | null };
+    cells: { h3: string; incidents: number | null; suppressed: boolean; incidentsByCategory: { category: string; count: number | null }[] }[];
+    privacy: { applied: boolean; rules: string };
+  };
+};
 const area = { bbox: [76.85, 43.18, 77.0, 43.3] };
 
 beforeAll(async () => {

@@ -53,7 +53,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const testUsers = options.testUsers || options.actAs !== undefined;
   const server = await startServer(config, undefined, testUsers ? { ...options, resolveUser: userFromTestHeader } : options);
   const defaultHeaders = options.actAs ? testUserHeaders(options.actAs) : {};
-  const gql = async <T,>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = defaultHeaders): Promise<GraphQLResponse<T>> => {
+  const gql = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = defaultHeaders): Promise<GraphQLResponse<T>> => {
     const response = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
@@ -61,7 +61,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     });
     return (await response.json()) as GraphQLResponse<T>;
   };
-  const gqlAs = <T,>(user: RequestUser, query: string, variables?: Record<string, unknown>) => gql<T>(query, variables, testUserHeaders(user));
+  const gqlAs = <T>(user: RequestUser, query: string, variables?: Record<string, unknown>) => gql<T>(query, variables, testUserHeaders(user));
   return { server, config, gql, gqlAs, stop: () => server.stop() };
 }
 

@@ -7,10 +7,7 @@
  * For each candidate, the indices into `demandCells` of the cells it reaches. Reached cells
  * that carry no demand are dropped; each list is sorted and free of repeats.
  */
-export function buildCoverageRelation(
-  candidateReachCells: readonly (readonly string[])[],
-  demandCells: readonly string[],
-): Int32Array[] {
+export function buildCoverageRelation(candidateReachCells: readonly (readonly string[])[], demandCells: readonly string[]): Int32Array[] {
   const demandIndex = new Map<string, number>();
   demandCells.forEach((cell, j) => {
     if (demandIndex.has(cell)) throw new RangeError(`demand cell ${cell} appears twice (indices ${demandIndex.get(cell)} and ${j})`);
@@ -27,12 +24,7 @@ export function buildCoverageRelation(
 }
 
 /** 1 for each demand item within reach of at least one of `siteIndices` or listed in `alreadyCovered`. */
-export function coveredDemandFlags(
-  demandCount: number,
-  candidateCoverage: readonly Int32Array[],
-  siteIndices: ArrayLike<number>,
-  alreadyCovered?: ArrayLike<number>,
-): Uint8Array {
+export function coveredDemandFlags(demandCount: number, candidateCoverage: readonly Int32Array[], siteIndices: ArrayLike<number>, alreadyCovered?: ArrayLike<number>): Uint8Array {
   const flags = new Uint8Array(demandCount);
   if (alreadyCovered !== undefined) for (let i = 0; i < alreadyCovered.length; i++) flags[alreadyCovered[i]] = 1;
   for (let i = 0; i < siteIndices.length; i++) {

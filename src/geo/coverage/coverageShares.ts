@@ -40,11 +40,7 @@ function finish(t: Tally): CoverageShare {
  * @param covered truthy where the item is within reach of a post
  * @param groupIds optional group of each item; items with an `undefined` group count only overall
  */
-export function coverageShares<G extends string | number>(
-  weights: ArrayLike<number>,
-  covered: ArrayLike<number | boolean>,
-  groupIds?: ArrayLike<G | undefined>,
-): CoverageShares<G> {
+export function coverageShares<G extends string | number>(weights: ArrayLike<number>, covered: ArrayLike<number | boolean>, groupIds?: ArrayLike<G | undefined>): CoverageShares<G> {
   if (covered.length !== weights.length) throw new RangeError(`covered has ${covered.length} items, weights ${weights.length}`);
   if (groupIds !== undefined && groupIds.length !== weights.length) {
     throw new RangeError(`groupIds has ${groupIds.length} items, weights ${weights.length}`);

@@ -4,8 +4,5 @@ export * from './coverageRelation';
 export * from './maximalCovering';
 export * from './setCovering';
 export * from './coverageShares';
-export { mulberry32 } from './seededRandom';
-export { runCoverageBenchmark } from './bench';
-export type { CoverageBenchmarkOptions, CoverageBenchmarkResult } from './bench';
 export type { CandidateCoverage } from './coverageIndex';
 export * from './streetNetwork';

@@ -16,16 +16,7 @@
  * - the same bound, restricted to candidates not excluded in a branch, prunes a depth-first
  *   branch and bound that proves optimality on small and medium instances.
  */
-import {
-  type CandidateCoverage,
-  IncrementalCoverage,
-  type InverseCoverage,
-  buildInverseCoverage,
-  checkedWeights,
-  flagsFromIndices,
-  normalizeCoverageLists,
-  sumOfLargest,
-} from './coverageIndex';
+import { type CandidateCoverage, IncrementalCoverage, type InverseCoverage, buildInverseCoverage, checkedWeights, flagsFromIndices, normalizeCoverageLists, sumOfLargest } from './coverageIndex';
 
 export interface MaximalCoveringInput {
   /** Weight of each demand item (residents, incidents, ...), indexed by demand index. */
@@ -214,14 +205,7 @@ interface SearchOutcome {
  * the `remaining` largest gains of allowed candidates cannot beat the incumbent. Exclusions at
  * one depth are a loop rather than recursion, so the stack never grows beyond p frames.
  */
-function branchAndBound(
-  instance: PreparedInstance,
-  incumbentValue: number,
-  incumbentSites: readonly number[],
-  nodeBudget: number,
-  timeBudgetMs: number,
-  clock: () => number,
-): SearchOutcome {
+function branchAndBound(instance: PreparedInstance, incumbentValue: number, incumbentSites: readonly number[], nodeBudget: number, timeBudgetMs: number, clock: () => number): SearchOutcome {
   const { p, tolerance } = instance;
   const state = freshState(instance);
   const candidateCount = instance.lists.length;
@@ -321,10 +305,7 @@ function coveredWeightOf(sites: readonly SelectedSite[], coveredBefore: number):
  * Chooses `newSiteCount` new sites maximising covered demand weight. See the module comment
  * for the methods and bounds; `method` in the result says which one produced the sites.
  */
-export function solveMaximalCovering(
-  input: MaximalCoveringInput,
-  options: MaximalCoveringOptions = {},
-): MaximalCoveringResult {
+export function solveMaximalCovering(input: MaximalCoveringInput, options: MaximalCoveringOptions = {}): MaximalCoveringResult {
   const instance = prepare(input);
   const methodChoice = options.method ?? 'auto';
   const clock = options.clock ?? Date.now;
@@ -343,8 +324,7 @@ export function solveMaximalCovering(
     for (let c = 0; c < state.gains.length; c++) if (state.gains[c] > tolerance) usefulCandidates++;
   }
   const exactCandidateLimit = options.exactCandidateLimit ?? 400;
-  const runExact =
-    methodChoice === 'exact' || (methodChoice === 'auto' && !optimal && usefulCandidates <= exactCandidateLimit);
+  const runExact = methodChoice === 'exact' || (methodChoice === 'auto' && !optimal && usefulCandidates <= exactCandidateLimit);
 
   if (runExact) {
     const found = branchAndBound(

@@ -17,13 +17,7 @@
  *   allowed candidates, trying each of them (earlier ones excluded in later branches, so each
  *   set is met once); prune with ceil(uncovered / largest allowed gain).
  */
-import {
-  type CandidateCoverage,
-  IncrementalCoverage,
-  buildInverseCoverage,
-  flagsFromIndices,
-  normalizeCoverageLists,
-} from './coverageIndex';
+import { type CandidateCoverage, IncrementalCoverage, buildInverseCoverage, flagsFromIndices, normalizeCoverageLists } from './coverageIndex';
 
 export interface SetCoveringInput {
   /** Number of demand items the indices in `candidateCoverage` refer to. */
@@ -127,12 +121,7 @@ function prepare(input: SetCoveringInput): TargetInstance {
 
 function newState(instance: TargetInstance): IncrementalCoverage {
   const weights = new Float64Array(instance.targetCount).fill(1);
-  return new IncrementalCoverage(
-    weights,
-    instance.lists,
-    buildInverseCoverage(instance.targetCount, instance.lists),
-    new Uint8Array(instance.targetCount),
-  );
+  return new IncrementalCoverage(weights, instance.lists, buildInverseCoverage(instance.targetCount, instance.lists), new Uint8Array(instance.targetCount));
 }
 
 function greedyCover(instance: TargetInstance): number[] {

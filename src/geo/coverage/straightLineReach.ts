@@ -19,14 +19,12 @@
  * through ../h3 ([lng, lat]) and turf takes [lng, lat]. The tests use Almaty (43.24 N,
  * 76.95 E) so that a swap shows.
  */
-// Calls that take or return coordinates go through ../h3, the one place where (lat, lng) and
-// [lng, lat] are swapped; the grid-only calls (no coordinates) come from h3-js directly.
-import { edgeLength, gridDiskDistances, originToDirectedEdges } from 'h3-js';
-import { cellCentre, cellResolution, isCell, pointToCell } from '../h3';
+import { MEAN_EARTH_RADIUS_METERS } from '../geometry';
+import { cellCentre, cellResolution, edgeLength, gridDiskDistances, isCell, originToDirectedEdges, pointToCell } from '../h3';
 import { circle } from '@turf/turf';
 import type { Feature, Polygon } from 'geojson';
 
-export const MEAN_EARTH_RADIUS_METERS = 6_371_008.8;
+export { MEAN_EARTH_RADIUS_METERS };
 export const DEFAULT_DETOUR_FACTOR = 1.3;
 
 export interface LatLng {
@@ -39,8 +37,7 @@ export function haversineDistanceMeters(a: LatLng, b: LatLng): number {
   const toRad = Math.PI / 180;
   const dLat = (b.lat - a.lat) * toRad;
   const dLng = (b.lng - a.lng) * toRad;
-  const s =
-    Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * toRad) * Math.cos(b.lat * toRad) * Math.sin(dLng / 2) ** 2;
+  const s = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * toRad) * Math.cos(b.lat * toRad) * Math.sin(dLng / 2) ** 2;
   return 2 * MEAN_EARTH_RADIUS_METERS * Math.atan2(Math.sqrt(s), Math.sqrt(1 - s));
 }
 
@@ -87,12 +84,7 @@ export interface StraightLineReach {
  * across the globe, so e is the shortest edge of the post's own cell, and the outermost ring
  * is checked: if any of its centres is still within R, k grows by one and the disk is redone.
  */
-export function straightLineReachCells(
-  post: LatLng,
-  walkingRadiusMeters: number,
-  resolution: number,
-  detourFactor = DEFAULT_DETOUR_FACTOR,
-): StraightLineReach {
+export function straightLineReachCells(post: LatLng, walkingRadiusMeters: number, resolution: number, detourFactor = DEFAULT_DETOUR_FACTOR): StraightLineReach {
   checkLatLng(post, 'post');
   if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) {
     throw new RangeError(`H3 resolution must be an integer 0..15, got ${resolution}`);
@@ -135,11 +127,7 @@ export function straightLineReachCells(
 }
 
 /** Straight-line reach cells of a cell's centre (e.g. a candidate site given as an H3 cell). */
-export function straightLineReachCellsOfCell(
-  cell: string,
-  walkingRadiusMeters: number,
-  detourFactor = DEFAULT_DETOUR_FACTOR,
-): StraightLineReach {
+export function straightLineReachCellsOfCell(cell: string, walkingRadiusMeters: number, detourFactor = DEFAULT_DETOUR_FACTOR): StraightLineReach {
   if (!isCell(cell)) throw new RangeError(`not an H3 cell: ${cell}`);
   const [lng, lat] = cellCentre(cell);
   return straightLineReachCells({ lat, lng }, walkingRadiusMeters, cellResolution(cell), detourFactor);
@@ -153,12 +141,7 @@ export interface StraightLineReachProperties {
 }
 
 /** GeoJSON polygon ([lng, lat] order) approximating the circle of radius r / f around the post. */
-export function straightLineReachPolygon(
-  post: LatLng,
-  walkingRadiusMeters: number,
-  detourFactor = DEFAULT_DETOUR_FACTOR,
-  steps = 64,
-): Feature<Polygon, StraightLineReachProperties> {
+export function straightLineReachPolygon(post: LatLng, walkingRadiusMeters: number, detourFactor = DEFAULT_DETOUR_FACTOR, steps = 64): Feature<Polygon, StraightLineReachProperties> {
   checkLatLng(post, 'post');
   const effectiveRadiusMeters = effectiveStraightLineRadius(walkingRadiusMeters, detourFactor);
   return circle<StraightLineReachProperties>([post.lng, post.lat], effectiveRadiusMeters, {

@@ -16,7 +16,8 @@
  * Coordinates are [lng, lat] (GeoJSON); lengths in metres. Within a few kilometres a local
  * equirectangular projection around the point is accurate to well under 0.1 %.
  */
-import { MEAN_EARTH_RADIUS_METERS, haversineDistanceMeters, type LatLng } from './straightLineReach';
+import { metresPerDegree } from '../geometry';
+import { haversineDistanceMeters, type LatLng } from './straightLineReach';
 import { cellCentre } from '../h3';
 import { straightLineReachCells } from './straightLineReach';
 
@@ -49,8 +50,6 @@ export interface NetworkReach {
   readonly vertexDistances: ReadonlyMap<number, number>;
 }
 
-const DEG = Math.PI / 180;
-const M_PER_DEG = MEAN_EARTH_RADIUS_METERS * DEG;
 /** Grid bucket of the segment index, in degrees (~150-220 m at Almaty's latitude). */
 const BUCKET_DEG = 0.002;
 
@@ -143,8 +142,7 @@ export class StreetNetwork {
 
   /** The nearest point on any street within `maxAccessM` of the place, or null when there is none. */
   snap(place: LatLng, maxAccessM: number): NetworkSnap | null {
-    const kx = M_PER_DEG * Math.cos(place.lat * DEG);
-    const ky = M_PER_DEG;
+    const { lng: kx, lat: ky } = metresPerDegree(place.lat);
     const dLng = maxAccessM / kx;
     const dLat = maxAccessM / ky;
     let best: { edge: number; segment: number; t: number; d2: number } | null = null;
@@ -350,14 +348,7 @@ export interface NetworkReachCells {
  * can qualify (no route is shorter than the straight line), so those are the ones tested.
  * `snapCache` keeps each cell centre's snap across calls on the same network.
  */
-export function networkReachCells(
-  network: StreetNetwork,
-  place: LatLng,
-  radiusM: number,
-  resolution: number,
-  maxAccessM: number,
-  snapCache?: Map<string, NetworkSnap | null>,
-): NetworkReachCells {
+export function networkReachCells(network: StreetNetwork, place: LatLng, radiusM: number, resolution: number, maxAccessM: number, snapCache?: Map<string, NetworkSnap | null>): NetworkReachCells {
   const originSnap = network.snap(place, maxAccessM);
   if (originSnap === null || originSnap.accessM > radiusM) return { originSnap, cells: [], distancesM: [] };
   const reach = network.reach(originSnap, radiusM);

@@ -22,7 +22,7 @@
 import { haversineDistanceMeters } from '../coverage/straightLineReach';
 import type { NearestAlongStreets } from '../coverage/streetNetwork';
 import { cellDisk } from '../h3';
-import { RiskAnalysis, termName, YOUTH_DISTANCE_CAP_KM } from './riskModel';
+import { RiskAnalysis, termName, YOUTH_DISTANCE_CAP_KM } from './types';
 
 export type FixKind = 'lighting_outage' | 'road_defect' | 'youth_facility_gap';
 

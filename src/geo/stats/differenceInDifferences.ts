@@ -16,7 +16,7 @@
  * change (a * d / c) below 5. The estimate is still given, with that note, because hiding it
  * would be less honest than labelling it.
  */
-import { normalCdf, twoSidedP } from './normal';
+import { normalCdf, twoSidedP, waldRatioInterval } from './normal';
 
 export interface DiDCounts {
   treatedBefore: number;
@@ -54,13 +54,14 @@ export function ratioOfRateRatiosEstimate(logRatio: number, standardErrorLog: nu
   const zCritical = normalQuantile(1 - (1 - confidence) / 2);
   const z = logRatio / standardErrorLog;
   const ratioOfRateRatios = Math.exp(logRatio);
+  const interval = waldRatioInterval(logRatio, standardErrorLog, zCritical);
   return {
     ratioOfRateRatios,
     percentChange: 100 * (ratioOfRateRatios - 1),
     logRatio,
     standardErrorLog,
-    lower: Math.exp(logRatio - zCritical * standardErrorLog),
-    upper: Math.exp(logRatio + zCritical * standardErrorLog),
+    lower: interval.low,
+    upper: interval.high,
     confidence,
     z,
     p: twoSidedP(z),

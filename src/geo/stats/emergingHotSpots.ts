@@ -76,11 +76,7 @@ const DEFAULT_PERSISTENT_SHARE = 0.9;
 export const ESRI_MINIMUM_STEPS = 10;
 
 /** Category of one location from its z and p series (same length, oldest step first). */
-export function classifyEmergingHotSpot(
-  z: ArrayLike<number>,
-  p: ArrayLike<number>,
-  options: EmergingHotSpotOptions = {},
-): EmergingHotSpotCell {
+export function classifyEmergingHotSpot(z: ArrayLike<number>, p: ArrayLike<number>, options: EmergingHotSpotOptions = {}): EmergingHotSpotCell {
   if (z.length !== p.length) throw new RangeError(`${z.length} z-scores but ${p.length} p-values`);
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   const trendAlpha = options.trendAlpha ?? DEFAULT_TREND_ALPHA;
@@ -150,10 +146,7 @@ export interface EmergingHotSpotsResult {
  * Classifies every cell from per-step Gi* results: `steps[t].z[i]`, `steps[t].p[i]` for cell i at
  * step t (oldest first), e.g. the z and p (or FDR-adjusted p) of `getisOrdGiStar` per time slice.
  */
-export function emergingHotSpots(
-  steps: readonly { z: ArrayLike<number>; p: ArrayLike<number> }[],
-  options: EmergingHotSpotOptions = {},
-): EmergingHotSpotsResult {
+export function emergingHotSpots(steps: readonly { z: ArrayLike<number>; p: ArrayLike<number> }[], options: EmergingHotSpotOptions = {}): EmergingHotSpotsResult {
   const warnings: StatWarning[] = [];
   if (steps.length === 0) return { cells: [], warnings };
   const cellCount = steps[0].z.length;

@@ -13,7 +13,6 @@
  * p <= p_(k)" that Esri describes for Hot Spot Analysis; `fdrCriticalP` returns that p_(k).
  */
 
-// Module-level aliases: global lookups are slow inside vm contexts (jest), and these run per cell.
 const { isNaN } = Number;
 
 /** BH-adjusted p-values in the original order (R: p.adjust(p, "BH")). */

@@ -21,12 +21,10 @@
  * sqrt(Pearson dispersion) when that exceeds 1 (quasi-Poisson), since counts within a cell are
  * usually overdispersed.
  */
-import { twoSidedP } from './normal';
+import { twoSidedP, waldRatioInterval } from './normal';
 import { logGamma } from './special';
-import { Z_975 } from './glm';
 import { inverse, Matrix } from 'ml-matrix';
 
-// Module-level aliases: global lookups are slow inside vm contexts (jest).
 const { exp, log, abs, sqrt, max, min } = Math;
 
 export interface PanelInput {
@@ -199,6 +197,7 @@ export function fitFixedEffectsPoisson(input: PanelInput, maxIterations = 100): 
   const modelStandardError = sqrt(1 / information);
   const standardError = modelStandardError * sqrt(max(1, dispersion));
   const z = beta / standardError;
+  const interval = waldRatioInterval(beta, standardError);
   return {
     estimate: beta,
     standardError,
@@ -206,8 +205,8 @@ export function fitFixedEffectsPoisson(input: PanelInput, maxIterations = 100): 
     z,
     p: twoSidedP(z),
     relativeRisk: exp(beta),
-    relativeRiskLow: exp(beta - Z_975 * standardError),
-    relativeRiskHigh: exp(beta + Z_975 * standardError),
+    relativeRiskLow: interval.low,
+    relativeRiskHigh: interval.high,
     dispersion,
     logLikelihood: logLik(),
     nullLogLikelihood,

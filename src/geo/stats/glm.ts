@@ -19,15 +19,14 @@
  * Linear algebra: ml-matrix (Cholesky of X'WX).
  */
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { twoSidedP } from './normal';
+import { twoSidedP, waldRatioInterval } from './normal';
 import { logGamma, trigamma } from './special';
 
-// Module-level aliases: global lookups are slow inside vm contexts (jest), and these run per cell.
 const { log, exp, abs, sqrt, min, max } = Math;
 
 export type GlmFamily = 'poisson' | 'negative_binomial';
 
-export const Z_975 = 1.959963984540054;
+export { Z_975 } from './normal';
 
 export interface GlmInput {
   /** counts, non-negative integers */
@@ -306,6 +305,7 @@ function summarise(d: Design, family: GlmFamily, state: IrlsState, theta: number
     const estimate = state.beta[j];
     const standardError = sqrt(state.covariance.get(j, j));
     const z = estimate / standardError;
+    const interval = waldRatioInterval(estimate, standardError);
     return {
       name,
       estimate,
@@ -313,8 +313,8 @@ function summarise(d: Design, family: GlmFamily, state: IrlsState, theta: number
       z,
       p: twoSidedP(z),
       relativeRisk: exp(estimate),
-      relativeRiskLow: exp(estimate - Z_975 * standardError),
-      relativeRiskHigh: exp(estimate + Z_975 * standardError),
+      relativeRiskLow: interval.low,
+      relativeRiskHigh: interval.high,
     };
   });
   let pearson = 0;

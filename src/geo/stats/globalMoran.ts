@@ -77,10 +77,7 @@ export function globalMoran(x: ArrayLike<number>, w: SpatialWeights): GlobalMora
   const moranI = (n / s0) * (cross / m2);
   const expected = -1 / (n - 1);
   const kurtosis = (n * m4) / (m2 * m2);
-  const variance =
-    (n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 * s0) - kurtosis * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0 * s0)) /
-      ((n - 1) * (n - 2) * (n - 3) * s0 * s0) -
-    expected * expected;
+  const variance = (n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 * s0) - kurtosis * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0 * s0)) / ((n - 1) * (n - 2) * (n - 3) * s0 * s0) - expected * expected;
   const zScore = (moranI - expected) / Math.sqrt(variance);
   return { i: moranI, expected, variance, z: zScore, p: normalUpperTail(zScore) };
 }

@@ -18,7 +18,7 @@
  * at k = 1 take well under a second, and the result can be reused for every variable and time
  * step of the same area and k.
  */
-import { getResolution, gridDiskDistances, isValidCell } from 'h3-js';
+import { cellResolution, gridDiskDistances, isValidCell } from '../h3';
 import { weightsFromRows, type SpatialWeights } from './weights';
 
 export const H3_KERNELS = ['binary', 'gaussian', 'bisquare'] as const;
@@ -71,7 +71,7 @@ export function buildH3Weights(cells: readonly string[], options: H3WeightsOptio
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
     if (!isValidCell(cell)) throw new RangeError(`cell ${i} (${cell}) is not a valid H3 cell`);
-    const res = getResolution(cell);
+    const res = cellResolution(cell);
     if (resolution === -1) resolution = res;
     else if (res !== resolution) throw new RangeError(`cell ${i} (${cell}) has resolution ${res}, expected ${resolution}`);
     if (index.has(cell)) throw new RangeError(`cell ${cell} appears twice in the study area`);

@@ -18,3 +18,4 @@ export * from './bicSelection';
 export * from './fixedEffectsPoisson';
 export * from './differenceInDifferences';
 export * from './mantelHaenszel';
+export * from './summary';

@@ -31,7 +31,6 @@ import { conditionalPermutationP } from './permutation';
 import { cellsWithoutNeighbours, type SpatialWeights } from './weights';
 import type { StatWarning } from './warnings';
 
-// Module-level aliases: global lookups are slow inside vm contexts (jest), and these run per cell.
 const { sqrt } = Math;
 const { isFinite } = Number;
 

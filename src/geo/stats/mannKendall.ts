@@ -44,7 +44,7 @@ export function mannKendall(series: ArrayLike<number>): MannKendallResult {
   const sorted = x.slice().sort((u, v) => u - v);
   let tieVariance = 0;
   let tiePairs = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start + 1;
     while (end < n && sorted[end] === sorted[start]) end++;
     const t = end - start;

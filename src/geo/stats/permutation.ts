@@ -24,7 +24,6 @@
 import { createRandom } from './random';
 import type { SpatialWeights } from './weights';
 
-// Module-level aliases: global lookups are slow inside vm contexts (jest).
 const { min, max } = Math;
 const { isNaN } = Number;
 
@@ -34,15 +33,7 @@ const { isNaN } = Number;
  * @param scale     per-cell factor applied to the simulated sum, or null for 1
  * @param defined   cells where this is NaN are skipped (their pseudo p stays NaN)
  */
-export function conditionalPermutationP(
-  values: ArrayLike<number>,
-  weights: SpatialWeights,
-  observed: Float64Array,
-  scale: Float64Array | null,
-  defined: Float64Array,
-  permutations: number,
-  seed: number,
-): Float64Array {
+export function conditionalPermutationP(values: ArrayLike<number>, weights: SpatialWeights, observed: Float64Array, scale: Float64Array | null, defined: Float64Array, permutations: number, seed: number): Float64Array {
   const n = weights.n;
   const rng = createRandom(seed);
   const pool = new Int32Array(n);

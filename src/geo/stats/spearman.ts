@@ -5,7 +5,6 @@
  */
 import { studentTTwoSidedP } from './special';
 
-// Module-level aliases: global lookups are slow inside vm contexts (jest), and these run per cell.
 const { sqrt, abs } = Math;
 
 /** Ranks 1..n, tied values sharing the mean of their ranks (R's rank(ties.method = "average")). */

@@ -8,17 +8,13 @@
  *   (Abramowitz and Stegun 6.4.12).
  * - incompleteBetaRegularised: the continued fraction of A&S 26.5.8 evaluated by the modified
  *   Lentz method, with the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) for fast convergence.
- * Agreement with R's lgamma, trigamma and pt is checked in test/unit/stats/glm.test.ts.
+ * Agreement with R's lgamma, trigamma and pt is checked in test/unit/geo/stats/glm.test.ts.
  */
 
-// Module-level aliases: global lookups are slow inside vm contexts (jest), and these run per cell.
 const { log, exp, abs, sin, log1p } = Math;
 
 const LANCZOS_G = 7;
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
+const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
 const LOG_SQRT_2PI = 0.91893853320467274178;
 
 /** log |Gamma(x)|. */

@@ -31,7 +31,8 @@
  * the true counts (`untrue`, when the truth is given); sums of released values whose terms the
  * audit was never given (`unresolved`, a gap of the harness, not of the product).
  */
-import { cellToChildren, getResolution } from 'h3-js';
+import { cellToChildren, cellToParent, getResolution } from 'h3-js';
+import type { Highs } from 'highs';
 
 export type TimePart = 'day' | 'night' | 'unknown';
 export const TIME_PARTS: readonly TimePart[] = ['day', 'night', 'unknown'];
@@ -76,6 +77,15 @@ export interface ReleasedTerm {
   part: 'total' | 'day' | 'night' | 'unknown';
 }
 
+/** One true incident, for checking the audit's readings against the truth. */
+export interface TrueIncident {
+  /** its cell at the finest released resolution or finer */
+  cell: string;
+  at: Date;
+  category: string;
+  time: TimePart;
+}
+
 export interface Finding {
   kind: 'pinned' | 'sensitive' | 'inconsistent' | 'untrue' | 'unresolved';
   what: string;
@@ -102,9 +112,15 @@ export interface AuditReport {
   trueReadings: number;
 }
 
-/** The part of HiGHS the audit uses (`await require('highs')()`). */
-export interface LpSolver {
-  solve(problem: string, options?: Record<string, unknown>): { Status: string; ObjectiveValue: number };
+/** HiGHS as `await require('highs')()` gives it; the audit uses its persistent models. */
+export type LpSolver = Highs;
+type HighsModel = ReturnType<Highs['createModel']>;
+
+interface Row {
+  vars: number[];
+  lo: number;
+  hi: number;
+  source: string;
 }
 
 interface Constraint {
@@ -134,13 +150,6 @@ const iso = (d: Date) => d.toISOString().replace(':00.000Z', 'Z').replace('T00:0
 
 function windowKey(from: Date, to: Date): string {
   return `${from.getTime()}-${to.getTime()}`;
-}
-
-function describe(sel: Selector): string {
-  const cells = sel.cells.length === 1 ? sel.cells[0] : `${sel.cells.length} cells`;
-  const cats = sel.categories ? ` ${sel.categories.join('+')}` : '';
-  const times = sel.times ? ` ${sel.times.join('+')}` : '';
-  return `${cells} [${iso(sel.from)}, ${iso(sel.to)})${cats}${times}`;
 }
 
 export class SuppressionAudit {
@@ -202,7 +211,14 @@ export class SuppressionAudit {
     if (release.time) {
       const parts = TIME_PARTS.map((part, i) => ({ sel: { ...base, times: [part] } as Selector, value: release.time![i] ?? null, name: part }));
       parts.forEach((p) => this.remember(release, p.name, p.value, source));
-      this.breakdown(base, release.total, parts.map((p) => ({ sels: [p.sel], value: p.value, named: false, name: p.name })), [], where, source);
+      this.breakdown(
+        base,
+        release.total,
+        parts.map((p) => ({ sels: [p.sel], value: p.value, named: false, name: p.name })),
+        [],
+        where,
+        source,
+      );
     }
 
     if (release.byCategory) {
@@ -260,7 +276,11 @@ export class SuppressionAudit {
       if (remainder !== 0) this.early.push({ kind: 'inconsistent', what: `parts of ${where} sum to ${releasedSum}, not its total ${total}`, source });
       return;
     }
-    this.equal(rest.flatMap((p) => p.sels), remainder, `${source} (total - released parts)`);
+    this.equal(
+      rest.flatMap((p) => p.sels),
+      remainder,
+      `${source} (total - released parts)`,
+    );
     if (remainder > 0) for (const part of rest) this.target(part.sels, `hidden ${part.name} of ${where}`, source);
   }
 
@@ -283,7 +303,12 @@ export class SuppressionAudit {
 
   // ------------------------------------------------------------------ the audit
 
-  async audit(solver: LpSolver, options: { truth?: { sel: Selector; value: number }[] } = {}): Promise<AuditReport> {
+  /**
+   * Solves the audit. `truth`, when given, are the true incidents (each with a cell at the
+   * release resolution or finer): every constraint must hold at the true counts, which checks the
+   * audit's reading of every number as well as the product.
+   */
+  async audit(solver: LpSolver, options: { truth?: readonly TrueIncident[] } = {}): Promise<AuditReport> {
     const findings: Finding[] = [...this.early];
     let impliedSums = 0;
     let trueReadings = 0;
@@ -312,69 +337,69 @@ export class SuppressionAudit {
       );
     }
 
-    const model = new LinearModel(this.categories, [
-      ...this.constraints.flatMap((c) => c.sels),
-      ...[...this.targets.values()].flatMap((t) => t.sels),
-      ...(options.truth ?? []).map((t) => t.sel),
-    ]);
-    const rows = this.constraints.map((c) => ({ vars: model.variables(c.sels), lo: c.lo, hi: c.hi, source: c.source }));
+    const model = new LinearModel(this.categories, [...this.constraints.flatMap((c) => c.sels), ...[...this.targets.values()].flatMap((t) => t.sels)]);
+    const rows: Row[] = this.constraints.map((c) => ({ vars: model.variables(c.sels), lo: c.lo, hi: c.hi, source: c.source }));
     for (const row of rows) {
       if (row.vars.length === 0 && (row.lo > EPS || row.hi < -EPS)) findings.push({ kind: 'inconsistent', what: `a sum over no unknowns must lie in [${row.lo}, ${row.hi}]`, source: row.source });
     }
-    const components = new Components(model.size);
-    for (const row of rows) components.join(row.vars);
-    const lp = new LpRunner(solver, rows, components);
 
-    // consistency of each component, and of the truth with the released numbers
-    const infeasible = new Set<number>();
-    for (const root of components.roots(rows)) {
-      if (!lp.feasible([root])) {
-        infeasible.add(root);
-        findings.push({ kind: 'inconsistent', what: `released numbers contradict one another: ${lp.sourcesOf([root]).slice(0, 6).join(' | ')}`, source: 'several' });
-      }
-    }
+    // the true counts must satisfy every constraint
     if (options.truth) {
-      const truthRows = options.truth.map((t) => ({ vars: model.variables([t.sel]), lo: t.value, hi: t.value, source: `truth ${describe(t.sel)} = ${t.value}` }));
-      const withTruth = new Components(model.size);
-      for (const row of [...rows, ...truthRows]) withTruth.join(row.vars);
-      const truthLp = new LpRunner(solver, [...rows, ...truthRows], withTruth);
-      for (const root of withTruth.roots([...rows, ...truthRows])) {
-        if (!truthLp.feasible([root])) findings.push({ kind: 'untrue', what: `the true counts do not satisfy: ${truthLp.sourcesOf([root]).filter((s) => !s.startsWith('truth')).slice(0, 6).join(' | ')}`, source: 'several' });
-      }
-      lp.solves += truthLp.solves;
-    }
-
-    const ranges: AuditReport['ranges'] = [];
-    const needed = this.options.threshold - 1;
-    for (const target of this.targets.values()) {
-      const vars = model.variables(target.sels);
-      const roots = components.rootsOf(vars);
-      if (roots.some((r) => infeasible.has(r))) continue;
-      const min = lp.optimum(vars, roots, 'Minimize');
-      const max = lp.optimum(vars, roots, 'Maximize');
-      ranges.push({ what: target.what, source: target.source, min, max });
-      const values = Math.floor(max + EPS) - Math.ceil(min - EPS) + 1;
-      if (values < needed) findings.push({ kind: 'pinned', what: `${target.what}: ${rangeText(min, max)} (${values} possible value${values === 1 ? '' : 's'}, fewer than ${needed})`, source: target.source, min, max, values });
-    }
-
-    // sensitive categories: never proven present in a cell, in one atom or over all of them
-    const sensitive = this.categories.filter((c) => this.sensitive.has(c));
-    if (sensitive.length > 0) {
-      for (const { cell, atoms } of model.cellAtoms()) {
-        const groups = [...atoms.map((a) => [a]), ...(atoms.length > 1 ? [atoms] : [])];
-        for (const group of groups) {
-          const vars = group.flatMap((a) => model.variablesOfCellAtom(cell, a, sensitive));
-          const roots = components.rootsOf(vars);
-          if (roots.some((r) => infeasible.has(r)) || rows.length === 0) continue;
-          const min = lp.optimum(vars, roots, 'Minimize');
-          if (min > EPS) {
-            const span = group.length === 1 ? model.atomText(group[0]) : 'all windows';
-            findings.push({ kind: 'sensitive', what: `${sensitive.join('/')} proven present in ${cell} (${span}): at least ${rangeText(min, min)}`, source: lp.sourcesOf(roots).slice(0, 4).join(' | '), min });
-          }
+      const x = model.truePoint(options.truth);
+      for (const row of rows) {
+        const value = row.vars.reduce((sum, v) => sum + (x.get(v) ?? 0), 0);
+        if (value < row.lo - EPS || value > row.hi + EPS) {
+          findings.push({ kind: 'untrue', what: `the true count is ${value}, the reading says ${row.lo === row.hi ? row.lo : `${row.lo} to ${row.hi}`}`, source: row.source });
         }
       }
     }
-    return { findings, variables: model.size, constraints: rows.length, targets: this.targets.size, solves: lp.solves, ranges, impliedSums, trueReadings };
+
+    const components = new Components(model.size);
+    for (const row of rows) components.join(row.vars);
+    const lp = new LpRunner(solver, rows, components);
+    try {
+      // consistency of the released numbers, component by component
+      const infeasible = new Set<number>();
+      for (const root of components.roots(rows)) {
+        if (lp.feasible(root)) continue;
+        infeasible.add(root);
+        findings.push({ kind: 'inconsistent', what: `released numbers contradict one another: ${lp.sourcesOf([root]).slice(0, 6).join(' | ')}`, source: 'several' });
+      }
+
+      const ranges: AuditReport['ranges'] = [];
+      const needed = this.options.threshold - 1;
+      for (const target of this.targets.values()) {
+        const vars = model.variables(target.sels);
+        if (components.rootsOf(vars).some((r) => infeasible.has(r))) continue;
+        const min = lp.optimum(vars, 'Minimize');
+        const max = lp.optimum(vars, 'Maximize');
+        ranges.push({ what: target.what, source: target.source, min, max });
+        const values = Math.floor(max + EPS) - Math.ceil(min - EPS) + 1;
+        if (values < needed)
+          findings.push({ kind: 'pinned', what: `${target.what}: ${rangeText(min, max)} (${values} possible value${values === 1 ? '' : 's'}, fewer than ${needed})`, source: target.source, min, max, values });
+      }
+
+      // sensitive categories: never proven present in a cell, in one atom or over all of them
+      const sensitive = this.categories.filter((c) => this.sensitive.has(c));
+      if (sensitive.length > 0) {
+        for (const { cell, atoms } of model.cellAtoms()) {
+          const groups = [...atoms.map((a) => [a]), ...(atoms.length > 1 ? [atoms] : [])];
+          for (const group of groups) {
+            const vars = group.flatMap((a) => model.variablesOfCellAtom(cell, a, sensitive));
+            const roots = components.rootsOf(vars);
+            if (roots.some((r) => infeasible.has(r))) continue;
+            const min = lp.optimum(vars, 'Minimize');
+            if (min > EPS) {
+              const span = group.length === 1 ? model.atomText(group[0]) : 'all windows';
+              findings.push({ kind: 'sensitive', what: `${sensitive.join('/')} proven present in ${cell} (${span}): at least ${rangeText(min, min)}`, source: lp.sourcesOf(roots).slice(0, 4).join(' | '), min });
+            }
+          }
+        }
+      }
+      return { findings, variables: model.size, constraints: rows.length, targets: this.targets.size, solves: lp.solves, ranges, impliedSums, trueReadings };
+    } finally {
+      lp.dispose();
+    }
   }
 }
 
@@ -388,7 +413,14 @@ function selectorKey(sel: Selector): string {
 }
 
 function releasedKey(cell: string, from: Date, to: Date, categories: readonly string[] | null, part: string): string {
-  return `${cell}|${windowKey(from, to)}|${categories ? [...categories].map((c) => c.toLowerCase()).sort().join(',') : '*'}|${part}`;
+  return `${cell}|${windowKey(from, to)}|${
+    categories
+      ? [...categories]
+          .map((c) => c.toLowerCase())
+          .sort()
+          .join(',')
+      : '*'
+  }|${part}`;
 }
 
 /** The unknowns: finest cells x time atoms x categories x times of day, numbered as needed. */
@@ -459,6 +491,20 @@ class LinearModel {
     return categories.flatMap((c) => TIME_PARTS.map((t) => this.variable(cell, atom, c, t)));
   }
 
+  /** The true counts of the unknowns that exist, from the true incidents. */
+  truePoint(incidents: readonly TrueIncident[]): Map<number, number> {
+    const x = new Map<number, number>();
+    for (const incident of incidents) {
+      const cell = getResolution(incident.cell) === this.resolution ? incident.cell : cellToParent(incident.cell, this.resolution);
+      const t = incident.at.getTime();
+      let atom = -1;
+      for (let i = 0; i + 1 < this.boundaries.length; i++) if (this.boundaries[i] <= t && t < this.boundaries[i + 1]) atom = i;
+      const v = atom < 0 ? undefined : this.index.get(`${cell}|${atom}|${incident.category.toLowerCase()}|${incident.time}`);
+      if (v !== undefined) x.set(v, (x.get(v) ?? 0) + 1);
+    }
+    return x;
+  }
+
   cellAtoms(): { cell: string; atoms: number[] }[] {
     return [...this.touched].map(([cell, atoms]) => ({ cell, atoms: [...atoms].sort((a, b) => a - b) }));
   }
@@ -502,70 +548,132 @@ class Components {
   }
 }
 
-/** LPs in CPLEX LP text for HiGHS, over the constraints of some components. */
+/**
+ * LPs over the constraints of one component at a time, one persistent HiGHS model per component
+ * (built once, re-solved with each objective). Components share no unknown, so the least or
+ * greatest value of a sum over several components is the sum of their least or greatest values.
+ * Unknowns in no constraint are free (>= 0): they add 0 to a minimum and make a maximum infinite.
+ *
+ * Unknowns whose columns are identical (in the same constraints) can be exchanged without changing
+ * the feasible set: two objectives with the same numbers of unknowns of each column have the same
+ * optimum, which is solved once.
+ */
 class LpRunner {
   solves = 0;
-  private readonly rowsByRoot = new Map<number, { vars: number[]; lo: number; hi: number; source: string }[]>();
+  private readonly rowsByRoot = new Map<number, Row[]>();
+  private readonly columns = new Map<number, string>();
+  private readonly models = new Map<number, { model: HighsModel; columnOf: Map<number, number>; size: number }>();
+  private readonly optima = new Map<string, number>();
+  private readonly feasibility = new Map<number, boolean>();
 
   constructor(
-    private readonly solver: LpSolver,
-    rows: readonly { vars: number[]; lo: number; hi: number; source: string }[],
+    private readonly highs: Highs,
+    rows: readonly Row[],
     private readonly components: Components,
   ) {
-    for (const row of rows) {
-      if (row.vars.length === 0) continue;
+    const columns = new Map<number, number[]>();
+    rows.forEach((row, r) => {
+      if (row.vars.length === 0) return;
       const root = components.find(row.vars[0]);
       const list = this.rowsByRoot.get(root) ?? [];
       list.push(row);
       this.rowsByRoot.set(root, list);
-    }
+      for (const v of row.vars) {
+        const rowsOf = columns.get(v) ?? [];
+        rowsOf.push(r);
+        columns.set(v, rowsOf);
+      }
+    });
+    for (const [v, rowsOf] of columns) this.columns.set(v, rowsOf.join('.'));
   }
 
   sourcesOf(roots: readonly number[]): string[] {
     return [...new Set(roots.flatMap((r) => (this.rowsByRoot.get(r) ?? []).map((row) => row.source)))];
   }
 
-  private text(sense: 'Minimize' | 'Maximize', objective: readonly number[], roots: readonly number[]): string {
-    const lines = [sense, ` obj: ${terms(objective.length > 0 ? objective : [])}`, 'Subject To'];
-    let n = 0;
-    for (const root of roots) {
-      for (const row of this.rowsByRoot.get(root) ?? []) {
-        const lhs = terms(row.vars);
-        if (row.lo === row.hi) lines.push(` c${n++}: ${lhs} = ${row.lo}`);
-        else {
-          if (Number.isFinite(row.lo)) lines.push(` c${n++}: ${lhs} >= ${row.lo}`);
-          if (Number.isFinite(row.hi)) lines.push(` c${n++}: ${lhs} <= ${row.hi}`);
-        }
+  private modelOf(root: number) {
+    let built = this.models.get(root);
+    if (!built) {
+      const rows = this.rowsByRoot.get(root) ?? [];
+      const columnOf = new Map<number, number>();
+      for (const row of rows) for (const v of row.vars) if (!columnOf.has(v)) columnOf.set(v, columnOf.size);
+      const model = this.highs.createModel();
+      // small LPs: the simplex method, without the solver choice's start-up
+      model.options.set({ output_flag: false, solver: 'simplex' });
+      model.addVars(new Float64Array(columnOf.size), new Float64Array(columnOf.size).fill(this.highs.infinity));
+      for (const row of rows) {
+        const lo = Number.isFinite(row.lo) ? row.lo : -this.highs.infinity;
+        const hi = Number.isFinite(row.hi) ? row.hi : this.highs.infinity;
+        const indices = row.vars.map((v) => columnOf.get(v)!).sort((a, b) => a - b);
+        model.addRow(lo, hi, { indices, values: new Float64Array(indices.length).fill(1) });
       }
+      built = { model, columnOf, size: columnOf.size };
+      this.models.set(root, built);
     }
-    // every unknown of the objective is declared, even when no constraint holds it
-    lines.push('Bounds', ...[...new Set(objective)].map((v) => ` x${v} >= 0`), 'End', '');
-    return lines.join('\n');
+    return built;
   }
 
-  feasible(roots: readonly number[]): boolean {
-    const vars = (this.rowsByRoot.get(roots[0]) ?? [])[0]?.vars ?? [];
-    const result = this.run(this.text('Minimize', vars.slice(0, 1), roots));
-    return result.Status !== 'Infeasible';
-  }
-
-  optimum(objective: readonly number[], roots: readonly number[], sense: 'Minimize' | 'Maximize'): number {
-    const result = this.run(this.text(sense, objective, roots));
-    if (result.Status === 'Optimal') return result.ObjectiveValue;
-    if (result.Status === 'Unbounded' || result.Status === 'Primal infeasible or unbounded') return sense === 'Maximize' ? Infinity : -Infinity;
-    throw new Error(`HiGHS: ${result.Status} for a ${sense} of ${objective.length} unknowns`);
-  }
-
-  private run(problem: string): { Status: string; ObjectiveValue: number } {
+  private run(root: number, objective: readonly number[], sense: 'Minimize' | 'Maximize'): number {
+    const { model, columnOf, size } = this.modelOf(root);
+    const costs = new Float64Array(size);
+    for (const v of objective) costs[columnOf.get(v)!] = 1;
+    model.changeColsCost({ kind: 'range', from: 0, to: size - 1 }, costs);
+    model.changeObjectiveSense(sense === 'Minimize' ? this.highs.constants.objectiveSense.minimize : this.highs.constants.objectiveSense.maximize);
     this.solves++;
-    return this.solver.solve(problem, { output_flag: false });
+    model.run();
+    return model.getModelStatus();
   }
-}
 
-/** `x1 + x2 + ...`, a few terms per line (LP files may continue an expression on the next line). */
-function terms(vars: readonly number[]): string {
-  if (vars.length === 0) return '0 x0';
-  const parts: string[] = [];
-  for (let i = 0; i < vars.length; i += 16) parts.push(vars.slice(i, i + 16).map((v) => `x${v}`).join(' + '));
-  return parts.join('\n + ');
+  feasible(root: number): boolean {
+    let known = this.feasibility.get(root);
+    if (known === undefined) {
+      if (!this.rowsByRoot.has(root)) known = true;
+      else {
+        const status = this.run(root, [], 'Minimize');
+        const codes = this.highs.constants.modelStatus;
+        // nothing to minimise: "infeasible or unbounded" can only mean infeasible
+        known = status !== codes.infeasible && status !== codes.unboundedOrInfeasible;
+      }
+      this.feasibility.set(root, known);
+    }
+    return known;
+  }
+
+  /** The least or greatest sum of `objective` (each unknown once); components must be feasible. */
+  optimum(objective: readonly number[], sense: 'Minimize' | 'Maximize'): number {
+    const byRoot = new Map<number, number[]>();
+    for (const v of new Set(objective)) {
+      const root = this.components.find(v);
+      const list = byRoot.get(root) ?? [];
+      list.push(v);
+      byRoot.set(root, list);
+    }
+    let total = 0;
+    for (const [root, vars] of byRoot) {
+      if (!this.rowsByRoot.has(root)) {
+        if (sense === 'Maximize') return Infinity;
+        continue;
+      }
+      const key = `${sense}|${root}|${vars
+        .map((v) => this.columns.get(v) ?? '')
+        .sort()
+        .join(';')}`;
+      let value = this.optima.get(key);
+      if (value === undefined) {
+        const status = this.run(root, vars, sense);
+        const codes = this.highs.constants.modelStatus;
+        if (status === codes.optimal) value = this.modelOf(root).model.getObjectiveValue();
+        else if (status === codes.unbounded || status === codes.unboundedOrInfeasible) value = sense === 'Maximize' ? Infinity : -Infinity;
+        else throw new Error(`HiGHS: model status ${status} for a ${sense} of ${vars.length} unknowns`);
+        this.optima.set(key, value);
+      }
+      total += value;
+    }
+    return total;
+  }
+
+  dispose(): void {
+    for (const { model } of this.models.values()) model.dispose();
+    this.models.clear();
+  }
 }

@@ -16,7 +16,13 @@ describe('HS256 tokens', () => {
   });
 
   it('refuse an expired token', async () => {
-    const token = await new SignJWT({ role: 'analyst' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(hs.issuer).setAudience(hs.audience).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(Buffer.from(SECRET));
+    const token = await new SignJWT({ role: 'analyst' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuer(hs.issuer)
+      .setAudience(hs.audience)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(Buffer.from(SECRET));
     await expect(verifyToken(hs, token)).rejects.toThrow(/expired/);
   });
 

@@ -55,7 +55,19 @@ const from = Date.UTC(2025, 2, 1);
 const to = Date.UTC(2025, 8, 1);
 
 describe.each([7, 8, 9, 10, 11])('at resolution %i', (resolution) => {
-  const area = polygonToCells([[[76.88, 43.22], [76.97, 43.22], [76.97, 43.28], [76.88, 43.28], [76.88, 43.22]]], resolution, true).sort();
+  const area = polygonToCells(
+    [
+      [
+        [76.88, 43.22],
+        [76.97, 43.22],
+        [76.97, 43.28],
+        [76.88, 43.28],
+        [76.88, 43.22],
+      ],
+    ],
+    resolution,
+    true,
+  ).sort();
 
   it('counts per area cell, by day, night, unknown time and category, equal a plain loop with h3-js parents', () => {
     const counts = columns.countInArea(columns.mapArea(area, resolution), { from, to, categories: null }, true);

@@ -19,7 +19,13 @@ describe('influence area', () => {
   });
 
   it('follows a street segment through every cell it crosses, without gaps', () => {
-    const line = { type: 'LineString' as const, coordinates: [[76.94, 43.24], [76.96, 43.24]] as [number, number][] };
+    const line = {
+      type: 'LineString' as const,
+      coordinates: [
+        [76.94, 43.24],
+        [76.96, 43.24],
+      ] as [number, number][],
+    };
     const cells = geometryCells(line, 9);
     const start = latLngToCell(43.24, 76.94, 9);
     const end = latLngToCell(43.24, 76.96, 9);
@@ -39,7 +45,18 @@ describe('influence area', () => {
   });
 
   it('covers a polygon inside and along its outline', () => {
-    const square = { type: 'Polygon' as const, coordinates: [[[76.94, 43.23], [76.96, 43.23], [76.96, 43.25], [76.94, 43.25], [76.94, 43.23]]] as [number, number][][] };
+    const square = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [76.94, 43.23],
+          [76.96, 43.23],
+          [76.96, 43.25],
+          [76.94, 43.25],
+          [76.94, 43.23],
+        ],
+      ] as [number, number][][],
+    };
     const cells = new Set(geometryCells(square, 9));
     expect(cells.has(latLngToCell(43.24, 76.95, 9))).toBe(true);
     expect(cells.has(latLngToCell(43.23, 76.94, 9))).toBe(true);
@@ -48,7 +65,13 @@ describe('influence area', () => {
 
 describe('control matching', () => {
   it('picks the candidates closest to the treated mean before-count, ties by cell id', () => {
-    const counts = new Map([['a', 10], ['b', 12], ['c', 8], ['d', 30], ['e', 0]]);
+    const counts = new Map([
+      ['a', 10],
+      ['b', 12],
+      ['c', 8],
+      ['d', 30],
+      ['e', 0],
+    ]);
     expect(matchControls(['e', 'd', 'c', 'b', 'a'], counts, 10, 3)).toEqual(['a', 'b', 'c']);
     expect(matchControls(['x', 'e', 'y'], counts, 0, 2)).toEqual(['e', 'x']);
   });

@@ -49,11 +49,65 @@ describe('boxesOverlap', () => {
 describe('geometryToWkt', () => {
   it('writes x y as lng lat in the OGC text forms', () => {
     expect(geometryToWkt({ type: 'Point', coordinates: [76.95, 43.24] })).toBe('POINT (76.95 43.24)');
-    expect(geometryToWkt({ type: 'LineString', coordinates: [[1, 2], [3, 4]] })).toBe('LINESTRING (1 2, 3 4)');
-    expect(geometryToWkt({ type: 'MultiLineString', coordinates: [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] })).toBe('MULTILINESTRING ((1 2, 3 4), (5 6, 7 8))');
-    expect(geometryToWkt({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] })).toBe('POLYGON ((0 0, 1 0, 1 1, 0 0))');
-    expect(geometryToWkt({ type: 'MultiPolygon', coordinates: [[[[0, 0], [1, 0], [1, 1], [0, 0]]], [[[5, 5], [6, 5], [6, 6], [5, 5]]]] })).toBe(
-      'MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5)))',
-    );
+    expect(
+      geometryToWkt({
+        type: 'LineString',
+        coordinates: [
+          [1, 2],
+          [3, 4],
+        ],
+      }),
+    ).toBe('LINESTRING (1 2, 3 4)');
+    expect(
+      geometryToWkt({
+        type: 'MultiLineString',
+        coordinates: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [5, 6],
+            [7, 8],
+          ],
+        ],
+      }),
+    ).toBe('MULTILINESTRING ((1 2, 3 4), (5 6, 7 8))');
+    expect(
+      geometryToWkt({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      }),
+    ).toBe('POLYGON ((0 0, 1 0, 1 1, 0 0))');
+    expect(
+      geometryToWkt({
+        type: 'MultiPolygon',
+        coordinates: [
+          [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 0],
+            ],
+          ],
+          [
+            [
+              [5, 5],
+              [6, 5],
+              [6, 6],
+              [5, 5],
+            ],
+          ],
+        ],
+      }),
+    ).toBe('MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5)))');
   });
 });

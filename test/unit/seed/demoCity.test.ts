@@ -6,13 +6,7 @@
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { cellToLatLng, getResolution, isValidCell } from 'h3-js';
-import {
-  INCIDENT_CATEGORIES,
-  INCIDENT_SOURCES,
-  ROAD_DEFECT_KINDS,
-  YOUTH_FACILITY_KINDS,
-  type Position,
-} from '../../../src/domain';
+import { INCIDENT_CATEGORIES, INCIDENT_SOURCES, ROAD_DEFECT_KINDS, YOUTH_FACILITY_KINDS, type Position } from '../../../src/domain';
 import { CITY_BOUNDS, generateDemoCity, iterateIncidents } from '../../../seeds/almaty';
 import type { DemoCity } from '../../../seeds/almaty';
 import { countBy, districtFeatures, districtOf, sha256 } from './helpers';
@@ -69,9 +63,7 @@ describe('demo city generator', () => {
     expect(districts).toHaveLength(8);
     const fromFile = districtFeatures();
     expect(districts.map((d) => d.externalId).sort()).toEqual(fromFile.map((d) => d.externalId).sort());
-    expect(districts.map((d) => d.name).sort()).toEqual(
-      ['Alatau', 'Almaly', 'Auezov', 'Bostandyk', 'Medeu', 'Nauryzbay', 'Turksib', 'Zhetysu'],
-    );
+    expect(districts.map((d) => d.name).sort()).toEqual(['Alatau', 'Almaly', 'Auezov', 'Bostandyk', 'Medeu', 'Nauryzbay', 'Turksib', 'Zhetysu']);
     for (const d of districts) {
       expect(d.externalId).toMatch(/^osm:\d+$/);
       expect(d.nameRu).toBeTruthy();
@@ -201,11 +193,7 @@ describe('demo city generator', () => {
     expect(evening).toBeGreaterThan(3 * earlyMorning);
     expect(evening).toBeGreaterThan(1.2 * midday);
 
-    const wrongOutdoor = city.incidents.filter(
-      (i) =>
-        (i.category === 'road_collision' && i.outdoor !== true) ||
-        ((i.category === 'domestic_conflict' || i.category === 'burglary') && i.outdoor !== false),
-    );
+    const wrongOutdoor = city.incidents.filter((i) => (i.category === 'road_collision' && i.outdoor !== true) || ((i.category === 'domestic_conflict' || i.category === 'burglary') && i.outdoor !== false));
     expect(wrongOutdoor).toEqual([]);
   });
 

@@ -1,11 +1,12 @@
 /**
  * The planted effects are in the data, measured the way an analyst would: from the records
- * alone, with turf distances, suncalc night and h3 cells, not with the generator's internals.
+ * alone, with turf distances, the product's night rule (src/geo/sun isNight) and h3 cells, not
+ * with the generator's internals.
  */
 import * as turf from '@turf/turf';
 import { cellToLatLng, latLngToCell } from 'h3-js';
 import type { IncidentRecord, Position } from '../../../src/domain';
-import { isDarkAt } from '../../../seeds/almaty';
+import { isNight } from '../../../src/geo/sun';
 import type { DemoCity } from '../../../seeds/almaty';
 import { sharedCity } from './helpers';
 
@@ -64,7 +65,7 @@ describe('planted effects in the demo city', () => {
       if (inc.outdoor !== true) continue;
       const p = inc.geometry.coordinates;
       const t = inc.occurredAt.getTime();
-      const dark = isDarkAt(inc.occurredAt, p[0], p[1]);
+      const dark = isNight(p, inc.occurredAt);
       if (nearActive(p, t, lookup, radiusM)) dark ? nearDark++ : nearLight++;
       else dark ? farDark++ : farLight++;
     }
@@ -77,9 +78,7 @@ describe('planted effects in the demo city', () => {
   test('road collisions and robberies cluster near open missing sidewalks and crosswalks', () => {
     const fx = city.planted.effects.roadDefect;
     const lookup = nearIndex(
-      city.roadDefects
-        .filter((d) => fx.kinds.includes(d.kind))
-        .map((d) => ({ fromMs: d.reportedAt.getTime(), toMs: d.fixedAt ? d.fixedAt.getTime() : Infinity, geometry: d.geometry })),
+      city.roadDefects.filter((d) => fx.kinds.includes(d.kind)).map((d) => ({ fromMs: d.reportedAt.getTime(), toMs: d.fixedAt ? d.fixedAt.getTime() : Infinity, geometry: d.geometry })),
       fx.radiusM,
     );
     // share of the affected categories among incidents near an open defect versus elsewhere
@@ -110,8 +109,7 @@ describe('planted effects in the demo city', () => {
     const gap = new Set(city.planted.youthGapCells);
     const young = new Map(city.population.map((p) => [p.h3, p.youngResidents]));
     // leave the hot areas out, so their own multipliers do not blur the comparison
-    const hotCells = (h3: string): boolean =>
-      city.planted.hotAreas.some((h) => turf.distance(h.center, cellCentre(h3), { units: 'meters' }) <= h.radiusM + 200);
+    const hotCells = (h3: string): boolean => city.planted.hotAreas.some((h) => turf.distance(h.center, cellCentre(h3), { units: 'meters' }) <= h.radiusM + 200);
     const hot = new Set(city.population.map((p) => p.h3).filter(hotCells));
     const count = { gap: 0, other: 0 };
     const exposure = { gap: 0, other: 0 };
@@ -135,9 +133,7 @@ describe('planted effects in the demo city', () => {
   test('gaps are real: many young people in Alatau live farther than 800 m from any facility', () => {
     const facilities = city.youthFacilities.map((f) => f.geometry.coordinates as Position);
     const alatauGrowth = city.planted.youthGapZones[0];
-    const inZone = city.population.filter(
-      (p) => turf.distance(alatauGrowth.center, cellCentre(p.h3), { units: 'meters' }) < alatauGrowth.radiusM - 900,
-    );
+    const inZone = city.population.filter((p) => turf.distance(alatauGrowth.center, cellCentre(p.h3), { units: 'meters' }) < alatauGrowth.radiusM - 900);
     expect(inZone.length).toBeGreaterThan(10);
     for (const p of inZone) {
       const c = cellCentre(p.h3);

@@ -1,0 +1,203 @@
+/**
+ * Siting of new posts among candidates, existing posts kept: `suggestPostSites` chooses a number
+ * of sites that bring the most demand within walking reach (maximal covering location problem,
+ * Church and ReVelle 1974); `minimumPostSites` finds the fewest sites that reach every
+ * significant hot spot cell (location set covering, Toregas et al. 1971). Greedy with its
+ * proven bound (Nemhauser, Wolsey and Fisher 1978), then branch and bound when the instance is
+ * small enough (src/geo/coverage). Demand: residents, young residents, incidents, or significant
+ * hot spot cells (Gi*, binFdr >= 2) weighted by z. See docs/coverage.md.
+ */
+import { chargeSiting } from '../compute/charges';
+import type { RequestContext } from '../context';
+import { growEnvelope, incidentCoverageCounts, populationByCell } from '../db/aggregates';
+import { coveragePosts, type CoveragePost } from '../db/coverage';
+import { DEFAULT_WALKING_RADIUS_M } from '../domain';
+import { badInput } from '../errors';
+import { buildCoverageRelation, solveMaximalCovering, solveSetCovering, type LatLng } from '../geo/coverage';
+import { cellCentre } from '../geo/h3';
+import type { AnalysisWarning, HotspotAnalysis, StudyAreaArgs } from '../schema/analysis';
+import type { MinimumSites, SiteSuggestion, SitingArgs, SuggestedSite, SuggestSitesArgs } from '../schema/coverage';
+import { checkResolution, coverageHotspotArgs, FINE_RESOLUTION, scopedCategories, SIGNIFICANT_BIN } from './coverage';
+import { hotspotsOfCounts } from './hotspots';
+import { nonEmpty, toTimeWindow } from './inputs';
+import { resolveStudyArea, type CountedStudyArea, type ResolvedStudyArea } from './studyArea';
+import { describeReach, MAX_WALKING_RADIUS_M, postPlace, postsReachingBox, radiusOf, resolveReach, siteReachCells, type ReachSettings } from './walkingReach';
+
+const MAX_CANDIDATES = 20_000;
+const MAX_NEW_SITES = 200;
+
+interface Candidate {
+  place: LatLng;
+  label: string | null;
+}
+
+interface SitingInstance {
+  area: ResolvedStudyArea;
+  settings: ReachSettings;
+  candidates: Candidate[];
+  candidateRadiusM: number;
+  posts: CoveragePost[];
+  warnings: AnalysisWarning[];
+}
+
+async function prepareSiting(ctx: RequestContext, args: SitingArgs): Promise<SitingInstance> {
+  checkResolution(args.resolution, 'resolution', 9, FINE_RESOLUTION);
+  checkResolution(args.candidateResolution, 'candidateResolution', 7, 10);
+  const window = toTimeWindow(args.window, 'window');
+  nonEmpty(args.categories, 'categories');
+  if (args.candidates) {
+    if (args.candidates.length === 0) throw badInput('candidates', 'must not be empty (leave it out to use the cell centres of the area)');
+    if (args.candidates.length > MAX_CANDIDATES) throw badInput('candidates', `at most ${MAX_CANDIDATES} candidates, got ${args.candidates.length}`);
+    args.candidates.forEach((c, i) => {
+      if (!Number.isFinite(c.lng) || !Number.isFinite(c.lat) || Math.abs(c.lng) > 180 || Math.abs(c.lat) > 90) {
+        throw badInput(`candidates[${i}]`, `(${c.lng}, ${c.lat}) is not a longitude/latitude`);
+      }
+    });
+  }
+  const area = await resolveStudyArea(ctx, args as StudyAreaArgs);
+  const settings = await resolveReach(ctx, args, area.envelope, area.cells);
+  let candidates: Candidate[];
+  if (args.candidates) {
+    candidates = args.candidates.map((c) => ({ place: { lng: c.lng, lat: c.lat }, label: c.label ?? null }));
+  } else {
+    const candidateArea = await resolveStudyArea(ctx, { ...(args as StudyAreaArgs), resolution: args.candidateResolution });
+    if (candidateArea.cells.length > MAX_CANDIDATES) {
+      throw badInput('candidateResolution', `gives ${candidateArea.cells.length} candidate cells in the area; at most ${MAX_CANDIDATES} (choose a coarser resolution or give candidates)`);
+    }
+    candidates = candidateArea.cells.map((cell) => {
+      const [lng, lat] = cellCentre(cell);
+      return { place: { lng, lat }, label: cell };
+    });
+  }
+  const nearby = await coveragePosts(ctx.knex, { envelope: growEnvelope(area.envelope, MAX_WALKING_RADIUS_M), end: window?.to ?? new Date() });
+  const posts = postsReachingBox(nearby, settings, area.envelope);
+  const warnings = [...settings.warnings];
+  if (posts.length === 0) warnings.push({ code: 'NO_EXISTING_POSTS', message: 'no existing post is within walking radius of the area: coverage before is 0', cells: [] });
+  return { area, settings, candidates, candidateRadiusM: args.radius ?? DEFAULT_WALKING_RADIUS_M, posts, warnings };
+}
+
+/** Demand weight per cell of the area at its resolution (cells with no weight left out). */
+async function demandWeights(ctx: RequestContext, args: SuggestSitesArgs, area: ResolvedStudyArea): Promise<{ cells: string[]; weights: number[]; hotspots: HotspotAnalysis | null }> {
+  const totals = new Map<string, number>();
+  let hotspots: HotspotAnalysis | null = null;
+  if (args.demand === 'residents' || args.demand === 'youngResidents') {
+    for (const row of await populationByCell(ctx.knex, { resolution: area.resolution, envelope: area.envelope })) {
+      if (area.index.has(row.cell)) totals.set(row.cell, (totals.get(row.cell) ?? 0) + (args.demand === 'residents' ? row.residents : row.youngResidents));
+    }
+  } else {
+    const counted = await countIncidentsInArea(ctx, area, args);
+    if (args.demand === 'incidents') {
+      area.cells.forEach((cell, i) => totals.set(cell, counted.counts[i]));
+    } else {
+      hotspots = hotspotsOfCounts(counted, coverageHotspotArgs(args, area.resolution));
+      for (const c of hotspots.cells) if (c.binFdr >= SIGNIFICANT_BIN && c.z !== null) totals.set(c.h3, c.z);
+    }
+  }
+  const cells = [...totals.keys()].filter((c) => totals.get(c)! > 0).sort();
+  return { cells, weights: cells.map((c) => totals.get(c)!), hotspots };
+}
+
+/** Incidents per cell of the area in one scan that returns one row per cell (no distance join, no per-category rows). */
+async function countIncidentsInArea(ctx: RequestContext, area: ResolvedStudyArea, args: { window?: SitingArgs['window']; categories?: string[] }): Promise<CountedStudyArea> {
+  const window = toTimeWindow(args.window, 'window');
+  const categories = await scopedCategories(ctx, 'post siting', args, area);
+  const incidents = await incidentCoverageCounts(ctx.knex, {
+    resolution: area.resolution,
+    envelope: area.envelope,
+    from: window?.from ?? null,
+    to: window?.to ?? null,
+    categories,
+    areaCells: area.cells,
+    coveredFineCells: [],
+    perCategory: false,
+  });
+  const counts = new Float64Array(area.cells.length);
+  for (const r of incidents.byCell) {
+    const i = area.index.get(r.cell);
+    if (i !== undefined) counts[i] = r.total;
+  }
+  return { area, counts, from: window?.from ?? null, to: window?.to ?? null, categories };
+}
+
+function coverageLists(instance: SitingInstance, demandCells: string[]): { candidateCoverage: Int32Array[]; existing: Int32Array } {
+  const { settings, area } = instance;
+  const reach = instance.candidates.map((c) => siteReachCells(settings, c.place, instance.candidateRadiusM, area.resolution).cells);
+  const candidateCoverage = buildCoverageRelation(reach, demandCells);
+  const postReach = instance.posts.map((p) => siteReachCells(settings, postPlace(p), radiusOf(settings, p), area.resolution).cells);
+  const [existingCovered] = buildCoverageRelation([postReach.flat()], demandCells);
+  return { candidateCoverage, existing: existingCovered };
+}
+
+function siteOf(instance: SitingInstance, candidate: number, rank: number, marginalGain: number, coveredAfter: number): SuggestedSite {
+  const c = instance.candidates[candidate];
+  return { rank, lng: c.place.lng, lat: c.place.lat, label: c.label, candidateIndex: candidate, marginalGain, coveredAfter };
+}
+
+export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSitesArgs): Promise<SiteSuggestion> {
+  if (!Number.isInteger(args.count) || args.count < 1 || args.count > MAX_NEW_SITES) throw badInput('count', `must be an integer from 1 to ${MAX_NEW_SITES}, got ${args.count}`);
+  const instance = await prepareSiting(ctx, args);
+  if (args.count > instance.candidates.length) {
+    throw badInput('count', `asks for ${args.count} sites but there are only ${instance.candidates.length} candidates`);
+  }
+  await chargeSiting(ctx, 'suggestPostSites', instance.candidates.length, instance.area.cells.length);
+  const demand = await demandWeights(ctx, args, instance.area);
+  const { candidateCoverage, existing } = coverageLists(instance, demand.cells);
+  const result = solveMaximalCovering({ demandWeights: demand.weights, candidateCoverage, coveredByExistingPosts: existing, newSiteCount: args.count }, { method: args.solver });
+  const warnings = [...instance.warnings, ...(demand.hotspots?.warnings ?? [])];
+  if (demand.cells.length === 0) warnings.push({ code: 'NO_DEMAND', message: `the area holds no ${args.demand} to cover`, cells: [] });
+  if (result.sites.length < args.count) {
+    warnings.push({ code: 'FEWER_SITES', message: `only ${result.sites.length} of ${args.count} sites add anything; the others would cover nothing new`, cells: [] });
+  }
+  const share = (v: number): number | null => (result.totalDemand > 0 ? v / result.totalDemand : null);
+  return {
+    reach: describeReach(instance.settings),
+    demand: args.demand,
+    method: `maximal covering location problem (Church and ReVelle 1974) over ${demand.cells.length} resolution-${instance.area.resolution} demand cells (${args.demand}${args.demand === 'hotspotWeight' ? ': Gi* z of cells with binFdr >= 2' : ''}) and ${instance.candidates.length} candidates with a ${instance.candidateRadiusM} m walking radius, ${instance.posts.length} existing posts fixed; greedy with the Nemhauser-Wolsey-Fisher bound${result.method === 'exact' ? ', then branch and bound' : ''}`,
+    solver: result.method,
+    optimal: result.optimal,
+    searchOutcome: result.search.outcome,
+    candidateCount: instance.candidates.length,
+    existingPostCount: instance.posts.length,
+    totalDemand: result.totalDemand,
+    coveredBefore: result.coveredBefore,
+    coveredAfter: result.coveredAfter,
+    shareBefore: share(result.coveredBefore),
+    shareAfter: share(result.coveredAfter),
+    upperBound: result.upperBound,
+    provenGainRatio: result.provenGainRatio,
+    greedyGuarantee: result.greedyGuarantee,
+    uncoverableDemand: result.uncoverableDemand,
+    sites: result.sites.map((s, k) => siteOf(instance, s.candidate, k + 1, s.marginalGain, s.coveredAfter)),
+    warnings,
+  };
+}
+
+export async function computeMinimumSites(ctx: RequestContext, args: SitingArgs): Promise<MinimumSites> {
+  const instance = await prepareSiting(ctx, args);
+  await chargeSiting(ctx, 'minimumPostSites', instance.candidates.length, instance.area.cells.length);
+  const hotspots = hotspotsOfCounts(await countIncidentsInArea(ctx, instance.area, args), coverageHotspotArgs(args, instance.area.resolution));
+  const targets = hotspots.cells.filter((c) => c.binFdr >= SIGNIFICANT_BIN).map((c) => c.h3);
+  const { candidateCoverage, existing } = coverageLists(instance, targets);
+  const result = solveSetCovering({ demandCount: targets.length, targets: targets.map((_, j) => j), candidateCoverage, coveredByExistingPosts: existing }, { method: args.solver });
+  const warnings = [...instance.warnings, ...hotspots.warnings];
+  if (targets.length === 0) warnings.push({ code: 'NO_TARGETS', message: 'the area holds no significant hot spot cell (binFdr >= 2): no site is needed', cells: [] });
+  let covered = result.alreadyCoveredTargets.length;
+  return {
+    reach: describeReach(instance.settings),
+    method: `location set covering (Toregas et al. 1971) of ${targets.length} significant hot spot cells (resolution ${instance.area.resolution}, binFdr >= 2) with ${instance.candidates.length} candidates at a ${instance.candidateRadiusM} m walking radius, ${instance.posts.length} existing posts fixed; greedy with lower bounds${result.method === 'exact' ? ', then branch and bound' : ''}`,
+    solver: result.method,
+    optimal: result.optimal,
+    count: result.sites.length,
+    lowerBound: result.lowerBound,
+    greedyFactor: result.greedyFactor,
+    targetCount: targets.length,
+    alreadyCovered: result.alreadyCoveredTargets.length,
+    uncoverableCells: result.uncoverableTargets.map((j) => targets[j]),
+    candidateCount: instance.candidates.length,
+    sites: result.sites.map((s, k) => {
+      covered += s.newlyCoveredTargets;
+      return siteOf(instance, s.candidate, k + 1, s.newlyCoveredTargets, covered);
+    }),
+    warnings,
+  };
+}
