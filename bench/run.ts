@@ -14,6 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import { issueToken } from '../src/auth/tokens';
 import os from 'node:os';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -86,6 +88,18 @@ export interface ContentionResult {
   met?: boolean;
 }
 
+export interface ExportResult {
+  name: string;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  /** bytes on the wire (compressed) */
+  bytes: number;
+  contentEncoding: string | null;
+  target: { rowsPerSecond: number };
+  met: boolean;
+}
+
 export interface BenchResults {
   startedAt: string;
   machine: { cpus: number; loadAverage: number[]; node: string };
@@ -95,6 +109,8 @@ export interface BenchResults {
   import: { rows: number; seconds: number; rowsPerSecond: number; summary: string; target: { rowsPerSecond: number }; met: boolean };
   cases: CaseResult[];
   contention: ContentionResult[];
+  /** city-wide exports of every incident point, gzip-compressed as a client asking for it gets them */
+  exports?: ExportResult[];
   load: {
     seconds: number;
     connections: number;
@@ -308,6 +324,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       contention.push(await runContention(url, c, ctx, options.loadSeconds, log));
     }
 
+    const exportResults: ExportResult[] = [];
+    for (const format of ['csv', 'geojson'] as const) {
+      const name = `export incidents city ${format} gzip`;
+      if (!wanted(name)) continue;
+      exportResults.push(await timeExport(url.replace(/\/graphql$/, ''), format, name));
+      const e = exportResults[exportResults.length - 1];
+      log(`${name}: ${e.rows} rows in ${e.seconds.toFixed(1)} s = ${e.rowsPerSecond.toLocaleString('en')} rows/s, ${(e.bytes / 1e6).toFixed(1)} MB ${e.contentEncoding ?? 'uncompressed'} (target >= 50,000 rows/s)`);
+    }
+
     let load: BenchResults['load'] = null;
     const dashboard = modules.find((m) => m.module.dashboardLoad)?.module.dashboardLoad;
     if (dashboard && options.loadSeconds > 0 && options.only === undefined) {
@@ -355,6 +380,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       },
       cases: results,
       contention,
+      exports: exportResults,
       load,
       totalSeconds: 0,
     };
@@ -489,6 +515,12 @@ export function formatTable(r: BenchResults): string {
         `cheap query p50 ${c.latencyMs!.p50.toFixed(1)} ms, p99 ${c.latencyMs!.p99.toFixed(1)} ms (${c.latencyMs!.runs} runs; alone p50 ${c.aloneMs!.p50.toFixed(1)}, p99 ${c.aloneMs!.p99.toFixed(1)})   target p99 < ${c.target.p99Ms} ms   ${c.met ? 'met' : 'NOT met'}`,
     );
   }
+  for (const e of r.exports ?? []) {
+    lines.push('');
+    lines.push(
+      `${e.name}: ${e.rowsPerSecond.toLocaleString('en')} rows/s (${e.rows.toLocaleString('en')} rows in ${e.seconds} s, ${(e.bytes / 1e6).toFixed(1)} MB ${e.contentEncoding ?? 'uncompressed'})   target >= ${e.target.rowsPerSecond.toLocaleString('en')} rows/s   ${e.met ? 'met' : 'NOT met'}`,
+    );
+  }
   if (r.load) {
     lines.push('');
     lines.push(
@@ -497,6 +529,37 @@ export function formatTable(r: BenchResults): string {
   }
   lines.push(`total ${r.totalSeconds} s`);
   return lines.join('\n');
+}
+
+/**
+ * One city-wide export of every incident point (sensitive categories are never points), read to
+ * the end as a GIS client would, asking for gzip; the rows are counted from what arrived.
+ */
+async function timeExport(base: string, format: 'csv' | 'geojson', name: string): Promise<ExportResult> {
+  const started = performance.now();
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    http.get(`${base}/export/incidents.${format}`, { headers: { authorization, 'accept-encoding': 'gzip' } }, resolve).on('error', reject);
+  });
+  if (response.statusCode !== 200) throw new Error(`${name}: HTTP ${response.statusCode}`);
+  const contentEncoding = response.headers['content-encoding'] ?? null;
+  let bytes = 0;
+  response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  const body: NodeJS.ReadableStream = contentEncoding === 'gzip' ? response.pipe(zlib.createGunzip()) : response;
+  // rows counted as they arrive: CSV lines (descriptions hold no line breaks) or GeoJSON features
+  const marker = format === 'csv' ? '\n' : '"type":"Feature"';
+  const decoder = new TextDecoder();
+  let rows = 0;
+  let tail = '';
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    const text = tail + decoder.decode(chunk, { stream: true });
+    for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + marker.length)) rows++;
+    // a marker split over two chunks is found whole in the next text; a shorter tail holds no whole marker
+    tail = text.slice(Math.max(0, text.length - marker.length + 1));
+  }
+  if (format === 'csv') rows -= 1; // the header line
+  const seconds = (performance.now() - started) / 1000;
+  const rowsPerSecond = Math.round(rows / seconds);
+  return { name, rows, seconds: round(seconds, 2), rowsPerSecond, bytes, contentEncoding, target: { rowsPerSecond: 50_000 }, met: rowsPerSecond >= 50_000 };
 }
 
 async function main(): Promise<void> {

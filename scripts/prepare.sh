@@ -26,6 +26,8 @@ missing=()
 [ -f "/usr/share/postgresql/${pg_major}/extension/postgis.control" ] || missing+=("postgresql-${pg_major}-postgis-3")
 # pgRouting: walking reach along streets
 [ -f "/usr/share/postgresql/${pg_major}/extension/pgrouting.control" ] || missing+=("postgresql-${pg_major}-pgrouting")
+# GDAL's ogr2ogr: imports of GeoPackage, Shapefile, KML, spreadsheets and GeoJSON in other coordinate systems
+command -v ogr2ogr >/dev/null 2>&1 || missing+=(gdal-bin)
 # headless Chromium, only for the map page's end-to-end test (scripts/test.sh asks for it)
 if [ "${PREPARE_BROWSER:-0}" = "1" ] && [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
   missing+=(chromium)

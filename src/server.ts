@@ -1,9 +1,10 @@
-/** Apollo Server on Express 5: GraphQL, tiles, exports, the map page, health and readiness share one HTTP server. */
+/** Apollo Server on Express 5: GraphQL, tiles, exports, OGC API - Features, the map page, health and readiness share one HTTP server. */
 import 'reflect-metadata';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import compression from 'compression';
 import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,7 @@ import { buildApiSchema } from './graphql/build';
 import { corsForReads } from './http/cors';
 import { exportsRouter } from './http/exports';
 import { mapPageRouter } from './http/mapPage';
+import { ogcRouter } from './http/ogc';
 import { tilesRouter } from './http/tiles';
 import { requestBudget } from './compute/budget';
 import { acquireComputePool, releaseComputePool } from './compute/pool';
@@ -70,6 +72,12 @@ export interface ServerOptions {
   prewarmOnChange?: boolean;
 }
 
+/** Vector tiles are protobuf that gzip shrinks by half or more, but mime-db does not call them compressible. */
+function compressible(req: express.Request, res: express.Response): boolean {
+  const type = String(res.getHeader('Content-Type') ?? '');
+  return type.startsWith('application/vnd.mapbox-vector-tile') || compression.filter(req, res);
+}
+
 function errorBody(message: string, code: string) {
   return { errors: [{ message, extensions: { code } }] };
 }
@@ -83,6 +91,9 @@ export async function startServer(config: Config, existing?: Database, options: 
   // gateway); without them it is the socket's address, so a client cannot name its own address
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
+  // gzip, deflate or brotli as Accept-Encoding asks, for GraphQL answers, tiles, exports and OGC API
+  // pages alike; exports still stream (each page is flushed to the client as it is written)
+  app.use(compression({ threshold: 1024, filter: compressible }));
   const httpServer = http.createServer(app);
   const limits = queryLimits(config.limits);
   const schema = await buildApiSchema();
@@ -134,21 +145,15 @@ export async function startServer(config: Config, existing?: Database, options: 
   });
   app.use('/graphql', express.json({ limit: config.limits.bodyLimit }), ...guarded, expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }));
   app.use('/tiles', corsForReads, ...guarded, tilesRouter(config, contextOf));
-  app.use(
-    '/export',
-    corsForReads,
-    ...guarded,
-    exportsRouter(
-      config,
-      schema,
-      async (req, query, variables) => {
-        const response = await apollo.executeOperation({ query, variables }, { contextValue: await contextOf(req) });
-        if (response.body.kind !== 'single') throw new Error('exports expect a single result');
-        return response.body.singleResult;
-      },
-      async (req) => userOf(req.res as express.Response).role,
-    ),
-  );
+  // exports and OGC API - Features run GraphQL operations through this executor with the request's context
+  const execute = async (req: express.Request, query: string, variables: Record<string, unknown>) => {
+    const response = await apollo.executeOperation({ query, variables }, { contextValue: await contextOf(req) });
+    if (response.body.kind !== 'single') throw new Error('exports expect a single result');
+    return response.body.singleResult;
+  };
+  const roleOfRequest = async (req: express.Request) => userOf(req.res as express.Response).role;
+  app.use('/export', corsForReads, ...guarded, exportsRouter(config, schema, execute, roleOfRequest));
+  app.use('/ogc', corsForReads, ...guarded, ogcRouter(config, schema, execute, roleOfRequest));
   app.use(mapPageRouter());
   // body too large, malformed JSON, a failing credential lookup: JSON errors, never an HTML page or a stack
   app.use((error: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {

@@ -1,18 +1,35 @@
 /**
  * The file formats of exports, written row by row: GeoJSON (RFC 7946) as one FeatureCollection
- * whose `metadata` says what the answer was (query, parameters, method, study area), and CSV
- * (RFC 4180) with the geometry as WKT in a last `wkt` column. Which rows and columns an export
- * has is planned from the GraphQL schema by src/http/exports.ts.
+ * whose `metadata` says what the answer was (query, parameters, method, study area), each
+ * feature with its `id` at the top level (the record id, or the H3 cell), coordinates rounded to
+ * 7 decimals (about 1 cm) and the collection's `bbox` written after the features (it is known
+ * only once every row has streamed; JSON members have no order); and CSV (RFC 4180) with the
+ * geometry as WKT in a last `wkt` column, `lng` and `lat` columns before it for point layers, and
+ * a `.csvt` type row (GDAL's CSV driver: Integer, Real, String, DateTime, WKT) for the same
+ * columns. Which rows and columns an export has is planned from the GraphQL schema by
+ * src/http/exports.ts.
  */
-import type { Geometry } from '../domain';
-import { geometryToWkt } from '../geo/geometry';
+import type { BBox, Geometry } from '../domain';
+import { geometryToWkt, roundedGeometry } from '../geo/geometry';
 
 export type ExportFormat = 'geojson' | 'csv';
+
+/** Decimals of exported GeoJSON coordinates: 1e-7 degree is about 1 cm. */
+export const EXPORT_DECIMALS = 7;
+
+/** GDAL's CSVT type of a column (https://gdal.org/drivers/vector/csv.html). */
+export type CsvType = 'Integer' | 'Integer64' | 'Real' | 'String' | 'Integer(Boolean)' | 'DateTime' | 'Date' | 'WKT';
 
 /** The columns of an export's rows: leaf fields in order, and the one holding the geometry. */
 export interface ExportColumns {
   columns: string[];
+  /** GDAL type of each column, in the order of `columns` */
+  columnTypes?: CsvType[];
   geometryField: string | null;
+  /** the column that identifies a row (the GeoJSON feature id), when there is one */
+  idField?: string | null;
+  /** point layer: CSV gets `lng` and `lat` columns beside the WKT */
+  points?: boolean;
 }
 
 export interface RowWriter {
@@ -29,32 +46,52 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** One row as a GeoJSON Feature: its id at the top level, coordinates rounded to 7 decimals (`box` grows to take them in). */
+export function featureOf(plan: ExportColumns, row: Record<string, unknown>, box?: BBox): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const c of plan.columns) properties[c] = row[c] ?? null;
+  const raw = plan.geometryField ? ((row[plan.geometryField] ?? null) as Geometry | null) : null;
+  const geometry = raw ? roundedGeometry(raw, EXPORT_DECIMALS, box) : null;
+  const id = plan.idField ? row[plan.idField] : undefined;
+  return id === undefined || id === null ? { type: 'Feature', geometry, properties } : { type: 'Feature', id, geometry, properties };
+}
+
 function geojsonWriter(plan: ExportColumns): RowWriter {
+  const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
   return {
     begin: (about) => `{"type":"FeatureCollection","metadata":${JSON.stringify(about)},"features":[\n`,
-    row: (row, first) => {
-      const properties: Record<string, unknown> = {};
-      for (const c of plan.columns) properties[c] = row[c] ?? null;
-      const geometry = plan.geometryField ? (row[plan.geometryField] ?? null) : null;
-      return `${first ? '' : ',\n'}${JSON.stringify({ type: 'Feature', geometry, properties })}`;
-    },
-    end: () => '\n]}\n',
+    row: (row, first) => `${first ? '' : ',\n'}${JSON.stringify(featureOf(plan, row, box))}`,
+    end: () => (box[0] <= box[2] ? `\n],"bbox":${JSON.stringify(box)}}\n` : '\n]}\n'),
   };
+}
+
+function csvHeader(plan: ExportColumns): string[] {
+  return [...plan.columns, ...(plan.geometryField && plan.points ? ['lng', 'lat'] : []), ...(plan.geometryField ? ['wkt'] : [])];
 }
 
 function csvWriter(plan: ExportColumns): RowWriter {
   return {
-    begin: () => `${[...plan.columns, ...(plan.geometryField ? ['wkt'] : [])].map(csvField).join(',')}\r\n`,
+    begin: () => `${csvHeader(plan).map(csvField).join(',')}\r\n`,
     row: (row) => {
       const fields = plan.columns.map((c) => csvField(row[c]));
       if (plan.geometryField) {
         const geometry = row[plan.geometryField] as Geometry | null;
+        if (plan.points) {
+          const point = geometry?.type === 'Point' ? geometry.coordinates : null;
+          fields.push(csvField(point?.[0]), csvField(point?.[1]));
+        }
         fields.push(csvField(geometry ? geometryToWkt(geometry) : null));
       }
       return `${fields.join(',')}\r\n`;
     },
     end: () => '',
   };
+}
+
+/** The `.csvt` file of a CSV export: one row of GDAL types, quoted, for the columns of the CSV. */
+export function csvtRow(plan: ExportColumns): string {
+  const types: CsvType[] = [...plan.columns.map((_, i) => plan.columnTypes?.[i] ?? 'String'), ...(plan.geometryField && plan.points ? (['Real', 'Real'] as const) : []), ...(plan.geometryField ? (['WKT'] as const) : [])];
+  return `${types.map((t) => `"${t}"`).join(',')}\r\n`;
 }
 
 export function exportRowWriter(format: ExportFormat, plan: ExportColumns): RowWriter {

@@ -68,7 +68,8 @@ export async function cellLayerTile(ctx: RequestContext, layer: string, tile: Ti
   const cells = await cachedPromise(cellFeatureCache, key, async () =>
     (await compute()).map(({ h3, properties }) => {
       const geometry = cellPolygon(h3);
-      return { geometry, properties, bounds: ringsBounds(geometry.coordinates) };
+      // the MVT feature id is the H3 index as a number (the h3 property keeps its hex text)
+      return { geometry, properties, id: BigInt(`0x${h3}`).toString(), bounds: ringsBounds(geometry.coordinates) };
     }),
   );
   const box = growBox(tileBounds(tile), BUFFER_FRACTION);
@@ -92,9 +93,10 @@ export async function postReachLayerTile(ctx: RequestContext, tile: TileAddress,
     const reach = straightLineReachPolygon(post, post.walkingRadiusM, DEFAULT_DETOUR_FACTOR);
     return {
       geometry: reach.geometry,
+      id: post.id,
       properties: tileProperties({
         postId: post.id,
-        kind: post.kind,
+        kind: post.kind.toUpperCase(),
         name: post.name,
         walkingRadiusM: post.walkingRadiusM,
         method: reach.properties.distanceBasis,

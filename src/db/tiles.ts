@@ -21,6 +21,8 @@ export interface TileFeature {
   /** GeoJSON, [lng, lat] (ours or turf's, which types positions more loosely) */
   geometry: Geometry | GeoJSONGeometry;
   properties: TileProperties;
+  /** The MVT feature id, an unsigned integer as decimal text (a record id, an H3 index as a number). */
+  id?: string;
 }
 
 function tileOf(result: { rows: { tile: Buffer | null }[] }): Buffer {
@@ -31,9 +33,9 @@ function tileOf(result: { rows: { tile: Buffer | null }[] }): Buffer {
 export async function tileOfFeatures(knex: Knex, layer: string, tile: TileAddress, features: readonly TileFeature[]): Promise<Buffer> {
   if (features.length === 0) return Buffer.alloc(0);
   const result = await knex.raw(
-    `SELECT ST_AsMVT(f, ?, ${EXTENT}, 'geom') AS tile FROM (
+    `SELECT ST_AsMVT(f, ?, ${EXTENT}, 'geom', 'fid') AS tile FROM (
        SELECT ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(e->>'geometry'), 4326), 3857), ST_TileEnvelope(?, ?, ?), ${EXTENT}, ${BUFFER}, true) AS geom,
-              e->'properties' AS properties
+              e->'properties' AS properties, (e->>'id')::bigint AS fid
          FROM jsonb_array_elements(?::jsonb) e) f
       WHERE f.geom IS NOT NULL`,
     [layer, tile.z, tile.x, tile.y, JSON.stringify(features)],
@@ -43,14 +45,14 @@ export async function tileOfFeatures(knex: Knex, layer: string, tile: TileAddres
 
 /**
  * A tile of rows read by `rows`, which selects `tile_geom` (EPSG:4326) and the feature
- * properties; every other column becomes a property.
+ * properties; every other column becomes a property, and the record `id` is also the MVT feature id.
  */
 async function tileOfRows(knex: Knex, layer: string, tile: TileAddress, rows: Knex.QueryBuilder): Promise<Buffer> {
   rows.whereRaw('geom && ST_Transform(ST_TileEnvelope(?, ?, ?, margin => ?), 4326)', [tile.z, tile.x, tile.y, BUFFER / EXTENT]);
   const result = await knex.raw(
-    `SELECT ST_AsMVT(f, ?, ${EXTENT}, 'geom') AS tile FROM (
+    `SELECT ST_AsMVT(f, ?, ${EXTENT}, 'geom', 'fid') AS tile FROM (
        SELECT ST_AsMVTGeom(ST_Transform(s.tile_geom, 3857), ST_TileEnvelope(?, ?, ?), ${EXTENT}, ${BUFFER}, true) AS geom,
-              jsonb_strip_nulls(to_jsonb(s) - 'tile_geom') AS properties
+              jsonb_strip_nulls(to_jsonb(s) - 'tile_geom') AS properties, s.id::bigint AS fid
          FROM (?) s) f
       WHERE f.geom IS NOT NULL`,
     [layer, tile.z, tile.x, tile.y, rows],
@@ -59,13 +61,15 @@ async function tileOfRows(knex: Knex, layer: string, tile: TileAddress, rows: Kn
 }
 
 const iso = (column: string, alias: string) => `to_json(${column}) #>> '{}' AS "${alias}"`;
-const fixStatus = `CASE WHEN fixed_at IS NULL THEN 'open' ELSE 'fixed' END AS status`;
+// enum values as GraphQL and the exports spell them (OPEN, MODULAR_POST, DISTRICT)
+const fixStatus = `CASE WHEN fixed_at IS NULL THEN 'OPEN' ELSE 'FIXED' END AS status`;
+const upperKind = (column: string) => `upper(${column}) AS kind`;
 
 export function postsTile(knex: Knex, tile: TileAddress, q: { area: AreaSpec | null; kinds: string[] | null }): Promise<Buffer> {
   const rows = listPosts(knex, q)
     .query()
     .clearSelect()
-    .select(knex.raw('geom AS tile_geom'), 'id', 'kind', 'name', knex.raw('walking_radius_m AS "walkingRadiusM"'), knex.raw(iso('opened_at', 'openedAt')));
+    .select(knex.raw('geom AS tile_geom'), 'id', knex.raw(upperKind('kind')), 'name', knex.raw('walking_radius_m AS "walkingRadiusM"'), knex.raw(iso('opened_at', 'openedAt')));
   return tileOfRows(knex, 'posts', tile, rows);
 }
 
@@ -81,7 +85,7 @@ export function roadDefectsTile(knex: Knex, tile: TileAddress, q: FixableQuery):
   const rows = listRoadDefects(knex, q)
     .query()
     .clearSelect()
-    .select(knex.raw('geom AS tile_geom'), 'id', 'kind', knex.raw(fixStatus), 'street', knex.raw(iso('reported_at', 'reportedAt')), knex.raw(iso('fixed_at', 'fixedAt')));
+    .select(knex.raw('geom AS tile_geom'), 'id', knex.raw(upperKind('kind')), knex.raw(fixStatus), 'street', knex.raw(iso('reported_at', 'reportedAt')), knex.raw(iso('fixed_at', 'fixedAt')));
   return tileOfRows(knex, 'road_defects', tile, rows);
 }
 
@@ -89,7 +93,7 @@ export function youthFacilitiesTile(knex: Knex, tile: TileAddress, q: { area: Ar
   const rows = listYouthFacilities(knex, q)
     .query()
     .clearSelect()
-    .select(knex.raw('geom AS tile_geom'), 'id', 'kind', 'name', knex.raw(iso('opened_at', 'openedAt')));
+    .select(knex.raw('geom AS tile_geom'), 'id', knex.raw(upperKind('kind')), 'name', knex.raw(iso('opened_at', 'openedAt')));
   return tileOfRows(knex, 'youth_facilities', tile, rows);
 }
 
@@ -105,7 +109,15 @@ export function areasTile(knex: Knex, tile: TileAddress, q: { kind: string | nul
   const rows = listAreas(knex, q)
     .query()
     .clearSelect()
-    .select(knex.raw('areas.geom AS tile_geom'), 'areas.id', 'areas.kind', 'areas.name', knex.raw('areas.name_ru AS "nameRu"'), knex.raw('areas.name_kk AS "nameKk"'), knex.raw('areas.parent_id AS "parentId"'));
+    .select(
+      knex.raw('areas.geom AS tile_geom'),
+      'areas.id',
+      knex.raw(upperKind('areas.kind')),
+      'areas.name',
+      knex.raw('areas.name_ru AS "nameRu"'),
+      knex.raw('areas.name_kk AS "nameKk"'),
+      knex.raw('areas.parent_id AS "parentId"'),
+    );
   return tileOfRows(knex, 'areas', tile, rows);
 }
 

@@ -100,3 +100,27 @@ export function geometryToWkt(geometry: Geometry): string {
       return `MULTIPOLYGON (${geometry.coordinates.map((polygon) => `(${wktRings(polygon)})`).join(', ')})`;
   }
 }
+
+/**
+ * The geometry with every coordinate rounded to `decimals` places (7 decimals is about 1 cm,
+ * the precision RFC 7946 section 11.2 suggests), and the lng/lat box it spans grown to take it in.
+ */
+export function roundedGeometry<G extends { type: string; coordinates: unknown }>(geometry: G, decimals: number, box?: BBox): G {
+  const scale = 10 ** decimals;
+  const round = (value: unknown): unknown => {
+    if (!Array.isArray(value)) return value;
+    if (typeof value[0] === 'number') {
+      const position = value.map((v: number) => Math.round(v * scale) / scale);
+      if (box) {
+        const [lng, lat] = position;
+        if (lng < box[0]) box[0] = lng;
+        if (lat < box[1]) box[1] = lat;
+        if (lng > box[2]) box[2] = lng;
+        if (lat > box[3]) box[3] = lat;
+      }
+      return position;
+    }
+    return value.map(round);
+  };
+  return { ...geometry, coordinates: round(geometry.coordinates) };
+}

@@ -5,7 +5,10 @@
  * `categories`, `kinds`, `status`, `resolution`, `k`, ...). Each export runs the GraphQL
  * operation through the server's own executor with the request's context, so roles, privacy
  * rules, validation and limits are those of GraphQL by construction. Lists are read page by
- * page and each page is written as it arrives; analyses are written row by row.
+ * page and each page is written as it arrives; analyses are written row by row. An analysis
+ * whose area is left out covers the city (as its tiles do). `GET /export/{query}.csvt` is the
+ * GDAL type row of the CSV (same parameters), so QGIS and ogr2ogr read numbers as numbers.
+ * Errors name the URL parameter, never a GraphQL variable.
  */
 import express, { Request, Response, Router } from 'express';
 import {
@@ -23,10 +26,11 @@ import {
   isObjectType,
   isScalarType,
 } from 'graphql';
-import { exportRowWriter, ExportFormat } from '../analysis/exports';
+import { CsvType, csvtRow, exportRowWriter, ExportFormat } from '../analysis/exports';
 import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
 import type { Config } from '../config';
-import type { Role } from '../domain';
+import type { BBox, Role } from '../domain';
+import { badInput } from '../errors';
 import { budgetOfRequest, UNITS } from '../compute/budget';
 import { httpError, sendError } from './errors';
 import { checkKnownParams, QueryParams, queryParams } from './params';
@@ -34,6 +38,8 @@ import { checkKnownParams, QueryParams, queryParams } from './params';
 export interface ExportDefinition {
   /** The GraphQL query field, also the name in the URL. */
   field: string;
+  /** Point layer: CSV has `lng` and `lat` columns beside the WKT. */
+  points?: boolean;
 }
 
 /**
@@ -43,12 +49,12 @@ export interface ExportDefinition {
  * exportable with one line here.
  */
 export const EXPORTS: ExportDefinition[] = [
-  { field: 'incidents' },
+  { field: 'incidents', points: true },
   { field: 'lightingOutages' },
   { field: 'roadDefects' },
   { field: 'youthFacilities' },
   { field: 'riskFeatures' },
-  { field: 'posts' },
+  { field: 'posts', points: true },
   { field: 'population' },
   { field: 'areas' },
   { field: 'hexagons' },
@@ -75,7 +81,7 @@ export interface GraphQLResult {
 
 export type Execute = (req: Request, query: string, variables: Record<string, unknown>) => Promise<GraphQLResult>;
 
-interface ExportPlan {
+export interface ExportPlan {
   field: string;
   operation: string;
   variables: Record<string, unknown>;
@@ -85,7 +91,10 @@ interface ExportPlan {
   /** the query answers a bare list: the answer itself is the rows */
   rootList: boolean;
   columns: string[];
+  columnTypes: CsvType[];
   geometryField: string | null;
+  idField: string | null;
+  points: boolean;
 }
 
 const GEOMETRY_SCALAR = 'GeoJSON';
@@ -149,6 +158,26 @@ function inputValue(type: GraphQLInputType, name: string, params: QueryParams, k
   return leafValue(inner as GraphQLNamedType, raw);
 }
 
+/** GDAL's type of a leaf field (lists are written as text, values separated by semicolons). */
+function csvTypeOf(field: GraphQLField<unknown, unknown>): CsvType {
+  const inner = isNonNullType(field.type) ? field.type.ofType : field.type;
+  if (isListType(inner)) return 'String';
+  const name = getNamedType(inner).name;
+  if (name === 'Int') return 'Integer';
+  if (name === 'Float') return 'Real';
+  if (name === 'Boolean') return 'Integer(Boolean)';
+  if (/DateTime/.test(name)) return 'DateTime';
+  return 'String';
+}
+
+/** The URL parameters an argument is given by (its leaf fields, flattened), for messages. */
+function parametersOf(type: GraphQLInputType, name: string): string[] {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  return isInputObjectType(inner) ? Object.values(inner.getFields()).flatMap((f) => parametersOf(f.type, f.name)) : [name];
+}
+
+const AREA_INPUT = 'AreaInput';
+
 function selectionOf(type: GraphQLObjectType): string {
   return leafFields(type)
     .map((f) => f.name)
@@ -156,7 +185,7 @@ function selectionOf(type: GraphQLObjectType): string {
 }
 
 /** The operation, variables and columns of one export, read off the schema. */
-export function planExport(schema: GraphQLSchema, field: string, params: QueryParams): ExportPlan {
+export function planExport(schema: GraphQLSchema, field: string, params: QueryParams, options: { cityBounds?: BBox; points?: boolean } = {}): ExportPlan {
   const root = schema.getQueryType()?.getFields()[field];
   if (!root) throw httpError('NOT_FOUND', `no query ${field}`);
   const answer = getNamedType(root.type);
@@ -177,6 +206,14 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
     if (paged && PAGE_ARGS.has(arg.name)) continue;
     const value = inputValue(arg.type, arg.name, params, known);
     if (value !== undefined) variables[arg.name] = value;
+    else if (isNonNullType(arg.type) && arg.defaultValue === undefined) {
+      // a required area left out is the city, as for tiles; any other required argument is named by its URL parameters
+      if (getNamedType(arg.type).name === AREA_INPUT && options.cityBounds) variables[arg.name] = { bbox: [...options.cityBounds] };
+      else {
+        const names = parametersOf(arg.type, arg.name);
+        throw badInput(names.length === 1 ? names[0] : names.join('|'), names.length === 1 ? 'is required' : `give one of the parameters ${names.join(', ')}`);
+      }
+    }
   }
   checkKnownParams(params, [...known], `the ${field} export`);
   // arguments left out keep their GraphQL defaults; a required one left out is named by GraphQL's own error
@@ -188,7 +225,7 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
   if (rootList) {
     answerSelection = selectionOf(rowType);
   } else if (paged) {
-    answerSelection = `${rowSelection} pageInfo { endCursor hasNextPage }`;
+    answerSelection = `${rowSelection} pageInfo { endCursor hasNextPage }${'totalCount' in answerFields ? ' totalCount' : ''}`;
   } else {
     // what the analysis says about itself (method, study area, warnings) travels with the rows
     const about = Object.values(answerFields)
@@ -202,37 +239,82 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
     answerSelection = [...about, rowSelection].join(' ');
   }
   const operation = `query Export${declarations.length ? `(${declarations.join(', ')})` : ''} { ${field}${callArgs.length ? `(${callArgs.join(', ')})` : ''} { ${answerSelection} } }`;
-  return { field, operation, variables, paged, rowsField: rows.name, rootList, columns: rowFields.filter((f) => f !== geometry).map((f) => f.name), geometryField: geometry?.name ?? null };
+  const columnFields = rowFields.filter((f) => f !== geometry);
+  const columns = columnFields.map((f) => f.name);
+  return {
+    field,
+    operation,
+    variables,
+    paged,
+    rowsField: rows.name,
+    rootList,
+    columns,
+    columnTypes: columnFields.map(csvTypeOf),
+    geometryField: geometry?.name ?? null,
+    idField: ['id', 'h3', 'postId'].find((c) => columns.includes(c)) ?? null,
+    points: options.points === true && geometry !== null,
+  };
 }
 
-/** Writes a chunk, waiting when the client reads slower than the rows come. */
-async function write(res: Response, chunk: string): Promise<void> {
-  if (chunk === '' || res.write(chunk)) return;
-  await new Promise<void>((resolve, reject) => {
-    const onClose = () => reject(new Error('client went away'));
-    res.once('close', onClose);
-    res.once('drain', () => {
-      res.off('close', onClose);
-      resolve();
+/**
+ * Writes chunks, waiting when the client reads slower than the rows come. One `drain` listener
+ * per response: the compression middleware moves drain listeners to its zlib stream, where
+ * `once` listeners would never be removed (they remove themselves from the response).
+ */
+function chunkWriter(res: Response): (chunk: string) => Promise<void> {
+  let waiting: (() => void) | null = null;
+  res.on('drain', () => {
+    const resume = waiting;
+    waiting = null;
+    resume?.();
+  });
+  return async (chunk) => {
+    if (chunk === '' || res.write(chunk)) return;
+    await new Promise<void>((resolve, reject) => {
+      const onClose = () => reject(new Error('client went away'));
+      res.once('close', onClose);
+      waiting = () => {
+        res.off('close', onClose);
+        resolve();
+      };
     });
+  };
+}
+
+/**
+ * The URL parameter a GraphQL message or argument path is about: the query string flattens
+ * inputs, so it is the last name of the path (`area.bbox` -> `bbox`, `$resolution` -> `resolution`).
+ */
+function urlParameter(path: string): string {
+  const names = path.split(/[.[\]]/).filter((n) => n !== '' && !/^\d+$/.test(n));
+  return names[names.length - 1] ?? path;
+}
+
+/** A GraphQL message in the words of the URL: `Variable "$area" ... at "area.bbox"` becomes `Parameter "bbox" ...`. */
+export function urlMessage(message: string): string {
+  return message.replace(/Variable "\$(\w+)"(.*?)(?: at "([^"]+)")?(;|$)/, (_all, variable: string, middle: string, at: string | undefined, end: string) => `Parameter "${urlParameter(at ?? variable)}"${middle}${end}`);
+}
+
+export function failure(result: GraphQLResult): Error | null {
+  if (!result.errors || result.errors.length === 0) return null;
+  const first = result.errors[0];
+  const extensions = { ...first.extensions };
+  if (typeof extensions.argumentPath === 'string') extensions.parameter = urlParameter(extensions.argumentPath);
+  // the first error's extensions (argumentPath, reason, limit, ...) at the top, as tiles give them
+  return httpError(String(extensions.code ?? 'INTERNAL_SERVER_ERROR'), urlMessage(first.message), {
+    ...extensions,
+    errors: result.errors.map((e) => ({ ...e, message: urlMessage(e.message) })),
   });
 }
 
-function failure(result: GraphQLResult): Error | null {
-  if (!result.errors || result.errors.length === 0) return null;
-  const first = result.errors[0];
-  // the first error's extensions (argumentPath, reason, limit, ...) at the top, as tiles give them
-  return httpError(String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), first.message, { ...first.extensions, errors: result.errors });
-}
-
 /** The rows of one answer (a page of a list, the cells of an analysis, or a bare list). */
-function rowsOf(plan: ExportPlan, answer: unknown): Record<string, unknown>[] {
+export function rowsOf(plan: ExportPlan, answer: unknown): Record<string, unknown>[] {
   const rows = plan.rootList ? (Array.isArray(answer) ? answer : []) : (answer as Record<string, unknown>)[plan.rowsField];
   return (rows ?? []) as Record<string, unknown>[];
 }
 
 const CONTENT_TYPES: Record<ExportFormat, string> = { geojson: 'application/geo+json; charset=utf-8', csv: 'text/csv; charset=utf-8' };
-const EXPORT_PATH = /^\/([A-Za-z]+)\.(geojson|csv)$/;
+const EXPORT_PATH = /^\/([A-Za-z]+)\.(geojson|csv|csvt)$/;
 /** Rows read per page of a list export. */
 const EXPORT_PAGE_SIZE = (config: Config) => config.maxPageSize;
 
@@ -240,12 +322,12 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
   const router = express.Router();
   router.get('/', (req, res) => {
     const base = `${req.protocol}://${req.get('host')}`;
-    res.json({ exports: EXPORTS.map((e) => ({ query: e.field, geojson: `${base}/export/${e.field}.geojson`, csv: `${base}/export/${e.field}.csv` })) });
+    res.json({ exports: EXPORTS.map((e) => ({ query: e.field, geojson: `${base}/export/${e.field}.geojson`, csv: `${base}/export/${e.field}.csv`, csvt: `${base}/export/${e.field}.csvt` })) });
   });
   router.get(/.*/, async (req: Request, res: Response) => {
     try {
       const match = EXPORT_PATH.exec(req.path);
-      if (!match) throw httpError('NOT_FOUND', 'exports are at /export/{query}.geojson and /export/{query}.csv');
+      if (!match) throw httpError('NOT_FOUND', 'exports are at /export/{query}.geojson, /export/{query}.csv and /export/{query}.csvt (the CSV column types)');
       const definition = EXPORTS.find((e) => e.field === match[1]);
       if (!definition) throw httpError('NOT_FOUND', `no export "${match[1].slice(0, 40)}"; exports: ${EXPORTS.map((e) => e.field).join(', ')}`);
       const role = await roleOf(req);
@@ -253,8 +335,13 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
       if (roles && !roleAllowed(role, roles)) {
         throw role === 'public' ? httpError('UNAUTHENTICATED', `exporting ${definition.field} needs credentials`) : httpError('FORBIDDEN', `role ${role} may not export ${definition.field}`);
       }
+      const plan = planExport(schema, definition.field, queryParams(req), { cityBounds: config.cityBounds, points: definition.points });
+      if (match[2] === 'csvt') {
+        res.status(200).set({ 'Content-Type': 'text/plain; charset=utf-8', 'Content-Disposition': `attachment; filename="${plan.field}.csvt"` });
+        res.send(csvtRow(plan));
+        return;
+      }
       const format = match[2] as ExportFormat;
-      const plan = planExport(schema, definition.field, queryParams(req));
       const writer = exportRowWriter(format, plan);
       const variables = plan.paged ? { ...plan.variables, first: EXPORT_PAGE_SIZE(config) } : plan.variables;
       let result = await execute(req, plan.operation, variables);
@@ -267,13 +354,16 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
       res.status(200).set({ 'Content-Type': CONTENT_TYPES[format], 'Content-Disposition': `attachment; filename="${plan.field}.${format}"` });
       const about: Record<string, unknown> = { query: plan.field, parameters: plan.variables };
       if (!plan.paged && !plan.rootList) for (const [key, value] of Object.entries(answer)) if (key !== plan.rowsField) about[key] = value;
-      await write(res, writer.begin(about));
+      const write = chunkWriter(res);
+      await write(writer.begin(about));
       let first = true;
       for (;;) {
         for (const row of rowsOf(plan, answer)) {
-          await write(res, writer.row(row, first));
+          await write(writer.row(row, first));
           first = false;
         }
+        // compressed answers: send what this page compressed to now rather than when zlib's buffer fills
+        (res as Response & { flush?: () => void }).flush?.();
         const pageInfo = answer.pageInfo as { endCursor: string | null; hasNextPage: boolean } | undefined;
         if (!plan.paged || !pageInfo?.hasNextPage) break;
         result = await execute(req, plan.operation, { ...variables, after: pageInfo.endCursor });
@@ -283,7 +373,7 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
         answer = (result.data?.[plan.field] ?? {}) as Record<string, unknown>;
         chargeRows();
       }
-      await write(res, writer.end());
+      await write(writer.end());
       res.end();
     } catch (error) {
       if (res.headersSent) {

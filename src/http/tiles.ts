@@ -2,7 +2,9 @@
  * Vector tiles: `GET /tiles/{layer}/{z}/{x}/{y}.mvt` and a TileJSON 3.0.0 document per layer at
  * `GET /tiles/{layer}.json` (its query string is carried into the tile URL template, so one
  * TileJSON URL fixes the parameters of a map layer). Tiles carry an ETag made of the layer, the
- * tile, the parameters, the caller's role and the data version; If-None-Match answers 304.
+ * tile, the parameters, the caller's role and the data version; If-None-Match answers 304. An
+ * empty tile answers 204. Features carry ids (the record id; the H3 index as a number for
+ * cells) and enum values are spelled as in GraphQL (MODULAR_POST, OPEN, DISTRICT).
  */
 import { createHash } from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
@@ -85,6 +87,11 @@ export function tilesRouter(config: Config, contextOf: (req: Request) => Promise
         return;
       }
       const body = await layer.render(ctx, tile, params);
+      // an empty tile is 204 No Content, as Martin and pg_tileserv answer it
+      if (body.length === 0) {
+        res.status(204).end();
+        return;
+      }
       res.status(200).type('application/vnd.mapbox-vector-tile').send(body);
     } catch (error) {
       sendError(res, error);

@@ -4,8 +4,11 @@
  * input like GraphQL does, and keep incident points from anonymous callers.
  */
 import { parse } from 'csv-parse/sync';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { seedDemoCity } from '../../src/cli/seed';
 import { startTestServer, TestServer, testUserHeaders, truncateLayers } from '../support/server';
+import { tileOf } from '../support/tiles';
 
 let t: TestServer;
 let base: string;
@@ -15,7 +18,25 @@ const ANALYST = testUserHeaders({ id: 'analyst-1', role: 'analyst', agency: null
 interface FeatureCollection {
   type: string;
   metadata: Record<string, unknown>;
-  features: { type: string; geometry: { type: string; coordinates: unknown } | null; properties: Record<string, unknown> }[];
+  bbox?: number[];
+  features: { type: string; id?: string | number; geometry: { type: string; coordinates: unknown } | null; properties: Record<string, unknown> }[];
+}
+
+/** A raw GET (fetch always asks for and undoes compression): status, headers and body bytes as sent. */
+function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${base}${path}`, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+
+function positionsOf(coordinates: unknown): number[][] {
+  return Array.isArray(coordinates) && typeof coordinates[0] === 'number' ? [coordinates as number[]] : (coordinates as unknown[]).flatMap(positionsOf);
 }
 
 async function getJson(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: FeatureCollection; type: string | null }> {
@@ -128,10 +149,13 @@ describe('analyses', () => {
     const low = await getJson(`/export/hotspots.geojson?districtId=${districtId}&resolution=3`, ANALYST);
     expect(low.status).toBe(400);
     expect((low.body as unknown as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    const noArea = await getJson('/export/hotspots.geojson?resolution=8', ANALYST);
-    expect(noArea.status).toBe(400);
     const badEnum = await getJson(`/export/hexagons.csv?districtId=${districtId}&categories=NOPE`);
     expect(badEnum.status).toBe(400);
+    expect(JSON.stringify(badEnum.body)).not.toContain('$');
+    const badBox = await getJson('/export/hexagons.geojson?bbox=1,2,x');
+    expect(badBox.status).toBe(400);
+    // errors name the URL parameter, never a GraphQL variable
+    expect((badBox.body as unknown as { errors: { message: string }[] }).errors[0].message).not.toMatch(/Variable|\$area/);
     const unknown = await fetch(`${base}/export/secrets.csv`);
     expect(unknown.status).toBe(404);
     const misspelt = await getJson('/export/posts.geojson?district=1');
@@ -214,5 +238,84 @@ describe('privacy and roles', () => {
     const res = await fetch(`${base}/export/`);
     const body = (await res.json()) as { exports: { query: string; geojson: string; csv: string }[] };
     expect(body.exports.map((e) => e.query)).toEqual(expect.arrayContaining(['incidents', 'posts', 'hexagons', 'hotspots', 'clusters']));
+  });
+});
+
+describe('formats for GIS clients', () => {
+  it('an analysis export without an area covers the city, as its tiles do', async () => {
+    const noArea = await getJson('/export/hexagons.geojson?resolution=7');
+    expect(noArea.status).toBe(200);
+    expect(noArea.body.metadata.parameters).toEqual(expect.objectContaining({ area: { bbox: t.config.cityBounds } }));
+    const city = await t.gql<{ hexagons: { cells: { h3: string }[] } }>('query ($b: [Float!]) { hexagons(area: { bbox: $b }, resolution: 7) { cells { h3 } } }', { b: t.config.cityBounds });
+    expect(city.errors).toBeUndefined();
+    expect(noArea.body.features.map((f) => f.id).sort()).toEqual(city.data!.hexagons.cells.map((c) => c.h3).sort());
+  });
+
+  it('GeoJSON: features have a top-level id, coordinates of at most 7 decimals, and the collection a bbox', async () => {
+    const posts = await getJson('/export/posts.geojson');
+    expect(posts.status).toBe(200);
+    for (const f of posts.body.features) expect(f.id).toBe(f.properties.id);
+    const cells = await getJson(`/export/hexagons.geojson?districtId=${districtId}&resolution=8`);
+    for (const f of cells.body.features) expect(f.id).toBe(f.properties.h3);
+    for (const body of [posts.body, cells.body]) {
+      const all = body.features.flatMap((f) => positionsOf(f.geometry!.coordinates));
+      for (const [lng, lat] of all) {
+        expect(Math.abs(lng * 1e7 - Math.round(lng * 1e7))).toBeLessThan(1e-6);
+        expect(Math.abs(lat * 1e7 - Math.round(lat * 1e7))).toBeLessThan(1e-6);
+      }
+      const lngs = all.map((p) => p[0]);
+      const lats = all.map((p) => p[1]);
+      expect(body.bbox).toEqual([Math.min(...lngs), Math.min(...lats), Math.max(...lngs), Math.max(...lats)]);
+    }
+  });
+
+  it('CSV: lng and lat beside the WKT of point layers, and a .csvt row of GDAL types', async () => {
+    const { rows } = await getCsv('/export/posts.csv');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.wkt).toBe(`POINT (${row.lng} ${row.lat})`);
+    const res = await fetch(`${base}/export/posts.csvt`);
+    expect(res.status).toBe(200);
+    const types = parse(await res.text())[0] as string[];
+    const header = Object.keys(rows[0]);
+    expect(types).toHaveLength(header.length);
+    const typeOf = Object.fromEntries(header.map((h, i) => [h, types[i]]));
+    expect(typeOf).toEqual(expect.objectContaining({ id: 'String', walkingRadiusM: 'Integer', lng: 'Real', lat: 'Real', wkt: 'WKT' }));
+    // cells are polygons: no lng/lat
+    const cells = await getCsv(`/export/hexagons.csv?districtId=${districtId}&resolution=8`);
+    expect(Object.keys(cells.rows[0])).not.toContain('lat');
+  });
+});
+
+describe('compression', () => {
+  it('exports, tiles and GraphQL answers are gzipped when asked, and not otherwise', async () => {
+    const exported = await rawGet('/export/posts.geojson', { 'accept-encoding': 'gzip' });
+    expect(exported.status).toBe(200);
+    expect(exported.headers['content-encoding']).toBe('gzip');
+    expect(exported.headers.vary).toMatch(/Accept-Encoding/i);
+    const plain = await rawGet('/export/posts.geojson', {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(zlib.gunzipSync(exported.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+    expect(exported.body.length).toBeLessThan(plain.body.length / 2);
+    // a paged export streams: chunked, no Content-Length
+    expect(exported.headers['content-length']).toBeUndefined();
+
+    const { x, y } = tileOf(76.9, 43.25, 10);
+    const tilePath = `/tiles/areas/10/${x}/${y}.mvt`;
+    const tile = await rawGet(tilePath, { 'accept-encoding': 'gzip' });
+    expect(tile.status).toBe(200);
+    expect(tile.headers['content-encoding']).toBe('gzip');
+    const rawTile = await rawGet(tilePath, {});
+    expect(rawTile.headers['content-encoding']).toBeUndefined();
+    expect(zlib.gunzipSync(tile.body).equals(rawTile.body)).toBe(true);
+
+    const graphql = await new Promise<{ encoding: string | undefined }>((resolve, reject) => {
+      const req = http.request(t.server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'] }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ query: '{ areas(filter: { kind: DISTRICT }) { nodes { id name geometry } } }' }));
+    });
+    expect(graphql.encoding).toBe('gzip');
   });
 });

@@ -181,10 +181,38 @@ describe('cells in a tile are the cells of the GraphQL answer', () => {
     }
   });
 
-  it('a tile outside the study area is empty', async () => {
+  it('a tile outside the study area is empty: 204 No Content, as Martin and pg_tileserv answer', async () => {
     const res = await fetch(`${base}/tiles/hexagons/12/0/0.mvt?districtId=${districtId}&resolution=8`);
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(204);
     expect((await res.arrayBuffer()).byteLength).toBe(0);
+    const posts = await fetch(`${base}/tiles/posts/12/0/0.mvt`);
+    expect(posts.status).toBe(204);
+  });
+});
+
+describe('feature ids and enum values', () => {
+  it('a cell feature has the H3 index as its id', async () => {
+    const { x, y } = tileOf(post.lng, post.lat, 12);
+    const res = await fetch(`${base}/tiles/hexagons/12/${x}/${y}.mvt?districtId=${districtId}&resolution=8`);
+    const features = featuresOf(decode(await res.arrayBuffer()), 'hexagons');
+    expect(features.length).toBeGreaterThan(0);
+    // H3 indexes pass 2^53: the decoder gives the nearest double, as Number(BigInt) does
+    for (const f of features) expect(f.id).toBe(Number(BigInt(`0x${f.properties.h3 as string}`)));
+  });
+
+  it('a stored feature has its record id as its id and enum values spelt as GraphQL spells them', async () => {
+    const { x, y } = tileOf(post.lng, post.lat, 12);
+    const posts = featuresOf(decode(await (await fetch(`${base}/tiles/posts/12/${x}/${y}.mvt`)).arrayBuffer()), 'posts');
+    expect(posts.length).toBeGreaterThan(0);
+    for (const f of posts) {
+      expect(f.id).toBe(Number(f.properties.id));
+      expect(['MODULAR_POST', 'PRECINCT_OFFICE', 'POLICE_STATION']).toContain(f.properties.kind);
+    }
+    const reach = featuresOf(decode(await (await fetch(`${base}/tiles/post_reach/12/${x}/${y}.mvt`)).arrayBuffer()), 'post_reach');
+    for (const f of reach) expect(f.id).toBe(Number(f.properties.postId));
+    const areas = featuresOf(decode(await (await fetch(`${base}/tiles/areas/12/${x}/${y}.mvt?kind=DISTRICT`)).arrayBuffer()), 'areas');
+    expect(areas.length).toBeGreaterThan(0);
+    for (const f of areas) expect(f.properties.kind).toBe('DISTRICT');
   });
 });
 

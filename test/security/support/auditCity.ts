@@ -333,7 +333,8 @@ async function http(ctx: RunContext, q: AuditQuery, path: string): Promise<Respo
     count(ctx.reasons, String(error?.extensions?.argumentPath ?? error?.message.slice(0, 60) ?? 'HTTP 400'));
     return null;
   }
-  if (res.status !== 200) throw new Error(`${label(q)} as ${ctx.user.role}: HTTP ${res.status} ${await res.text()}`);
+  // 204: an empty tile
+  if (res.status !== 200 && res.status !== 204) throw new Error(`${label(q)} as ${ctx.user.role}: HTTP ${res.status} ${await res.text()}`);
   return res;
 }
 
