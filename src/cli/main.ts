@@ -10,7 +10,9 @@ import { checkAuthForProduction, ConfigError, loadConfig, parseBounds } from '..
 import { connect, ensureDatabase, migrateLatest } from '../db/connection';
 import { storedAreaCount } from '../db/maintenance';
 import { LAYERS, Layer, RISK_FEATURE_FACTOR_PATTERN } from '../domain';
-import { IMPORT_FORMATS, ImportFormat, parseOpen311Mapping } from '../import/readers';
+import { ImportRefusedError } from '../import/errors';
+import { parseProfile } from '../import/profile';
+import { encodingExists, IMPORT_FORMATS, ImportFormat, parseOpen311Mapping } from '../import/readers';
 import { formatSummary, importFile } from '../import/run';
 import { isValidTimeZone } from '../import/dates';
 import { exampleQueriesText } from './examples';
@@ -22,11 +24,18 @@ commands:
   rollback [--all]             undo the last batch of migrations (--all: every one)
   seed [--incidents N] [--seed S]
                                load the deterministic demo city (Almaty) into the database
-  import <layer> <file> [--format csv|geojson|open311|police-uk] [--source S]
-         [--mapping FILE] [--rejects FILE] [--bounds minLng,minLat,maxLng,maxLat]
-         [--time-zone Asia/Almaty] [--factor NAME] [--label TEXT]
+  import <layer> <file> [--profile FILE] [--dry-run] [--format csv|geojson|open311|police-uk|gis]
+         [--source S] [--mapping FILE] [--rejects FILE] [--bounds minLng,minLat,maxLng,maxLat]
+         [--time-zone Asia/Almaty] [--factor NAME] [--label TEXT] [--source-layer NAME]
                                import a file; layers: ${LAYERS.join(', ')}
-                               (--factor, --label: risk_features rows without their own)
+                               (--profile: how the file's columns become the layer's, docs/imports.md;
+                               --dry-run: check every row, write nothing;
+                               --factor, --label: risk_features rows without their own)
+  inspect <file> [--layer L] [--profile FILE] [--write-profile FILE] [--rows N]
+                               columns with samples and guessed types, a proposed profile and the
+                               first rows as the import would read them
+  profile save <name> <file> [--layer L] | list | show <name>
+                               mapping profiles kept in the database; --profile <name> uses one
   serve                        start the GraphQL server at http://localhost:$PORT/graphql
   demo                         migrate, seed when the database is empty, and serve
   schema [FILE]                print the GraphQL schema (SDL) to FILE, or to stdout
@@ -94,6 +103,9 @@ async function main(argv: string[]): Promise<number> {
           'time-zone': { type: 'string' },
           factor: { type: 'string' },
           label: { type: 'string' },
+          profile: { type: 'string' },
+          'dry-run': { type: 'boolean' },
+          'source-layer': { type: 'string' },
         },
       });
       const [layer, file] = positionals;
@@ -111,6 +123,11 @@ async function main(argv: string[]): Promise<number> {
       }
       const timeZone = values['time-zone'] ?? config.timeZone;
       if (!isValidTimeZone(timeZone)) throw new ConfigError(`unknown time zone "${timeZone}"`);
+      if (values.mapping !== undefined && values.format !== undefined && values.format !== 'open311') {
+        throw new ConfigError('--mapping is the service_code mapping of an Open311 requests.json; map the columns of other files with --profile FILE');
+      }
+      const open311Mapping = values.mapping !== undefined ? await readOpen311Mapping(values.mapping) : undefined;
+      const profile = values.profile !== undefined ? await readProfile(values.profile, layer as Layer, config.databaseUrl) : null;
       const db = connect(config.databaseUrl);
       const progress = process.stderr.isTTY ? terminalProgress() : undefined;
       try {
@@ -126,7 +143,10 @@ async function main(argv: string[]): Promise<number> {
           batchSize: config.importBatchSize,
           fineResolution: config.fineResolution,
           rejectsPath: values.rejects,
-          open311Mapping: values.mapping ? parseOpen311Mapping(await fs.readFile(values.mapping, 'utf8')) : undefined,
+          open311Mapping,
+          profile,
+          dryRun: values['dry-run'] ?? false,
+          sourceLayer: values['source-layer'],
           onProgress: progress,
         });
         if (progress) process.stderr.write('\n');
@@ -134,6 +154,41 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await db.knex.destroy();
       }
+      return 0;
+    }
+    case 'inspect': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          layer: { type: 'string' },
+          profile: { type: 'string' },
+          'write-profile': { type: 'string' },
+          rows: { type: 'string' },
+          'time-zone': { type: 'string' },
+          'source-layer': { type: 'string' },
+        },
+      });
+      const [file] = positionals;
+      if (!file || positionals.length > 1) throw new ConfigError('inspect takes a file');
+      const layer = values.layer ?? 'incidents';
+      if (!(LAYERS as readonly string[]).includes(layer)) throw new ConfigError(`unknown layer "${layer}"; layers: ${LAYERS.join(', ')}`);
+      const rows = values.rows !== undefined ? Number(values.rows) : 5;
+      if (!Number.isInteger(rows) || rows < 0 || rows > 1000) throw new ConfigError('--rows must be a whole number from 0 to 1000');
+      const timeZone = values['time-zone'] ?? config.timeZone;
+      if (!isValidTimeZone(timeZone)) throw new ConfigError(`unknown time zone "${timeZone}"`);
+      const profile = values.profile !== undefined ? await readProfile(values.profile, layer as Layer, config.databaseUrl) : null;
+      const { inspectFile, formatInspection } = await import('../import/inspect.js');
+      const inspection = await inspectFile(file, { layer: layer as Layer, profile, rows, timeZone, bounds: config.cityBounds, sourceLayer: values['source-layer'] });
+      console.log(formatInspection(inspection));
+      if (values['write-profile']) {
+        await fs.writeFile(values['write-profile'], JSON.stringify(inspection.proposedProfile, null, 2) + '\n');
+        console.log(`\nwrote a profile to start from: ${values['write-profile']} (check every field, then: hotspots import ${layer} ${file} --profile ${values['write-profile']} --dry-run)`);
+      }
+      return 0;
+    }
+    case 'profile': {
+      await profileCommand(config.databaseUrl, rest);
       return 0;
     }
     case 'token': {
@@ -216,6 +271,91 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+async function readTextFile(file: string, what: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new ImportRefusedError(`cannot read the ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 2);
+  }
+}
+
+async function readOpen311Mapping(file: string) {
+  const text = await readTextFile(file, 'Open311 mapping');
+  try {
+    return parseOpen311Mapping(text);
+  } catch (error) {
+    throw new ImportRefusedError(`the Open311 mapping ${file}: ${(error as Error).message}`, 2);
+  }
+}
+
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** `--profile`: a profile file, or else the name of a stored profile (`hotspots profile save`). */
+async function readProfile(spec: string, layer: Layer, databaseUrl: string) {
+  const isFile = await fs.stat(spec).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (isFile || !PROFILE_NAME.test(spec) || /\.json$/i.test(spec)) return parseProfile(await readTextFile(spec, 'profile'), layer, encodingExists);
+  const { importProfileByName } = await import('../db/importProfiles.js');
+  const db = connect(databaseUrl);
+  try {
+    const stored = await importProfileByName(db.knex, spec);
+    if (!stored) throw new ImportRefusedError(`--profile ${spec}: no such file, and no stored profile of that name (hotspots profile list)`, 2);
+    return parseProfile(stored.profile, layer, encodingExists);
+  } finally {
+    await db.knex.destroy();
+  }
+}
+
+/** `hotspots profile save <name> <file> [--layer L] | list | show <name>`: mapping profiles kept in the database. */
+async function profileCommand(databaseUrl: string, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { layer: { type: 'string' } } });
+  const [action, name, file] = positionals;
+  const { saveImportProfile, importProfileByName, listImportProfiles } = await import('../db/importProfiles.js');
+  if (action === 'save') {
+    if (!name || !file || positionals.length > 3) throw new ConfigError('profile save takes a name and a file');
+    if (!PROFILE_NAME.test(name)) throw new ConfigError(`profile name "${name}": letters, digits, _ . and -, at most 64, starting with a letter or digit`);
+    const text = await readTextFile(file, 'profile');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new ImportRefusedError(`the profile is not JSON: ${(error as Error).message}`, 2);
+    }
+    const layer = values.layer ?? (json as { layer?: unknown }).layer;
+    if (typeof layer !== 'string' || !(LAYERS as readonly string[]).includes(layer)) throw new ConfigError('profile save needs the layer: a "layer" in the profile, or --layer L');
+    // checked as an import would check it, so a stored profile is a usable one
+    parseProfile(json, layer as Layer, encodingExists);
+    const db = connect(databaseUrl);
+    try {
+      const replaced = await saveImportProfile(db.knex, name, layer, json);
+      console.log(`${replaced ? 'replaced' : 'saved'} profile ${name} (${layer}); use it with: hotspots import ${layer} FILE --profile ${name}`);
+    } finally {
+      await db.knex.destroy();
+    }
+    return;
+  }
+  const db = connect(databaseUrl);
+  try {
+    if (action === 'list' && positionals.length === 1) {
+      const profiles = await listImportProfiles(db.knex);
+      if (profiles.length === 0) console.log('no stored profiles (hotspots profile save <name> <file>)');
+      for (const p of profiles) console.log(`${p.name}\t${p.layer}\t${p.updatedAt.toISOString()}`);
+      return;
+    }
+    if (action === 'show' && name && positionals.length === 2) {
+      const stored = await importProfileByName(db.knex, name);
+      if (!stored) throw new ImportRefusedError(`no stored profile ${name}`, 1);
+      console.log(JSON.stringify(stored.profile, null, 2));
+      return;
+    }
+    throw new ConfigError('usage: hotspots profile save <name> <file> [--layer L] | list | show <name>');
+  } finally {
+    await db.knex.destroy();
+  }
+}
+
 /** One line on stderr, redrawn in place; no library needed for a single percentage. */
 function terminalProgress(): (bytesRead: number, totalBytes: number, rows: number) => void {
   return (bytesRead, totalBytes, rows) => {
@@ -234,6 +374,11 @@ main(process.argv.slice(2)).then(
     if (error instanceof ConfigError || (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')) {
       console.error(`hotspots: ${error.message}`);
       process.exit(2);
+    }
+    // a refused import (header, profile, unreadable or empty file, every record rejected): the message alone
+    if (error instanceof ImportRefusedError) {
+      console.error(`hotspots: ${error.message}`);
+      process.exit(error.exitStatus);
     }
     console.error(error);
     process.exit(1);

@@ -114,11 +114,30 @@ export function parseDateTime(text: string, timeZone: string): Date | null {
   const match = LOCAL_PATTERN.exec(value);
   if (!match) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0'] = match;
-  const fields = [+y, +mo - 1, +d, +h, +mi, +s, Math.round(+frac.padEnd(3, '0').slice(0, 3))] as const;
+  return localDateTime(+y, +mo, +d, +h, +mi, +s, Math.round(+frac.padEnd(3, '0').slice(0, 3)), timeZone);
+}
+
+/**
+ * The instant of a local date-time (month 1-12) in a time zone, with the offset the zone had
+ * then; null when there is no such calendar day or time of day.
+ */
+export function localDateTime(year: number, month: number, day: number, hour: number, minute: number, second: number, millisecond: number, timeZone: string): Date | null {
+  const fields = [year, month - 1, day, hour, minute, second, millisecond] as const;
+  if (!fields.every(Number.isInteger)) return null;
   const naiveUtc = Date.UTC(...fields);
   const check = new Date(naiveUtc);
   // Date.UTC rolls 2025-02-30 over to March; a real calendar date must survive the round trip.
-  if (check.getUTCFullYear() !== fields[0] || check.getUTCMonth() !== fields[1] || check.getUTCDate() !== fields[2] || fields[3] > 23 || fields[4] > 59 || fields[5] > 59) {
+  if (
+    check.getUTCFullYear() !== fields[0] ||
+    check.getUTCMonth() !== fields[1] ||
+    check.getUTCDate() !== fields[2] ||
+    fields[3] > 23 ||
+    fields[4] > 59 ||
+    fields[5] > 59 ||
+    fields[3] < 0 ||
+    fields[4] < 0 ||
+    fields[5] < 0
+  ) {
     return null;
   }
   const firstGuess = naiveUtc - zoneOffsetMinutes(timeZone, new Date(naiveUtc)) * 60000;

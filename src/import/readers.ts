@@ -4,15 +4,21 @@
  */
 import { createHash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
+import iconv from 'iconv-lite';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
+import chardet from 'chardet';
 import { chain } from 'stream-chain';
 import { parser as jsonParser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
 import { streamArray } from 'stream-json/streamers/StreamArray';
 import type { Layer } from '../domain';
+import { epsgCode } from '../geo/crs';
+import { ImportRefusedError } from './errors';
+import { GDAL_EXTENSIONS, GdalReadOptions, readGdal } from './gdal';
 import type { RawRow } from './validate';
 
-export const IMPORT_FORMATS = ['csv', 'geojson', 'open311', 'police-uk'] as const;
+export const IMPORT_FORMATS = ['csv', 'geojson', 'open311', 'police-uk', 'gis'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 export interface PositionedRow {
@@ -23,6 +29,8 @@ export interface PositionedRow {
   problem?: { field: string; reason: string };
   /** set when the row belongs to another layer and is passed over, not rejected */
   skip?: boolean;
+  /** CSV: the header's columns (one array shared by every row) */
+  columns?: string[];
 }
 
 export interface ReaderOptions {
@@ -53,7 +61,7 @@ interface CsvRecord {
  * trimmed outside quotes; empty lines are skipped. Returns the records and the unconsumed rest
  * (an incomplete last record, unless `atEnd`).
  */
-function splitCsvRecords(text: string, firstLine: number, atEnd: boolean): { records: CsvRecord[]; rest: string; nextLine: number } {
+function splitCsvRecords(text: string, firstLine: number, atEnd: boolean, delimiter = ','): { records: CsvRecord[]; rest: string; nextLine: number } {
   const records: CsvRecord[] = [];
   let pos = 0;
   let line = firstLine;
@@ -67,7 +75,7 @@ function splitCsvRecords(text: string, firstLine: number, atEnd: boolean): { rec
     if (!lineText.includes('"')) {
       // the common case: one line, no quotes
       if (lineText.length > 0) {
-        const fields = lineText.split(',');
+        const fields = lineText.split(delimiter);
         for (let i = 0; i < fields.length; i++) fields[i] = fields[i].trim();
         records.push({ fields, line });
       }
@@ -83,7 +91,7 @@ function splitCsvRecords(text: string, firstLine: number, atEnd: boolean): { rec
     let complete = false;
     for (;;) {
       // start of a field: skip leading blanks
-      while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+      while (i < n && (text[i] === ' ' || (text[i] === '\t' && delimiter !== '\t'))) i++;
       if (i < n && text[i] === '"') {
         i++;
         let closed = false;
@@ -109,13 +117,13 @@ function splitCsvRecords(text: string, firstLine: number, atEnd: boolean): { rec
           throw new CsvSyntaxError(line, 'a quoted field is not closed');
         }
         for (const ch of field) if (ch === '\n') lines++;
-        while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-        if (i < n && text[i] !== ',' && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
-          throw new CsvSyntaxError(line + lines, 'a closing quote must be followed by a comma or the end of the line');
+        while (i < n && (text[i] === ' ' || (text[i] === '\t' && delimiter !== '\t'))) i++;
+        if (i < n && text[i] !== delimiter && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) {
+          throw new CsvSyntaxError(line + lines, `a closing quote must be followed by ${delimiter === ',' ? 'a comma' : `the delimiter "${delimiter}"`} or the end of the line`);
         }
       } else {
         let j = i;
-        while (j < n && text[j] !== ',' && text[j] !== '\n') j++;
+        while (j < n && text[j] !== delimiter && text[j] !== '\n') j++;
         let raw = text.slice(i, j);
         if (raw.endsWith('\r') && text[j] === '\n') raw = raw.slice(0, -1);
         if (raw.includes('"')) throw new CsvSyntaxError(line + lines, 'a quote inside an unquoted field (quote the whole field and double the quote)');
@@ -125,7 +133,7 @@ function splitCsvRecords(text: string, firstLine: number, atEnd: boolean): { rec
       }
       fields.push(field);
       field = '';
-      if (i < n && text[i] === ',') {
+      if (i < n && text[i] === delimiter) {
         i++;
         continue;
       }
@@ -143,12 +151,38 @@ function splitCsvRecords(text: string, firstLine: number, atEnd: boolean): { rec
   return { records, rest: text.slice(pos), nextLine: line };
 }
 
+export interface CsvOptions {
+  /** the field delimiter; default `,` */
+  delimiter?: string;
+  /** the character encoding (an iconv-lite name); default UTF-8 */
+  encoding?: string;
+  /** called with the header's columns (lower case) once they are read, before the first row */
+  onHeader?: (columns: string[]) => void;
+}
+
+interface TextDecoderLike {
+  write(chunk: Buffer): string;
+  end(): string | undefined;
+}
+
+function decoderFor(encoding: string | undefined): TextDecoderLike {
+  if (!encoding || /^utf-?8$/i.test(encoding)) return new StringDecoder('utf8');
+  return iconv.getDecoder(encoding);
+}
+
+/** Whether iconv-lite can decode an encoding name (`windows-1251`, `cp1251`, `koi8-r`, ...). */
+export function encodingExists(name: string): boolean {
+  return iconv.encodingExists(name);
+}
+
 /**
  * CSV records with their line, the header naming the fields (trimmed, lower case). A record
  * whose field count differs from the header's is passed on with a problem, to be rejected.
+ * Every row carries the header as `columns` (the same array), for the check of the header.
  */
-export async function* readCsv(input: Readable): AsyncGenerator<PositionedRow> {
-  const decoder = new StringDecoder('utf8');
+export async function* readCsv(input: Readable, options: CsvOptions = {}): AsyncGenerator<PositionedRow> {
+  const decoder = decoderFor(options.encoding);
+  const delimiter = options.delimiter ?? ',';
   let pending = '';
   let line = 1;
   let started = false;
@@ -157,16 +191,17 @@ export async function* readCsv(input: Readable): AsyncGenerator<PositionedRow> {
     for (const record of records) {
       if (header === null) {
         header = record.fields.map((h) => h.toLowerCase());
+        options.onHeader?.(header);
         continue;
       }
       const raw: RawRow = {};
       const count = Math.min(record.fields.length, header.length);
       for (let k = 0; k < count; k++) raw[header[k]] = record.fields[k];
       if (record.fields.length !== header.length) {
-        yield { line: record.line, raw, problem: { field: '(row)', reason: `has ${record.fields.length} fields; the header has ${header.length}` } };
+        yield { line: record.line, raw, columns: header, problem: { field: '(row)', reason: `has ${record.fields.length} fields; the header has ${header.length}` } };
         continue;
       }
-      yield { line: record.line, raw };
+      yield { line: record.line, raw, columns: header };
     }
   };
   for await (const chunk of input as AsyncIterable<Buffer>) {
@@ -175,14 +210,14 @@ export async function* readCsv(input: Readable): AsyncGenerator<PositionedRow> {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       started = true;
     }
-    const { records, rest, nextLine } = splitCsvRecords(text, line, false);
+    const { records, rest, nextLine } = splitCsvRecords(text, line, false, delimiter);
     pending = rest;
     line = nextLine;
     yield* rowsOf(records);
   }
-  let text = pending + decoder.end();
+  let text = pending + (decoder.end() ?? '');
   if (!started && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  yield* rowsOf(splitCsvRecords(text, line, true).records);
+  yield* rowsOf(splitCsvRecords(text, line, true, delimiter).records);
 }
 
 async function* jsonItems(input: Readable, path: string | null): AsyncGenerator<{ index: number; value: unknown }> {
@@ -235,7 +270,7 @@ export function parseOpen311Mapping(text: string): Open311Mapping {
 /** GeoReport v2 `requests.json`: an array of service requests. */
 export async function* readOpen311(input: Readable, options: ReaderOptions): AsyncGenerator<PositionedRow> {
   const mapping = options.open311Mapping;
-  if (!mapping) throw new Error('the open311 format needs a service_code mapping (--mapping FILE)');
+  if (!mapping) throw new ImportRefusedError('the open311 format needs a service_code mapping (--mapping FILE)', 2);
   for await (const { index, value } of jsonItems(input, null)) {
     const line = index + 1;
     const request = value as Record<string, unknown>;
@@ -325,22 +360,93 @@ export async function* readPoliceUk(input: Readable): AsyncGenerator<PositionedR
 
 export function detectFormat(fileName: string, firstBytes: string): ImportFormat {
   const head = firstBytes.replace(/^\uFEFF/, '').trimStart();
-  if (head.startsWith('{')) return 'geojson';
+  const ext = path.extname(fileName).toLowerCase();
+  // GeoPackage (SQLite), zip archives (zipped Shapefile, XLSX, KMZ, ODS), Shapefile, KML: through GDAL
+  if (firstBytes.startsWith('SQLite format 3') || firstBytes.startsWith('PK\u0003\u0004') || firstBytes.startsWith("\u0000\u0000'\n")) return 'gis';
+  if (ext in GDAL_EXTENSIONS) return 'gis';
+  if (head.startsWith('<?xml') && /<kml[\s>]/.test(head)) return 'gis';
+  if (head.startsWith('{')) return geoJsonCrsIsWgs84(head) ? 'geojson' : 'gis';
   if (head.startsWith('[')) return 'open311';
   if (/^crime id,month,/i.test(head)) return 'police-uk';
   if (/\.(geo)?json$/i.test(fileName)) return 'geojson';
   return 'csv';
 }
 
-export function readRows(format: ImportFormat, input: Readable, options: ReaderOptions): AsyncGenerator<PositionedRow> {
+/**
+ * Whether a GeoJSON's head declares no coordinate system or WGS 84. A (pre-RFC 7946) `crs`
+ * member naming another system sends the file through GDAL, which reprojects it.
+ */
+function geoJsonCrsIsWgs84(head: string): boolean {
+  const match = /"crs"\s*:\s*\{[^}]*"name"\s*:\s*"([^"]+)"/.exec(head);
+  if (!match) return true;
+  const code = epsgCode(match[1]);
+  return code === 4326;
+}
+
+/** The delimiter of a CSV from its first line: the commonest of `,` `;` tab and `|` outside quotes. */
+export function detectDelimiter(head: string): string {
+  const firstLine = head
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/, 1)[0]
+    .replace(/"[^"]*"/g, '');
+  let best = ',';
+  let bestCount = 0;
+  for (const candidate of [',', ';', '\t', '|']) {
+    const count = firstLine.split(candidate).length - 1;
+    if (count > bestCount) {
+      best = candidate;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/**
+ * The encoding of a text file from its first bytes: UTF-8 when they decode as UTF-8 (a cut
+ * character at the end aside), else chardet's guess among the encodings iconv-lite knows, else
+ * Windows-1251 (what Almaty's registers are exported in).
+ */
+export function detectEncoding(head: Buffer): string {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, utf8SafeEnd(head)));
+    return 'utf-8';
+  } catch {
+    const guesses = chardet.analyse(head);
+    const known = guesses.find((g: { name: string; confidence: number }) => g.confidence >= 10 && !/^utf-?8$/i.test(g.name) && iconv.encodingExists(g.name));
+    return known && /^(windows-125\d|iso-8859-\d+|koi8-r|utf-16(le|be)?)$/i.test(known.name) ? known.name.toLowerCase() : 'windows-1251';
+  }
+}
+
+/** The end of a byte range without a UTF-8 sequence cut at its end. */
+function utf8SafeEnd(bytes: Buffer): number {
+  let end = bytes.length;
+  for (let k = 1; k <= 3 && end - k >= 0; k++) {
+    const b = bytes[end - k];
+    if ((b & 0xc0) === 0x80) continue;
+    if (b >= 0xc0) end -= k;
+    break;
+  }
+  return end;
+}
+
+export interface ReadRowsOptions extends ReaderOptions {
+  /** the file (GIS formats are read by GDAL from the file, not from the stream) */
+  file: string;
+  csv?: CsvOptions;
+  gdal?: GdalReadOptions;
+}
+
+export function readRows(format: ImportFormat, input: Readable, options: ReadRowsOptions): AsyncGenerator<PositionedRow> {
   switch (format) {
     case 'csv':
-      return readCsv(input);
+      return readCsv(input, options.csv);
     case 'geojson':
       return readGeoJson(input);
     case 'open311':
       return readOpen311(input, options);
     case 'police-uk':
       return readPoliceUk(input);
+    case 'gis':
+      return readGdal(options.file, options.gdal);
   }
 }

@@ -5,14 +5,20 @@
  */
 import { createReadStream, createWriteStream, promises as fs, WriteStream } from 'node:fs';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import type { Knex } from 'knex';
 import { AreaRecord, BBox, Layer, LayerRecordMap } from '../domain';
 import { finishImportRun, startImportRun } from '../db/importRuns';
 import { batchColumns, BatchColumns, dropBulkIndexes, ensureBulkIndexes, storedRowEstimate, UpsertCounts, writeImportBatch } from '../db/upsert';
 import { rebuildStreetNetwork } from '../db/streets';
-import { detectFormat, ImportFormat, Open311Mapping, readRows } from './readers';
+import { proj4DefinitionOf } from '../db/crs';
+import { BUILT_IN_CRS, toWgs84, ToWgs84 } from '../geo/crs';
+import { ImportRefusedError } from './errors';
+import { buildRowMapper, RowMapper } from './mapping';
+import type { ImportProfile } from './profile';
+import { detectDelimiter, detectEncoding, detectFormat, ImportFormat, Open311Mapping, PositionedRow, readRows } from './readers';
 import { areasInWriteOrder, RecordScreen } from './screen';
-import type { FieldError } from './validate';
+import { FieldError, validateRow } from './validate';
 
 export interface ImportOptions {
   layer: Layer;
@@ -32,6 +38,12 @@ export interface ImportOptions {
   rejectsPath?: string;
   open311Mapping?: Open311Mapping;
   onProgress?: (bytesRead: number, totalBytes: number, rowsRead: number) => void;
+  /** how the file's columns become the layer's fields (src/import/profile.ts) */
+  profile?: ImportProfile | null;
+  /** read, map and validate every row, write nothing (no batch, no import_runs row, no rejects file) */
+  dryRun?: boolean;
+  /** the layer of a multi-layer GIS dataset (a GeoPackage with several tables) */
+  sourceLayer?: string;
   /**
    * A file expected to hold at least this many rows, and at least as many as the layer holds
    * already, is imported without the layer's GIST index, rebuilt at the end (default 100,000;
@@ -58,6 +70,9 @@ export interface ImportSummary extends UpsertCounts {
   skipped: number;
   rejectsPath: string | null;
   seconds: number;
+  /** a dry run: nothing was written; `valid` rows would have been */
+  dryRun?: boolean;
+  valid?: number;
 }
 
 function csvCell(value: string): string {
@@ -67,12 +82,21 @@ function csvCell(value: string): string {
 class RejectsWriter {
   private stream: WriteStream | null = null;
   count = 0;
+  /** the first rejection, as a line of text, for the message when every record is rejected */
+  first = '';
   constructor(
     readonly filePath: string,
     readonly positionLabel: string,
+    /** count only, write no file (a dry run) */
+    readonly countOnly = false,
   ) {}
 
   write(rejection: Rejection): void {
+    if (this.count === 0) this.first = `${this.positionLabel} ${rejection.line}: ${rejection.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`;
+    if (this.countOnly) {
+      this.count++;
+      return;
+    }
     if (!this.stream) {
       this.stream = createWriteStream(this.filePath);
       this.stream.write(`${this.positionLabel},external_id,reasons\n`);
@@ -90,32 +114,119 @@ class RejectsWriter {
   }
 }
 
+/** The conversion of a profile's coordinate system to WGS 84: built in, or PostGIS's definition. */
+export async function resolveCrs(knex: Knex | null, epsg: number): Promise<ToWgs84> {
+  const definition = BUILT_IN_CRS[epsg] ?? (knex ? await proj4DefinitionOf(knex, epsg) : null);
+  if (!definition) throw new ImportRefusedError(`profile field coordinates.crs: EPSG:${epsg} is not a coordinate system PostGIS knows`, 2);
+  try {
+    return toWgs84(definition);
+  } catch (error) {
+    throw new ImportRefusedError(`profile field coordinates.crs: EPSG:${epsg} cannot be used (${(error as Error).message})`, 2);
+  }
+}
+
+/** What the reading of a file needs from its first bytes: format, encoding, delimiter. */
+export interface FileShape {
+  format: ImportFormat;
+  encoding: string;
+  delimiter: string;
+  decimalComma: boolean;
+}
+
+export async function fileShape(file: string, format: ImportFormat | undefined, profile: ImportProfile | null | undefined): Promise<FileShape> {
+  const head = await readHead(file);
+  const encoding = profile?.encoding ?? detectEncoding(head);
+  const text = head.toString('utf8');
+  const detected = format ?? detectFormat(file, text);
+  const decoded = /^utf-?8$/i.test(encoding) ? text : iconv.decode(head, encoding);
+  const delimiter = profile?.delimiter ?? (detected === 'csv' ? detectDelimiter(decoded) : ',');
+  return { format: detected, encoding, delimiter, decimalComma: profile?.decimalComma ?? delimiter === ';' };
+}
+
 export async function importFile(knex: Knex, options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
   const stat = await fs.stat(options.file);
-  const head = await readHead(options.file);
-  const format = options.format ?? detectFormat(options.file, head);
+  const shape = await fileShape(options.file, options.format, options.profile);
+  const format = shape.format;
+  const profile = options.profile ?? null;
+  if (options.open311Mapping && format !== 'open311') {
+    throw new ImportRefusedError(`--mapping is the service_code mapping of an Open311 requests.json, and ${path.basename(options.file)} is read as ${format}; map the columns of other files with --profile FILE`, 2);
+  }
+  if (profile && (format === 'open311' || format === 'police-uk')) {
+    throw new ImportRefusedError(`--profile maps the columns of a CSV, GeoJSON or GIS file; ${path.basename(options.file)} is read as ${format}, whose columns are fixed`, 2);
+  }
   const defaultSource = options.defaultSource ?? (format === 'open311' ? 'open311' : format === 'police-uk' ? 'police_uk' : undefined);
-  const validation = { bounds: options.bounds, timeZone: options.timeZone, defaultSource, defaultFactor: options.defaultFactor, defaultLabel: options.defaultLabel };
-  const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.csv`;
-  await fs.rm(rejectsPath, { force: true });
-  const rejects = new RejectsWriter(rejectsPath, format === 'csv' || format === 'police-uk' ? 'line' : 'item');
-  // a crashed bulk import may have left indexes out: put them back before anything else
-  await ensureBulkIndexes(knex, options.layer);
-  const expectedRows = stat.size / BYTES_PER_ROW_ESTIMATE;
-  const bulk = options.layer !== 'areas' && expectedRows >= (options.bulkRows ?? 100_000) && expectedRows >= (await storedRowEstimate(knex, options.layer));
-  const runId = await startImportRun(knex, options.layer, format, path.basename(options.file));
-  if (bulk) await dropBulkIndexes(knex, options.layer);
+  const timeZone = profile?.timeZone ?? options.timeZone;
+  const validation = { bounds: options.bounds, timeZone, defaultSource, defaultFactor: options.defaultFactor, defaultLabel: options.defaultLabel };
+  const epsg = profile?.coordinates?.epsg ?? 4326;
+  const convert = epsg === 4326 ? null : await resolveCrs(knex, epsg);
 
   const input = createReadStream(options.file);
   let bytesRead = 0;
   input.on('data', (chunk) => {
     bytesRead += chunk.length;
   });
+  let header: string[] | null = null;
+  const rows = readRows(format, input, {
+    file: options.file,
+    layer: options.layer,
+    open311Mapping: options.open311Mapping,
+    csv: { encoding: shape.encoding, delimiter: shape.delimiter, onHeader: (columns) => (header = columns) },
+    // GDAL reprojects GIS files itself: the profile's CRS is what their coordinates are in
+    gdal: { sourceLayer: options.sourceLayer, sourceCrs: epsg !== 4326 && !profile?.coordinates?.x ? `EPSG:${epsg}` : undefined },
+  })[Symbol.asyncIterator]();
+
+  // the header first: read up to the first record (CSV) or the first Feature (GeoJSON, GIS) and
+  // check that every required field can be filled, before anything is written
+  const peeked: PositionedRow[] = [];
+  let mapper: RowMapper | null = null;
+  try {
+    for (;;) {
+      const next = await rows.next();
+      if (next.done) break;
+      peeked.push(next.value);
+      if (format === 'csv' || !next.value.problem || peeked.length >= 1000) break;
+    }
+    const mapped = format === 'csv' || format === 'geojson' || format === 'gis';
+    if (mapped) {
+      const first = peeked.find((row) => !row.problem) ?? peeked[0];
+      const columns: string[] | null = header ?? (first ? Object.keys(first.raw) : null);
+      if (columns === null) throw new ImportRefusedError(`${path.basename(options.file)}: the file is empty (no header, no records); nothing was imported`);
+      mapper = buildRowMapper(profile, columns, {
+        layer: options.layer,
+        timeZone,
+        defaultSource,
+        defaultFactor: options.defaultFactor,
+        decimalComma: shape.decimalComma,
+        toWgs84: convert,
+        columnWord: format === 'csv' ? 'column' : 'property',
+        convertGeometry: format !== 'gis',
+        gdalDates: format === 'gis',
+      });
+      if (mapper.identity) mapper = null;
+    }
+    if (peeked.length === 0) throw new ImportRefusedError(`${path.basename(options.file)}: the file holds no records${header ? ' (a header only)' : ''}; nothing was imported`);
+  } catch (error) {
+    input.destroy();
+    await rows.return?.(undefined);
+    throw error;
+  }
+
+  const dryRun = options.dryRun ?? false;
+  const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.csv`;
+  if (!dryRun) await fs.rm(rejectsPath, { force: true });
+  const rejects = new RejectsWriter(rejectsPath, format === 'csv' || format === 'police-uk' ? 'line' : 'item', dryRun);
+  // a crashed bulk import may have left indexes out: put them back before anything else
+  if (!dryRun) await ensureBulkIndexes(knex, options.layer);
+  const expectedRows = stat.size / BYTES_PER_ROW_ESTIMATE;
+  const bulk = !dryRun && options.layer !== 'areas' && expectedRows >= (options.bulkRows ?? 100_000) && expectedRows >= (await storedRowEstimate(knex, options.layer));
+  const runId = dryRun ? 0 : await startImportRun(knex, options.layer, format, path.basename(options.file));
+  if (bulk) await dropBulkIndexes(knex, options.layer);
 
   const totals: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   let rowsRead = 0;
   let skipped = 0;
+  let valid = 0;
   let batch: LayerRecordMap[Layer][] = [];
   const screen = new RecordScreen(options.layer, validation, { label: rejects.positionLabel, scope: 'this file' });
   // precincts point at districts by external id; holding areas back lets districts land first
@@ -150,24 +261,49 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   };
 
   try {
-    for await (const row of readRows(format, input, { layer: options.layer, open311Mapping: options.open311Mapping })) {
+    const all = async function* (): AsyncGenerator<PositionedRow> {
+      yield* peeked;
+      for (;;) {
+        const next = await rows.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    };
+    for await (const source of all()) {
       rowsRead++;
+      let row = source;
       if (options.onProgress && rowsRead % 10000 === 0) options.onProgress(bytesRead, stat.size, rowsRead);
       if (row.skip) {
         skipped++;
         continue;
       }
-      const externalId = typeof row.raw.external_id === 'string' ? row.raw.external_id : null;
+      const externalId = typeof row.raw.external_id === 'string' ? row.raw.external_id : typeof row.raw.external_id === 'number' ? String(row.raw.external_id) : null;
       if (row.problem) {
         rejects.write({ line: row.line, externalId, errors: [row.problem] });
         continue;
       }
+      if (mapper) {
+        const mapped = mapper.map(row.raw);
+        if (mapped.errors.length > 0) {
+          // every problem of the row at once: the mapping's, and the validator's on other fields
+          const result = validateRow(options.layer, mapped.raw, validation);
+          const fields = new Set(mapped.errors.map((e) => e.field));
+          const others = result.ok ? [] : result.errors.filter((e) => !fields.has(e.field));
+          const id = typeof mapped.raw.external_id === 'string' ? mapped.raw.external_id : externalId;
+          rejects.write({ line: row.line, externalId: id, errors: [...mapped.errors, ...others] });
+          continue;
+        }
+        row = { ...row, raw: mapped.raw };
+      }
       // validated, and a second row with the same id refused (src/import/screen.ts)
       const result = screen.screen(row.raw, row.line);
       if (!result.ok) {
-        rejects.write({ line: row.line, externalId, errors: result.errors });
+        const id = mapper && row.raw.external_id !== undefined ? String(row.raw.external_id) : externalId;
+        rejects.write({ line: row.line, externalId: id, errors: result.errors });
         continue;
       }
+      valid++;
+      if (dryRun) continue;
       if (options.layer === 'areas') {
         deferredAreas.push(result.record as AreaRecord);
         continue;
@@ -191,10 +327,11 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     await (inFlight as Promise<void> | null)?.catch(() => undefined);
     await rejects.close();
     input.destroy();
+    await rows.return?.(undefined);
     if (bulk) await ensureBulkIndexes(knex, options.layer);
   }
   // the routable graph is derived from all street lines; rebuilt once, after the last batch
-  if (options.layer === 'streets') await knex.transaction((trx) => rebuildStreetNetwork(trx));
+  if (options.layer === 'streets' && !dryRun) await knex.transaction((trx) => rebuildStreetNetwork(trx));
   options.onProgress?.(stat.size, stat.size, rowsRead);
   const summary: ImportSummary = {
     layer: options.layer,
@@ -205,23 +342,36 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     skipped,
     rejectsPath: rejects.count > 0 ? rejectsPath : null,
     seconds: (Date.now() - started) / 1000,
+    dryRun,
+    valid,
   };
-  await finishImportRun(knex, runId, summary);
+  if (!dryRun) await finishImportRun(knex, runId, summary);
+  const offered = rowsRead - skipped;
+  if (offered > 0 && rejects.count === offered) {
+    const where = dryRun ? '' : `; every reason in ${rejectsPath}`;
+    throw new ImportRefusedError(`${options.layer}: all ${offered} records were rejected, nothing was imported${where}; the first: ${rejects.first}`);
+  }
   return summary;
 }
 
-async function readHead(file: string): Promise<string> {
+/** The first 64 KiB of a file: enough to tell its format, encoding and delimiter. */
+async function readHead(file: string): Promise<Buffer> {
   const handle = await fs.open(file, 'r');
   try {
-    const buffer = Buffer.alloc(256);
-    const { bytesRead } = await handle.read(buffer, 0, 256, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
+    const buffer = Buffer.alloc(65536);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
 }
 
 export function formatSummary(summary: ImportSummary): string {
+  if (summary.dryRun) {
+    const rate = summary.seconds > 0 ? Math.round(summary.rowsRead / summary.seconds) : summary.rowsRead;
+    const skipped = summary.skipped > 0 ? `, skipped ${summary.skipped} of other layers` : '';
+    return `${summary.layer}: dry run, nothing written: ${summary.valid ?? 0} valid, rejected ${summary.rejected} (${summary.rowsRead} rows${skipped} in ${summary.seconds.toFixed(1)} s, ${rate}/s)`;
+  }
   const parts = [`inserted ${summary.inserted}`, `updated ${summary.updated}`, `rejected ${summary.rejected}`];
   const extra = [`unchanged ${summary.unchanged}`];
   if (summary.skipped > 0) extra.push(`skipped ${summary.skipped} of other layers`);

@@ -696,9 +696,14 @@ describe('police.uk street-level crime (real City of London files)', () => {
     expect(counts(again)).toEqual({ inserted: 0, updated: 0, unchanged: accepted, rejected: unlocatedLines.length + duplicateLines.length });
     expect(await queryRows<{ external_id: string }>(`SELECT external_id FROM incidents WHERE source = 'police_uk' ORDER BY external_id`)).toEqual(idsBefore);
 
-    // with the city's own bounds, London is outside: every located row is refused for its position
-    const elsewhere = await importFile(knex, importOptions('incidents', monthFile, { rejectsPath: inWorkDir('police-uk-almaty.rejects.csv') }));
-    expect(counts(elsewhere)).toEqual({ inserted: 0, updated: 0, unchanged: 0, rejected: records.length });
+    // with the city's own bounds, London is outside: every located row is refused for its position,
+    // and an import whose every record is rejected fails (the rejects file says why)
+    const almatyRejects = inWorkDir('police-uk-almaty.rejects.csv');
+    await expect(importFile(knex, importOptions('incidents', monthFile, { rejectsPath: almatyRejects }))).rejects.toThrow(
+      new RegExp(`^incidents: all ${records.length} records were rejected, nothing was imported; every reason in .*; the first: line 2: lat: point \\(51\\.`),
+    );
+    expect(await readRejects(almatyRejects)).toHaveLength(records.length);
+    expect(await queryRows<{ external_id: string }>(`SELECT external_id FROM incidents WHERE source = 'police_uk' ORDER BY external_id`)).toEqual(idsBefore);
   });
 });
 

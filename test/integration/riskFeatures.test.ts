@@ -191,16 +191,12 @@ describe('file import', () => {
     expect(counts(await importFile(knex, importOptions(fixture('risk_features.csv'), { rejectsPath })))).toEqual({ inserted: 0, updated: 1, unchanged: 2, rejected: 3 });
   });
 
-  it('--factor and --label name the factor of a file whose rows have none; without --factor every row is refused', async () => {
+  it('--factor and --label name the factor of a file whose rows have none; without --factor the header check refuses the file', async () => {
     const file = fixture('risk_features-bus_stops.csv');
     const rejectsPath = inWorkDir('bus_stops.rejects.csv');
-    const without = await importFile(knex, importOptions(file, { rejectsPath }));
-    expect(counts(without)).toEqual({ inserted: 0, updated: 0, unchanged: 0, rejected: 3 });
-    expect((await readRejects(rejectsPath, 'line')).map(([line, , reasons]) => [line, reasons])).toEqual([
-      [2, 'factor: is required'],
-      [3, 'factor: is required'],
-      [4, 'factor: is required'],
-    ]);
+    // no factor column and no --factor: refused before any row is read (src/import/mapping.ts)
+    await expect(importFile(knex, importOptions(file, { rejectsPath }))).rejects.toThrow(/risk_features: the file cannot fill every required field, so nothing was imported:\n {2}no column for factor\n/);
+    expect(await storedFeatures('akimat_transport')).toEqual([]);
 
     const summary = await cliImport(file, ['--factor', 'bus_stop', '--label', 'Bus stops', '--rejects', rejectsPath]);
     expect(summary).toEqual({ inserted: 3, updated: 0, rejected: 0, unchanged: 0, rowsRead: 3 });

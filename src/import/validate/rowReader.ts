@@ -1,6 +1,7 @@
 /** Reads one raw row field by field (text, numbers, dates, choices, geometry), collecting every problem with its field. */
 import { Geometry, Position, RISK_FEATURE_FACTOR_PATTERN } from '../../domain';
 import { parseDateTime } from '../dates';
+import { vocabularyValue } from '../vocabulary';
 import type { FieldError, RawRow, Validation, ValidationContext } from './types';
 import { geometryProblem } from './geometry';
 
@@ -27,7 +28,8 @@ function normaliseChoice<T extends string>(text: string, allowed: readonly T[]):
   const cached = cache.get(text);
   if (cached !== undefined) return cached as T | null;
   const normalised = text.toLowerCase().replace(/[\s-]+/g, '_');
-  const value = (allowed as readonly string[]).includes(normalised) ? (normalised as T) : null;
+  // the built-in vocabulary (src/import/vocabulary.ts): Russian, Kazakh and common synonyms
+  const value = (allowed as readonly string[]).includes(normalised) ? (normalised as T) : (vocabularyValue(text, allowed) as T | null);
   if (cache.size < MAX_CACHED_CHOICES) cache.set(text, value);
   return value;
 }
