@@ -3,21 +3,24 @@
  * district and per precinct (with residents and incidents per precinct office), per post, and the
  * significant hot spot cells no post reaches.
  *
- * Method: each post's reach as H3 cells (src/analysis/walkingReach.ts), at resolution 11 for
- * incidents (counted at their stored resolution-11 cell) and at the analysis resolution for
- * residents, young residents and hot spots; a share is covered weight / total weight
- * (src/geo/coverage). Hot spots are Getis-Ord Gi* (Ord and Getis 1995) of the same incident
- * counts, by the hotspots answer's own code; significant = binFdr >= 2. Cells join districts and
- * precincts by the centre rule. See docs/coverage.md.
+ * Method: incidents are decided one by one from their own point: by the straight line, covered
+ * when within r / f of a post on the WGS84 ellipsoid (PostGIS ST_DWithin on geography); along the
+ * streets, when the point's own resolution-11 cell is among the cells the walk reaches
+ * (src/analysis/walkingReach.ts). Residents, young residents and hot spots are cells, covered
+ * when the cell's centre is reached at the analysis resolution. A share is covered weight / total
+ * weight (src/geo/coverage). Hot spots are Getis-Ord Gi* (Ord and Getis 1995) of the same incident
+ * counts, by the hotspots answer's own code; significant = binFdr >= 2. Incidents join districts
+ * and precincts by their point (point-in-polygon, stored with the incident); cells by the centre
+ * rule. See docs/coverage.md.
  */
 import { createCache, versionedKey } from '../cache';
 import type { RequestContext } from '../context';
-import { growEnvelope, incidentCoverageCounts, populationByCell, type IncidentCoverageCounts } from '../db/aggregates';
-import { coveragePosts, groupingAreas, type GroupingArea } from '../db/coverage';
+import { growEnvelope, incidentCoverage, populationByCell } from '../db/aggregates';
+import { coveragePosts, groupingAreas, type CoveragePost, type GroupingArea } from '../db/coverage';
 import { layerVersions } from '../db/layerCache';
 import type { BBox } from '../domain';
 import { badInput } from '../errors';
-import { coverageShares, type CoverageShare, type CoverageShares } from '../geo/coverage';
+import { cellReach, coverageShares, pointReachCells, type AreaCoverageTally, type CoverageShare, type IncidentCoverage, type PointReachCells, type ReachingPost } from '../geo/coverage';
 import { cellPolygon } from '../geo/h3';
 import { studyAreaCells } from '../geo/studyArea';
 import type { AnalysisWarning, SpatialStatisticArgs, StudyAreaArgs } from '../schema/analysis';
@@ -28,7 +31,7 @@ import { auditSensitiveCount, sensitiveScope } from './release';
 import { resolveStudyArea, type ResolvedStudyArea } from './studyArea';
 import { describeReach, MAX_WALKING_RADIUS_M, postPlace, postsReachingBox, radiusOf, resolveReach, siteReachCells } from './walkingReach';
 
-/** Incidents are stored at their resolution-11 cell: reach is taken at that resolution for them. */
+/** The finest resolution points keep a cell at: street-network reach is taken at it for incidents. */
 export const FINE_RESOLUTION = 11;
 /** Gi* bins with FDR at or above this count as significant hot spots: 95 % or 99 % confidence. */
 export const SIGNIFICANT_BIN = 2;
@@ -56,31 +59,33 @@ function toShareResult(share: CoverageShare): CoverageShareResult {
   return { total: share.totalWeight, covered: share.coveredWeight, share: share.share, cellCount: share.itemCount, coveredCellCount: share.coveredItemCount };
 }
 
-/**
- * Incident shares from per-cell totals and covered counts: a cell at the analysis resolution can
- * be partly within reach (its fine cells are), so its incidents split into covered and not.
- * A cell counts as covered in `coveredItemCount` when any of its incidents is within reach.
- */
-function incidentShares(cells: IncidentCoverageCounts['byCell'], groupOf: (cell: string) => string | undefined): CoverageShares<string> {
-  const tally = () => ({ totalWeight: 0, coveredWeight: 0, itemCount: 0, coveredItemCount: 0 });
-  const overall = tally();
-  const byGroup = new Map<string, ReturnType<typeof tally>>();
-  for (const c of cells) {
-    const group = groupOf(c.cell);
-    const targets = [overall];
-    if (group !== undefined) {
-      if (!byGroup.has(group)) byGroup.set(group, tally());
-      targets.push(byGroup.get(group)!);
-    }
-    for (const t of targets) {
-      t.totalWeight += c.total;
-      t.coveredWeight += c.covered;
-      t.itemCount++;
-      if (c.covered > 0) t.coveredItemCount++;
-    }
+/** Incident shares of an area tally (districts and precincts, by the incidents' own points). */
+function incidentShare(t: AreaCoverageTally | undefined): CoverageShare {
+  if (!t) return EMPTY_SHARE;
+  return { totalWeight: t.total, coveredWeight: t.covered, share: t.total > 0 ? t.covered / t.total : null, itemCount: t.cellCount, coveredItemCount: t.coveredCellCount };
+}
+
+/** Incident shares over the cells of the study area: a cell counts as covered when any of its incidents is within reach. */
+function overallIncidentShare(c: IncidentCoverage): CoverageShare {
+  let total = 0;
+  let covered = 0;
+  let cellCount = 0;
+  let coveredCellCount = 0;
+  for (let i = 0; i < c.total.length; i++) {
+    if (c.total[i] === 0) continue;
+    total += c.total[i];
+    covered += c.covered[i];
+    cellCount++;
+    if (c.covered[i] > 0) coveredCellCount++;
   }
-  const finish = (t: ReturnType<typeof tally>): CoverageShare => ({ ...t, share: t.totalWeight > 0 ? t.coveredWeight / t.totalWeight : null });
-  return { overall: finish(overall), groups: [...byGroup].map(([group, t]) => ({ group, ...finish(t) })) };
+  return { totalWeight: total, coveredWeight: covered, share: total > 0 ? covered / total : null, itemCount: cellCount, coveredItemCount: coveredCellCount };
+}
+
+/** The posts' candidate cells for incidents: circles decided point by point, or the cells the walk reaches. */
+function incidentReach(settings: Awaited<ReturnType<typeof resolveReach>>, posts: readonly CoveragePost[], fineCells: readonly (readonly string[])[]): { reach: PointReachCells; circles: ReachingPost[] } {
+  const circles = posts.map((p) => ({ lng: p.lng, lat: p.lat, radiusM: radiusOf(settings, p) / settings.detourFactor }));
+  if (settings.method === 'straightLine') return { reach: pointReachCells(circles, FINE_RESOLUTION), circles };
+  return { reach: cellReach(fineCells, FINE_RESOLUTION), circles };
 }
 
 const EMPTY_SHARE: CoverageShare = { totalWeight: 0, coveredWeight: 0, share: null, itemCount: 0, coveredItemCount: 0 };
@@ -130,34 +135,31 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
   ]);
   const posts = postsReachingBox(nearbyPosts, settings, area.envelope);
 
-  // reach of every post, at the fine resolution (incidents) and the analysis resolution
-  const coveredFine = new Set<string>();
+  // reach of every post as cells: fine (incidents along the streets) and at the analysis resolution
   const coveredCoarse = new Set<string>();
   const postReaches = posts.map((post) => {
     const fine = siteReachCells(settings, postPlace(post), radiusOf(settings, post), FINE_RESOLUTION);
     const coarse = res === FINE_RESOLUTION ? fine : siteReachCells(settings, postPlace(post), radiusOf(settings, post), res);
-    for (const c of fine.cells) coveredFine.add(c);
     for (const c of coarse.cells) coveredCoarse.add(c);
     return { post, fine, coarse };
   });
-  // incidents are counted in SQL against the covered cells: no distance join, a few thousand rows back
-  const incidents = await incidentCoverageCounts(knex, {
+  // incidents are decided from their own points, in one pass over the in-memory columns
+  const { reach, circles } = incidentReach(
+    settings,
+    posts,
+    postReaches.map((r) => r.fine.cells),
+  );
+  const incidents = await incidentCoverage(knex, {
     resolution: res,
-    envelope: area.envelope,
     from: window?.from ?? null,
     to: window?.to ?? null,
     categories,
     areaCells: area.cells,
-    coveredFineCells: [...coveredFine],
+    reach,
+    posts: circles,
   });
-  const incidentsInFineCell = new Map(incidents.byCoveredFineCell.map((r) => [r.cell, r.count]));
   // the hot spots of the same counts, by the hotspots query's own code
-  const counts = new Float64Array(area.cells.length);
-  for (const r of incidents.byCell) {
-    const i = area.index.get(r.cell);
-    if (i !== undefined) counts[i] = r.total;
-  }
-  const hotspots = hotspotsOfCounts({ area, counts, from: window?.from ?? null, to: window?.to ?? null, categories }, coverageHotspotArgs(args, res));
+  const hotspots = hotspotsOfCounts({ area, counts: incidents.total.slice(), from: window?.from ?? null, to: window?.to ?? null, categories }, coverageHotspotArgs(args, res));
 
   const popCells: string[] = [];
   const residents: number[] = [];
@@ -184,27 +186,29 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
   const measures = (groupOf: (cell: string) => string | undefined) => {
     const r = coverageShares(residents, popCovered, popCells.map(groupOf));
     const y = coverageShares(young, popCovered, popCells.map(groupOf));
-    const i = incidentShares(incidents.byCell, groupOf);
     const h = coverageShares(
       ones,
       hotCovered,
       significant.map((c) => groupOf(c.h3)),
     );
-    return { r, y, i, h };
+    return { r, y, h };
   };
-  const measuresOf = (m: ReturnType<typeof measures>, group: string | null): CoverageMeasures => {
+  const incidentsOf = (kind: 'district' | 'precinct' | null, group: string | null): CoverageShare =>
+    kind === null || group === null ? overallIncidentShare(incidents) : incidentShare((kind === 'district' ? incidents.byDistrict : incidents.byPrecinct).get(Number(group)));
+  const measuresOf = (m: ReturnType<typeof measures>, kind: 'district' | 'precinct' | null, group: string | null): CoverageMeasures => {
     const pick = (s: ReturnType<typeof coverageShares<string>>) => (group === null ? s.overall : (s.groups.find((g) => g.group === group) ?? EMPTY_SHARE));
-    return { residents: toShareResult(pick(m.r)), youngResidents: toShareResult(pick(m.y)), incidents: toShareResult(pick(m.i)), significantHotspotCells: toShareResult(pick(m.h)) };
+    return { residents: toShareResult(pick(m.r)), youngResidents: toShareResult(pick(m.y)), incidents: toShareResult(incidentsOf(kind, group)), significantHotspotCells: toShareResult(pick(m.h)) };
   };
   const byDistrict = measures((c) => groups.district.get(c));
   const byPrecinct = measures((c) => groups.precinct.get(c));
   const areaRows = (kind: 'district' | 'precinct'): AreaCoverage[] => {
     const m = kind === 'district' ? byDistrict : byPrecinct;
-    const present = new Set([...m.r.groups, ...m.i.groups].map((g) => g.group));
+    const withIncidents = [...(kind === 'district' ? incidents.byDistrict : incidents.byPrecinct).keys()].map(String);
+    const present = new Set([...m.r.groups.map((g) => g.group), ...withIncidents]);
     return groups.areas
       .filter((a) => a.kind === kind && present.has(a.id))
       .map((a) => {
-        const coverage = measuresOf(m, a.id);
+        const coverage = measuresOf(m, kind, a.id);
         const offices = a.precinctOffices;
         return {
           areaId: a.id,
@@ -221,10 +225,10 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
 
   const popWeight = new Map(popCells.map((c, j) => [c, j]));
   const hotSet = new Set(significant.map((c) => c.h3));
-  const postRows = postReaches.map(({ post, fine, coarse }) => {
+  const postRows = postReaches.map(({ post, fine, coarse }, postIndex) => {
+    const n = incidents.perPost[postIndex];
     let r = 0;
     let y = 0;
-    let n = 0;
     let h = 0;
     for (const c of coarse.cells) {
       const j = popWeight.get(c);
@@ -234,7 +238,6 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
       }
       if (hotSet.has(c)) h++;
     }
-    for (const c of fine.cells) n += incidentsInFineCell.get(c) ?? 0;
     return { postId: post.id, name: post.name, kind: post.kind, radiusM: radiusOf(settings, post), residents: r, youngResidents: y, incidents: n, significantHotspotCells: h, accessLegM: fine.accessLegM };
   });
 
@@ -253,16 +256,18 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
     }
   }
   const overall = measures(() => undefined);
-  const totalIncidents = incidents.byCell.reduce((sum, r) => sum + r.total, 0);
+  const totalIncidents = incidents.total.reduce((sum, v) => sum + v, 0);
   return {
     reach: describeReach(settings),
     studyArea: { ...hotspots.studyArea, incidentCount: totalIncidents },
     hotspotMethod: HOTSPOT_METHOD,
     postCount: posts.length,
-    overall: measuresOf(overall, null),
-    incidentsByCategory: incidents.byCategory
+    overall: measuresOf(overall, null, null),
+    incidentsByCategory: incidents.categories
+      .map((category, c) => ({ category, total: incidents.totalByCategory[c], covered: incidents.coveredByCategory[c] }))
+      .filter((r) => r.total > 0)
       .sort((x, y) => (x.category < y.category ? -1 : 1))
-      .map((r) => ({ category: r.category, incidents: { total: r.total, covered: r.covered, share: r.total > 0 ? r.covered / r.total : null, cellCount: 0, coveredCellCount: 0 } })),
+      .map((r) => ({ category: r.category, incidents: { total: r.total, covered: r.covered, share: r.covered / r.total, cellCount: 0, coveredCellCount: 0 } })),
     districts: areaRows('district'),
     precincts: areaRows('precinct'),
     posts: postRows,

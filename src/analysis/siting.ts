@@ -9,7 +9,7 @@
  */
 import { chargeSiting } from '../compute/charges';
 import type { RequestContext } from '../context';
-import { growEnvelope, incidentCoverageCounts, populationByCell } from '../db/aggregates';
+import { growEnvelope, incidentCountsInArea, populationByCell } from '../db/aggregates';
 import { coveragePosts, type CoveragePost } from '../db/coverage';
 import { DEFAULT_WALKING_RADIUS_M } from '../domain';
 import { badInput } from '../errors';
@@ -97,26 +97,12 @@ async function demandWeights(ctx: RequestContext, args: SuggestSitesArgs, area: 
   return { cells, weights: cells.map((c) => totals.get(c)!), hotspots };
 }
 
-/** Incidents per cell of the area in one scan that returns one row per cell (no distance join, no per-category rows). */
+/** Incidents per cell of the area (each incident in its own cell), from the in-memory columns. */
 async function countIncidentsInArea(ctx: RequestContext, area: ResolvedStudyArea, args: { window?: SitingArgs['window']; categories?: string[] }): Promise<CountedStudyArea> {
   const window = toTimeWindow(args.window, 'window');
   const categories = await scopedCategories(ctx, 'post siting', args, area);
-  const incidents = await incidentCoverageCounts(ctx.knex, {
-    resolution: area.resolution,
-    envelope: area.envelope,
-    from: window?.from ?? null,
-    to: window?.to ?? null,
-    categories,
-    areaCells: area.cells,
-    coveredFineCells: [],
-    perCategory: false,
-  });
-  const counts = new Float64Array(area.cells.length);
-  for (const r of incidents.byCell) {
-    const i = area.index.get(r.cell);
-    if (i !== undefined) counts[i] = r.total;
-  }
-  return { area, counts, from: window?.from ?? null, to: window?.to ?? null, categories };
+  const { total } = await incidentCountsInArea(ctx.knex, { cells: area.cells, resolution: area.resolution, from: window?.from ?? null, to: window?.to ?? null, categories, detail: false });
+  return { area, counts: total, from: window?.from ?? null, to: window?.to ?? null, categories };
 }
 
 function coverageLists(instance: SitingInstance, demandCells: string[]): { candidateCoverage: Int32Array[]; existing: Int32Array } {

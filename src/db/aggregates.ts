@@ -2,13 +2,19 @@
 import type { Knex } from 'knex';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
 import { growEnvelope } from '../geo/geometry';
-import { bigintToCell, cellResolution, cellToChildren, parentCell } from '../geo/h3';
+import { countIncidentCoverage, type IncidentCoverage, type PointReachCells, type ReachingPost } from '../geo/coverage';
+import { bigintToCell, cellToChildren } from '../geo/h3';
 import { AreaCellMap, AreaIncidentCounts, IncidentColumns } from '../geo/incidentColumns';
 import { createCache } from '../cache';
+import { cellColumn } from './cells';
 import { incidentColumns, memoByLayerVersion } from './layerCache';
 
-/** SQL for the parent of the stored fine cell at resolution `?` (bound twice). */
-export const PARENT_SQL = '((h3 & ~(15::bigint << 52)) | (?::bigint << 52)) | ((1::bigint << (3 * (15 - ?))) - 1)';
+/**
+ * SQL for the parent of a stored population cell at resolution `?` (bound twice). Population
+ * records are areas (a cell's residents), so a finer record is summed into the coarser cell that
+ * holds it by H3's own hierarchy; points never use it: they keep their own cell (./cells.ts).
+ */
+const PARENT_SQL = '((h3 & ~(15::bigint << 52)) | (?::bigint << 52)) | ((1::bigint << (3 * (15 - ?))) - 1)';
 
 export async function areaGeometry(knex: Knex, areaId: string): Promise<PolygonGeometry | MultiPolygonGeometry | null> {
   const row = await knex('areas').where({ id: areaId }).first(knex.raw('ST_AsGeoJSON(geom)::json AS geometry'));
@@ -53,7 +59,7 @@ export async function incidentCountsByCell(knex: Knex, q: IncidentCountQuery): P
 /** The same grouping in SQL: what the columns replace, kept as the benchmark's floor and the tests' reference. */
 export async function incidentCountsByCellSql(knex: Knex, q: IncidentCountQuery): Promise<CellCount[]> {
   const query = knex('incidents')
-    .select(knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]), 'category', 'night', knex.raw('count(*)::int AS count'))
+    .select(knex.raw(`${cellColumn(q.resolution)} AS cell`), 'category', 'night', knex.raw('count(*)::int AS count'))
     .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
     .groupByRaw('1, 2, 3');
   if (q.from) query.where('occurred_at', '>=', q.from);
@@ -161,14 +167,14 @@ export interface CellValue {
 /**
  * Outage-nights per cell: for each lighting outage overlapping the window, the days (fractional)
  * of overlap between [reported_at, coalesce(fixed_at, window end or now)) and the window.
- * Each outage counts wholly at its stored representative cell's parent: a segment counts at
- * the cell of its middle point, not along its length.
+ * Each outage counts wholly at its representative point's own cell: a segment counts at the
+ * cell of its middle point, not along its length.
  */
 async function outageNightsByCellQuery(knex: Knex, q: LayerWindowQuery): Promise<CellValue[]> {
   const end = q.to ?? new Date();
   const rows = (await knex('lighting_outages')
     .select(
-      knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]),
+      knex.raw(`${cellColumn(q.resolution)} AS cell`),
       knex.raw(`sum(greatest(0, extract(epoch FROM (least(coalesce(fixed_at, ?::timestamptz), ?::timestamptz) - greatest(reported_at, coalesce(?::timestamptz, reported_at)))) / 86400))::float8 AS value`, [
         end,
         end,
@@ -192,12 +198,12 @@ export interface CellKindCount {
 
 /**
  * Road defects open at the window's end (now when the window has no end): reported before it
- * and not fixed before it. Counted at the stored representative cell's parent.
+ * and not fixed before it. Counted at the representative point's own cell.
  */
 async function openRoadDefectsByCellQuery(knex: Knex, q: LayerWindowQuery): Promise<CellKindCount[]> {
   const end = q.to ?? new Date();
   const rows = (await knex('road_defects')
-    .select(knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]), 'kind', knex.raw('count(*)::int AS count'))
+    .select(knex.raw(`${cellColumn(q.resolution)} AS cell`), 'kind', knex.raw('count(*)::int AS count'))
     .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
     .where('reported_at', '<', end)
     .where((w) => w.whereNull('fixed_at').orWhere('fixed_at', '>=', end))
@@ -275,64 +281,27 @@ async function postPointsQuery(knex: Knex, q: { envelope: BBox; end: Date }): Pr
   return rows.map((r) => ({ lng: Number(r.lng), lat: Number(r.lat), walkingRadiusM: Number(r.walking_radius_m) }));
 }
 
-export interface IncidentCoverageQuery extends IncidentCountQuery {
-  /** the study area's cells at `resolution`: incidents elsewhere are not counted */
+export interface IncidentCoverageQuery {
+  resolution: number;
+  from: Date | null;
+  to: Date | null;
+  categories: string[] | null;
+  /** the study area's cells at `resolution` */
   areaCells: readonly string[];
-  /** stored fine cells (h3-js hex) within walking reach of some post */
-  coveredFineCells: readonly string[];
-  /** false when counts per category are not needed: fewer groups to build */
-  perCategory?: boolean;
-}
-
-export interface IncidentCoverageCounts {
-  /** per cell at the query resolution: incidents, and those in a covered fine cell */
-  byCell: { cell: string; total: number; covered: number }[];
-  byCategory: { category: string; total: number; covered: number }[];
-  /** incidents per covered fine cell */
-  byCoveredFineCell: { cell: string; count: number }[];
+  /** the posts' candidate cells (src/geo/coverage/pointReach.ts) */
+  reach: PointReachCells;
+  posts: readonly ReachingPost[];
 }
 
 /**
- * Incidents within walking reach, from the in-memory incident columns: each incident's stored
- * fine cell is looked up among the covered fine cells (a lookup, not a distance join), counted per
- * coarse cell of the study area, per category and per covered fine cell. Only incidents whose
- * coarse cell lies in the study area count, as for the other analyses.
+ * Incidents within reach of posts, from the in-memory incident columns, decided for each
+ * incident's own point (countIncidentCoverage): only incidents whose own cell at the resolution
+ * lies in the study area count, as for the other analyses.
  */
-export async function incidentCoverageCounts(knex: Knex, q: IncidentCoverageQuery): Promise<IncidentCoverageCounts> {
+export async function incidentCoverage(knex: Knex, q: IncidentCoverageQuery): Promise<IncidentCoverage> {
   const columns = await incidentColumns(knex);
   const filter = { from: q.from?.getTime() ?? null, to: q.to?.getTime() ?? null, categories: q.categories };
-  const perCategory = q.perCategory !== false;
-  const areaIndex = new Map(q.areaCells.map((cell, i) => [cell, i]));
-  const areaCounts = columns.countInArea(columns.mapArea(q.areaCells, q.resolution), filter, perCategory);
-
-  const fineCells = [...new Set(q.coveredFineCells)];
-  const parentIndex = Int32Array.from(fineCells, (cell) => areaIndex.get(cellResolution(cell) === q.resolution ? cell : parentCell(cell, q.resolution)) ?? -1);
-  const fineCounts = fineCells.length > 0 ? columns.countInArea(columns.mapArea(fineCells, cellResolution(fineCells[0])), filter, perCategory) : null;
-
-  const coveredByCell = new Float64Array(q.areaCells.length);
-  const categoryCount = areaCounts.categories.length;
-  const coveredByCategory = new Float64Array(categoryCount);
-  const out: IncidentCoverageCounts = { byCell: [], byCategory: [], byCoveredFineCell: [] };
-  if (fineCounts) {
-    for (let k = 0; k < fineCells.length; k++) {
-      const count = fineCounts.total[k];
-      if (parentIndex[k] < 0 || count === 0) continue;
-      coveredByCell[parentIndex[k]] += count;
-      out.byCoveredFineCell.push({ cell: fineCells[k], count });
-      if (fineCounts.byCategory) for (let c = 0; c < categoryCount; c++) coveredByCategory[c] += fineCounts.byCategory[k * categoryCount + c];
-    }
-  }
-  q.areaCells.forEach((cell, i) => {
-    if (areaCounts.total[i] > 0) out.byCell.push({ cell, total: areaCounts.total[i], covered: coveredByCell[i] });
-  });
-  if (areaCounts.byCategory) {
-    for (let c = 0; c < categoryCount; c++) {
-      let total = 0;
-      for (let i = 0; i < q.areaCells.length; i++) total += areaCounts.byCategory[i * categoryCount + c];
-      if (total > 0) out.byCategory.push({ category: areaCounts.categories[c], total, covered: coveredByCategory[c] });
-    }
-  }
-  return out;
+  return countIncidentCoverage({ columns, area: columns.mapArea(q.areaCells, q.resolution), filter, reach: q.reach, posts: q.posts });
 }
 
 /** Parts of an answer from the small layers, reused while the layer keeps its version. */

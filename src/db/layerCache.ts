@@ -9,7 +9,9 @@
 import type { Knex } from 'knex';
 import { Client } from 'pg';
 import { Cache, cachedPromise, createCache, versionedKey } from '../cache';
+import { CELL_RESOLUTIONS } from '../geo/h3';
 import { DAY, IncidentColumns, NIGHT, UNKNOWN_TIME } from '../geo/incidentColumns';
+import { cellColumn } from './cells';
 
 export type VersionedLayer = 'incidents' | 'lighting_outages' | 'road_defects' | 'youth_facilities' | 'population' | 'posts' | 'areas' | 'risk_features';
 
@@ -51,28 +53,30 @@ async function loadIncidentColumns(knex: Knex): Promise<ColumnsEntry> {
       const version = Number((await trx('layer_versions').where({ layer: 'incidents' }).first(trx.raw('version::float8 AS version')))?.version ?? 0);
       const { rows: countRows } = await trx.raw('SELECT count(*)::int AS n FROM incidents');
       const capacity = (countRows[0] as { n: number }).n;
-      const hi = new Int32Array(capacity);
-      const lo = new Uint32Array(capacity);
+      const cellKeys = CELL_RESOLUTIONS.map(() => new Float64Array(capacity));
       const time = new Float64Array(capacity);
       const category = new Uint16Array(capacity);
       const night = new Int8Array(capacity);
       const lng = new Float64Array(capacity);
       const lat = new Float64Array(capacity);
+      const district = new Int32Array(capacity);
+      const precinct = new Int32Array(capacity);
       const categories: string[] = [];
       const categoryIndex = new Map<string, number>();
+      // each cell as its 52-bit key (see src/geo/incidentColumns.ts), exact in a float8
+      const keySql = CELL_RESOLUTIONS.map((r, k) => `((${cellColumn(r)} >> 32) & 1048575)::float8 * 4294967296 + (${cellColumn(r)} & 4294967295)::float8 AS k${k}`).join(', ');
       let n = 0;
       let afterId = '0';
       for (;;) {
         const { rows } = (await trx.raw(
-          `SELECT id, (h3 >> 32)::int AS hi, (h3 & 4294967295)::float8 AS lo, (extract(epoch FROM occurred_at) * 1000)::float8 AS t,
-                  category, night, ST_X(geom) AS lng, ST_Y(geom) AS lat
+          `SELECT id, ${keySql}, (extract(epoch FROM occurred_at) * 1000)::float8 AS t,
+                  category, night, ST_X(geom) AS lng, ST_Y(geom) AS lat, coalesce(district_id, -1)::int AS district, coalesce(precinct_id, -1)::int AS precinct
            FROM incidents WHERE id > ? ORDER BY id LIMIT ?`,
           [afterId, LOAD_CHUNK],
-        )) as { rows: { id: string; hi: number; lo: number; t: number; category: string; night: boolean | null; lng: number; lat: number }[] };
+        )) as { rows: ({ id: string; t: number; category: string; night: boolean | null; lng: number; lat: number; district: number; precinct: number } & Record<string, number>)[] };
         for (const r of rows) {
           if (n >= capacity) break;
-          hi[n] = r.hi;
-          lo[n] = r.lo;
+          for (let k = 0; k < cellKeys.length; k++) cellKeys[k][n] = r[`k${k}`];
           time[n] = r.t;
           let c = categoryIndex.get(r.category);
           if (c === undefined) {
@@ -84,19 +88,22 @@ async function loadIncidentColumns(knex: Knex): Promise<ColumnsEntry> {
           night[n] = r.night === null ? UNKNOWN_TIME : r.night ? NIGHT : DAY;
           lng[n] = r.lng;
           lat[n] = r.lat;
+          district[n] = r.district;
+          precinct[n] = r.precinct;
           n++;
         }
         if (rows.length < LOAD_CHUNK) break;
         afterId = rows[rows.length - 1].id;
       }
       const columns = new IncidentColumns({
-        hi: hi.subarray(0, n),
-        lo: lo.subarray(0, n),
+        cellKeys: cellKeys.map((k) => k.subarray(0, n)),
         time: time.subarray(0, n),
         category: category.subarray(0, n),
         night: night.subarray(0, n),
         lng: lng.subarray(0, n),
         lat: lat.subarray(0, n),
+        district: district.subarray(0, n),
+        precinct: precinct.subarray(0, n),
         categories,
       });
       return { version, columns };

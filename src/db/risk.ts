@@ -1,8 +1,8 @@
 /** Reads for the risk models' ranked fixes: open outages and defects, and posts with their ids. */
 import type { Knex } from 'knex';
 import type { BBox } from '../domain';
-import { bigintToCell, parentCell } from '../geo/h3';
-import { PARENT_SQL } from './aggregates';
+import { bigintToCell } from '../geo/h3';
+import { cellColumn } from './cells';
 import { riskFeaturePresentCondition } from './reads';
 
 export interface OpenFixRow {
@@ -20,12 +20,18 @@ export interface OpenFixRow {
 
 /**
  * Outages and road defects open at `end`: reported before it and not fixed before it, in the box.
- * Each counts at the parent of its stored representative cell, as the aggregates do.
+ * Each counts at its representative point's own cell, as the aggregates do.
  */
 export async function openFixRows(knex: Knex, q: { envelope: BBox; end: Date; resolution: number }): Promise<OpenFixRow[]> {
   const read = async (table: OpenFixRow['table']): Promise<OpenFixRow[]> => {
     const rows = (await knex(table)
-      .select('id', table === 'road_defects' ? 'kind' : knex.raw('NULL::text AS kind'), 'h3', 'reported_at', knex.raw('ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat'))
+      .select(
+        'id',
+        table === 'road_defects' ? 'kind' : knex.raw('NULL::text AS kind'),
+        knex.raw(`${cellColumn(q.resolution)} AS h3`),
+        'reported_at',
+        knex.raw('ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat'),
+      )
       .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
       .where('reported_at', '<', q.end)
       .where((w) => w.whereNull('fixed_at').orWhere('fixed_at', '>=', q.end))) as { id: string; kind: string | null; h3: string; reported_at: Date; lng: number; lat: number }[];
@@ -33,7 +39,7 @@ export async function openFixRows(knex: Knex, q: { envelope: BBox; end: Date; re
       table,
       id: String(r.id),
       kind: r.kind,
-      cell: parentCell(bigintToCell(r.h3), q.resolution),
+      cell: bigintToCell(r.h3),
       lng: Number(r.lng),
       lat: Number(r.lat),
       reportedAt: r.reported_at,
@@ -83,7 +89,7 @@ export async function incidentCountsByCellPeriod(knex: Knex, q: PeriodQuery): Pr
   const seconds = (q.to.getTime() - q.from.getTime()) / 1000 / q.periods;
   const query = knex('incidents')
     .select(
-      knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]),
+      knex.raw(`${cellColumn(q.resolution)} AS cell`),
       knex.raw('least(?::int, floor(extract(epoch FROM (occurred_at - ?::timestamptz)) / ?)::int) AS period', [q.periods - 1, q.from, seconds]),
       'night',
       knex.raw('count(*)::int AS count'),
@@ -105,14 +111,14 @@ export interface CellPeriodValue {
 
 /**
  * Outage-nights per cell and period: for each outage, the days (fractional) of overlap between
- * [reported, fixed or window end) and each period, at the stored representative cell's parent
+ * [reported, fixed or window end) and each period, at the representative point's own cell
  * (as outageNightsByCell does for the whole window).
  */
 export async function outageNightsByCellPeriod(knex: Knex, q: Omit<PeriodQuery, 'categories'>): Promise<CellPeriodValue[]> {
   const seconds = (q.to.getTime() - q.from.getTime()) / 1000 / q.periods;
   const rows = (await knex
     .select(
-      knex.raw(`${PARENT_SQL.replace(/h3/g, 'o.h3')} AS cell`, [q.resolution, q.resolution]),
+      knex.raw(`${cellColumn(q.resolution, 'o')} AS cell`),
       'p.period',
       knex.raw('sum(greatest(0, extract(epoch FROM (least(coalesce(o.fixed_at, ?::timestamptz), ?::timestamptz, p.stop) - greatest(o.reported_at, p.start))) / 86400))::float8 AS value', [q.to, q.to]),
     )
@@ -145,7 +151,7 @@ export interface RiskFeatureCellCount {
 export async function riskFeatureCountsByCell(knex: Knex, q: { resolution: number; envelope: BBox; at: Date; factors: readonly string[] }): Promise<RiskFeatureCellCount[]> {
   if (q.factors.length === 0) return [];
   const rows = (await knex('risk_features')
-    .select(knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]), 'factor', knex.raw('count(*)::int AS count'))
+    .select(knex.raw(`${cellColumn(q.resolution)} AS cell`), 'factor', knex.raw('count(*)::int AS count'))
     .whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.envelope)
     .whereIn('factor', [...q.factors])
     .whereRaw(riskFeaturePresentCondition(knex, q.at))

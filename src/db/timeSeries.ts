@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import type { BBox } from '../domain';
 import { bigintToCell } from '../geo/h3';
-import { PARENT_SQL } from './aggregates';
+import { cellColumn } from './cells';
 
 export type TimeStepUnit = 'week' | 'month';
 
@@ -65,11 +65,7 @@ export async function incidentCountsByCellAndStep(knex: Knex, q: StepCountQuery)
     base
       .clone()
       .whereNotIn('time_precision', coarse)
-      .select(
-        knex.raw(`${PARENT_SQL} AS cell`, [q.resolution, q.resolution]),
-        knex.raw('(date_trunc(?, occurred_at AT TIME ZONE ?) AT TIME ZONE ?) AS step_start', [q.unit, q.timeZone, q.timeZone]),
-        knex.raw('count(*)::int AS count'),
-      )
+      .select(knex.raw(`${cellColumn(q.resolution)} AS cell`), knex.raw('(date_trunc(?, occurred_at AT TIME ZONE ?) AT TIME ZONE ?) AS step_start', [q.unit, q.timeZone, q.timeZone]), knex.raw('count(*)::int AS count'))
       .groupByRaw('1, 2'),
     coarse.length > 0 ? base.clone().whereIn('time_precision', coarse).first(knex.raw('count(*)::int AS count')) : Promise.resolve({ count: 0 }),
   ]);

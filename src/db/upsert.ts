@@ -6,7 +6,8 @@
  */
 import type { Knex } from 'knex';
 import { AreaRecord, Geometry, IncidentRecord, Layer, LayerRecordMap, LightingOutageRecord, PopulationRecord, PostRecord, RiskFeatureRecord, RoadDefectRecord, StreetRecord, YouthFacilityRecord } from '../domain';
-import { cellResolution, cellToBigint, cellCentre, pointToCell } from '../geo/h3';
+import { CELL_RESOLUTIONS, cellResolution, cellToBigint, cellCentre, pointCellBigint } from '../geo/h3';
+import { cellColumn } from './cells';
 import { representativePosition } from '../geo/geometry';
 import { isNight } from '../geo/sun';
 
@@ -30,6 +31,8 @@ interface ColumnSpec<R> {
 interface LayerSpec<R> {
   table: string;
   columns: ColumnSpec<R>[];
+  /** stored columns computed in SQL from the others (no parameter of their own) */
+  derived?: { target: string; expression: string }[];
 }
 
 /**
@@ -60,8 +63,15 @@ const geoJson: ColumnSpec<{ geometry: Geometry }> = {
 const fineCell: ColumnSpec<{ geometry: Geometry }> = {
   name: 'h3',
   pgType: 'bigint',
-  value: (r, res) => cellToBigint(pointToCell(representativePosition(r.geometry), res)).toString(),
+  value: (r, res) => pointCellBigint(representativePosition(r.geometry), res),
 };
+/** the point's own cell at each resolution the API counts at (src/db/cells.ts) */
+const ownCells: ColumnSpec<{ geometry: Geometry }>[] = CELL_RESOLUTIONS.map((resolution) => ({
+  name: cellColumn(resolution),
+  pgType: 'bigint',
+  value: (r) => pointCellBigint(representativePosition(r.geometry), resolution),
+}));
+const incidentPoint = 'ST_SetSRID(ST_MakePoint(s.lng, s.lat), 4326)';
 
 const incidentSpec: LayerSpec<IncidentRecord> = {
   table: 'incidents',
@@ -78,12 +88,18 @@ const incidentSpec: LayerSpec<IncidentRecord> = {
     { name: 'lng', pgType: 'float8', value: (r) => r.geometry.coordinates[0], target: 'geom', expression: 'ST_SetSRID(ST_MakePoint(s.lng, s.lat), 4326)' },
     { name: 'lat', pgType: 'float8', value: (r) => r.geometry.coordinates[1], target: '' },
     fineCell,
+    ...ownCells,
+  ],
+  // the one membership rule (migrations/20261203000011_exact_cells.ts), applied to the point itself
+  derived: [
+    { target: 'district_id', expression: `area_of_point('district', ${incidentPoint})` },
+    { target: 'precinct_id', expression: `area_of_point('precinct', ${incidentPoint})` },
   ],
 };
 
 const outageSpec: LayerSpec<LightingOutageRecord> = {
   table: 'lighting_outages',
-  columns: [source, externalId, instant('reported_at', (r) => r.reportedAt), instant('fixed_at', (r) => r.fixedAt), { name: 'street', pgType: 'text', value: (r) => r.street }, geoJson, fineCell],
+  columns: [source, externalId, instant('reported_at', (r) => r.reportedAt), instant('fixed_at', (r) => r.fixedAt), { name: 'street', pgType: 'text', value: (r) => r.street }, geoJson, fineCell, ...ownCells],
 };
 
 const defectSpec: LayerSpec<RoadDefectRecord> = {
@@ -97,12 +113,13 @@ const defectSpec: LayerSpec<RoadDefectRecord> = {
     { name: 'street', pgType: 'text', value: (r) => r.street },
     geoJson,
     fineCell,
+    ...ownCells,
   ],
 };
 
 const facilitySpec: LayerSpec<YouthFacilityRecord> = {
   table: 'youth_facilities',
-  columns: [source, externalId, { name: 'kind', pgType: 'text', value: (r) => r.kind }, { name: 'name', pgType: 'text', value: (r) => r.name }, instant('opened_at', (r) => r.openedAt), geoJson, fineCell],
+  columns: [source, externalId, { name: 'kind', pgType: 'text', value: (r) => r.kind }, { name: 'name', pgType: 'text', value: (r) => r.name }, instant('opened_at', (r) => r.openedAt), geoJson, fineCell, ...ownCells],
 };
 
 const populationSpec: LayerSpec<PopulationRecord> = {
@@ -130,6 +147,7 @@ const postSpec: LayerSpec<PostRecord> = {
     instant('opened_at', (r) => r.openedAt),
     geoJson,
     fineCell,
+    ...ownCells,
   ],
 };
 
@@ -177,6 +195,7 @@ const riskFeatureSpec: LayerSpec<RiskFeatureRecord> = {
     instant('closed_at', (r) => r.closedAt),
     geoJson,
     fineCell,
+    ...ownCells,
   ],
 };
 
@@ -253,8 +272,8 @@ function upsertStatement<L extends Layer>(layer: L): string {
   if (cached) return cached;
   const spec = specs[layer] as LayerSpec<LayerRecordMap[L]>;
   const stored = spec.columns.filter((c) => c.target !== '');
-  const targets = stored.map((c) => c.target ?? c.name);
-  const expressions = stored.map((c) => c.expression ?? `s.${c.name}`);
+  const targets = [...stored.map((c) => c.target ?? c.name), ...(spec.derived ?? []).map((d) => d.target)];
+  const expressions = [...stored.map((c) => c.expression ?? `s.${c.name}`), ...(spec.derived ?? []).map((d) => d.expression)];
   const unnestArgs = spec.columns.map((c) => `?::${c.pgType}[]`).join(', ');
   const aliases = spec.columns.map((c) => c.name).join(', ');
   const changing = targets.filter((t) => t !== 'source' && t !== 'external_id');

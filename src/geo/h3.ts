@@ -16,6 +16,20 @@ export { cellToChildren, edgeLength, getHexagonAreaAvg, gridDiskDistances, h3Ind
 export const MIN_ANALYSIS_RESOLUTION = 7;
 export const MAX_ANALYSIS_RESOLUTION = 11;
 
+/**
+ * The resolutions at which every stored point keeps its own cell (latLngToCell of the point), so
+ * that a count at any of them is the number of points inside the hexagon drawn on the map. H3
+ * cells do not nest exactly: a child sticks out of its parent, and counting by a fine cell's
+ * ancestor puts 6-7 % of points into a neighbouring hexagon. This list is the one place to change;
+ * a new resolution also needs a migration that adds and fills its column (see migrations/).
+ */
+export const CELL_RESOLUTIONS: readonly number[] = Array.from({ length: MAX_ANALYSIS_RESOLUTION - MIN_ANALYSIS_RESOLUTION + 1 }, (_, i) => MIN_ANALYSIS_RESOLUTION + i);
+
+/** Whether points keep their own cell at this resolution (see CELL_RESOLUTIONS). */
+export function isStoredResolution(resolution: number): boolean {
+  return Number.isInteger(resolution) && resolution >= MIN_ANALYSIS_RESOLUTION && resolution <= MAX_ANALYSIS_RESOLUTION;
+}
+
 const TWO_POW_64 = 1n << 64n;
 const TWO_POW_63 = 1n << 63n;
 
@@ -30,6 +44,11 @@ export function bigintToCell(value: bigint | string): string {
   let big = typeof value === 'bigint' ? value : BigInt(value);
   if (big < 0n) big += TWO_POW_64;
   return big.toString(16);
+}
+
+/** The signed 64-bit cell of a point at a resolution, as the decimal text PostgreSQL's bigint reads. */
+export function pointCellBigint(position: Position, resolution: number): string {
+  return cellToBigint(pointToCell(position, resolution)).toString();
 }
 
 export function pointToCell(position: Position, resolution: number): string {

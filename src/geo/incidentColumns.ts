@@ -1,24 +1,23 @@
 /**
  * Incidents held in memory as columns (typed arrays), aggregated to the cells of a study area by
- * one pass over plain numbers: no SQL, no per-row objects. At a million incidents the columns
- * take about 50 MB and a pass takes a few milliseconds, where the SQL `GROUP BY` over the same
- * rows takes a hundred or more.
+ * one pass over plain numbers: no SQL, no per-row objects. A pass over a million incidents takes a
+ * few milliseconds, where the SQL `GROUP BY` over the same rows takes a hundred or more.
  *
- * Cells are keyed without BigInt: an H3 index at a known resolution is determined by the low 20
+ * Each incident comes with its own cell at every resolution of CELL_RESOLUTIONS (latLngToCell of
+ * the point, stored in the database), so a count at a resolution is the number of incidents inside
+ * the hexagon, never that of a finer cell's ancestor (H3 children stick out of their parents).
+ * Per resolution, the cells become a dictionary when the columns are built: a dense id per row
+ * (4 bytes) and the distinct cells; the 8-byte cells themselves are not kept.
+ *
+ * Cells are keyed without BigInt: an H3 cell at a known resolution is determined by the low 20
  * bits of its upper 32-bit half (base cell and the first digits) and its lower 32-bit half, 52
- * bits in all, which a double holds exactly. The parent at resolution r sets the digits after r
- * to 7; for r >= 5 those digits all lie in the lower half, so the parent is `lo | mask(r)`, the
- * same bit arithmetic as the SQL parent expression.
+ * bits in all, which a double holds exactly.
  */
-import { h3IndexToSplitLong, splitLongToH3Index } from './h3';
+import { CELL_RESOLUTIONS, h3IndexToSplitLong, splitLongToH3Index } from './h3';
 
 const TWO_POW_32 = 4_294_967_296;
-/** The coarsest resolution whose trailing digits fit the lower half. */
-const MIN_KEYED_RESOLUTION = 5;
-
-function digitsMask(resolution: number): number {
-  return 2 ** (3 * (15 - resolution)) - 1;
-}
+/** the upper half's mode bits of an H3 cell (mode 1) */
+const CELL_MODE_BITS = 1 << 27;
 
 function cellKey(hi: number, lo: number): number {
   return (hi & 0xfffff) * TWO_POW_32 + (lo >>> 0);
@@ -28,12 +27,15 @@ function cellKey(hi: number, lo: number): number {
 export const NIGHT = 1;
 export const DAY = 0;
 export const UNKNOWN_TIME = -1;
+/** District or precinct of a row that lies in none. */
+export const NO_AREA = -1;
 
 export interface IncidentColumnsInput {
-  /** upper 32 bits of the stored fine cell */
-  hi: Int32Array;
-  /** lower 32 bits of the stored fine cell, unsigned */
-  lo: Uint32Array;
+  /**
+   * per resolution of CELL_RESOLUTIONS (same order): each row's own cell as its 52-bit key,
+   * (upper half & 0xfffff) * 2^32 + lower half
+   */
+  cellKeys: readonly Float64Array[];
   /** occurred_at in epoch milliseconds */
   time: Float64Array;
   /** index into `categories` */
@@ -42,10 +44,21 @@ export interface IncidentColumnsInput {
   night: Int8Array;
   lng: Float64Array;
   lat: Float64Array;
+  /** id of the district that holds the point (point-in-polygon), or NO_AREA */
+  district: Int32Array;
+  /** id of the precinct that holds the point, or NO_AREA */
+  precinct: Int32Array;
   categories: string[];
 }
 
+/** The key of a cell (hex) as the columns use it. */
+export function cellKeyOf(cell: string): number {
+  const [lo, hi] = h3IndexToSplitLong(cell);
+  return cellKey(hi, lo);
+}
+
 interface CellDictionary {
+  resolution: number;
   /** per row: dense id of the row's cell at this resolution */
   rowCell: Int32Array;
   /** dense id -> key */
@@ -53,8 +66,6 @@ interface CellDictionary {
   byKey: Map<number, number>;
   /** dense id -> H3 hex string, built on first use */
   hex: (string | undefined)[];
-  hi: number[];
-  lo: number[];
 }
 
 export interface IncidentFilter {
@@ -90,6 +101,8 @@ export interface AreaCellMap {
   cellCount: number;
 }
 
+type Column = Int32Array | Uint32Array | Float64Array | Uint16Array | Int8Array;
+
 /** Reorders every column by occurred_at, so that a time window is one contiguous range of rows. */
 function sortedByTime(input: IncidentColumnsInput): IncidentColumnsInput {
   const n = input.time.length;
@@ -102,21 +115,40 @@ function sortedByTime(input: IncidentColumnsInput): IncidentColumnsInput {
   if (sorted) return input;
   const time = input.time;
   order.sort((a, b) => time[a] - time[b]);
-  const take = <A extends Int32Array | Uint32Array | Float64Array | Uint16Array | Int8Array>(column: A, make: (length: number) => A): A => {
-    const out = make(n);
+  const take = <A extends Column>(column: A): A => {
+    const out = new (column.constructor as new (length: number) => A)(n);
     for (let i = 0; i < n; i++) out[i] = column[order[i]];
     return out;
   };
   return {
-    hi: take(input.hi, (k) => new Int32Array(k)),
-    lo: take(input.lo, (k) => new Uint32Array(k)),
-    time: take(input.time, (k) => new Float64Array(k)),
-    category: take(input.category, (k) => new Uint16Array(k)),
-    night: take(input.night, (k) => new Int8Array(k)),
-    lng: take(input.lng, (k) => new Float64Array(k)),
-    lat: take(input.lat, (k) => new Float64Array(k)),
+    cellKeys: input.cellKeys.map(take),
+    time: take(input.time),
+    category: take(input.category),
+    night: take(input.night),
+    lng: take(input.lng),
+    lat: take(input.lat),
+    district: take(input.district),
+    precinct: take(input.precinct),
     categories: input.categories,
   };
+}
+
+function buildDictionary(resolution: number, keysOfRows: Float64Array): CellDictionary {
+  const n = keysOfRows.length;
+  const rowCell = new Int32Array(n);
+  const byKey = new Map<number, number>();
+  const keys: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = keysOfRows[i];
+    let id = byKey.get(key);
+    if (id === undefined) {
+      id = keys.length;
+      byKey.set(key, id);
+      keys.push(key);
+    }
+    rowCell[i] = id;
+  }
+  return { resolution, rowCell, keys, byKey, hex: [] };
 }
 
 /** First row with time >= t (rows sorted by time). */
@@ -134,11 +166,15 @@ function lowerBound(time: Float64Array, t: number): number {
 export class IncidentColumns {
   readonly size: number;
   private readonly dictionaries = new Map<number, CellDictionary>();
-  private readonly columns: IncidentColumnsInput;
+  private readonly columns: Omit<IncidentColumnsInput, 'cellKeys'>;
 
   constructor(input: IncidentColumnsInput) {
-    this.columns = sortedByTime(input);
+    if (input.cellKeys.length !== CELL_RESOLUTIONS.length) throw new RangeError(`cellKeys holds ${input.cellKeys.length} resolutions, not ${CELL_RESOLUTIONS.length}`);
+    const sorted = sortedByTime(input);
+    const { cellKeys, ...columns } = sorted;
+    this.columns = columns;
     this.size = input.time.length;
+    CELL_RESOLUTIONS.forEach((resolution, k) => this.dictionaries.set(resolution, buildDictionary(resolution, cellKeys[k])));
   }
 
   /** The rows of a window: [start, end) of the time-sorted columns. */
@@ -154,42 +190,39 @@ export class IncidentColumns {
   /** Approximate bytes held, for logs and the architecture notes. */
   get bytes(): number {
     const c = this.columns;
-    let total = c.hi.byteLength + c.lo.byteLength + c.time.byteLength + c.category.byteLength + c.night.byteLength + c.lng.byteLength + c.lat.byteLength;
+    let total = c.time.byteLength + c.category.byteLength + c.night.byteLength + c.lng.byteLength + c.lat.byteLength + c.district.byteLength + c.precinct.byteLength;
     for (const d of this.dictionaries.values()) total += d.rowCell.byteLength + d.keys.length * 40;
     return total;
   }
 
   private dictionary(resolution: number): CellDictionary {
-    // a coarser resolution than the stored cells' is the caller's promise (as for the SQL parent)
-    if (!Number.isInteger(resolution) || resolution < MIN_KEYED_RESOLUTION || resolution > 15) {
-      throw new RangeError(`resolution must be an integer from ${MIN_KEYED_RESOLUTION} to 15`);
+    const found = this.dictionaries.get(resolution);
+    if (!found) throw new RangeError(`incidents keep their cell at resolutions ${CELL_RESOLUTIONS.join(', ')}, not ${resolution}`);
+    return found;
+  }
+
+  /** The rows' own points, categories and areas (read-only views of the time-sorted columns). */
+  get rows(): Readonly<Pick<IncidentColumnsInput, 'lng' | 'lat' | 'category' | 'district' | 'precinct' | 'night' | 'time'>> {
+    return this.columns;
+  }
+
+  /** Per row, the dense id of its own cell at `resolution` (ids as in `mapArea`). */
+  rowCells(resolution: number): Int32Array {
+    return this.dictionary(resolution).rowCell;
+  }
+
+  /** Calls `visit(row, areaIndex)` for each row of the window and categories whose own cell at the area's resolution is in the area. */
+  forEachInArea(area: AreaCellMap, filter: IncidentFilter, visit: (row: number, areaIndex: number) => void): void {
+    const rowCell = this.dictionary(area.resolution).rowCell;
+    const index = area.areaIndexOfCell;
+    const { category } = this.columns;
+    const allowed = this.categoryAllowed(filter.categories);
+    const [start, end] = this.rowRange(filter);
+    for (let i = start; i < end; i++) {
+      const j = index[rowCell[i]];
+      if (j < 0 || (allowed !== null && allowed[category[i]] === 0)) continue;
+      visit(i, j);
     }
-    const existing = this.dictionaries.get(resolution);
-    if (existing) return existing;
-    const { hi, lo } = this.columns;
-    const mask = digitsMask(resolution);
-    const resolutionBits = resolution << 20;
-    const rowCell = new Int32Array(this.size);
-    const byKey = new Map<number, number>();
-    const keys: number[] = [];
-    const his: number[] = [];
-    const los: number[] = [];
-    for (let i = 0; i < this.size; i++) {
-      const parentLo = (lo[i] | mask) >>> 0;
-      const key = cellKey(hi[i], parentLo);
-      let id = byKey.get(key);
-      if (id === undefined) {
-        id = keys.length;
-        byKey.set(key, id);
-        keys.push(key);
-        his.push((hi[i] & ~(0xf << 20)) | resolutionBits);
-        los.push(parentLo);
-      }
-      rowCell[i] = id;
-    }
-    const built: CellDictionary = { rowCell, keys, byKey, hex: [], hi: his, lo: los };
-    this.dictionaries.set(resolution, built);
-    return built;
   }
 
   /** Builds the lookup from this store's cells at `resolution` to positions in `cells` (cells of that resolution). */
@@ -197,8 +230,7 @@ export class IncidentColumns {
     const dict = this.dictionary(resolution);
     const areaIndexOfCell = new Int32Array(dict.keys.length).fill(-1);
     for (let i = 0; i < cells.length; i++) {
-      const [lo, hi] = h3IndexToSplitLong(cells[i]);
-      const id = dict.byKey.get(cellKey(hi, lo));
+      const id = dict.byKey.get(cellKeyOf(cells[i]));
       if (id !== undefined) areaIndexOfCell[id] = i;
     }
     return { resolution, areaIndexOfCell, cellCount: cells.length };
@@ -300,7 +332,9 @@ export class IncidentColumns {
   private hexOf(dict: CellDictionary, id: number): string {
     let hex = dict.hex[id];
     if (hex === undefined) {
-      hex = splitLongToH3Index(dict.lo[id] | 0, dict.hi[id]);
+      const key = dict.keys[id];
+      const hi = CELL_MODE_BITS | (dict.resolution << 20) | Math.floor(key / TWO_POW_32);
+      hex = splitLongToH3Index((key % TWO_POW_32) | 0, hi);
       dict.hex[id] = hex;
     }
     return hex;

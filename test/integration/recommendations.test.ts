@@ -6,7 +6,8 @@
 import { cellToParent, gridDisk, gridRingUnsafe, latLngToCell } from 'h3-js';
 import type { RequestUser } from '../../src/domain';
 import { ANONYMOUS_USER } from '../../src/domain';
-import { cellCentre, cellPolygon, cellToBigint, pointToCell } from '../../src/geo/h3';
+import { cellCentre, cellPolygon } from '../../src/geo/h3';
+import { storedCells } from '../support/cells';
 import { startTestServer, TestServer, truncateLayers } from '../support/server';
 
 let t: TestServer;
@@ -38,7 +39,7 @@ async function plant(cell: string, count: number, start: Date, stepMs: number, n
     night,
     time_precision: 'exact',
     geom: t.server.db.knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lng, lat]),
-    h3: cellToBigint(pointToCell([lng, lat], 11)).toString(),
+    ...storedCells([lng, lat]),
   }));
   await t.server.db.knex('incidents').insert(rows);
 }
@@ -56,7 +57,7 @@ beforeAll(async () => {
       reported_at: new Date('2026-02-01T00:00:00Z'),
       fixed_at: FIX,
       geom: knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lng, lat]),
-      h3: cellToBigint(pointToCell([lng, lat], 11)).toString(),
+      ...storedCells([lng, lat]),
     })
     .returning('id');
   outageId = String(outage.id);
@@ -68,7 +69,7 @@ beforeAll(async () => {
       kind: 'pothole',
       reported_at: new Date('2026-03-01T00:00:00Z'),
       geom: knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', far),
-      h3: cellToBigint(pointToCell(far, 11)).toString(),
+      ...storedCells(far),
     })
     .returning('id');
   defectId = String(defect.id);
@@ -547,7 +548,7 @@ describe('a feature of an imported factor layer as an item', () => {
     const knex = t.server.db.knex;
     const [lng, lat] = cellCentre(latLngToCell(43.26, 76.93, 9));
     const [bar] = await knex('risk_features')
-      .insert({ source: 'test', external_id: 'bar-1', factor: 'bars', label: 'Bars', geom: knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lng, lat]), h3: cellToBigint(pointToCell([lng, lat], 11)).toString() })
+      .insert({ source: 'test', external_id: 'bar-1', factor: 'bars', label: 'Bars', geom: knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lng, lat]), ...storedCells([lng, lat]) })
       .returning('id');
     const barId = String(bar.id);
     const query = `mutation ($input: CreateRecommendationInput!) { createRecommendation(input: $input) { id geometry geometryDerived items { kind riskFeatureId geometry fixedAt } history { changes { field } } } }`;

@@ -4,5 +4,7 @@ export * from './coverageRelation';
 export * from './maximalCovering';
 export * from './setCovering';
 export * from './coverageShares';
+export * from './pointReach';
+export * from './incidentCoverage';
 export type { CandidateCoverage } from './coverageIndex';
 export * from './streetNetwork';

@@ -1,9 +1,10 @@
 /**
- * The in-memory incident columns against an independent computation: parents from h3-js
- * cellToParent and counts from a plain loop over record objects.
+ * The in-memory incident columns against an independent computation: each point's cell from
+ * h3-js latLngToCell at the resolution asked, and counts from a plain loop over record objects.
  */
-import { cellToParent, h3IndexToSplitLong, latLngToCell, polygonToCells } from 'h3-js';
-import { DAY, IncidentColumns, NIGHT, UNKNOWN_TIME } from '../../../src/geo/incidentColumns';
+import { getResolution, h3IndexToSplitLong, latLngToCell, polygonToCells } from 'h3-js';
+import { CELL_RESOLUTIONS } from '../../../src/geo/h3';
+import { DAY, IncidentColumns, NIGHT, NO_AREA, UNKNOWN_TIME } from '../../../src/geo/incidentColumns';
 
 interface Row {
   cell: string;
@@ -28,25 +29,29 @@ function rows(count: number): Row[] {
   });
 }
 
+/** the 52-bit key the database query builds: (upper half & 0xfffff) * 2^32 + lower half */
+function keyOf(cell: string): number {
+  const [lo, hi] = h3IndexToSplitLong(cell);
+  return (hi & 0xfffff) * 2 ** 32 + (lo >>> 0);
+}
+
 function columnsOf(data: Row[]): IncidentColumns {
-  const n = data.length;
-  const hi = new Int32Array(n);
-  const lo = new Uint32Array(n);
-  data.forEach((d, i) => {
-    const [l, h] = h3IndexToSplitLong(d.cell);
-    hi[i] = h;
-    lo[i] = l >>> 0;
-  });
   return new IncidentColumns({
-    hi,
-    lo,
+    cellKeys: CELL_RESOLUTIONS.map((r) => Float64Array.from(data, (d) => keyOf(latLngToCell(d.lat, d.lng, r)))),
     time: Float64Array.from(data, (d) => d.time),
     category: Uint16Array.from(data, (d) => CATEGORIES.indexOf(d.category)),
     night: Int8Array.from(data, (d) => (d.night === null ? UNKNOWN_TIME : d.night ? NIGHT : DAY)),
     lng: Float64Array.from(data, (d) => d.lng),
     lat: Float64Array.from(data, (d) => d.lat),
+    district: new Int32Array(data.length).fill(NO_AREA),
+    precinct: new Int32Array(data.length).fill(NO_AREA),
     categories: CATEGORIES,
   });
+}
+
+/** the point's own cell at a resolution, not its fine cell's ancestor */
+function cellAt(d: Row, resolution: number): string {
+  return latLngToCell(d.lat, d.lng, resolution);
 }
 
 const data = rows(20_000);
@@ -69,7 +74,7 @@ describe.each([7, 8, 9, 10, 11])('at resolution %i', (resolution) => {
     true,
   ).sort();
 
-  it('counts per area cell, by day, night, unknown time and category, equal a plain loop with h3-js parents', () => {
+  it('counts per area cell, by day, night, unknown time and category, equal a plain loop with h3-js latLngToCell', () => {
     const counts = columns.countInArea(columns.mapArea(area, resolution), { from, to, categories: null }, true);
     const index = new Map(area.map((c, i) => [c, i]));
     const total = new Float64Array(area.length);
@@ -79,7 +84,7 @@ describe.each([7, 8, 9, 10, 11])('at resolution %i', (resolution) => {
     const byCategory = new Float64Array(area.length * CATEGORIES.length);
     for (const d of data) {
       if (d.time < from || d.time >= to) continue;
-      const i = index.get(cellToParent(d.cell, resolution));
+      const i = index.get(cellAt(d, resolution));
       if (i === undefined) continue;
       total[i]++;
       if (d.night === null) unknown[i]++;
@@ -101,21 +106,21 @@ describe.each([7, 8, 9, 10, 11])('at resolution %i', (resolution) => {
     const total = new Float64Array(area.length);
     for (const d of data) {
       if (d.time >= to || d.category === 'assault') continue;
-      const i = index.get(cellToParent(d.cell, resolution));
+      const i = index.get(cellAt(d, resolution));
       if (i !== undefined) total[i]++;
     }
     expect(Array.from(counts.total)).toEqual(Array.from(total));
   });
 });
 
-it('groups by (parent cell, category, night) inside a box exactly as the SQL GROUP BY would', () => {
+it('groups by (own cell, category, night) inside a box exactly as the SQL GROUP BY would', () => {
   const envelope = [76.9, 43.23, 76.95, 43.27] as const;
   const groups = columns.groupInEnvelope(9, envelope, { from, to: null, categories: ['assault'] });
   const expected = new Map<string, number>();
   for (const d of data) {
     if (d.time < from || d.category !== 'assault') continue;
     if (d.lng < envelope[0] || d.lng > envelope[2] || d.lat < envelope[1] || d.lat > envelope[3]) continue;
-    const key = `${cellToParent(d.cell, 9)}|${d.category}|${d.night}`;
+    const key = `${cellAt(d, 9)}|${d.category}|${d.night}`;
     expected.set(key, (expected.get(key) ?? 0) + 1);
   }
   const got = new Map(groups.map((g) => [`${g.cell}|${g.category}|${g.night}`, g.count]));
@@ -123,6 +128,18 @@ it('groups by (parent cell, category, night) inside a box exactly as the SQL GRO
   expect(got).toEqual(expected);
 });
 
-it('refuses resolutions it cannot key', () => {
-  expect(() => columns.mapArea([], 4)).toThrow(RangeError);
+it('refuses resolutions at which points keep no cell', () => {
+  expect(() => columns.mapArea([], 6)).toThrow(RangeError);
+  expect(() => columns.mapArea([], 12)).toThrow(RangeError);
+});
+
+it('names each grouped cell by its hex at the resolution asked', () => {
+  for (const r of CELL_RESOLUTIONS) {
+    const groups = columns.groupInEnvelope(r, [76.85, 43.2, 77.0, 43.3], { from: null, to: null, categories: null });
+    const cells = new Set(data.map((d) => cellAt(d, r)));
+    for (const g of groups.slice(0, 200)) {
+      expect(getResolution(g.cell)).toBe(r);
+      expect(cells.has(g.cell)).toBe(true);
+    }
+  }
 });
