@@ -17,10 +17,14 @@ import { CELL_RESOLUTIONS, pointCellBigint } from '../src/geo/h3';
  * by the record lookups: the area (district or precinct) that covers the point (ST_Covers, so a
  * point on a shared boundary belongs to the area of lower id); a point in no area of that kind
  * but within SLIVER_METERS of one (the thin slivers between OpenStreetMap boundaries) takes the
- * nearest; a point farther from every area has none. A statement-level trigger on `areas`
- * recomputes the incidents' membership whenever areas change, in the same transaction.
+ * nearest; a point farther from every area has none. It reads `area_pieces`, the areas cut by
+ * ST_Subdivide into pieces of at most 64 vertices, so a test touches a few short rings. A
+ * statement-level trigger on `areas` rebuilds the pieces and recomputes the incidents'
+ * membership whenever areas change, in the same transaction.
  */
 const SLIVER_METERS = 50;
+/** a box that holds every point within SLIVER_METERS up to latitude 75 (the index's first cut) */
+const SLIVER_DEGREES = 0.002;
 const BACKFILL_BATCH = 50_000;
 
 async function addCellColumns(knex: Knex, table: string): Promise<void> {
@@ -56,32 +60,47 @@ export async function up(knex: Knex): Promise<void> {
     await addCellColumns(knex, table);
     await fillCellColumns(knex, table);
   }
+  // point-in-polygon against whole OSM boundaries costs tens of microseconds a point; against
+  // pieces of at most 64 vertices (ST_Subdivide) with their own index it costs a few
+  await knex.raw(`
+    CREATE TABLE area_pieces (
+      area_id bigint NOT NULL,
+      kind text NOT NULL,
+      geom geometry(Polygon, 4326) NOT NULL
+    )`);
+  await knex.raw('CREATE INDEX area_pieces_geom_idx ON area_pieces USING gist (geom)');
   await knex.raw(`
     CREATE FUNCTION area_of_point(area_kind text, point geometry) RETURNS bigint LANGUAGE sql STABLE PARALLEL SAFE AS $$
       SELECT coalesce(
-        (SELECT a.id FROM areas a WHERE a.kind = area_kind AND ST_Covers(a.geom, point) ORDER BY a.id LIMIT 1),
-        (SELECT a.id FROM areas a
-          WHERE a.kind = area_kind AND ST_DWithin(a.geom::geography, point::geography, ${SLIVER_METERS})
-          ORDER BY a.geom <-> point LIMIT 1))
+        (SELECT p.area_id FROM area_pieces p WHERE p.kind = area_kind AND ST_Covers(p.geom, point) ORDER BY p.area_id LIMIT 1),
+        (SELECT p.area_id FROM area_pieces p
+          WHERE p.kind = area_kind AND p.geom && ST_Expand(point, ${SLIVER_DEGREES})
+            AND ST_DWithin(p.geom::geography, point::geography, ${SLIVER_METERS})
+          ORDER BY ST_Distance(p.geom::geography, point::geography), p.area_id LIMIT 1))
     $$`);
   await knex.raw('ALTER TABLE incidents ADD COLUMN district_id bigint, ADD COLUMN precinct_id bigint');
   await knex.raw(`
-    CREATE FUNCTION refresh_incident_areas() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION refresh_area_membership() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+      DELETE FROM area_pieces;
+      INSERT INTO area_pieces (area_id, kind, geom)
+        SELECT a.id, a.kind, ST_Subdivide(a.geom, 64) FROM areas a;
       UPDATE incidents i SET district_id = m.district_id, precinct_id = m.precinct_id
         FROM (SELECT id, area_of_point('district', geom) AS district_id, area_of_point('precinct', geom) AS precinct_id FROM incidents) m
        WHERE i.id = m.id AND (i.district_id, i.precinct_id) IS DISTINCT FROM (m.district_id, m.precinct_id);
       RETURN NULL;
     END $$`);
+  await knex.raw('INSERT INTO area_pieces (area_id, kind, geom) SELECT a.id, a.kind, ST_Subdivide(a.geom, 64) FROM areas a');
   await knex.raw("UPDATE incidents SET district_id = area_of_point('district', geom), precinct_id = area_of_point('precinct', geom)");
-  await knex.raw('CREATE TRIGGER areas_refresh_incident_areas AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON areas FOR EACH STATEMENT EXECUTE FUNCTION refresh_incident_areas()');
+  await knex.raw('CREATE TRIGGER areas_refresh_membership AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON areas FOR EACH STATEMENT EXECUTE FUNCTION refresh_area_membership()');
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('DROP TRIGGER IF EXISTS areas_refresh_incident_areas ON areas');
-  await knex.raw('DROP FUNCTION IF EXISTS refresh_incident_areas()');
+  await knex.raw('DROP TRIGGER IF EXISTS areas_refresh_membership ON areas');
+  await knex.raw('DROP FUNCTION IF EXISTS refresh_area_membership()');
   await knex.raw('ALTER TABLE incidents DROP COLUMN IF EXISTS district_id, DROP COLUMN IF EXISTS precinct_id');
   await knex.raw('DROP FUNCTION IF EXISTS area_of_point(text, geometry)');
+  await knex.raw('DROP TABLE IF EXISTS area_pieces');
   for (const table of CELL_TABLES) {
     for (const r of CELL_RESOLUTIONS) await knex.raw(`ALTER TABLE ${table} DROP COLUMN IF EXISTS ${cellColumn(r)}`);
   }

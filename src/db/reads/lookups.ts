@@ -24,22 +24,20 @@ export async function postsByIds(knex: Knex, ids: readonly string[]): Promise<Ma
 type PointTable = 'incidents' | 'posts' | 'lighting_outages' | 'road_defects' | 'youth_facilities';
 
 /**
- * The district (or precinct) of each row of a layer. A point in one of the thin slivers between
- * OSM district polygons lies in none; it takes the nearest area instead of none.
+ * The district (or precinct) of each row of a layer, by the one membership rule `area_of_point`
+ * (migrations/20261203000011_exact_cells.ts): the area that covers the point (ST_Covers); a point
+ * in one of the thin slivers between OSM boundaries (within 50 m of an area) takes the nearest;
+ * a point farther from every area has none. Incidents keep theirs, computed when written and
+ * again whenever areas change; other layers are looked up from their representative point.
  */
 export async function areaIdsOf(knex: Knex, table: PointTable, ids: readonly string[], kind: 'district' | 'precinct'): Promise<Map<string, string>> {
-  const result = await knex.raw(
-    `SELECT t.id, nearest.id AS area_id
-       FROM ${table} t
-       CROSS JOIN LATERAL (
-         SELECT a.id FROM areas a
-          WHERE a.kind = ?
-          ORDER BY ST_Intersects(a.geom, ST_PointOnSurface(t.geom)) DESC, a.geom <-> t.geom
-          LIMIT 1) nearest
-      WHERE t.id = ANY(?::bigint[])`,
-    [kind, ids.filter((id) => /^\d{1,18}$/.test(id))],
-  );
-  return new Map((result.rows as { id: string; area_id: string }[]).map((r) => [String(r.id), String(r.area_id)]));
+  const wanted = ids.filter((id) => /^\d{1,18}$/.test(id));
+  const result =
+    table === 'incidents'
+      ? await knex.raw(`SELECT id, ${kind === 'district' ? 'district_id' : 'precinct_id'} AS area_id FROM incidents WHERE id = ANY(?::bigint[])`, [wanted])
+      : await knex.raw(`SELECT t.id, area_of_point(?, ST_PointOnSurface(t.geom)) AS area_id FROM ${table} t WHERE t.id = ANY(?::bigint[])`, [kind, wanted]);
+  const rows = result.rows as { id: string; area_id: string | null }[];
+  return new Map(rows.filter((r) => r.area_id !== null).map((r) => [String(r.id), String(r.area_id)]));
 }
 
 /** Nearest post to each incident by geodesic distance (index scan on the 8 planar nearest first). */
