@@ -4,7 +4,7 @@
  */
 import type { RequestContext } from '../context';
 import { latestIncidentBefore } from '../db/dataMonths';
-import { DEFAULT_LANGUAGE, enumLabel, isLanguage, type Language } from '../i18n';
+import { DEFAULT_LANGUAGE, enumLabel, isLanguage, translate, type Language } from '../i18n';
 import type { EnumLabels, MonthWindow } from '../schema/i18n';
 
 export function languageOfRequest(ctx: RequestContext, lang: string | null | undefined): Language {
@@ -16,12 +16,11 @@ export function vocabulary(language: Language, enums: readonly { name: string; v
   return enums.map((e) => ({ enum: e.name, values: e.values.map((value) => ({ value, label: enumLabel(language, e.name, value) })) }));
 }
 
-const LOCALES: Record<Language, string> = { en: 'en-GB', ru: 'ru-RU', kk: 'kk-KZ' };
-
 /** The month window of a UTC month start, with its name in the language. */
 export function monthWindow(start: Date, language: Language): MonthWindow {
   const to = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
-  const label = new Intl.DateTimeFormat(LOCALES[language], { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(start);
+  // month names from the catalogues: ICU builds (Chromium's among them) lack Kazakh month names
+  const label = translate(language, 'month.withYear', { month: translate(language, `month.${start.getUTCMonth() + 1}`), year: start.getUTCFullYear() });
   return { from: start, to, month: start.toISOString().slice(0, 7), label };
 }
 
