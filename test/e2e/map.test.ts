@@ -169,6 +169,7 @@ it('in Russian: the public view of the last month with data, no English, fix pri
   await page.waitForFunction(() => (window as unknown as { mapReady: boolean }).mapReady === true, undefined, { timeout: 120_000 });
   // the district, its hot spots, its streets and its priorities in Russian: the picture of docs/map.md
   await checkNoEnglish(page, 'ru');
+  await page.locator('#fix-panel').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(DOCS, 'map-ru.png') });
   const first = page.locator('#fix-priorities li').first();
   const target = [Number(await first.getAttribute('data-lng')), Number(await first.getAttribute('data-lat'))];
