@@ -12,6 +12,7 @@
  *   auth/, compute/, schema/            below analysis
  *   db/                                 geo, domain, config, cache
  *   geo/                                domain only (pure functions, no I/O)
+ *   i18n/                               nothing of ours (the catalogues; used by analysis, http, graphql)
  *   domain.ts                           nothing of ours
  *
  * h3-js is imported by src/geo/h3.ts alone (the (lat, lng) swap happens in one place). SQL is
@@ -99,7 +100,7 @@ module.exports = {
       to: {
         path: '^(src|seeds)/',
         // what the two rules above and not-to-top report is left out here, so each import is counted once
-        pathNot: ['^src/(analysis|db|geo|compute|auth|import)/', '^src/(cache|context|errors|config|domain)\\.ts$', '^src/(resolvers|http|graphql|schema)/', TOP],
+        pathNot: ['^src/(analysis|db|geo|compute|auth|import|i18n)/', '^src/(cache|context|errors|config|domain)\\.ts$', '^src/(resolvers|http|graphql|schema)/', TOP],
       },
     },
     {
@@ -116,7 +117,7 @@ module.exports = {
       from: { path: '^src/(resolvers|http)/' },
       to: {
         path: '^(src|seeds)/',
-        pathNot: ['^src/($1|analysis|schema|auth|compute)/', '^src/(context|errors|config|domain)\\.ts$', '^src/db/', TOP],
+        pathNot: ['^src/($1|analysis|schema|auth|compute|i18n)/', '^src/(context|errors|config|domain)\\.ts$', '^src/db/', TOP],
       },
     },
     {
@@ -124,7 +125,7 @@ module.exports = {
       severity: 'error',
       comment: 'src/graphql assembles the schema from src/resolvers, src/schema and src/auth.',
       from: { path: '^src/graphql/' },
-      to: { path: '^(src|seeds)/', pathNot: ['^src/(graphql|resolvers|schema|auth)/', TOP] },
+      to: { path: '^(src|seeds)/', pathNot: ['^src/(graphql|resolvers|schema|auth|i18n)/', '^src/context\\.ts$', TOP] },
     },
     {
       name: 'import-allowed',
@@ -155,6 +156,13 @@ module.exports = {
       to: { path: '^(src|seeds)/', pathNot: ['^src/(compute|geo)/', '^src/(domain|config|errors)\\.ts$', TOP] },
     },
     {
+      name: 'i18n-is-a-leaf',
+      comment: 'src/i18n (the catalogues and the words of the product) is shared by the API and the map page: it imports nothing of ours.',
+      severity: 'error',
+      from: { path: '^src/i18n/' },
+      to: { path: '^(src|seeds)/', pathNot: ['^src/i18n/'] },
+    },
+    {
       name: 'domain-is-a-leaf',
       severity: 'error',
       comment: 'src/domain.ts is the vocabulary every layer shares: it imports nothing of ours.',
@@ -173,7 +181,7 @@ module.exports = {
       severity: 'error',
       comment: 'context.ts names the request-scoped pieces: config, user, budget, database handle and loaders.',
       from: { path: '^src/context\\.ts$' },
-      to: { path: '^(src|seeds)/', pathNot: ['^src/(compute|db|auth)/', '^src/(config|domain|errors)\\.ts$', TOP] },
+      to: { path: '^(src|seeds)/', pathNot: ['^src/(compute|db|auth|i18n)/', '^src/(config|domain|errors)\\.ts$', TOP] },
     },
   ],
   options: {

@@ -1,16 +1,22 @@
 /*
- * The map page: hotspots at a chosen resolution and window, posts with their walking reach,
- * district outlines as the base map, coverage of the visible district and fix priorities.
- * It uses only the public API: TileJSON and tiles under /tiles, GraphQL at /graphql, exports
- * under /export. Without a token it shows what anonymous callers get (the public release); with
- * a bearer token every request carries it, so analysts see coverage and fix priorities too. `window.mapReady` turns true once hexagons and posts are on screen (the
- * end-to-end test waits for it); `window.mapState` holds what was rendered.
+ * The map page: hotspots at a chosen resolution and window, posts with their walking reach, the
+ * project's own streets and districts as the base map (or BASEMAP_STYLE_URL), coverage of the
+ * visible district and fix priorities (public/panels.js). It uses only the public API: TileJSON
+ * and tiles under /tiles, GraphQL at /graphql (in the page's language), exports under /export.
+ * Without a token it shows what anonymous callers get: the public release of one whole month,
+ * the last month that has data. Every word comes from the catalogues (public/i18n.js).
+ * `window.mapReady` turns true once hexagons and posts are on screen (the end-to-end test waits
+ * for it); `window.mapState` holds what was rendered.
  */
 (function () {
   'use strict';
 
   var origin = window.location.origin;
+  var t = function (key, values) {
+    return window.pageI18n.t(key, values);
+  };
   var controls = {
+    language: document.getElementById('language'),
     district: document.getElementById('district'),
     resolution: document.getElementById('resolution'),
     from: document.getElementById('from'),
@@ -18,20 +24,20 @@
     showReach: document.getElementById('show-reach'),
     token: document.getElementById('token'),
   };
+  var statusLine = document.getElementById('status');
+  window.mapReady = false;
+  window.mapState = { hotspots: 0, posts: 0, errors: [], month: null, flewTo: null };
 
   /** The credentials of every request to this server: none, or the bearer token typed in. */
   function authHeaders() {
     var token = controls.token.value.trim();
     return token ? { authorization: 'Bearer ' + token } : {};
   }
-  var statusLine = document.getElementById('status');
-  window.mapReady = false;
-  window.mapState = { hotspots: 0, posts: 0, errors: [] };
 
   function graphql(query, variables) {
     return fetch(origin + '/graphql', {
       method: 'POST',
-      headers: Object.assign({ 'content-type': 'application/json' }, authHeaders()),
+      headers: Object.assign({ 'content-type': 'application/json', 'accept-language': window.pageI18n.language() }, authHeaders()),
       body: JSON.stringify({ query: query, variables: variables || {} }),
     })
       .then(function (res) {
@@ -41,6 +47,14 @@
         if (body.errors && body.errors.length) throw new Error(body.errors[0].message);
         return body.data;
       });
+  }
+
+  function number(value, digits) {
+    return new Intl.NumberFormat(window.pageI18n.locale(), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
+  }
+
+  function dateText(iso) {
+    return new Intl.DateTimeFormat(window.pageI18n.locale(), { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
   }
 
   /** The parameters of the analysis layers and exports, named as the GraphQL arguments. */
@@ -59,43 +73,88 @@
   }
 
   var BIN_COLOURS = ['match', ['get', 'binFdr'], 3, '#d62f27', 2, '#ed7551', 1, '#fab984', -1, '#c0ccbe', -2, '#849eba', -3, '#4575b5', '#f7f7f2'];
+  var cityBbox = [76.7, 43.0, 77.25, 43.45];
+  var map = null;
+  var districtLabels = [];
+  var districts = [];
 
-  var map = new maplibregl.Map({
-    container: 'map',
-    // no external base map: the districts and hexagons are the map
-    style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e9ecef' } }] },
-    center: [76.92, 43.24],
-    zoom: 10.6,
-    attributionControl: { compact: true },
-    preserveDrawingBuffer: true,
-    // TileJSON and tiles of this server carry the same credentials as the GraphQL requests
-    transformRequest: function (url) {
-      return url.indexOf(origin) === 0 ? { url: url, headers: authHeaders() } : { url: url };
-    },
-  });
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
-  window.hotspotsMap = map;
+  /** Our own base map: a background; streets and district outlines are added as layers on load. */
+  var OWN_STYLE = { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef0ec' } }] };
 
-  map.on('error', function (event) {
-    var message = (event.error && event.error.message) || String(event.error);
-    window.mapState.errors.push(message);
-    statusLine.textContent = message;
-  });
+  function createMap(config) {
+    var ownBase = !config.basemapStyleUrl;
+    map = new maplibregl.Map({
+      container: 'map',
+      style: config.basemapStyleUrl || OWN_STYLE,
+      center: [76.92, 43.24],
+      zoom: 10.6,
+      attributionControl: { compact: true },
+      preserveDrawingBuffer: true,
+      locale: mapLocale(),
+      // TileJSON and tiles of this server carry the same credentials as the GraphQL requests
+      transformRequest: function (url) {
+        return url.indexOf(origin) === 0 ? { url: url, headers: Object.assign({ 'accept-language': window.pageI18n.language() }, authHeaders()) } : { url: url };
+      },
+    });
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
+    window.hotspotsMap = map;
+    map.on('error', function (event) {
+      var message = (event.error && event.error.message) || String(event.error);
+      window.mapState.errors.push(message);
+      statusLine.textContent = message;
+    });
+    map.on('load', function () {
+      addLayers(ownBase);
+    });
+  }
 
-  map.on('load', function () {
+  function mapLocale() {
+    return {
+      'NavigationControl.ZoomIn': t('maplibre.zoomIn'),
+      'NavigationControl.ZoomOut': t('maplibre.zoomOut'),
+      'NavigationControl.ResetBearing': t('maplibre.resetBearing'),
+      'AttributionControl.ToggleAttribution': t('maplibre.toggleAttribution'),
+      'Popup.Close': t('maplibre.popupClose'),
+    };
+  }
+
+  /** MapLibre reads its control titles once: a new language sets them on the buttons. */
+  function relabelMapControls() {
+    var titles = { '.maplibregl-ctrl-zoom-in': 'maplibre.zoomIn', '.maplibregl-ctrl-zoom-out': 'maplibre.zoomOut', '.maplibregl-ctrl-attrib-button': 'maplibre.toggleAttribution' };
+    Object.keys(titles).forEach(function (selector) {
+      document.querySelectorAll(selector).forEach(function (el) {
+        el.title = t(titles[selector]);
+        el.setAttribute('aria-label', t(titles[selector]));
+      });
+    });
+  }
+
+  function addLayers(ownBase) {
     map.addSource('areas', { type: 'vector', url: tileJsonUrl('areas', new URLSearchParams('kind=DISTRICT')) });
     map.addSource('hotspots', { type: 'vector', url: tileJsonUrl('hotspots', analysisParams()) });
     map.addSource('post_reach', { type: 'vector', url: tileJsonUrl('post_reach') });
     map.addSource('posts', { type: 'vector', url: tileJsonUrl('posts') });
-
-    map.addLayer({ id: 'areas-fill', type: 'fill', source: 'areas', 'source-layer': 'areas', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.9 } });
-    map.addLayer({
-      id: 'hotspots-fill',
-      type: 'fill',
-      source: 'hotspots',
-      'source-layer': 'hotspots',
-      paint: { 'fill-color': BIN_COLOURS, 'fill-opacity': 0.75, 'fill-outline-color': 'rgba(90, 90, 90, 0.35)' },
-    });
+    if (ownBase) {
+      map.addSource('streets', { type: 'vector', url: tileJsonUrl('streets') });
+      map.addLayer({ id: 'areas-fill', type: 'fill', source: 'areas', 'source-layer': 'areas', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.9 } });
+    } else {
+      map.addLayer({ id: 'areas-fill', type: 'fill', source: 'areas', 'source-layer': 'areas', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.01 } });
+    }
+    map.addLayer({ id: 'hotspots-fill', type: 'fill', source: 'hotspots', 'source-layer': 'hotspots', paint: { 'fill-color': BIN_COLOURS, 'fill-opacity': 0.7, 'fill-outline-color': 'rgba(90, 90, 90, 0.35)' } });
+    if (ownBase) {
+      // streets over the hexagons, thin and grey, so the street of a hot cell can be read
+      map.addLayer({
+        id: 'streets-line',
+        type: 'line',
+        source: 'streets',
+        'source-layer': 'streets',
+        paint: {
+          'line-color': '#6b6f73',
+          'line-opacity': 0.75,
+          'line-width': ['interpolate', ['linear'], ['zoom'], 11, ['match', ['get', 'highway'], ['primary', 'secondary', 'trunk'], 1.2, 0.5], 16, ['match', ['get', 'highway'], ['primary', 'secondary', 'trunk'], 5, 2.5]],
+        },
+      });
+    }
     map.addLayer({ id: 'areas-line', type: 'line', source: 'areas', 'source-layer': 'areas', paint: { 'line-color': '#26323d', 'line-width': 1.6 } });
     map.addLayer({ id: 'post-reach-fill', type: 'fill', source: 'post_reach', 'source-layer': 'post_reach', paint: { 'fill-color': '#457b9d', 'fill-opacity': 0.15 } });
     map.addLayer({ id: 'post-reach-line', type: 'line', source: 'post_reach', 'source-layer': 'post_reach', paint: { 'line-color': '#457b9d', 'line-width': 1 } });
@@ -104,29 +163,11 @@
       type: 'circle',
       source: 'posts',
       'source-layer': 'posts',
-      paint: {
-        'circle-radius': ['match', ['get', 'kind'], 'police_station', 6, 'precinct_office', 5, 4],
-        'circle-color': '#1d3557',
-        'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': 1.5,
-      },
+      paint: { 'circle-radius': ['match', ['get', 'kind'], 'POLICE_STATION', 6, 'PRECINCT_OFFICE', 5, 4], 'circle-color': '#1d3557', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
     });
-
-    map.on('click', 'hotspots-fill', function (e) {
-      var p = e.features[0].properties;
-      new maplibregl.Popup()
-        .setLngLat(e.lngLat)
-        .setHTML('<b>' + p.h3 + '</b><br>incidents: ' + p.count + '<br>z: ' + (p.z === undefined ? 'n/a' : Number(p.z).toFixed(2)) + '<br>p (FDR): ' + (p.pFdr === undefined ? 'n/a' : Number(p.pFdr).toFixed(4)))
-        .addTo(map);
-    });
-    map.on('click', 'posts-circle', function (e) {
-      var p = e.features[0].properties;
-      new maplibregl.Popup()
-        .setLngLat(e.lngLat)
-        .setHTML('<b>' + (p.name || 'Post ' + p.id) + '</b><br>' + p.kind + ', ' + p.walkingRadiusM + ' m walking radius')
-        .addTo(map);
-    });
-
+    map.on('click', 'hotspots-fill', cellPopup);
+    map.on('click', 'posts-circle', postPopup);
+    if (ownBase) map.on('click', 'streets-line', streetPopup);
     map.on('idle', function () {
       var hotspots = map.queryRenderedFeatures({ layers: ['hotspots-fill'] }).length;
       var posts = map.queryRenderedFeatures({ layers: ['posts-circle'] }).length;
@@ -134,76 +175,243 @@
       window.mapState.posts = posts;
       if (hotspots > 0 && posts > 0) window.mapReady = true;
     });
-    map.on('moveend', updateVisibleDistrict);
-    map.once('idle', updateVisibleDistrict);
-    updateMethod();
-    updateExports();
-  });
+    map.on('moveend', window.panels.updateVisibleDistrict);
+    map.once('idle', window.panels.updateVisibleDistrict);
+    placeDistrictLabels();
+    refreshTexts();
+  }
 
-  // ------------------------------------------------------------------ controls
+  function popupRow(label, value) {
+    var row = document.createElement('div');
+    row.textContent = label + ': ' + value;
+    return row;
+  }
 
-  function refreshAnalysis() {
-    window.mapReady = false;
-    map.getSource('hotspots').setUrl(tileJsonUrl('hotspots', analysisParams()));
-    updateMethod();
-    updateExports();
-    updateVisibleDistrict();
+  function popup(lngLat, title, rows) {
+    var box = document.createElement('div');
+    var heading = document.createElement('b');
+    heading.textContent = title;
+    box.appendChild(heading);
+    rows.forEach(function (r) {
+      box.appendChild(r);
+    });
+    new maplibregl.Popup().setLngLat(lngLat).setDOMContent(box).addTo(map);
+  }
+
+  function cellPopup(e) {
+    var p = e.features[0].properties;
+    var max = window.panels.threshold() - 1;
+    var count = p.suppressed === true || p.suppressed === 'true' ? t('page.suppressed', { max: max }) : p.count === undefined ? t('page.notAvailable') : number(Number(p.count), 0);
+    popup(e.lngLat, t('page.cellPopup', { h3: p.h3 }), [
+      popupRow(t('page.incidents'), count),
+      popupRow(t('bin.' + (p.binFdr === undefined ? 0 : p.binFdr)), ''),
+      popupRow(t('page.zScore'), p.z === undefined ? t('page.notAvailable') : number(Number(p.z), 2)),
+      popupRow(t('page.pFdr'), p.pFdr === undefined ? t('page.notAvailable') : number(Number(p.pFdr), 4)),
+    ]);
+  }
+
+  function postPopup(e) {
+    var p = e.features[0].properties;
+    popup(e.lngLat, p.name || t('page.postPopupName', { id: p.id }), [
+      popupRow(t('enum.PostKind.' + p.kind), ''),
+      popupRow(t('page.walkingRadius', { value: t('page.metres', { value: number(Number(p.walkingRadiusM), 0) }) }), ''),
+    ]);
+  }
+
+  function streetPopup(e) {
+    var p = e.features[0].properties;
+    if (p.name) popup(e.lngLat, t('page.street'), [popupRow(p.name, '')]);
+  }
+
+  /** District names as HTML labels at each district's centre: no glyph server needed, so it works offline. */
+  function placeDistrictLabels() {
+    districtLabels.forEach(function (m) {
+      m.remove();
+    });
+    districtLabels = districts.map(function (d) {
+      var el = document.createElement('div');
+      el.className = 'district-label';
+      el.textContent = d.name;
+      return new maplibregl.Marker({ element: el }).setLngLat(d.centre).addTo(map);
+    });
+  }
+
+  function ringCentre(geometry) {
+    var rings =
+      geometry.type === 'Polygon'
+        ? [geometry.coordinates[0]]
+        : geometry.coordinates.map(function (p) {
+            return p[0];
+          });
+    var ring = rings.reduce(function (a, b) {
+      return b.length > a.length ? b : a;
+    });
+    var sum = [0, 0];
+    ring.forEach(function (c) {
+      sum[0] += c[0];
+      sum[1] += c[1];
+    });
+    return [sum[0] / ring.length, sum[1] / ring.length];
+  }
+
+  function loadDistricts() {
+    return graphql('{ areas(filter: { kind: DISTRICT }, first: 100) { nodes { id name geometry } } }')
+      .then(function (data) {
+        districts = data.areas.nodes.map(function (a) {
+          return { id: a.id, name: a.name, centre: ringCentre(a.geometry), geometry: a.geometry };
+        });
+        var chosen = controls.district.value;
+        while (controls.district.options.length > 1) controls.district.remove(1);
+        districts.forEach(function (d) {
+          var option = document.createElement('option');
+          option.value = d.id;
+          option.textContent = d.name;
+          controls.district.appendChild(option);
+        });
+        controls.district.value = chosen;
+        if (map && map.loaded()) placeDistrictLabels();
+      })
+      .catch(function (error) {
+        statusLine.textContent = t('page.districtsError', { message: error.message });
+      });
+  }
+
+  // ------------------------------------------------------------------ window and texts
+
+  /** The public view shows one whole month: the last one that has data. Everyone starts there. */
+  function loadMonth() {
+    return graphql('{ lastMonthWithData { from to month } }').then(function (data) {
+      var month = data.lastMonthWithData;
+      window.mapState.month = month;
+      if (!month) return;
+      controls.from.value = month.from.slice(0, 10);
+      controls.to.value = month.to.slice(0, 10);
+    });
+  }
+
+  function windowNote() {
+    var month = window.mapState.month;
+    var note = document.getElementById('window-note');
+    if (!month) {
+      note.textContent = t('page.noData');
+      return;
+    }
+    if (controls.from.value === month.from.slice(0, 10) && controls.to.value === month.to.slice(0, 10)) {
+      // month names from the catalogue: Chromium's ICU has no Kazakh month names
+      var start = new Date(month.from);
+      var name = t('month.withYear', { month: t('month.' + (start.getUTCMonth() + 1)), year: start.getUTCFullYear() });
+      note.textContent = t('page.publicMonth', { month: name });
+    } else {
+      var last = new Date(new Date(controls.to.value + 'T00:00:00Z').getTime() - 86400000).toISOString();
+      note.textContent = t('page.windowShown', { from: controls.from.value ? dateText(controls.from.value + 'T00:00:00Z') : '…', to: controls.to.value ? dateText(last) : '…' });
+    }
+    note.dataset.month = month.month;
+  }
+
+  function updateMethod() {
+    var area = controls.district.value ? t('page.methodAreaDistrict') : t('page.methodAreaCity');
+    document.getElementById('method').textContent = t('page.method', { resolution: controls.resolution.value, area: area });
   }
 
   function updateExports() {
     var params = analysisParams();
     if (!params.has('districtId')) params.set('bbox', cityBbox.join(','));
     document.getElementById('export-geojson').href = origin + '/export/hotspots.geojson?' + params;
+    params.set('lang', window.pageI18n.language());
+    params.set('excel', '1');
     document.getElementById('export-csv').href = origin + '/export/hotspots.csv?' + params;
   }
 
-  function updateMethod() {
-    var area = controls.district.value ? 'the chosen district' : 'the city bounds';
-    document.getElementById('method').textContent =
-      'Getis-Ord Gi* of incident counts per H3 cell at resolution ' +
-      controls.resolution.value +
-      ' over ' +
-      area +
-      ', binary weights over the cell and its neighbours (k = 1), Benjamini-Hochberg FDR. Associations, not causes.';
+  function refreshTexts() {
+    updateMethod();
+    updateExports();
+    windowNote();
+    relabelMapControls();
   }
 
-  var cityBbox = [76.7, 43.0, 77.25, 43.45];
-  fetch(tileJsonUrl('hotspots'), { headers: authHeaders() })
-    .then(function (res) {
-      return res.json();
-    })
-    .then(function (doc) {
-      cityBbox = doc.bounds;
-      updateExports();
-    })
-    .catch(function () {
-      /* keep the default bounds */
-    });
+  function refreshAnalysis() {
+    window.mapReady = false;
+    if (map.getSource('hotspots')) map.getSource('hotspots').setUrl(tileJsonUrl('hotspots', analysisParams()));
+    refreshTexts();
+    window.panels.updateVisibleDistrict(true);
+  }
 
-  graphql('{ areas(filter: { kind: DISTRICT }, first: 100) { nodes { id name } } }')
-    .then(function (data) {
-      data.areas.nodes.forEach(function (area) {
+  function flyTo(lngLat, zoom) {
+    window.mapState.flewTo = lngLat;
+    map.flyTo({ center: lngLat, zoom: zoom, essential: true });
+  }
+
+  window.mapPage = {
+    graphql: graphql,
+    number: number,
+    analysisParams: analysisParams,
+    districts: function () {
+      return districts;
+    },
+    cityBbox: function () {
+      return cityBbox;
+    },
+    flyTo: flyTo,
+    map: function () {
+      return map;
+    },
+    controls: controls,
+  };
+
+  // ------------------------------------------------------------------ start
+
+  window.pageI18n
+    .start()
+    .then(function () {
+      window.pageI18n.languages.forEach(function (lang) {
         var option = document.createElement('option');
-        option.value = area.id;
-        option.textContent = area.name;
-        controls.district.appendChild(option);
+        option.value = lang;
+        option.textContent = t('enum.Language.' + lang.toUpperCase());
+        controls.language.appendChild(option);
       });
+      controls.language.value = window.pageI18n.language();
+      return Promise.all([
+        fetch(origin + '/map-config.json').then(function (r) {
+          return r.json();
+        }),
+        loadMonth().catch(function () {}),
+        loadDistricts(),
+      ]);
     })
-    .catch(function (error) {
-      statusLine.textContent = 'Districts: ' + error.message;
+    .then(function (results) {
+      createMap(results[0]);
+      fetch(tileJsonUrl('hotspots'), { headers: authHeaders() })
+        .then(function (res) {
+          return res.json();
+        })
+        .then(function (doc) {
+          cityBbox = doc.bounds;
+          updateExports();
+        })
+        .catch(function () {
+          /* keep the default bounds */
+        });
     });
 
+  controls.language.addEventListener('change', function () {
+    window.pageI18n.use(controls.language.value).then(function () {
+      refreshTexts();
+      loadDistricts();
+      window.panels.updateVisibleDistrict(true);
+    });
+  });
   controls.district.addEventListener('change', function () {
     refreshAnalysis();
-    if (!controls.district.value) return;
-    graphql('query ($id: ID!) { area(id: $id) { geometry } }', { id: controls.district.value }).then(function (data) {
-      var bounds = new maplibregl.LngLatBounds();
-      JSON.stringify(data.area.geometry.coordinates, function (key, value) {
-        if (Array.isArray(value) && typeof value[0] === 'number') bounds.extend(value);
-        return value;
-      });
-      map.fitBounds(bounds, { padding: 20 });
+    var district = districts.filter(function (d) {
+      return d.id === controls.district.value;
+    })[0];
+    if (!district) return;
+    var bounds = new maplibregl.LngLatBounds();
+    JSON.stringify(district.geometry.coordinates, function (key, value) {
+      if (Array.isArray(value) && typeof value[0] === 'number') bounds.extend(value);
+      return value;
     });
+    map.fitBounds(bounds, { padding: 20 });
   });
   controls.resolution.addEventListener('change', refreshAnalysis);
   controls.from.addEventListener('change', refreshAnalysis);
@@ -215,131 +423,4 @@
     map.setLayoutProperty('post-reach-fill', 'visibility', visibility);
     map.setLayoutProperty('post-reach-line', 'visibility', visibility);
   });
-
-  // ------------------------------------------------------------------ panels
-
-  var shownDistrict = null;
-
-  /** The chosen district, or the one under the centre of the map. */
-  function visibleDistrict() {
-    if (controls.district.value) return { id: controls.district.value, name: controls.district.selectedOptions[0].textContent };
-    var hits = map.queryRenderedFeatures(map.project(map.getCenter()), { layers: ['areas-fill'] });
-    return hits.length ? { id: String(hits[0].properties.id), name: hits[0].properties.name } : null;
-  }
-
-  function updateVisibleDistrict() {
-    var district = visibleDistrict();
-    // the token is part of the key: signing in shows what the new role may see
-    var key = district ? district.id + '|' + analysisParams() + '|' + (controls.token.value ? 'signed-in' : 'anonymous') : null;
-    if (!district || key === shownDistrict) return;
-    shownDistrict = key;
-    document.getElementById('coverage-district').textContent = district.name;
-    loadCoverage(district);
-    loadFixPriorities(district);
-  }
-
-  function row(list, label, value) {
-    var dt = document.createElement('dt');
-    dt.textContent = label;
-    var dd = document.createElement('dd');
-    dd.textContent = value;
-    list.appendChild(dt);
-    list.appendChild(dd);
-  }
-
-  function percent(part, whole) {
-    return whole > 0 ? ((100 * part) / whole).toFixed(1) + ' %' : 'n/a';
-  }
-
-  function windowArg() {
-    var params = analysisParams();
-    var window = {};
-    if (params.get('from')) window.from = params.get('from');
-    if (params.get('to')) window.to = params.get('to');
-    return Object.keys(window).length ? window : null;
-  }
-
-  /*
-   * Coverage of the district from the coverage query (analysts); callers who may not ask for it
-   * get the share derived from the public hexagons answer's straight-line post reach.
-   */
-  var COVERAGE_QUERY =
-    'query ($area: AreaInput!, $resolution: Int!) { coverage(area: $area, resolution: $resolution) { reach { method radiusM detourFactor } overall { residents { share } incidents { share } significantHotspotCells { total share } } } }';
-
-  function loadCoverage(district) {
-    var list = document.getElementById('coverage');
-    var method = document.getElementById('coverage-method');
-    var resolution = Number(controls.resolution.value);
-    // coverage counts people and incidents at resolution 9 or finer, whatever the map shows
-    graphql(COVERAGE_QUERY, { area: { districtId: district.id }, resolution: Math.max(9, resolution) })
-      .then(function (data) {
-        var c = data.coverage;
-        var share = function (s) {
-          return s === null || s === undefined ? 'n/a' : (100 * s).toFixed(1) + ' %';
-        };
-        list.innerHTML = '';
-        row(list, 'Residents within reach', share(c.overall.residents.share));
-        row(list, 'Incidents within reach', share(c.overall.incidents.share));
-        row(list, 'Significant hot spot cells within reach', share(c.overall.significantHotspotCells.share) + ' of ' + c.overall.significantHotspotCells.total);
-        method.textContent = 'From the coverage query: ' + c.reach.method + ', radius ' + (c.reach.radiusM === null ? 'of each post' : c.reach.radiusM + ' m') + ', detour factor ' + c.reach.detourFactor + '.';
-        list.dataset.source = 'coverage';
-      })
-      .catch(function () {
-        return graphql(
-          'query ($area: AreaInput!, $resolution: Int!, $window: TimeWindowInput) { hexagons(area: $area, resolution: $resolution, window: $window) { studyArea { cellCount incidentCount } cells { residents incidents withinPostReach } } }',
-          { area: { districtId: district.id }, resolution: resolution, window: windowArg() },
-        ).then(function (data) {
-          var cells = data.hexagons.cells;
-          var residents = 0,
-            reachedResidents = 0,
-            incidents = 0,
-            reachedIncidents = 0,
-            reachedCells = 0;
-          cells.forEach(function (cell) {
-            residents += cell.residents;
-            incidents += cell.incidents;
-            if (cell.withinPostReach) {
-              reachedCells += 1;
-              reachedResidents += cell.residents;
-              reachedIncidents += cell.incidents;
-            }
-          });
-          list.innerHTML = '';
-          row(list, 'Residents within reach', percent(reachedResidents, residents));
-          row(list, 'Cells within reach', percent(reachedCells, cells.length));
-          row(list, 'Incidents within reach', percent(reachedIncidents, incidents));
-          row(list, 'Cells', String(cells.length));
-          method.textContent = "From the hexagons query: a cell counts as reached when its centre lies within a post's walking radius divided by the detour factor 1.3 (straight line, not street routes).";
-          list.dataset.source = 'hexagons';
-        });
-      })
-      .catch(function (error) {
-        list.innerHTML = '';
-        method.textContent = 'Coverage unavailable: ' + error.message;
-      });
-  }
-
-  /*
-   * The district's fix priorities (analysts); the panel stays hidden for callers who may not ask.
-   */
-  var FIX_PRIORITIES_QUERY = 'query ($area: AreaInput!) { fixPriorities(area: $area, first: 10) { items { rank kind roadDefectKind agency expectedPreventedPerYear } } }';
-
-  function loadFixPriorities(district) {
-    var panel = document.getElementById('fix-panel');
-    var list = document.getElementById('fix-priorities');
-    graphql(FIX_PRIORITIES_QUERY, { area: { districtId: district.id } })
-      .then(function (data) {
-        var items = data.fixPriorities.items;
-        list.innerHTML = '';
-        items.forEach(function (item) {
-          var li = document.createElement('li');
-          li.textContent = (item.roadDefectKind || item.kind).replace(/_/g, ' ') + ' (' + item.agency + '): ' + Number(item.expectedPreventedPerYear).toFixed(2) + ' incidents a year associated';
-          list.appendChild(li);
-        });
-        panel.hidden = items.length === 0;
-      })
-      .catch(function () {
-        panel.hidden = true;
-      });
-  }
 })();

@@ -32,6 +32,11 @@ export interface Config {
    * (overrides road_defect for one kind) and youth_facility_gap.
    */
   fixAgencies: Record<string, Agency>;
+  /**
+   * A MapLibre style for the map page's base map (BASEMAP_STYLE_URL), for deployments that reach
+   * a tile server; null: the base map is the project's own streets and districts, offline.
+   */
+  basemapStyleUrl: string | null;
 }
 
 export const DEFAULT_FIX_AGENCIES: Readonly<Record<string, Agency>> = { lighting_outage: 'lighting', road_defect: 'roads', youth_facility_gap: 'sport_youth' };
@@ -290,5 +295,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     compute: loadComputeConfig(env),
     fixAgencies: parseFixAgencies(env.FIX_AGENCIES),
+    basemapStyleUrl: env.BASEMAP_STYLE_URL?.trim() || null,
   };
 }

@@ -3,6 +3,7 @@ import type { ComputeBudget } from './compute/budget';
 import type { Config } from './config';
 import type { Loaders } from './db/loaders';
 import type { RequestUser } from './domain';
+import type { Language } from './i18n';
 
 /** What every resolver receives: the database, the settings and this request's loaders. */
 export interface RequestContext {
@@ -16,4 +17,9 @@ export interface RequestContext {
    * fields and aliases): analyses charge their work to it with chargeCompute before doing it.
    */
   budget: ComputeBudget;
+  /**
+   * The caller's language (a `lang` URL parameter, else Accept-Language, else English): labels,
+   * area names and messages are given in it; codes and machine names never change with it.
+   */
+  lang?: Language;
 }

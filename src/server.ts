@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import compression from 'compression';
 import express from 'express';
 import http from 'node:http';
@@ -19,6 +19,9 @@ import { createLoaders } from './db/loaders';
 import { pingDatabase } from './db/maintenance';
 import type { RequestContext } from './context';
 import { buildApiSchema } from './graphql/build';
+import { localisedErrorsPlugin } from './graphql/localise';
+import { graphqlIdeRouter } from './http/ide';
+import { requestLanguage } from './i18n';
 import { corsForReads } from './http/cors';
 import { exportsRouter } from './http/exports';
 import { mapPageRouter } from './http/mapPage';
@@ -108,7 +111,8 @@ export async function startServer(config: Config, existing?: Database, options: 
     validationRules: limits.validationRules,
     // cache control wraps every field's resolver to compute cache hints nobody reads here: with
     // 45,000 cells of 7 fields that wrapper cost more than the analysis
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ...limits.plugins],
+    // the IDE is GraphiQL from our own assets (src/http/ide.ts): Apollo's landing page loads Sandbox from the internet
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), localisedErrorsPlugin(), ...limits.plugins],
     // compact JSON: the default pretty-prints, which doubles a cell list's bytes and its time
     stringifyResult: (value) => JSON.stringify(value),
   });
@@ -142,7 +146,9 @@ export async function startServer(config: Config, existing?: Database, options: 
     user: userOf(req.res as express.Response),
     // one compute budget per HTTP request (a GraphQL request, a tile, an export and all its pages)
     budget: requestBudget(req, userOf(req.res as express.Response).role, config.compute.budgets),
+    lang: requestLanguage(typeof req.query?.lang === 'string' ? req.query.lang : null, req.get('accept-language')),
   });
+  app.use(graphqlIdeRouter());
   app.use('/graphql', express.json({ limit: config.limits.bodyLimit }), ...guarded, expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }));
   app.use('/tiles', corsForReads, ...guarded, tilesRouter(config, contextOf));
   // exports and OGC API - Features run GraphQL operations through this executor with the request's context
@@ -154,7 +160,7 @@ export async function startServer(config: Config, existing?: Database, options: 
   const roleOfRequest = async (req: express.Request) => userOf(req.res as express.Response).role;
   app.use('/export', corsForReads, ...guarded, exportsRouter(config, schema, execute, roleOfRequest));
   app.use('/ogc', corsForReads, ...guarded, ogcRouter(config, schema, execute, roleOfRequest));
-  app.use(mapPageRouter());
+  app.use(mapPageRouter(config));
   // body too large, malformed JSON, a failing credential lookup: JSON errors, never an HTML page or a stack
   app.use((error: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(error);

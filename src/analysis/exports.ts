@@ -30,6 +30,10 @@ export interface ExportColumns {
   idField?: string | null;
   /** point layer: CSV gets `lng` and `lat` columns beside the WKT */
   points?: boolean;
+  /** the CSV header in words (src/analysis/exportLabels.ts); the column names when left out */
+  header?: string[];
+  /** start the CSV with a UTF-8 byte-order mark, so Excel reads Cyrillic as UTF-8 */
+  bom?: boolean;
 }
 
 export interface RowWriter {
@@ -65,13 +69,13 @@ function geojsonWriter(plan: ExportColumns): RowWriter {
   };
 }
 
-function csvHeader(plan: ExportColumns): string[] {
+export function csvHeader(plan: ExportColumns): string[] {
   return [...plan.columns, ...(plan.geometryField && plan.points ? ['lng', 'lat'] : []), ...(plan.geometryField ? ['wkt'] : [])];
 }
 
 function csvWriter(plan: ExportColumns): RowWriter {
   return {
-    begin: () => `${csvHeader(plan).map(csvField).join(',')}\r\n`,
+    begin: () => `${plan.bom ? '\uFEFF' : ''}${(plan.header ?? csvHeader(plan)).map(csvField).join(',')}\r\n`,
     row: (row) => {
       const fields = plan.columns.map((c) => csvField(row[c]));
       if (plan.geometryField) {

@@ -10,6 +10,7 @@
 import { agencyScope } from '../auth/scope';
 import type { RequestContext } from '../context';
 import { growEnvelope } from '../db/aggregates';
+import { placesOfPoints } from '../db/places';
 import { openFixRows, postSites } from '../db/risk';
 import { badInput } from '../errors';
 import { DEFAULT_ACCESS_M, nearestAlongStreets } from '../geo/coverage';
@@ -24,6 +25,9 @@ import { releasePolicy, ReleasePolicy } from './release';
 import { DAY_MS, fitRiskModels, type FittedRisk, type UnitWeightFixes } from './riskModels';
 import { lightingSummaryOf, methodOf, RISK_CAVEAT, riskPrivacyNote, studyAreaOf, summaryOf, warningsOf } from './riskReport';
 import { resolveReach } from './walkingReach';
+
+/** A fix item's street is the nearest named street within this distance. */
+const STREET_SEARCH_M = 150;
 
 /** Posts farther than this from the study area are not read (the largest walking radius). */
 const POST_SEARCH_M = 5_000;
@@ -108,7 +112,8 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
       const near = releasedCount(policy, base.crimesNear);
       const crimesNearPerYear = near.value / windowYears;
       const expectedPreventedPerYear = crimesNearPerYear * base.preventableShare;
-      return { base, rank: 0, weight, near: near.range, crimesNearPerYear, expectedPreventedPerYear, score: weight * expectedPreventedPerYear };
+      const effect = { low: crimesNearPerYear * shareOf(base.relativeRiskLow), high: crimesNearPerYear * shareOf(base.relativeRiskHigh) };
+      return { base, rank: 0, weight, near: near.range, crimesNearPerYear, expectedPreventedPerYear, effect, score: weight * expectedPreventedPerYear };
     })
     // below analyst every key of the order is a released number (or the item's id)
     .sort((a, b) => b.score - a.score || b.crimesNearPerYear - a.crimesNearPerYear || (a.base.item.id < b.base.item.id ? -1 : a.base.item.id > b.base.item.id ? 1 : 0));
@@ -128,7 +133,14 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
   const suppressedCells = new Set(filtered.filter((r) => r.near.suppressed).map((r) => r.base.item.cell)).size;
   const afterRank = page.afterId === null ? 0 : Number(page.afterId);
   const start = filtered.findIndex((r) => r.rank > afterRank);
-  const pageItems: FixPriorityItem[] = (start < 0 ? [] : filtered.slice(start, start + page.first)).map((r) => ({
+  const pageRows = start < 0 ? [] : filtered.slice(start, start + page.first);
+  const places = await placesOfPoints(
+    ctx.knex,
+    pageRows.map((r) => r.base.item),
+    STREET_SEARCH_M,
+  );
+  const lang = ctx.lang ?? 'en';
+  const pageItems: FixPriorityItem[] = pageRows.map((r, i) => ({
     rank: r.rank,
     kind: r.base.item.kind,
     id: r.base.item.id,
@@ -144,6 +156,11 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     distanceBasis: r.base.distanceBasis,
     withinPostReach: r.base.withinPostReach,
     expectedPreventedPerYear: r.expectedPreventedPerYear,
+    expectedPreventedPerYearLow: r.effect.low,
+    expectedPreventedPerYearHigh: r.effect.high,
+    streetName: places[i]?.street ?? null,
+    districtId: places[i]?.districtId ?? null,
+    districtName: (lang === 'ru' ? places[i]?.districtNameRu : lang === 'kk' ? places[i]?.districtNameKk : null) ?? places[i]?.districtName ?? null,
     score: r.score,
     scoreParts: { relativeRisk: r.base.relativeRisk, crimesNear: r.near, crimesNearPerYear: r.crimesNearPerYear, preventableShare: r.base.preventableShare, weight: r.weight, basis: r.base.basis },
   }));
@@ -167,6 +184,11 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
       suppressedCells,
     ),
   };
+}
+
+/** 1 - 1/RR: the share of the incidents near an item associated with its factor; 0 when RR <= 1. */
+function shareOf(relativeRisk: number): number {
+  return relativeRisk > 1 ? 1 - 1 / relativeRisk : 0;
 }
 
 /** A count near a fix item as released: exact for analysts, banded below (see countBand). */

@@ -14,7 +14,7 @@
 import { cachedPromise, createCache } from '../cache';
 import type { RequestContext } from '../context';
 import type { TileFeature, TileProperties } from '../db/tiles';
-import { areasTile, dataVersion, lightingOutagesTile, postsInBox, postsTile, riskFeaturesTile, roadDefectsTile, tileOfFeatures, youthFacilitiesTile } from '../db/tiles';
+import { areasTile, dataVersion, lightingOutagesTile, postsInBox, postsTile, riskFeaturesTile, roadDefectsTile, streetsTile, tileOfFeatures, youthFacilitiesTile } from '../db/tiles';
 import type { BBox } from '../domain';
 import { badInput } from '../errors';
 import { DEFAULT_DETOUR_FACTOR, straightLineReachPolygon } from '../geo/coverage/straightLineReach';
@@ -126,4 +126,9 @@ export async function riskFeaturesLayerTile(ctx: RequestContext, tile: TileAddre
 
 export async function areasLayerTile(ctx: RequestContext, tile: TileAddress, filter: AreaFilter): Promise<Buffer> {
   return areasTile(ctx.knex, tile, areaListQuery(filter, ''));
+}
+
+/** The streets of the streets layer (the demo grid, or an OpenStreetMap extract imported through it). */
+export function streetsLayerTile(ctx: RequestContext, tile: TileAddress): Promise<Buffer> {
+  return streetsTile(ctx.knex, tile);
 }

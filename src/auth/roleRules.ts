@@ -42,6 +42,8 @@ export const ROLE_RULES = {
   'Query.posts': { roles: EVERYONE, rule: NOT_VICTIMS, sample: '{ posts(first: 1) { nodes { id geometry } } }' },
   'Query.post': { roles: EVERYONE, rule: NOT_VICTIMS, sample: '{ post(id: "1") { id } }' },
   'Query.population': { roles: EVERYONE, rule: 'every role (synthetic or census residents per cell, not victims\u2019 data)', sample: '{ population(first: 1) { nodes { h3 residents } } }' },
+  'Query.vocabulary': { roles: EVERYONE, rule: 'every role: the labels of the enums in a language', sample: '{ vocabulary(lang: RU) { enum values { value label } } }' },
+  'Query.lastMonthWithData': { roles: EVERYONE, rule: 'every role: the month of the public view (a month, never a count)', sample: '{ lastMonthWithData { month label } }' },
   'Query.areas': { roles: EVERYONE, rule: NOT_VICTIMS, sample: '{ areas(first: 1) { nodes { id name } } }' },
   'Query.riskFeatures': { roles: EVERYONE, rule: NOT_VICTIMS, sample: '{ riskFeatures(first: 1) { nodes { id factor geometry } } }' },
   'Query.riskFeatureLayers': { roles: EVERYONE, rule: NOT_VICTIMS, sample: `{ riskFeatureLayers(area: { bbox: ${BBOX} }) { factor featureCount presentCount } }` },

@@ -152,3 +152,9 @@ export async function dataVersion(knex: Knex): Promise<string> {
     .map(([layer, version]) => `${layer}:${version}`)
     .join(',');
 }
+
+/** The streets layer as the map page's base map: named lines with their OpenStreetMap class. */
+export function streetsTile(knex: Knex, tile: TileAddress): Promise<Buffer> {
+  const rows = knex('streets').select(knex.raw('geom AS tile_geom'), 'id', 'name', 'highway');
+  return tileOfRows(knex, 'streets', tile, rows);
+}

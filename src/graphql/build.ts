@@ -9,6 +9,8 @@ import { HexagonQueries } from '../resolvers/hexagons';
 import { RiskQueries } from '../resolvers/risk';
 import { ImportMutations } from '../resolvers/imports';
 import { RecommendationResolver } from '../resolvers/recommendations';
+import { VocabularyQueries } from '../resolvers/i18n';
+import { localiseSchema } from './localise';
 import { AreaFields, IncidentFields, LayerQueries, LightingOutageFields, PostFields, RoadDefectFields, YouthFacilityFields } from '../resolvers/layers';
 
 /** The whole GraphQL schema: every resolver class is listed here once. */
@@ -30,6 +32,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
       CoverageQueries,
       RiskQueries,
       RecommendationResolver,
+      VocabularyQueries,
     ],
     authChecker: roleAuthChecker,
     globalMiddlewares: [requireRoleRule],
@@ -43,5 +46,6 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
       'Reads: every layer as a paginated list (first, after, filter), single records by id, and analyses over an explicit H3 study area (hexagons, hotspots, clusters). Also as vector tiles under /tiles and as GeoJSON or CSV under /export.';
   const mutation = schema.getMutationType();
   if (mutation) mutation.description = 'Writes: imports of records into each layer, idempotent by (source, externalId); each call is all-or-nothing when atomic.';
-  return schema;
+  // labels beside every enum and bin, area names and warnings in the caller's language
+  return localiseSchema(schema);
 }

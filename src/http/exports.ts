@@ -27,6 +27,8 @@ import {
   isScalarType,
 } from 'graphql';
 import { CsvType, csvtRow, exportRowWriter, ExportFormat } from '../analysis/exports';
+import { exportLanguage, localiseExport } from '../analysis/exportLabels';
+import { LABEL_EXTENSION } from '../i18n';
 import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
 import type { Config } from '../config';
 import type { BBox, Role } from '../domain';
@@ -104,9 +106,11 @@ function isGeometryField(field: GraphQLField<unknown, unknown>): boolean {
   return getNamedType(field.type).name === GEOMETRY_SCALAR;
 }
 
-function leafFields(type: GraphQLObjectType): GraphQLField<unknown, unknown>[] {
+function leafFields(type: GraphQLObjectType, labels = false): GraphQLField<unknown, unknown>[] {
   return Object.values(type.getFields()).filter((f) => {
     const named = getNamedType(f.type);
+    // the words beside enum values only when an export asks for a language
+    if (!labels && f.extensions?.[LABEL_EXTENSION]) return false;
     // whole documents (featureCollection) repeat the rows; fields with required arguments cannot be asked blindly
     return isLeafType(named) && named.name !== 'GeoJSONDocument' && !f.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined);
   });
@@ -178,14 +182,14 @@ function parametersOf(type: GraphQLInputType, name: string): string[] {
 
 const AREA_INPUT = 'AreaInput';
 
-function selectionOf(type: GraphQLObjectType): string {
-  return leafFields(type)
+function selectionOf(type: GraphQLObjectType, labels = false): string {
+  return leafFields(type, labels)
     .map((f) => f.name)
     .join(' ');
 }
 
 /** The operation, variables and columns of one export, read off the schema. */
-export function planExport(schema: GraphQLSchema, field: string, params: QueryParams, options: { cityBounds?: BBox; points?: boolean } = {}): ExportPlan {
+export function planExport(schema: GraphQLSchema, field: string, params: QueryParams, options: { cityBounds?: BBox; points?: boolean; labels?: boolean } = {}): ExportPlan {
   const root = schema.getQueryType()?.getFields()[field];
   if (!root) throw httpError('NOT_FOUND', `no query ${field}`);
   const answer = getNamedType(root.type);
@@ -197,7 +201,7 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
   const rows = rootList ? root : paged ? answerFields.nodes : (listFields.find((f) => Object.values(listOfObjects(f)!.getFields()).some(isGeometryField)) ?? listFields[0]);
   if (!rows) throw httpError('NOT_FOUND', `${field} answers no rows`);
   const rowType = listOfObjects(rows)!;
-  const rowFields = leafFields(rowType);
+  const rowFields = leafFields(rowType, options.labels);
   const geometry = rowFields.find((f) => isGeometryField(f) && (f.name === 'geometry' || f.name === 'boundary')) ?? rowFields.find(isGeometryField) ?? null;
 
   const variables: Record<string, unknown> = {};
@@ -220,10 +224,10 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
   const args = root.args.filter((a) => a.name in variables || (isNonNullType(a.type) && a.defaultValue === undefined));
   const declarations = [...args.map((a) => `$${a.name}: ${String(a.type)}`), ...(paged ? ['$first: Int', '$after: String'] : [])];
   const callArgs = [...args.map((a) => `${a.name}: $${a.name}`), ...(paged ? ['first: $first', 'after: $after'] : [])];
-  const rowSelection = `${rows.name} { ${selectionOf(rowType)} }`;
+  const rowSelection = `${rows.name} { ${selectionOf(rowType, options.labels)} }`;
   let answerSelection: string;
   if (rootList) {
-    answerSelection = selectionOf(rowType);
+    answerSelection = selectionOf(rowType, options.labels);
   } else if (paged) {
     answerSelection = `${rowSelection} pageInfo { endCursor hasNextPage }${'totalCount' in answerFields ? ' totalCount' : ''}`;
   } else {
@@ -335,7 +339,14 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
       if (roles && !roleAllowed(role, roles)) {
         throw role === 'public' ? httpError('UNAUTHENTICATED', `exporting ${definition.field} needs credentials`) : httpError('FORBIDDEN', `role ${role} may not export ${definition.field}`);
       }
-      const plan = planExport(schema, definition.field, queryParams(req), { cityBounds: config.cityBounds, points: definition.points });
+      // lang and excel shape the file for people (src/analysis/exportLabels.ts), not the query
+      const { lang: langParam, excel, ...params } = queryParams(req);
+      const lang = exportLanguage(langParam);
+      if (lang === null) throw badInput('lang', 'must be en, ru or kk');
+      const machinePlan = planExport(schema, definition.field, params, { cityBounds: config.cityBounds, points: definition.points, labels: lang !== undefined });
+      const labelColumns = new Set(machinePlan.columns.filter((c) => c.endsWith('Label') && machinePlan.columns.includes(c.slice(0, -'Label'.length))));
+      const localised = localiseExport(machinePlan, { lang: lang ?? null, excel: excel === '1' || excel === 'true', timeZone: config.timeZone }, labelColumns);
+      const plan = localised.plan;
       if (match[2] === 'csvt') {
         res.status(200).set({ 'Content-Type': 'text/plain; charset=utf-8', 'Content-Disposition': `attachment; filename="${plan.field}.csvt"` });
         res.send(csvtRow(plan));
@@ -359,7 +370,7 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
       let first = true;
       for (;;) {
         for (const row of rowsOf(plan, answer)) {
-          await write(writer.row(row, first));
+          await write(writer.row(localised.row(row), first));
           first = false;
         }
         // compressed answers: send what this page compressed to now rather than when zlib's buffer fills

@@ -15,6 +15,7 @@ import {
   postReachLayerTile,
   postsLayerTile,
   riskFeaturesLayerTile,
+  streetsLayerTile,
   roadDefectsLayerTile,
   TileAddress,
   TileCell,
@@ -303,6 +304,19 @@ export const TILE_LAYERS: TileLayer[] = [
     maxzoom: 15,
     roles: null,
     render: (ctx, tile, params) => areasLayerTile(ctx, tile, { kind: enumParam(params, 'kind', AREA_KINDS), parentId: params.parentId }),
+  },
+  {
+    name: 'streets',
+    // streets are infrastructure like the areas: whoever may read areas (everyone) may read them
+    query: 'areas',
+    description: 'Streets of the streets layer (the demo grid, or an imported OpenStreetMap extract): the offline base map of the map page.',
+    geometryType: 'LineString',
+    fields: { id: 'Street id.', name: 'Street name.', highway: 'OpenStreetMap highway class (residential, secondary, ...).' },
+    parameters: {},
+    minzoom: 10,
+    maxzoom: 16,
+    roles: null,
+    render: (ctx, tile) => streetsLayerTile(ctx, tile),
   },
 ];
 

@@ -7,6 +7,7 @@
  * cells) and enum values are spelled as in GraphQL (MODULAR_POST, OPEN, DISTRICT).
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_LANGUAGE, Language, requestLanguage, translate } from '../i18n';
 import express, { Request, Response, Router } from 'express';
 import { checkTileAddress, tileDataVersion } from '../analysis/tiles';
 import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
@@ -36,7 +37,7 @@ function baseUrl(req: Request): string {
 }
 
 /** TileJSON 3.0.0 (https://github.com/mapbox/tilejson-spec/tree/master/3.0.0) of one layer. */
-export function tileJson(layer: TileLayer, base: string, query: string, config: Config): Record<string, unknown> {
+export function tileJson(layer: TileLayer, base: string, query: string, config: Config, lang: Language = DEFAULT_LANGUAGE): Record<string, unknown> {
   const [minLng, minLat, maxLng, maxLat] = config.cityBounds;
   return {
     tilejson: '3.0.0',
@@ -49,7 +50,7 @@ export function tileJson(layer: TileLayer, base: string, query: string, config: 
     maxzoom: layer.maxzoom,
     bounds: [minLng, minLat, maxLng, maxLat],
     center: [(minLng + maxLng) / 2, (minLat + maxLat) / 2, 11],
-    attribution: 'District boundaries © OpenStreetMap contributors (ODbL)',
+    attribution: translate(lang, 'attribution.districts'),
     vector_layers: [{ id: layer.name, description: layer.description, minzoom: layer.minzoom, maxzoom: layer.maxzoom, fields: layer.fields }],
     parameters: layer.parameters,
   };
@@ -68,7 +69,7 @@ export function tilesRouter(config: Config, contextOf: (req: Request) => Promise
       if (json) {
         const layer = findLayer(json[1], ctx);
         checkKnownParams(params, Object.keys(layer.parameters), `tile layer ${layer.name}`);
-        res.json(tileJson(layer, baseUrl(req), new URL(req.originalUrl, 'http://local').searchParams.toString(), config));
+        res.json(tileJson(layer, baseUrl(req), new URL(req.originalUrl, 'http://local').searchParams.toString(), config, requestLanguage(null, req.get('accept-language'))));
         return;
       }
       const match = TILE_PATH.exec(req.path);

@@ -14,7 +14,7 @@ let base: string;
 let districtId: string;
 let post: { lng: number; lat: number };
 
-const LAYERS = ['hotspots', 'clusters', 'hexagons', 'posts', 'post_reach', 'lighting_outages', 'road_defects', 'youth_facilities', 'risk_features', 'areas'];
+const LAYERS = ['hotspots', 'clusters', 'hexagons', 'posts', 'post_reach', 'lighting_outages', 'road_defects', 'youth_facilities', 'risk_features', 'areas', 'streets'];
 
 interface TileJson {
   tilejson: string;
@@ -80,12 +80,13 @@ afterAll(async () => {
 
 describe('TileJSON', () => {
   it.each(LAYERS)('describes %s as TileJSON 3.0.0 with a tile URL template, zooms, city bounds and fields', async (layer) => {
-    const query = layer === 'areas' ? 'kind=DISTRICT' : ['hotspots', 'clusters', 'hexagons'].includes(layer) ? 'resolution=8' : 'bbox=76.8%2C43.1%2C77.1%2C43.4';
+    // streets, the page's base map, take no parameters
+    const query = layer === 'streets' ? '' : layer === 'areas' ? 'kind=DISTRICT' : ['hotspots', 'clusters', 'hexagons'].includes(layer) ? 'resolution=8' : 'bbox=76.8%2C43.1%2C77.1%2C43.4';
     const res = await fetch(`${base}/tiles/${layer}.json?${query}`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as TileJson;
     expect(doc.tilejson).toBe('3.0.0');
-    expect(doc.tiles).toEqual([`${base}/tiles/${layer}/{z}/{x}/{y}.mvt?${query}`]);
+    expect(doc.tiles).toEqual([`${base}/tiles/${layer}/{z}/{x}/{y}.mvt${query ? `?${query}` : ''}`]);
     expect(doc.bounds).toEqual(t.config.cityBounds);
     expect(doc.minzoom).toBeLessThanOrEqual(doc.maxzoom);
     expect(doc.vector_layers).toHaveLength(1);

@@ -12,7 +12,7 @@
  *                                distance for the youth distance density
  *   preventable share        1 - 1/RR (the share of C attributable to the factor if the
  *                                association were causal; 0 when RR <= 1 or the factor was not selected)
- *   expected prevented       C * (1 - 1/RR)
+ *   expected prevented       C * (1 - 1/RR), with the same from the ends of RR's 95 % interval
  *   score                    weight of the item's kind * expected prevented
  *
  * This is an upper-bound style estimate under a causal reading the data cannot prove; the NYC
@@ -79,6 +79,9 @@ export interface FixPriority {
   /** some post's walking radius reaches the item (estimated walking distance <= radius) */
   withinPostReach: boolean;
   relativeRisk: number;
+  /** the 95 % Wald interval of relativeRisk (equal to it when no factor was selected) */
+  relativeRiskLow: number;
+  relativeRiskHigh: number;
   /** incidents of the factor's response within the item's reach over the window */
   crimesNear: number;
   crimesNearPerYear: number;
@@ -121,16 +124,21 @@ export function rankFixes(analysis: RiskAnalysis, items: readonly FixItemInput[]
     const crimesNearPerYear = near / options.windowYears;
 
     let relativeRisk = 1;
+    let relativeRiskLow = 1;
+    let relativeRiskHigh = 1;
     let basis = `${factor} was not selected by BIC in the model of ${response} incidents: no expected effect`;
     if (kind === 'lighting') {
       if (lighting.selected && lighting.fit) {
         relativeRisk = lighting.fit.relativeRisk;
+        relativeRiskLow = lighting.fit.relativeRiskLow;
+        relativeRiskHigh = lighting.fit.relativeRiskHigh;
         basis = `RR from the within-cell panel of ${response} incidents (cell and period fixed effects), ${lighting.candidate} operationalisation${lighting.candidate === 'density' ? ', one outage dark every night' : ''}`;
       }
     } else {
       const term = model.selectedTerms.find((t) => t.startsWith(`${factor}|`));
       if (term) {
-        const coefficient = model.fit.coefficients[model.selectedTerms.indexOf(term) + 1].estimate;
+        const estimate = model.fit.coefficients[model.selectedTerms.indexOf(term) + 1];
+        const coefficient = estimate.estimate;
         const density = term === termName(factor, 'density');
         let delta = 1;
         if (kind === 'youth' && density) {
@@ -139,6 +147,9 @@ export function rankFixes(analysis: RiskAnalysis, items: readonly FixItemInput[]
           delta = Math.max(0, Math.min(km, YOUTH_DISTANCE_CAP_KM) - options.youthGapMeters / 1000);
         }
         relativeRisk = Math.exp(coefficient * delta);
+        // the interval of exp(beta) scales as exp(beta * delta) does
+        relativeRiskLow = Math.pow(estimate.relativeRiskLow, delta);
+        relativeRiskHigh = Math.pow(estimate.relativeRiskHigh, delta);
         basis = `RR from the selected ${model.family} model of ${response} incidents per cell, ${density ? 'density' : 'proximity'} operationalisation${kind === 'youth' && density ? `, for ${delta.toFixed(2)} km beyond the gap distance` : density ? ', one item' : ''}`;
       }
     }
@@ -175,6 +186,8 @@ export function rankFixes(analysis: RiskAnalysis, items: readonly FixItemInput[]
       distanceBasis: street !== null ? 'network' : 'straightLine',
       withinPostReach,
       relativeRisk,
+      relativeRiskLow,
+      relativeRiskHigh,
       crimesNear: near,
       crimesNearPerYear,
       preventableShare,

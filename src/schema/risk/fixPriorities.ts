@@ -129,6 +129,21 @@ export class FixPriorityItem {
   @Field(() => Float, { description: 'crimesNearPerYear x preventableShare: incidents a year associated with the item.' })
   expectedPreventedPerYear: number;
 
+  @Field(() => Float, { description: 'expectedPreventedPerYear from the low end of the relative risk’s 95 % interval (0 when it is at or below 1).' })
+  expectedPreventedPerYearLow: number;
+
+  @Field(() => Float, { description: 'expectedPreventedPerYear from the high end of the relative risk’s 95 % interval.' })
+  expectedPreventedPerYearHigh: number;
+
+  @Field(() => String, { nullable: true, description: 'The nearest named street of the streets layer within 150 m; null when none is stored there.' })
+  streetName: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The district the item lies in (the nearest for the slivers between districts).' })
+  districtId: string | null;
+
+  @Field(() => String, { nullable: true, description: "That district's name in the caller's language (the stored Russian or Kazakh name, else the stored name)." })
+  districtName: string | null;
+
   @Field(() => Float, { description: 'weight x expectedPreventedPerYear; the ranking key.' })
   score: number;
 
