@@ -6,6 +6,7 @@
  * flown to. Screenshots of both languages go to docs/ (docs/map.md shows them).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { issueToken } from '../../src/auth/tokens';
@@ -13,7 +14,8 @@ import { seedDemoCity } from '../../src/cli/seed';
 import { startTestServer, TestServer, truncateLayers } from '../support/server';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DOCS = path.resolve(__dirname, '../../docs');
+// the screenshots of docs/map.md: written there with UPDATE_SCREENSHOTS=1, else beside the test run (a run leaves git clean)
+const DOCS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(__dirname, '../../docs') : fs.mkdtempSync(path.join(os.tmpdir(), 'map-screenshots-'));
 const LOCALES = path.resolve(__dirname, '../../locales');
 let t: TestServer;
 let browser: Browser;
