@@ -49,6 +49,11 @@ export const ROLE_RULES = {
   'Query.hexagons': { roles: EVERYONE, rule: AGGREGATE, sample: `{ hexagons(area: { bbox: ${BBOX} }, resolution: 8) { cells { h3 incidents suppressed } } }` },
   'Query.hotspots': { roles: EVERYONE, rule: AGGREGATE, sample: `{ hotspots(area: { bbox: ${BBOX} }, resolution: 8) { cells { h3 count z } } }` },
   'Query.clusters': { roles: EVERYONE, rule: AGGREGATE, sample: `{ clusters(area: { bbox: ${BBOX} }, resolution: 8) { cells { h3 count cluster } } }` },
+  'Query.densitySurface': {
+    roles: EVERYONE,
+    rule: 'every role; below analyst the surface smooths the released cell counts of the release lattice (resolution 8, one ended month, all categories), so it is a function of released numbers only',
+    sample: `{ densitySurface(area: { bbox: ${BBOX} }, resolution: 8) { bandwidthMeters cells { h3 perKm2 } } }`,
+  },
   'Query.auditLog': { roles: ADMINS, rule: 'admin only', sample: '{ auditLog(first: 1) { nodes { userId operation rowCount } } }' },
   'Mutation.importIncidents': { roles: ANALYSTS, rule: 'analyst (police load their own incident records) and admin', sample: IMPORT_SAMPLE('importIncidents') },
   'Mutation.importLightingOutages': { roles: ADMINS, rule: 'admin only (bulk loads of city data)', sample: IMPORT_SAMPLE('importLightingOutages') },

@@ -60,6 +60,7 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'hexagons' },
   { field: 'hotspots' },
   { field: 'clusters' },
+  { field: 'densitySurface' },
   { field: 'emergingHotSpots' },
   { field: 'riskSurface' },
   { field: 'fixPriorities' },

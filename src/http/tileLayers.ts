@@ -6,6 +6,7 @@
  * filtered queries as the GraphQL lists. Incident points are never a tile layer.
  */
 import { computeClusters } from '../analysis/clusters';
+import { computeDensitySurface } from '../analysis/densitySurface';
 import { computeHexagons } from '../analysis/hexagons';
 import { computeHotspots } from '../analysis/hotspots';
 import {
@@ -25,6 +26,7 @@ import type { RequestContext } from '../context';
 import type { Role } from '../domain';
 import { AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, YOUTH_FACILITY_KINDS } from '../domain';
 import { WeightsEnum } from '../schema/analysis';
+import { DensityKernelEnum } from '../schema/densitySurface';
 import { FixStatusEnum } from '../schema/enums';
 import type { LightingOutageFilter } from '../schema/inputs';
 import { areaParam, canonicalParams, dateParam, enumListParam, enumParam, intParam, listParam, QueryParams, windowParam } from './params';
@@ -197,6 +199,23 @@ export const TILE_LAYERS: TileLayer[] = [
             withinPostReach: c.withinPostReach,
           }),
         }));
+      }),
+  },
+  {
+    name: 'density',
+    query: 'densitySurface',
+    description: 'Kernel density of incidents at each H3 cell centre (as the densitySurface query; its contours are in the GraphQL answer and the GeoJSON export).',
+    geometryType: 'Polygon',
+    fields: { h3: 'H3 cell (hex).', perKm2: 'Incidents per km² (kernel density).', per1000Residents: 'Incidents per 1,000 residents (ratio of kernel surfaces; absent where few residents).' },
+    parameters: { ...AREA_PARAMETERS, kernel: 'QUARTIC (default) or GAUSSIAN.', bandwidthMeters: "Bandwidth in metres, 50 to 5000 (default: Silverman's rule)." },
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: (ctx, tile, params) =>
+      cellTile(ctx, 'density', tile, params, async () => {
+        const bandwidth = params.bandwidthMeters === undefined ? undefined : Number(params.bandwidthMeters);
+        const answer = await computeDensitySurface(ctx, { ...studyAreaArgs(ctx, params), kernel: enumParam(params, 'kernel', Object.values(DensityKernelEnum)) ?? 'quartic', bandwidthMeters: bandwidth });
+        return answer.cells.map((c) => ({ h3: c.h3, properties: tileProperties({ h3: c.h3, perKm2: c.perKm2, per1000Residents: c.per1000Residents }) }));
       }),
   },
   {
