@@ -54,6 +54,11 @@ export const ROLE_RULES = {
     rule: 'every role; below analyst the surface smooths the released cell counts of the release lattice (resolution 8, one ended month, all categories), so it is a function of released numbers only',
     sample: `{ densitySurface(area: { bbox: ${BBOX} }, resolution: 8) { bandwidthMeters cells { h3 perKm2 } } }`,
   },
+  'Query.nearRepeat': {
+    roles: ANALYSTS,
+    rule: 'analyst: built from exact positions and dates of incidents (pairs within metres and days, and the recent incidents themselves as risk places); sensitive categories never analysed',
+    sample: `{ nearRepeat(area: { bbox: ${BBOX} }, permutations: 99) { method } }`,
+  },
   'Query.auditLog': { roles: ADMINS, rule: 'admin only', sample: '{ auditLog(first: 1) { nodes { userId operation rowCount } } }' },
   'Mutation.importIncidents': { roles: ANALYSTS, rule: 'analyst (police load their own incident records) and admin', sample: IMPORT_SAMPLE('importIncidents') },
   'Mutation.importLightingOutages': { roles: ADMINS, rule: 'admin only (bulk loads of city data)', sample: IMPORT_SAMPLE('importLightingOutages') },

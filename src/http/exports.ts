@@ -61,6 +61,8 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'hotspots' },
   { field: 'clusters' },
   { field: 'densitySurface' },
+  // rows: the cells under elevated near-repeat risk, with the Knox table in the metadata
+  { field: 'nearRepeat' },
   { field: 'emergingHotSpots' },
   { field: 'riskSurface' },
   { field: 'fixPriorities' },

@@ -8,6 +8,7 @@
 import { computeClusters } from '../analysis/clusters';
 import { computeDensitySurface } from '../analysis/densitySurface';
 import { computeHexagons } from '../analysis/hexagons';
+import { computeNearRepeat } from '../analysis/nearRepeat';
 import { computeHotspots } from '../analysis/hotspots';
 import {
   areasLayerTile,
@@ -216,6 +217,41 @@ export const TILE_LAYERS: TileLayer[] = [
         const bandwidth = params.bandwidthMeters === undefined ? undefined : Number(params.bandwidthMeters);
         const answer = await computeDensitySurface(ctx, { ...studyAreaArgs(ctx, params), kernel: enumParam(params, 'kernel', Object.values(DensityKernelEnum)) ?? 'quartic', bandwidthMeters: bandwidth });
         return answer.cells.map((c) => ({ h3: c.h3, properties: tileProperties({ h3: c.h3, perKm2: c.perKm2, per1000Residents: c.per1000Residents }) }));
+      }),
+  },
+  {
+    name: 'near_repeat',
+    query: 'nearRepeat',
+    description: 'Cells now under elevated near-repeat risk: within the radius of the significant Knox bands of an incident of the last days (as the nearRepeat query; analysts).',
+    geometryType: 'Polygon',
+    fields: { h3: 'H3 cell (hex).', sources: 'Recent incidents whose risk area covers the cell centre.', until: 'End of the latest risk window, ISO 8601.' },
+    parameters: {
+      ...AREA_PARAMETERS,
+      distanceBandMeters: 'Distance band, metres (default 100).',
+      distanceBands: 'Distance bands (default 4).',
+      timeBandDays: 'Time band, days (default 7).',
+      timeBands: 'Time bands (default 4).',
+      permutations: 'Permutations, 99 to 9999 (default 999).',
+    },
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: (ctx, tile, params) =>
+      cellTile(ctx, 'near_repeat', tile, params, async () => {
+        const { categories, ...area } = studyAreaArgs(ctx, params);
+        const answer = await computeNearRepeat(ctx, {
+          ...area,
+          categories,
+          distanceBandMeters: intParam(params, 'distanceBandMeters', 100),
+          distanceBands: intParam(params, 'distanceBands', 4),
+          timeBandDays: intParam(params, 'timeBandDays', 7),
+          timeBands: intParam(params, 'timeBands', 4),
+          sameLocationMeters: 0,
+          permutations: intParam(params, 'permutations', 999),
+          alpha: 0.05,
+          significance: 'fdr',
+        });
+        return answer.cells.map((c) => ({ h3: c.h3, properties: tileProperties({ h3: c.h3, sources: c.sources, until: c.until.toISOString() }) }));
       }),
   },
   {

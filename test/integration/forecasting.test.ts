@@ -115,3 +115,46 @@ describe('densitySurface', () => {
     expect(doc.features.length).toBeGreaterThan(0);
   });
 });
+
+interface NearRepeatAnswer {
+  nearRepeat: {
+    method: string;
+    incidentCount: number;
+    pairCount: number;
+    bands: { sameLocation: boolean; observed: number; expected: number; p: number; pFdr: number | null; significant: boolean }[];
+    riskPlaces: { h3: string; until: string }[];
+    cells: { h3: string; sources: number }[];
+  };
+}
+const NEAR_REPEAT = `query ($area: AreaInput!, $window: TimeWindowInput, $permutations: Int, $seed: Int) {
+  nearRepeat(area: $area, window: $window, permutations: $permutations, seed: $seed) {
+    method incidentCount pairCount bands { sameLocation observed expected p pFdr significant } riskPlaces { h3 until } cells { h3 sources }
+  }
+}`;
+
+describe('nearRepeat', () => {
+  it('gives the Knox table of every pair, reproducible for a seed (analyst)', async () => {
+    const vars = { area: { bbox: BOX }, window: MAY, permutations: 99, seed: 3 };
+    const res = await t.gql<NearRepeatAnswer>(NEAR_REPEAT, vars);
+    expect(res.errors).toBeUndefined();
+    const a = res.data!.nearRepeat;
+    expect(a.incidentCount).toBe(60);
+    expect(a.bands).toHaveLength(6 * 5);
+    expect(a.bands.reduce((s, b) => s + b.observed, 0)).toBe(a.pairCount);
+    expect(a.pairCount).toBe((60 * 59) / 2);
+    expect(a.method).toMatch(/99 Monte Carlo permutations of the dates \(seed 3\)/);
+    const again = await t.gql<NearRepeatAnswer>(NEAR_REPEAT, vars);
+    expect(again.data).toEqual(res.data);
+  });
+
+  it('is for analysts only, also as tiles and exports', async () => {
+    const res = await t.gqlAs(PUBLIC, NEAR_REPEAT, { area: { bbox: BOX }, permutations: 99 });
+    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const wg = await t.gqlAs({ id: 'w', role: 'working_group', agency: null }, NEAR_REPEAT, { area: { bbox: BOX }, permutations: 99 });
+    expect(wg.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const base = t.server.url.replace(/\/graphql$/, '');
+    expect((await fetch(`${base}/tiles/near_repeat/12/2923/1501.mvt?bbox=${BOX.join(',')}`)).status).toBe(401);
+    const exported = await fetch(`${base}/export/nearRepeat.csv?bbox=${BOX.join(',')}&from=${MAY.from}&to=${MAY.to}&permutations=99`, { headers: testUserHeaders(TEST_ANALYST) });
+    expect(exported.status).toBe(200);
+  });
+});

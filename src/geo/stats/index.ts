@@ -20,3 +20,4 @@ export * from './differenceInDifferences';
 export * from './mantelHaenszel';
 export * from './summary';
 export * from './kernelDensity';
+export * from './knox';
