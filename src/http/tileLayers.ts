@@ -7,6 +7,7 @@
  */
 import { computeClusters } from '../analysis/clusters';
 import { computeDensitySurface } from '../analysis/densitySurface';
+import { computeForecastHotspots } from '../analysis/forecast';
 import { computeHexagons } from '../analysis/hexagons';
 import { computeNearRepeat } from '../analysis/nearRepeat';
 import { computeHotspots } from '../analysis/hotspots';
@@ -28,6 +29,7 @@ import type { Role } from '../domain';
 import { AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, YOUTH_FACILITY_KINDS } from '../domain';
 import { WeightsEnum } from '../schema/analysis';
 import { DensityKernelEnum } from '../schema/densitySurface';
+import { ForecastMethodEnum, ForecastPeriodEnum } from '../schema/forecast';
 import { FixStatusEnum } from '../schema/enums';
 import type { LightingOutageFilter } from '../schema/inputs';
 import { areaParam, canonicalParams, dateParam, enumListParam, enumParam, intParam, listParam, QueryParams, windowParam } from './params';
@@ -252,6 +254,46 @@ export const TILE_LAYERS: TileLayer[] = [
           significance: 'fdr',
         });
         return answer.cells.map((c) => ({ h3: c.h3, properties: tileProperties({ h3: c.h3, sources: c.sources, until: c.until.toISOString() }) }));
+      }),
+  },
+  {
+    name: 'forecast',
+    query: 'forecastHotspots',
+    description: 'Hotspot forecast for the next period: expected incidents, rank and the hot cells of each H3 cell (as the forecastHotspots query).',
+    geometryType: 'Polygon',
+    fields: { h3: 'H3 cell (hex).', expected: 'Expected incidents in the forecast period.', rank: 'Rank (1 highest).', hot: 'Among the top areaShare of the area.' },
+    parameters: {
+      ...AREA_PARAMETERS,
+      period: 'DAY, WEEK (default) or MONTH (below analyst MONTH).',
+      method: 'LAST_PERIOD, LONG_TERM_AVERAGE, RECENT_KDE, SELF_EXCITING (default) or NEGATIVE_BINOMIAL.',
+      historyPeriods: 'Periods of history.',
+      areaShare: '0.01, 0.02 (default) or 0.05.',
+    },
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: (ctx, tile, params) =>
+      cellTile(ctx, 'forecast', tile, params, async () => {
+        const { area, resolution, categories } = studyAreaArgs(ctx, params);
+        const answer = await computeForecastHotspots(ctx, {
+          area,
+          resolution,
+          categories,
+          period: enumParam(params, 'period', Object.values(ForecastPeriodEnum)) ?? 'week',
+          method:
+            ForecastMethodEnum[
+              (
+                enumParam(
+                  params,
+                  'method',
+                  Object.keys(ForecastMethodEnum).map((k) => k.toLowerCase()),
+                ) ?? 'self_exciting'
+              ).toUpperCase() as keyof typeof ForecastMethodEnum
+            ],
+          historyPeriods: params.historyPeriods === undefined ? undefined : intParam(params, 'historyPeriods', 0),
+          areaShare: params.areaShare === undefined ? 0.02 : Number(params.areaShare),
+        });
+        return answer.cells.map((c) => ({ h3: c.h3, properties: tileProperties({ h3: c.h3, expected: c.expected, rank: c.rank, hot: c.hot }) }));
       }),
   },
   {

@@ -1,10 +1,12 @@
 /** Looking ahead: kernel density, near repeats and hotspot forecasts; argument mapping and one call each (src/analysis). */
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import { computeDensitySurface } from '../analysis/densitySurface';
+import { computeForecastBacktest, computeForecastHotspots } from '../analysis/forecast';
 import { computeNearRepeat } from '../analysis/nearRepeat';
 import { rolesFor } from '../auth/roleRules';
 import type { RequestContext } from '../context';
 import { DensitySurface, DensitySurfaceArgs } from '../schema/densitySurface';
+import { ForecastBacktest, ForecastBacktestArgs, ForecastHotspotsArgs, HotspotForecast } from '../schema/forecast';
 import { NearRepeatAnalysis, NearRepeatArgs } from '../schema/nearRepeat';
 
 @Resolver()
@@ -25,5 +27,23 @@ export class ForecastingQueries {
   })
   async nearRepeat(@Ctx() ctx: RequestContext, @Args() args: NearRepeatArgs): Promise<NearRepeatAnalysis> {
     return computeNearRepeat(ctx, args);
+  }
+
+  @Authorized(...rolesFor('Query.forecastHotspots'))
+  @Query(() => HotspotForecast, {
+    description:
+      'Hotspot forecast for the next day, week or month: each cell’s expected count and rank by one method (baselines, the self-exciting point process, or a negative binomial model). Below the analyst role on the release lattice (resolution 8, monthly released counts).',
+  })
+  async forecastHotspots(@Ctx() ctx: RequestContext, @Args() args: ForecastHotspotsArgs): Promise<HotspotForecast> {
+    return computeForecastHotspots(ctx, args);
+  }
+
+  @Authorized(...rolesFor('Query.forecastBacktest'))
+  @Query(() => ForecastBacktest, {
+    description:
+      'Rolling-origin backtest of every forecast method, scored by PAI, PEI and RRI at 1, 2 and 5 % of the area (as the NIJ Real-Time Crime Forecasting Challenge); names the method chosen and every baseline’s scores.',
+  })
+  async forecastBacktest(@Ctx() ctx: RequestContext, @Args() args: ForecastBacktestArgs): Promise<ForecastBacktest> {
+    return computeForecastBacktest(ctx, args);
   }
 }

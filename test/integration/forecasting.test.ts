@@ -158,3 +158,59 @@ describe('nearRepeat', () => {
     expect(exported.status).toBe(200);
   });
 });
+
+interface ForecastAnswer {
+  forecastHotspots: {
+    method: string;
+    forecastFrom: string;
+    frame: { incidentCount: number; historyPeriods: number };
+    cells: { h3: string; expected: number; rank: number; hot: boolean }[];
+    privacy: { applied: boolean };
+  };
+}
+interface BacktestAnswer {
+  forecastBacktest: { chosen: string; origins: string[]; methods: { method: string; scores: { areaShare: number; pai: number | null; pei: number | null }[]; pVersusLastPeriod: number | null }[] };
+}
+const FORECAST = `query ($area: AreaInput!, $period: ForecastPeriod, $asOf: DateTimeISO, $historyPeriods: Int, $method: ForecastMethod, $resolution: Int) {
+  forecastHotspots(area: $area, period: $period, asOf: $asOf, historyPeriods: $historyPeriods, method: $method, resolution: $resolution) {
+    method forecastFrom frame { incidentCount historyPeriods } cells { h3 expected rank hot } privacy { applied }
+  }
+}`;
+const BACKTEST = `query ($area: AreaInput!, $asOf: DateTimeISO, $period: ForecastPeriod, $historyPeriods: Int, $origins: Int, $resolution: Int) {
+  forecastBacktest(area: $area, asOf: $asOf, period: $period, historyPeriods: $historyPeriods, origins: $origins, resolution: $resolution) {
+    chosen origins methods { method scores { areaShare pai pei } pVersusLastPeriod }
+  }
+}`;
+
+describe('forecasts', () => {
+  it('forecasts the next week from the history, every method', async () => {
+    for (const method of ['LAST_PERIOD', 'LONG_TERM_AVERAGE', 'RECENT_KDE', 'SELF_EXCITING', 'NEGATIVE_BINOMIAL']) {
+      const res = await t.gql<ForecastAnswer>(FORECAST, { area: { bbox: BOX }, period: 'WEEK', asOf: '2025-06-04T00:00:00Z', historyPeriods: 8, method });
+      expect(res.errors).toBeUndefined();
+      const f = res.data!.forecastHotspots;
+      expect(f.forecastFrom).toBe('2025-06-02T00:00:00.000Z');
+      expect(f.frame.incidentCount).toBe(60);
+      expect(f.cells.filter((c) => c.rank === 1)).toHaveLength(1);
+      expect(f.cells.some((c) => c.hot)).toBe(true);
+    }
+  });
+
+  it('backtests every method and names the one chosen', async () => {
+    const res = await t.gql<BacktestAnswer>(BACKTEST, { area: { bbox: BOX }, period: 'WEEK', asOf: '2025-06-04T00:00:00Z', historyPeriods: 8, origins: 3 });
+    expect(res.errors).toBeUndefined();
+    const b = res.data!.forecastBacktest;
+    expect(b.origins).toHaveLength(3);
+    expect(b.methods.map((m) => m.method)).toEqual(['lastPeriod', 'longTermAverage', 'recentKde', 'selfExciting', 'negativeBinomial']);
+    expect(b.methods.map((m) => m.method)).toContain(b.chosen);
+    expect(b.methods[0].scores.map((s) => s.areaShare)).toEqual([0.01, 0.02, 0.05]);
+  });
+
+  it('below analyst forecasts months of released counts at resolution 8 only', async () => {
+    const weekly = await t.gqlAs(PUBLIC, FORECAST, { area: { bbox: BOX }, period: 'WEEK' });
+    expect(weekly.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentPath: 'period' });
+    const res = await t.gqlAs<ForecastAnswer>(PUBLIC, FORECAST, { area: { bbox: BOX }, period: 'MONTH', historyPeriods: 36, resolution: 10 });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.forecastHotspots.privacy.applied).toBe(true);
+    expect(res.data!.forecastHotspots.method).toMatch(/released monthly cell counts/);
+  });
+});
