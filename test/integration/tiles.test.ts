@@ -14,7 +14,7 @@ let base: string;
 let districtId: string;
 let post: { lng: number; lat: number };
 
-const LAYERS = ['hotspots', 'clusters', 'hexagons', 'posts', 'post_reach', 'lighting_outages', 'road_defects', 'youth_facilities', 'risk_features', 'areas'];
+const LAYERS = ['hotspots', 'clusters', 'hexagons', 'posts', 'post_reach', 'lighting_outages', 'road_defects', 'youth_facilities', 'risk_features', 'areas', 'density', 'near_repeat', 'forecast'];
 
 interface TileJson {
   tilejson: string;

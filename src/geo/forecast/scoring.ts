@@ -8,7 +8,7 @@
  * N in the whole area, a / A the area share of the hot cells, f / F the forecast's share:
  *
  *   PAI = (n / N) / (a / A)           Predictive Accuracy Index (Chainey, Tompson and Uhlig 2008)
- *   PEI = PAI / PAI*                   Predictive Efficiency Index (Hunt 2016; NIJ 2017): PAI* is the
+ *   PEI = PAI / PAI*                   Predictive Efficiency Index (NIJ 2017): PAI* is the
  *                                      PAI of the best possible choice of cells of the same area
  *                                      (the cells with the most incidents of the period)
  *   RRI = (n / N) / (f / F)            Recapture Rate Index (Levine 2008): the hot cells' share of the

@@ -114,7 +114,9 @@ export function fitSelfExciting(counts: Float64Array, cells: number, steps: numb
     let exposure = 0;
     for (let d = 0; d < steps; d++) if (perStep[d] > 0) exposure += (perStep[d] * nextOmega * e * (1 - e ** (steps - 1 - d))) / (1 - e);
     const nextTheta = exposure > 0 ? min(0.99 / max(1e-9, (nextOmega * e) / (1 - e)), triggered / exposure) : 0;
-    const change = max(abs(nextTheta - theta) / max(theta, 1e-9), abs(nextOmega - omega) / omega);
+    // converged when the branching ratio and the decay per step (e^{−ω}) settle: θ alone runs off as ω meets its cap
+    const ratioOf = (t: number, w: number) => (t * w * exp(-w)) / (1 - exp(-w));
+    const change = max(abs(ratioOf(nextTheta, nextOmega) - ratioOf(theta, omega)) / max(ratioOf(theta, omega), 1e-9), abs(exp(-nextOmega) - exp(-omega)));
     theta = nextTheta;
     omega = nextOmega;
     if (change < tolerance) {

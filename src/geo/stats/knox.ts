@@ -169,11 +169,14 @@ export function knoxCounts(pairs: ClosePairs, days: ArrayLike<number>, totals: F
   const { i: is, j: js, row } = pairs;
   const w = bands.timeBandDays;
   const m = bands.timeBands;
+  // the column of every whole-day difference up to the last band, by lookup (beyond: m)
+  const lastDay = m * w;
+  const columnOf = new Int32Array(lastDay + 1);
+  for (let delta = 0; delta <= lastDay; delta++) columnOf[delta] = timeColumn(delta, bands);
   for (let k = 0; k < is.length; k++) {
     let delta = days[is[k]] - days[js[k]];
     if (delta < 0) delta = -delta;
-    let c = delta <= w ? 0 : ceil(delta / w) - 1;
-    if (c > m) c = m;
+    const c = delta <= lastDay && delta === floor(delta) ? columnOf[delta] : timeColumn(delta, bands);
     out[row[k] * columns + c]++;
   }
   const beyond = (rows - 1) * columns;
