@@ -55,7 +55,7 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
   if (!SHARES.includes(args.areaShare)) throw badInput('areaShare', `must be one of ${SHARES.join(', ')}, got ${args.areaShare}`);
   const released = argsForRelease(ctx, { area: args.area, resolution: args.resolution, categories: args.categories });
   const { policy } = released;
-  const period = args.period;
+  const period = args.period ?? (policy.restricted ? 'month' : 'week');
   if (policy.restricted) {
     if (period !== 'month') throw badInput('period', 'below the analyst role forecasts are made on the release lattice: whole calendar months (MONTH)');
     if (args.asOf) throw badInput('asOf', 'below the analyst role the history ends with the last ended calendar month; leave asOf out');

@@ -264,7 +264,7 @@ export const TILE_LAYERS: TileLayer[] = [
     fields: { h3: 'H3 cell (hex).', expected: 'Expected incidents in the forecast period.', rank: 'Rank (1 highest).', hot: 'Among the top areaShare of the area.' },
     parameters: {
       ...AREA_PARAMETERS,
-      period: 'DAY, WEEK (default) or MONTH (below analyst MONTH).',
+      period: 'DAY, WEEK (default) or MONTH (below analyst MONTH, the default there).',
       method: 'LAST_PERIOD, LONG_TERM_AVERAGE, RECENT_KDE, SELF_EXCITING (default) or NEGATIVE_BINOMIAL.',
       historyPeriods: 'Periods of history.',
       areaShare: '0.01, 0.02 (default) or 0.05.',
@@ -279,7 +279,7 @@ export const TILE_LAYERS: TileLayer[] = [
           area,
           resolution,
           categories,
-          period: enumParam(params, 'period', Object.values(ForecastPeriodEnum)) ?? 'week',
+          period: enumParam(params, 'period', Object.values(ForecastPeriodEnum)),
           method:
             ForecastMethodEnum[
               (

@@ -29,8 +29,8 @@ export class ForecastArgs {
   @Field(() => Int, { defaultValue: 9, description: 'H3 resolution, 7 to 11; below the analyst role the release resolution (8).' })
   resolution: number;
 
-  @Field(() => ForecastPeriodEnum, { defaultValue: 'week', description: 'Length of a period; below the analyst role MONTH only.' })
-  period: 'day' | 'week' | 'month';
+  @Field(() => ForecastPeriodEnum, { nullable: true, description: 'Length of a period: WEEK when left out; below the analyst role MONTH only (and when left out).' })
+  period?: 'day' | 'week' | 'month';
 
   @Field(() => Date, { nullable: true, description: 'The forecast is for the period that starts at the last period boundary at or before this instant (default now); history ends there. Not below the analyst role.' })
   asOf?: Date;

@@ -81,7 +81,8 @@ afterAll(async () => {
 describe('TileJSON', () => {
   it.each(LAYERS)('describes %s as TileJSON 3.0.0 with a tile URL template, zooms, city bounds and fields', async (layer) => {
     const query = layer === 'areas' ? 'kind=DISTRICT' : ['hotspots', 'clusters', 'hexagons'].includes(layer) ? 'resolution=8' : 'bbox=76.8%2C43.1%2C77.1%2C43.4';
-    const res = await fetch(`${base}/tiles/${layer}.json?${query}`);
+    // near_repeat mirrors an analyst-only query: anonymous callers get 401 (test/security/forecasting.test.ts)
+    const res = await fetch(`${base}/tiles/${layer}.json?${query}`, layer === 'near_repeat' ? { headers: ANALYST } : {});
     expect(res.status).toBe(200);
     const doc = (await res.json()) as TileJson;
     expect(doc.tilejson).toBe('3.0.0');
