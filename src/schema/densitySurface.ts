@@ -7,6 +7,7 @@ import { GeoJSONDocumentScalar, GeoJSONScalar } from './scalars';
 export const DensityKernelEnum = { QUARTIC: 'quartic', GAUSSIAN: 'gaussian' } as const;
 registerEnumType(DensityKernelEnum, {
   name: 'DensityKernel',
+  valuesConfig: { QUARTIC: { description: 'Quartic (biweight) kernel, h the search radius (Esri).' }, GAUSSIAN: { description: 'Gaussian kernel, h the standard deviation.' } },
   description: "QUARTIC: 3/pi (1 - (d/h)^2)^2 within the search radius h (Esri's Kernel Density, Silverman 1986). GAUSSIAN: normal kernel with standard deviation h.",
 });
 
@@ -45,13 +46,13 @@ export class DensityCell {
 
 @ObjectType({ simpleResolvers: true, description: 'Parallel arrays of the cells: entry i of each is cell i.' })
 export class DensityColumns {
-  @Field(() => [String])
+  @Field(() => [String], { description: 'H3 cells (hex).' })
   h3: string[];
 
-  @Field(() => [Float])
+  @Field(() => [Float], { description: 'Incidents per km² at each cell centre.' })
   perKm2: number[];
 
-  @Field(() => [Float], { nullable: 'items' })
+  @Field(() => [Float], { nullable: 'items', description: 'Incidents per 1,000 residents; null where few residents.' })
   per1000Residents: (number | null)[];
 }
 
@@ -72,13 +73,13 @@ export class DensitySurface {
   @Field(() => Int, { description: 'Points smoothed: incidents for analysts, released cell centres below (see privacy).' })
   pointCount: number;
 
-  @Field(() => StudyArea)
+  @Field(() => StudyArea, { description: 'The study area: cells, incidents counted, window and categories.' })
   studyArea: StudyArea;
 
-  @Field(() => [DensityCell])
+  @Field(() => [DensityCell], { description: 'Every cell of the study area with its density.' })
   cells: DensityCell[];
 
-  @Field(() => DensityColumns)
+  @Field(() => DensityColumns, { description: 'The cells as parallel arrays (for maps).' })
   columns: DensityColumns;
 
   @Field(() => GeoJSONDocumentScalar, {
@@ -86,6 +87,6 @@ export class DensitySurface {
   })
   contours: unknown;
 
-  @Field(() => PrivacyNote)
+  @Field(() => PrivacyNote, { description: 'How the privacy rules shaped this answer.' })
   privacy: PrivacyNote;
 }

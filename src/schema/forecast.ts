@@ -7,7 +7,11 @@ import { PrivacyNote } from './privacy';
 import { GeoJSONScalar } from './scalars';
 
 export const ForecastPeriodEnum = { DAY: 'day', WEEK: 'week', MONTH: 'month' } as const;
-registerEnumType(ForecastPeriodEnum, { name: 'ForecastPeriod', description: 'DAY (UTC calendar day), WEEK (ISO week from Monday, UTC) or MONTH (calendar month, UTC).' });
+registerEnumType(ForecastPeriodEnum, {
+  name: 'ForecastPeriod',
+  valuesConfig: { DAY: { description: 'A UTC calendar day.' }, WEEK: { description: 'An ISO week from Monday (UTC).' }, MONTH: { description: 'A calendar month (UTC).' } },
+  description: 'DAY (UTC calendar day), WEEK (ISO week from Monday, UTC) or MONTH (calendar month, UTC).',
+});
 
 export const ForecastMethodEnum = {
   LAST_PERIOD: 'lastPeriod',
@@ -18,6 +22,13 @@ export const ForecastMethodEnum = {
 } as const;
 registerEnumType(ForecastMethodEnum, {
   name: 'ForecastMethod',
+  valuesConfig: {
+    LAST_PERIOD: { description: 'The previous period’s counts.' },
+    LONG_TERM_AVERAGE: { description: 'The mean count per period over the history.' },
+    RECENT_KDE: { description: 'Quartic kernel density of the last 4 periods.' },
+    SELF_EXCITING: { description: 'Background plus near-repeat triggering (Mohler et al. 2011, 2015), fitted by EM on the grid.' },
+    NEGATIVE_BINOMIAL: { description: 'Negative binomial regression with lags and season.' },
+  },
   description: "LAST_PERIOD, LONG_TERM_AVERAGE, RECENT_KDE (baselines); SELF_EXCITING (Mohler et al.'s grid Hawkes process, EM); NEGATIVE_BINOMIAL (lags and season). See docs/forecasting.md.",
 });
 
@@ -62,7 +73,7 @@ export class ForecastBacktestArgs extends ForecastArgs {
 
 @ObjectType({ simpleResolvers: true, description: 'One cell of a forecast.' })
 export class ForecastCell {
-  @Field()
+  @Field({ description: 'H3 cell (hex).' })
   h3: string;
 
   @Field(() => GeoJSONScalar, { description: 'Cell outline (Polygon).' })
@@ -80,16 +91,16 @@ export class ForecastCell {
 
 @ObjectType({ simpleResolvers: true, description: 'Where and when the forecast stands.' })
 export class ForecastFrame {
-  @Field()
+  @Field({ description: 'The area as asked.' })
   area: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'H3 resolution of the cells.' })
   resolution: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Cells of the study area, zero-count cells included.' })
   cellCount: number;
 
-  @Field()
+  @Field({ description: 'day, week or month.' })
   period: string;
 
   @Field(() => Date, { description: 'Start of the history.' })
@@ -98,13 +109,13 @@ export class ForecastFrame {
   @Field(() => Date, { description: 'End of the history, start of the forecast period.' })
   historyTo: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Periods of history.' })
   historyPeriods: number;
 
   @Field(() => Int, { description: 'Incidents of the history (below analyst: the sum of released counts).' })
   incidentCount: number;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Categories counted; null means all.' })
   categories: string[] | null;
 }
 
@@ -113,31 +124,31 @@ export class HotspotForecast {
   @Field({ description: 'The method, its fitted parameters and the data, in words.' })
   method: string;
 
-  @Field(() => ForecastFrame)
+  @Field(() => ForecastFrame, { description: 'The study area and the history the forecast was made from.' })
   frame: ForecastFrame;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'Start of the forecast period (inclusive).' })
   forecastFrom: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'End of the forecast period (exclusive).' })
   forecastTo: Date;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Share of the area marked hot.' })
   areaShare: number;
 
-  @Field(() => [ForecastCell])
+  @Field(() => [ForecastCell], { description: 'Every cell of the study area with its forecast.' })
   cells: ForecastCell[];
 
-  @Field(() => [AnalysisWarning])
+  @Field(() => [AnalysisWarning], { description: 'Conditions that affect how the forecast should be read.' })
   warnings: AnalysisWarning[];
 
-  @Field(() => PrivacyNote)
+  @Field(() => PrivacyNote, { description: 'How the privacy rules shaped this answer.' })
   privacy: PrivacyNote;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Mean scores of a method over the backtest origins at one share of the area.' })
 export class BacktestScore {
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Share of the area of the hot cells (0.01, 0.02 or 0.05).' })
   areaShare: number;
 
   @Field(() => Float, { nullable: true, description: 'Predictive Accuracy Index: hit rate / area share.' })
@@ -155,10 +166,10 @@ export class BacktestScore {
 
 @ObjectType({ simpleResolvers: true, description: 'One method in the backtest.' })
 export class MethodBacktest {
-  @Field()
+  @Field({ description: 'The method (lastPeriod, longTermAverage, recentKde, selfExciting, negativeBinomial).' })
   method: string;
 
-  @Field(() => [BacktestScore])
+  @Field(() => [BacktestScore], { description: 'Mean scores at 1, 2 and 5 % of the area.' })
   scores: BacktestScore[];
 
   @Field(() => [Float], { nullable: 'items', description: 'PAI at areaShare for each origin, oldest first.' })
@@ -176,27 +187,27 @@ export class MethodBacktest {
 
 @ObjectType({ simpleResolvers: true, description: 'Rolling-origin backtest of every forecast method, scored as the NIJ Real-Time Crime Forecasting Challenge.' })
 export class ForecastBacktest {
-  @Field()
+  @Field({ description: 'The backtest and its test, in words.' })
   method: string;
 
-  @Field(() => ForecastFrame)
+  @Field(() => ForecastFrame, { description: 'The study area and the history.' })
   frame: ForecastFrame;
 
   @Field(() => [Date], { description: 'Start of each period forecast (the origins), oldest first.' })
   origins: Date[];
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The share of the area the choice and the test use.' })
   areaShare: number;
 
   @Field({ description: 'The method with the highest mean PAI at areaShare.' })
   chosen: string;
 
-  @Field(() => [MethodBacktest])
+  @Field(() => [MethodBacktest], { description: 'Every method with its scores.' })
   methods: MethodBacktest[];
 
-  @Field(() => [AnalysisWarning])
+  @Field(() => [AnalysisWarning], { description: 'Conditions that affect how the scores should be read.' })
   warnings: AnalysisWarning[];
 
-  @Field(() => PrivacyNote)
+  @Field(() => PrivacyNote, { description: 'How the privacy rules shaped this answer.' })
   privacy: PrivacyNote;
 }

@@ -6,7 +6,11 @@ import { AreaInput, TimeWindowInput } from './inputs';
 import { GeoJSONScalar } from './scalars';
 
 export const SignificanceEnum = { FDR: 'fdr', RAW: 'raw' } as const;
-registerEnumType(SignificanceEnum, { name: 'NearRepeatSignificance', description: 'FDR: Benjamini-Hochberg adjusted pseudo p over the tested bands (default). RAW: the pseudo p itself.' });
+registerEnumType(SignificanceEnum, {
+  name: 'NearRepeatSignificance',
+  valuesConfig: { FDR: { description: 'Benjamini-Hochberg adjusted pseudo p.' }, RAW: { description: 'The pseudo p itself.' } },
+  description: 'FDR: Benjamini-Hochberg adjusted pseudo p over the tested bands (default). RAW: the pseudo p itself.',
+});
 
 @ArgsType()
 export class NearRepeatArgs {
@@ -94,7 +98,7 @@ export class NearRepeatPlace {
   @Field(() => GeoJSONScalar, { description: 'The incident position (Point): analyst data.' })
   geometry: Geometry;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the incident occurred.' })
   occurredAt: Date;
 
   @Field(() => Float, { description: 'Radius of elevated risk, metres: the farthest significant distance band.' })
@@ -106,7 +110,7 @@ export class NearRepeatPlace {
 
 @ObjectType({ simpleResolvers: true, description: 'A cell whose centre lies within the risk radius of a recent incident.' })
 export class NearRepeatCell {
-  @Field()
+  @Field({ description: 'H3 cell (hex).' })
   h3: string;
 
   @Field(() => GeoJSONScalar, { description: 'Cell outline (Polygon).' })
@@ -127,13 +131,13 @@ export class NearRepeatAnalysis {
   @Field({ description: 'The area as asked.' })
   area: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'H3 resolution of the study area and the risk cells.' })
   resolution: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'Start of the window analysed (inclusive); null when open.' })
   from: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'End of the window analysed (exclusive).' })
   to: Date | null;
 
   @Field(() => [String], { description: 'Categories analysed (sensitive ones are never analysed as points).' })
@@ -145,10 +149,10 @@ export class NearRepeatAnalysis {
   @Field(() => Float, { description: 'All pairs of incidents, n(n-1)/2.' })
   pairCount: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Monte Carlo permutations of the dates.' })
   permutations: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Seed of the permutations.' })
   seed: number;
 
   @Field(() => [NearRepeatBand], { description: 'The Knox table, row by row (same location, the distance bands, beyond), each row by time band.' })
@@ -169,6 +173,6 @@ export class NearRepeatAnalysis {
   @Field(() => [NearRepeatCell], { description: 'Cells within riskRadiusMeters of a risk place (what the near_repeat tile layer draws).' })
   cells: NearRepeatCell[];
 
-  @Field(() => [AnalysisWarning])
+  @Field(() => [AnalysisWarning], { description: 'Conditions that affect how the results should be read (TIME_TOO_COARSE, FEW_INCIDENTS).' })
   warnings: AnalysisWarning[];
 }
