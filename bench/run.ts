@@ -222,7 +222,9 @@ async function benchContext(knex: Knex): Promise<BenchContext> {
   const yearFrom = new Date(end);
   yearFrom.setUTCFullYear(yearFrom.getUTCFullYear() - 1);
   const monthFrom = new Date(end.getTime() - 30 * 86_400_000);
+  const [{ count }] = (await knex('incidents').where('occurred_at', '>=', yearFrom).count('* as count')) as { count: string }[];
   return {
+    incidentsInYear: Number(count),
     districtIds: districts.map((d) => String(d.id)),
     year: { from: yearFrom.toISOString(), to: end.toISOString() },
     month: { from: monthFrom.toISOString(), to: end.toISOString() },

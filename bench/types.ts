@@ -6,6 +6,8 @@ export interface BenchContext {
   districtIds: string[];
   /** one year of data: [from, to) as ISO strings */
   year: { from: string; to: string };
+  /** incidents in `year` */
+  incidentsInYear?: number;
   /** one month at the end of the data, as ISO strings */
   month: { from: string; to: string };
 }

@@ -51,6 +51,26 @@ export const ROLE_RULES = {
   'Query.hexagons': { roles: EVERYONE, rule: AGGREGATE, sample: `{ hexagons(area: { bbox: ${BBOX} }, resolution: 8) { cells { h3 incidents suppressed } } }` },
   'Query.hotspots': { roles: EVERYONE, rule: AGGREGATE, sample: `{ hotspots(area: { bbox: ${BBOX} }, resolution: 8) { cells { h3 count z } } }` },
   'Query.clusters': { roles: EVERYONE, rule: AGGREGATE, sample: `{ clusters(area: { bbox: ${BBOX} }, resolution: 8) { cells { h3 count cluster } } }` },
+  'Query.densitySurface': {
+    roles: EVERYONE,
+    rule: 'every role; below analyst the surface smooths the released cell counts of the release lattice (resolution 8, one ended month, all categories), so it is a function of released numbers only',
+    sample: `{ densitySurface(area: { bbox: ${BBOX} }, resolution: 8) { bandwidthMeters cells { h3 perKm2 } } }`,
+  },
+  'Query.nearRepeat': {
+    roles: ANALYSTS,
+    rule: 'analyst: built from exact positions and dates of incidents (pairs within metres and days, and the recent incidents themselves as risk places); sensitive categories never analysed',
+    sample: `{ nearRepeat(area: { bbox: ${BBOX} }, permutations: 99) { method } }`,
+  },
+  'Query.forecastHotspots': {
+    roles: EVERYONE,
+    rule: 'every role; below analyst the history is the release lattice (resolution 8, whole ended months of released counts, all categories), so the forecast is a function of released numbers only',
+    sample: `{ forecastHotspots(area: { bbox: ${BBOX} }, resolution: 8, period: MONTH, historyPeriods: 6) { method cells { h3 expected } } }`,
+  },
+  'Query.forecastBacktest': {
+    roles: EVERYONE,
+    rule: 'every role; below analyst on the release lattice, as forecastHotspots (scores from released counts)',
+    sample: `{ forecastBacktest(area: { bbox: ${BBOX} }, resolution: 8, period: MONTH, historyPeriods: 6, origins: 2) { chosen } }`,
+  },
   'Query.auditLog': { roles: ADMINS, rule: 'admin only', sample: '{ auditLog(first: 1) { nodes { userId operation rowCount } } }' },
   'Mutation.importIncidents': { roles: ANALYSTS, rule: 'analyst (police load their own incident records) and admin', sample: IMPORT_SAMPLE('importIncidents') },
   'Mutation.importLightingOutages': { roles: ADMINS, rule: 'admin only (bulk loads of city data)', sample: IMPORT_SAMPLE('importLightingOutages') },

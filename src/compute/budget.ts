@@ -40,6 +40,12 @@ export const UNITS = {
   sitingPerCandidateCell: 4,
   /** one case evaluation (influence area, matched controls, two windows of counts, difference in differences) */
   caseEvaluation: 500_000,
+  /** kernel density: one unit per (evaluation position, point within reach) pair visited, about 5 ns each */
+  kernelDensity: (evaluations: number, pointsInReach: number): number => Math.ceil((evaluations * pointsInReach) / 4),
+  /** near repeats (Knox): one unit per close pair and permutation, and per incident and permutation for the sweep */
+  knox: (incidents: number, closePairs: number, permutations: number): number => (incidents + closePairs) * (permutations + 1),
+  /** forecasts: one unit per cell, period and method fitted (EM iterations and IRLS included), measured at about 1 us each */
+  forecastPerCellPeriod: 50,
   /** one row written by an export (the query behind it is charged as that query) */
   exportRow: 1_000,
 } as const;

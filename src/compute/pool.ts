@@ -101,7 +101,8 @@ export async function runComputeTask<K extends TaskName>(name: K, input: TaskInp
   if (!pool || units < POOL_MIN_UNITS) return task(input);
   try {
     // the weights as shared arrays, without an H3Weights' cell list: nothing of them is copied
-    return (await pool.run({ ...input, weights: weightsForPool(input.weights) }, { name })) as TaskOutput<K>;
+    const shipped = 'weights' in input ? { ...input, weights: weightsForPool(input.weights) } : input;
+    return (await pool.run(shipped, { name })) as TaskOutput<K>;
   } catch (error) {
     if (error instanceof Error && /queue is at limit|no task queue available/i.test(error.message)) throw serverBusy();
     throw error;

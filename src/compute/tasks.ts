@@ -3,7 +3,7 @@
  * a result is the same whether it was computed in a worker or on the main thread (the same
  * code on the same numbers; typed arrays cross threads bit for bit).
  */
-import { getisOrdGiStar, GiStarOptions, GiStarResult, localMoran, LocalMoranOptions, LocalMoranResult, SpatialWeights } from '../geo/stats';
+import { getisOrdGiStar, GiStarOptions, GiStarResult, KnoxBands, KnoxOptions, KnoxPoints, KnoxResult, knoxTest, localMoran, LocalMoranOptions, LocalMoranResult, SpatialWeights } from '../geo/stats';
 
 /** Weights as they cross to a worker: the CSR arrays only (an H3Weights' cell list stays behind). */
 export interface PlainWeights {
@@ -34,7 +34,17 @@ export function moran(task: LocalMoranTask): LocalMoranResult {
   return localMoran(task.values, task.weights, task.options);
 }
 
-export const TASKS = { giStar, moran };
+export interface KnoxTask {
+  points: KnoxPoints;
+  bands: KnoxBands;
+  options: KnoxOptions;
+}
+
+export function knox(task: KnoxTask): KnoxResult {
+  return knoxTest(task.points, task.bands, task.options);
+}
+
+export const TASKS = { giStar, moran, knox };
 export type TaskName = keyof typeof TASKS;
 export type TaskInput<K extends TaskName> = Parameters<(typeof TASKS)[K]>[0];
 export type TaskOutput<K extends TaskName> = ReturnType<(typeof TASKS)[K]>;

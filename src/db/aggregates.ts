@@ -4,7 +4,7 @@ import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
 import { growEnvelope } from '../geo/geometry';
 import { countIncidentCoverage, type IncidentCoverage, type PointReachCells, type ReachingPost } from '../geo/coverage';
 import { bigintToCell, cellToChildren } from '../geo/h3';
-import { AreaCellMap, AreaIncidentCounts, IncidentColumns } from '../geo/incidentColumns';
+import { AreaCellMap, AreaIncidentCounts, AreaIncidentEvents, IncidentColumns } from '../geo/incidentColumns';
 import { createCache } from '../cache';
 import { cellColumn } from './cells';
 import { incidentColumns, memoByLayerVersion } from './layerCache';
@@ -116,6 +116,15 @@ function copyCounts(c: AreaIncidentCounts): AreaIncidentCounts {
   };
 }
 
+function areaLookup(columns: IncidentColumns, lookups: { byCells: WeakMap<readonly string[], AreaLookup> }, cells: readonly string[], resolution: number): AreaLookup {
+  let lookup = lookups.byCells.get(cells);
+  if (!lookup || lookup.map.resolution !== resolution) {
+    lookup = { map: columns.mapArea(cells, resolution), id: nextLookupId++ };
+    lookups.byCells.set(cells, lookup);
+  }
+  return lookup;
+}
+
 /**
  * Incidents per cell of a study area, in the order of `cells`: every incident whose parent at
  * the resolution is one of the cells. The lookup from stored cells to area positions is built
@@ -134,11 +143,7 @@ export async function incidentCountsInArea(knex: Knex, q: AreaIncidentQuery): Pr
     areaCounts.clear();
     countedColumnsId = lookups.id;
   }
-  let lookup = lookups.byCells.get(q.cells);
-  if (!lookup || lookup.map.resolution !== q.resolution) {
-    lookup = { map: columns.mapArea(q.cells, q.resolution), id: nextLookupId++ };
-    lookups.byCells.set(q.cells, lookup);
-  }
+  const lookup = areaLookup(columns, lookups, q.cells, q.resolution);
   const key = `${lookup.id}|${q.from?.getTime() ?? ''}|${q.to?.getTime() ?? ''}|${q.categories ? [...q.categories].sort().join(',') : '*'}|${q.detail}`;
   let counts = areaCounts.get(key);
   if (!counts) {
@@ -146,6 +151,21 @@ export async function incidentCountsInArea(knex: Knex, q: AreaIncidentQuery): Pr
     areaCounts.set(key, counts);
   }
   return copyCounts(counts);
+}
+
+/**
+ * The incidents of a study area's cells in a window as points (position, time, area cell), in time
+ * order, from the in-memory columns; for analyses of points (near repeats, kernel density, forecasts).
+ */
+export async function incidentEventsInArea(knex: Knex, q: Omit<AreaIncidentQuery, 'detail'>): Promise<AreaIncidentEvents> {
+  const columns = await incidentColumns(knex);
+  let lookups = areaLookups.get(columns);
+  if (!lookups) {
+    lookups = { id: nextLookupId++, byCells: new WeakMap() };
+    areaLookups.set(columns, lookups);
+  }
+  const lookup = areaLookup(columns, lookups, q.cells, q.resolution);
+  return columns.eventsInArea(lookup.map, { from: q.from?.getTime() ?? null, to: q.to?.getTime() ?? null, categories: q.categories });
 }
 
 // moved to src/geo/geometry.ts (a formula, not a query); re-exported while callers still import it from here

@@ -94,6 +94,16 @@ export interface GroupedCount {
   count: number;
 }
 
+/** Incidents of a study area as points, sorted by time. */
+export interface AreaIncidentEvents {
+  lng: Float64Array;
+  lat: Float64Array;
+  /** epoch ms */
+  time: Float64Array;
+  /** index of the incident's cell in the study area */
+  cell: Int32Array;
+}
+
 /** A study area's cells mapped into a column store's dense cell ids: dense id -> area index, or -1. */
 export interface AreaCellMap {
   resolution: number;
@@ -294,6 +304,31 @@ export class IncidentColumns {
       }
     }
     return { total, day, night: nights, unknownTime, categories: [...this.columns.categories], byCategory };
+  }
+
+  /**
+   * The incidents of the area's cells in a window, as points in time order: position, time and
+   * the index of their cell in the area (for near-repeat analysis, kernel density and forecasts).
+   */
+  eventsInArea(area: AreaCellMap, filter: IncidentFilter): AreaIncidentEvents {
+    const { category, lng, lat, time } = this.columns;
+    const rowCell = this.dictionary(area.resolution).rowCell;
+    const index = area.areaIndexOfCell;
+    const [start, end] = this.rowRange(filter);
+    const allowed = this.categoryAllowed(filter.categories);
+    const rows: number[] = [];
+    for (let i = start; i < end; i++) {
+      if (index[rowCell[i]] < 0 || (allowed !== null && allowed[category[i]] === 0)) continue;
+      rows.push(i);
+    }
+    const out: AreaIncidentEvents = { lng: new Float64Array(rows.length), lat: new Float64Array(rows.length), time: new Float64Array(rows.length), cell: new Int32Array(rows.length) };
+    rows.forEach((i, k) => {
+      out.lng[k] = lng[i];
+      out.lat[k] = lat[i];
+      out.time[k] = time[i];
+      out.cell[k] = index[rowCell[i]];
+    });
+    return out;
   }
 
   /**

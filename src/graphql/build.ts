@@ -5,6 +5,7 @@ import { AccessQueries } from '../resolvers/access';
 import { AnalysisQueries } from '../resolvers/analysis';
 import { CoverageQueries } from '../resolvers/coverage';
 import { EmergingHotSpotQueries } from '../resolvers/emerging';
+import { ForecastingQueries } from '../resolvers/forecasting';
 import { HexagonQueries } from '../resolvers/hexagons';
 import { RiskQueries } from '../resolvers/risk';
 import { ImportMutations } from '../resolvers/imports';
@@ -31,6 +32,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
       HexagonQueries,
       CoverageQueries,
       RiskQueries,
+      ForecastingQueries,
       RecommendationResolver,
       VocabularyQueries,
     ],

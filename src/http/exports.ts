@@ -62,6 +62,12 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'hexagons' },
   { field: 'hotspots' },
   { field: 'clusters' },
+  { field: 'densitySurface' },
+  // rows: the cells under elevated near-repeat risk, with the Knox table in the metadata
+  { field: 'nearRepeat' },
+  { field: 'forecastHotspots' },
+  // rows: the methods with their scores (the per-share scores as JSON)
+  { field: 'forecastBacktest' },
   { field: 'emergingHotSpots' },
   { field: 'riskSurface' },
   { field: 'fixPriorities' },

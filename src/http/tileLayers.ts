@@ -6,7 +6,10 @@
  * filtered queries as the GraphQL lists. Incident points are never a tile layer.
  */
 import { computeClusters } from '../analysis/clusters';
+import { computeDensitySurface } from '../analysis/densitySurface';
+import { computeForecastHotspots } from '../analysis/forecast';
 import { computeHexagons } from '../analysis/hexagons';
+import { computeNearRepeat } from '../analysis/nearRepeat';
 import { computeHotspots } from '../analysis/hotspots';
 import {
   areasLayerTile,
@@ -26,6 +29,8 @@ import type { RequestContext } from '../context';
 import type { Role } from '../domain';
 import { AREA_KINDS, INCIDENT_CATEGORIES, POST_KINDS, ROAD_DEFECT_KINDS, YOUTH_FACILITY_KINDS } from '../domain';
 import { WeightsEnum } from '../schema/analysis';
+import { DensityKernelEnum } from '../schema/densitySurface';
+import { ForecastMethodEnum, ForecastPeriodEnum } from '../schema/forecast';
 import { FixStatusEnum } from '../schema/enums';
 import type { LightingOutageFilter } from '../schema/inputs';
 import { areaParam, canonicalParams, dateParam, enumListParam, enumParam, intParam, listParam, QueryParams, windowParam } from './params';
@@ -198,6 +203,98 @@ export const TILE_LAYERS: TileLayer[] = [
             withinPostReach: c.withinPostReach,
           }),
         }));
+      }),
+  },
+  {
+    name: 'density',
+    query: 'densitySurface',
+    description: 'Kernel density of incidents at each H3 cell centre (as the densitySurface query; its contours are in the GraphQL answer and the GeoJSON export).',
+    geometryType: 'Polygon',
+    fields: { h3: 'H3 cell (hex).', perKm2: 'Incidents per km² (kernel density).', per1000Residents: 'Incidents per 1,000 residents (ratio of kernel surfaces; absent where few residents).' },
+    parameters: { ...AREA_PARAMETERS, kernel: 'QUARTIC (default) or GAUSSIAN.', bandwidthMeters: "Bandwidth in metres, 50 to 5000 (default: Silverman's rule)." },
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: (ctx, tile, params) =>
+      cellTile(ctx, 'density', tile, params, async () => {
+        const bandwidth = params.bandwidthMeters === undefined ? undefined : Number(params.bandwidthMeters);
+        const answer = await computeDensitySurface(ctx, { ...studyAreaArgs(ctx, params), kernel: enumParam(params, 'kernel', Object.values(DensityKernelEnum)) ?? 'quartic', bandwidthMeters: bandwidth });
+        return answer.cells.map((c) => ({ h3: c.h3, properties: tileProperties({ h3: c.h3, perKm2: c.perKm2, per1000Residents: c.per1000Residents }) }));
+      }),
+  },
+  {
+    name: 'near_repeat',
+    query: 'nearRepeat',
+    description: 'Cells now under elevated near-repeat risk: within the radius of the significant Knox bands of an incident of the last days (as the nearRepeat query; analysts).',
+    geometryType: 'Polygon',
+    fields: { h3: 'H3 cell (hex).', sources: 'Recent incidents whose risk area covers the cell centre.', until: 'End of the latest risk window, ISO 8601.' },
+    parameters: {
+      ...AREA_PARAMETERS,
+      distanceBandMeters: 'Distance band, metres (default 100).',
+      distanceBands: 'Distance bands (default 4).',
+      timeBandDays: 'Time band, days (default 7).',
+      timeBands: 'Time bands (default 4).',
+      permutations: 'Permutations, 99 to 9999 (default 999).',
+    },
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: (ctx, tile, params) =>
+      cellTile(ctx, 'near_repeat', tile, params, async () => {
+        const { categories, ...area } = studyAreaArgs(ctx, params);
+        const answer = await computeNearRepeat(ctx, {
+          ...area,
+          categories,
+          distanceBandMeters: intParam(params, 'distanceBandMeters', 100),
+          distanceBands: intParam(params, 'distanceBands', 4),
+          timeBandDays: intParam(params, 'timeBandDays', 7),
+          timeBands: intParam(params, 'timeBands', 4),
+          sameLocationMeters: 0,
+          permutations: intParam(params, 'permutations', 999),
+          alpha: 0.05,
+          significance: 'fdr',
+        });
+        return answer.cells.map((c) => ({ h3: c.h3, properties: tileProperties({ h3: c.h3, sources: c.sources, until: c.until.toISOString() }) }));
+      }),
+  },
+  {
+    name: 'forecast',
+    query: 'forecastHotspots',
+    description: 'Hotspot forecast for the next period: expected incidents, rank and the hot cells of each H3 cell (as the forecastHotspots query).',
+    geometryType: 'Polygon',
+    fields: { h3: 'H3 cell (hex).', expected: 'Expected incidents in the forecast period.', rank: 'Rank (1 highest).', hot: 'Among the top areaShare of the area.' },
+    parameters: {
+      ...AREA_PARAMETERS,
+      period: 'DAY, WEEK (default) or MONTH (below analyst MONTH, the default there).',
+      method: 'LAST_PERIOD, LONG_TERM_AVERAGE, RECENT_KDE, SELF_EXCITING (default) or NEGATIVE_BINOMIAL.',
+      historyPeriods: 'Periods of history.',
+      areaShare: '0.01, 0.02 (default) or 0.05.',
+    },
+    minzoom: 8,
+    maxzoom: 15,
+    roles: null,
+    render: (ctx, tile, params) =>
+      cellTile(ctx, 'forecast', tile, params, async () => {
+        const { area, resolution, categories } = studyAreaArgs(ctx, params);
+        const answer = await computeForecastHotspots(ctx, {
+          area,
+          resolution,
+          categories,
+          period: enumParam(params, 'period', Object.values(ForecastPeriodEnum)),
+          method:
+            ForecastMethodEnum[
+              (
+                enumParam(
+                  params,
+                  'method',
+                  Object.keys(ForecastMethodEnum).map((k) => k.toLowerCase()),
+                ) ?? 'self_exciting'
+              ).toUpperCase() as keyof typeof ForecastMethodEnum
+            ],
+          historyPeriods: params.historyPeriods === undefined ? undefined : intParam(params, 'historyPeriods', 0),
+          areaShare: params.areaShare === undefined ? 0.02 : Number(params.areaShare),
+        });
+        return answer.cells.map((c) => ({ h3: c.h3, properties: tileProperties({ h3: c.h3, expected: c.expected, rank: c.rank, hot: c.hot }) }));
       }),
   },
   {

@@ -188,6 +188,7 @@ describe('privacy and roles', () => {
         'riskFactors',
         'agencyStatistics',
         'recommendationsEvaluation',
+        'nearRepeat',
       ];
       if (forbidden.includes(query)) {
         // exports of what an anonymous caller may not query at all

@@ -14,7 +14,7 @@ let base: string;
 let districtId: string;
 let post: { lng: number; lat: number };
 
-const LAYERS = ['hotspots', 'clusters', 'hexagons', 'posts', 'post_reach', 'lighting_outages', 'road_defects', 'youth_facilities', 'risk_features', 'areas', 'streets'];
+const LAYERS = ['hotspots', 'clusters', 'hexagons', 'posts', 'post_reach', 'lighting_outages', 'road_defects', 'youth_facilities', 'risk_features', 'areas', 'streets', 'density', 'near_repeat', 'forecast'];
 
 interface TileJson {
   tilejson: string;
@@ -82,7 +82,8 @@ describe('TileJSON', () => {
   it.each(LAYERS)('describes %s as TileJSON 3.0.0 with a tile URL template, zooms, city bounds and fields', async (layer) => {
     // streets, the page's base map, take no parameters
     const query = layer === 'streets' ? '' : layer === 'areas' ? 'kind=DISTRICT' : ['hotspots', 'clusters', 'hexagons'].includes(layer) ? 'resolution=8' : 'bbox=76.8%2C43.1%2C77.1%2C43.4';
-    const res = await fetch(`${base}/tiles/${layer}.json?${query}`);
+    // near_repeat mirrors an analyst-only query: anonymous callers get 401 (test/security/forecasting.test.ts)
+    const res = await fetch(`${base}/tiles/${layer}.json?${query}`, layer === 'near_repeat' ? { headers: ANALYST } : {});
     expect(res.status).toBe(200);
     const doc = (await res.json()) as TileJson;
     expect(doc.tilejson).toBe('3.0.0');

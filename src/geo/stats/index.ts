@@ -19,3 +19,5 @@ export * from './fixedEffectsPoisson';
 export * from './differenceInDifferences';
 export * from './mantelHaenszel';
 export * from './summary';
+export * from './kernelDensity';
+export * from './knox';

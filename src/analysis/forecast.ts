@@ -1,0 +1,179 @@
+/**
+ * Hotspot forecasts and their backtest (src/geo/forecast): the study area's history as counts
+ * per step and cell, then one method's forecast of the next period (`forecastHotspots`) or every
+ * method's rolling-origin scores (`forecastBacktest`).
+ *
+ * Analysts and admins: the incidents of the column store binned by UTC day (steps) into periods
+ * of a day, an ISO week or a calendar month. Below analyst (and for an analyst's count of
+ * sensitive categories) the history is the release lattice itself: resolution 8, whole ended
+ * calendar months, all categories, each month's counts as released by the gate (suppressed ones
+ * as threshold / 2, as every statistic below analyst), steps of a month. Forecasts, ranks and
+ * scores are then functions of released numbers only.
+ */
+import type { RequestContext } from '../context';
+import { chargeCompute, UNITS } from '../compute/budget';
+import { incidentCountsInArea, incidentEventsInArea } from '../db/aggregates';
+import { badInput } from '../errors';
+import { cellAreaKm2, cellCentre, cellPolygon, neighbourSpacingMeters } from '../geo/h3';
+import { backtestForecasts, FORECAST_METHODS, ForecastHistory, forecastPeriod, hotCells, periodCounts, tieOrder } from '../geo/forecast';
+import type { ForecastArgs, ForecastBacktest, ForecastBacktestArgs, ForecastFrame, ForecastHotspotsArgs, HotspotForecast } from '../schema/forecast';
+import type { AnalysisWarning } from '../schema/analysis';
+import { planeOf } from './densitySurface';
+import { argsForRelease, privacyNote, releaseCounts, ReleasePolicy } from './release';
+import { resolveStudyArea } from './studyArea';
+
+const DAY_MS = 86_400_000;
+const SHARES = [0.01, 0.02, 0.05];
+const DEFAULT_HISTORY = { day: 120, week: 52, month: 24 };
+const MAX_HISTORY = { day: 730, week: 156, month: 36 };
+
+/** Start of the period containing `t` (UTC), and the start of the period `k` periods later. */
+export function periodStart(t: Date, period: 'day' | 'week' | 'month'): Date {
+  const d = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), period === 'month' ? 1 : t.getUTCDate()));
+  if (period === 'week') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d;
+}
+
+export function addPeriods(t: Date, period: 'day' | 'week' | 'month', k: number): Date {
+  if (period === 'month') return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + k, 1));
+  return new Date(t.getTime() + k * (period === 'week' ? 7 : 1) * DAY_MS);
+}
+
+interface GatheredHistory {
+  history: ForecastHistory;
+  /** complete periods in the history */
+  periods: number;
+  starts: Date[];
+  frame: ForecastFrame;
+  cells: string[];
+  policy: ReleasePolicy;
+  suppressedCells: number;
+  warnings: AnalysisWarning[];
+}
+
+async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMethods: number): Promise<GatheredHistory> {
+  if (!SHARES.includes(args.areaShare)) throw badInput('areaShare', `must be one of ${SHARES.join(', ')}, got ${args.areaShare}`);
+  const released = argsForRelease(ctx, { area: args.area, resolution: args.resolution, categories: args.categories });
+  const { policy } = released;
+  const period = args.period ?? (policy.restricted ? 'month' : 'week');
+  if (policy.restricted) {
+    if (period !== 'month') throw badInput('period', 'below the analyst role forecasts are made on the release lattice: whole calendar months (MONTH)');
+    if (args.asOf) throw badInput('asOf', 'below the analyst role the history ends with the last ended calendar month; leave asOf out');
+  }
+  const historyPeriods = args.historyPeriods ?? DEFAULT_HISTORY[period];
+  if (!Number.isInteger(historyPeriods) || historyPeriods < 4 || historyPeriods > MAX_HISTORY[period]) throw badInput('historyPeriods', `must be an integer from 4 to ${MAX_HISTORY[period]} for ${period}s`);
+  const area = await resolveStudyArea(ctx, released.args, policy.maxCells);
+  const cells = area.cells;
+  const n = cells.length;
+  const end = periodStart(policy.restricted ? new Date() : (args.asOf ?? new Date()), period);
+  const starts = Array.from({ length: historyPeriods + 2 }, (_, k) => addPeriods(end, period, k - historyPeriods));
+  const from = starts[0];
+  const monthly = policy.restricted;
+  const edges = starts.map((s, k) => (monthly ? k : Math.round((s.getTime() - from.getTime()) / DAY_MS)));
+  const steps = edges[historyPeriods];
+  await chargeCompute(ctx, UNITS.forecastPerCellPeriod * n * (historyPeriods + steps) * (1 + extraMethods), `forecast: ${n} cells x ${steps} steps`);
+  const counts = new Float64Array(steps * n);
+  let incidentCount = 0;
+  let suppressedCells = 0;
+  if (monthly) {
+    // the release lattice: each month's released counts, as hexagons gives them to the caller
+    for (let k = 0; k < historyPeriods; k++) {
+      const { total } = await incidentCountsInArea(ctx.knex, { cells, resolution: area.resolution, from: starts[k], to: starts[k + 1], categories: released.categories, detail: false });
+      const release = releaseCounts(policy, total);
+      counts.set(release.forStatistics, k * n);
+      incidentCount += release.total;
+      suppressedCells += release.suppressedCells;
+    }
+  } else {
+    const events = await incidentEventsInArea(ctx.knex, { cells, resolution: area.resolution, from, to: end, categories: released.categories });
+    for (let i = 0; i < events.time.length; i++) counts[Math.floor((events.time[i] - from.getTime()) / DAY_MS) * n + events.cell[i]]++;
+    incidentCount = events.time.length;
+  }
+  const plane = planeOf(area.envelope);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  cells.forEach((cell, i) => {
+    const [lng, lat] = cellCentre(cell);
+    x[i] = (lng - plane.origin[0]) * plane.perDegree.lng;
+    y[i] = (lat - plane.origin[1]) * plane.perDegree.lat;
+  });
+  const history: ForecastHistory = {
+    cells: n,
+    counts,
+    edges,
+    x,
+    y,
+    cellArea: Float64Array.from(cells, cellAreaKm2),
+    kdeBandwidthMeters: 2 * neighbourSpacingMeters(area.resolution),
+    phase: starts.map((s) => (s.getTime() - Date.UTC(s.getUTCFullYear(), 0, 1)) / (365.25 * DAY_MS)),
+  };
+  const warnings: AnalysisWarning[] = [];
+  if (incidentCount < 10 * historyPeriods) warnings.push({ code: 'FEW_INCIDENTS', message: `${incidentCount} incidents over ${historyPeriods} periods: forecasts and scores of so few incidents vary a lot`, cells: [] });
+  return {
+    history,
+    periods: historyPeriods,
+    starts,
+    cells,
+    policy,
+    suppressedCells,
+    warnings,
+    frame: { area: area.description, resolution: area.resolution, cellCount: n, period, historyFrom: from, historyTo: end, historyPeriods, incidentCount, categories: released.categories },
+  };
+}
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+export async function computeForecastHotspots(ctx: RequestContext, args: ForecastHotspotsArgs): Promise<HotspotForecast> {
+  const g = await gatherHistory(ctx, args, 0);
+  const totals = periodCounts(g.history, g.periods);
+  const forecast = forecastPeriod(g.history, totals, args.method, g.periods);
+  const ties = tieOrder(g.history.cells, args.seed ?? 12345);
+  const hot = new Set(hotCells(forecast.values, g.history.cellArea, args.areaShare, ties));
+  const rankOfTie = new Int32Array(ties.length);
+  ties.forEach((cell, k) => (rankOfTie[cell] = k));
+  const order = Array.from(forecast.values.keys()).sort((a, b) => forecast.values[b] - forecast.values[a] || rankOfTie[a] - rankOfTie[b]);
+  const rank = new Int32Array(order.length);
+  order.forEach((cell, k) => (rank[cell] = k + 1));
+  return {
+    method: `${args.method}: ${forecast.note}; from ${g.periods} ${g.frame.period}s of ${g.policy.restricted ? 'released monthly cell counts (release lattice)' : 'incidents binned by UTC day'}`,
+    frame: g.frame,
+    forecastFrom: g.starts[g.periods],
+    forecastTo: g.starts[g.periods + 1],
+    areaShare: args.areaShare,
+    cells: g.cells.map((h3, i) => ({
+      h3,
+      get boundary() {
+        return cellPolygon(h3);
+      },
+      expected: forecast.values[i],
+      rank: rank[i],
+      hot: hot.has(i),
+    })),
+    warnings: g.warnings,
+    privacy: privacyNote(g.policy, g.frame.resolution, g.suppressedCells),
+  };
+}
+
+export async function computeForecastBacktest(ctx: RequestContext, args: ForecastBacktestArgs): Promise<ForecastBacktest> {
+  if (!Number.isInteger(args.origins) || args.origins < 2 || args.origins > 52) throw badInput('origins', `must be an integer from 2 to 52, got ${args.origins}`);
+  const g = await gatherHistory(ctx, args, FORECAST_METHODS.length);
+  if (args.origins > g.periods - 4) throw badInput('origins', `at most historyPeriods - 4 (${g.periods - 4}): every origin needs earlier periods to learn from`);
+  const result = backtestForecasts(g.history, g.periods, { origins: args.origins, shares: SHARES, primaryShare: args.areaShare, methods: FORECAST_METHODS, seed: args.seed ?? 12345 });
+  return {
+    method: `rolling origin over the last ${args.origins} of ${g.periods} ${g.frame.period}s: each method forecasts each period from the ones before it; hot cells are the highest-ranked cells within 1, 2 and 5 % of the area (ties in a seeded order); PAI, PEI and RRI averaged over the origins; each method's PAI at ${args.areaShare * 100} % against LAST_PERIOD by an exact sign-flip test, Benjamini-Hochberg adjusted`,
+    frame: g.frame,
+    origins: result.originPeriods.map((p) => g.starts[p]),
+    areaShare: args.areaShare,
+    chosen: result.chosen,
+    methods: result.methods.map((m) => ({
+      method: m.method,
+      scores: m.scores.map((s) => ({ areaShare: s.share, pai: finite(s.pai), pei: finite(s.pei), rri: finite(s.rri), hitRate: finite(s.hitRate) })),
+      paiByOrigin: m.perOrigin.map((s) => finite(s.pai)),
+      pVersusLastPeriod: finite(m.pVersusLastPeriod),
+      pVersusLastPeriodFdr: finite(m.pVersusLastPeriodFdr),
+      note: m.note,
+    })),
+    warnings: g.warnings,
+    privacy: privacyNote(g.policy, g.frame.resolution, g.suppressedCells),
+  };
+}

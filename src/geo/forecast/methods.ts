@@ -1,0 +1,174 @@
+/**
+ * Hotspot forecasts on a grid of cells: each method gives every cell's expected count in a
+ * period from the counts of the steps before it.
+ *
+ *   lastPeriod        the counts of the previous period (the baseline of "last month")
+ *   longTermAverage   the mean count per period over all earlier periods of the history
+ *   recentKde         quartic kernel density (src/geo/stats/kernelDensity.ts) of the last 4
+ *                     periods' incidents at the cell centres, times the cell area, divided by 4
+ *   selfExciting      background plus near-repeat triggering, fitted by EM (selfExciting.ts)
+ *   negativeBinomial  NB2 regression (src/geo/stats/glm.ts, as MASS::glm.nb) over the cell-periods of
+ *                     the last 12 periods: log μ = β0 + β1 log(1 + y_{t−1}) + β2 log(1 + ȳ_{t−3..t−1})
+ *                     + β3 log(1 + ȳ_{all before t}) + β4 sin(2π s) + β5 cos(2π s) + log(period length),
+ *                     s the period's start as a fraction of the year (season); falls back to Poisson,
+ *                     then to the long-term average, when it cannot be fitted (stated in the note)
+ *
+ * History: counts per step (a day, or a month on the release lattice) and cell, and the period
+ * edges as step indices. Period p covers steps [edges[p], edges[p + 1]).
+ */
+import { fitNegativeBinomial, fitPoisson, GlmFit } from '../stats/glm';
+import { kernelDensity } from '../stats/kernelDensity';
+import { fitSelfExciting, selfExcitingForecast, SelfExcitingFit } from './selfExciting';
+
+export const FORECAST_METHODS = ['lastPeriod', 'longTermAverage', 'recentKde', 'selfExciting', 'negativeBinomial'] as const;
+export type ForecastMethod = (typeof FORECAST_METHODS)[number];
+
+export interface ForecastHistory {
+  cells: number;
+  /** steps × cells, step-major */
+  counts: Float64Array;
+  /** step index of each period's start, and the end of the last period (length periods + 1); may run past the counts (the future) */
+  edges: number[];
+  /** cell centres, metres on a plane */
+  x: Float64Array;
+  y: Float64Array;
+  /** km² per cell */
+  cellArea: Float64Array;
+  /** bandwidth of recentKde, metres */
+  kdeBandwidthMeters: number;
+  /** season of each period: its start as a fraction of the year (0..1) */
+  phase: number[];
+}
+
+export interface CellForecast {
+  values: Float64Array;
+  /** what was fitted, in words (parameters, fall-backs) */
+  note: string;
+}
+
+const RECENT_PERIODS = 4;
+const NB_PERIODS = 12;
+
+/** Counts per period and cell (periods × cells) over the periods whose steps are all in the history. */
+export function periodCounts(history: ForecastHistory, periods: number): Float64Array {
+  const { cells, counts } = history;
+  const out = new Float64Array(periods * cells);
+  for (let p = 0; p < periods; p++) {
+    for (let d = history.edges[p]; d < history.edges[p + 1]; d++) {
+      const base = d * cells;
+      for (let n = 0; n < cells; n++) out[p * cells + n] += counts[base + n];
+    }
+  }
+  return out;
+}
+
+function meanOfPeriods(totals: Float64Array, cells: number, from: number, to: number): Float64Array {
+  const out = new Float64Array(cells);
+  const k = to - from;
+  if (k <= 0) return out;
+  for (let p = from; p < to; p++) for (let n = 0; n < cells; n++) out[n] += totals[p * cells + n] / k;
+  return out;
+}
+
+function recentKde(history: ForecastHistory, totals: Float64Array, p: number): CellForecast {
+  const k = Math.min(RECENT_PERIODS, p);
+  const weights = meanOfPeriods(totals, history.cells, p - k, p);
+  const density = kernelDensity({ x: history.x, y: history.y, weight: weights }, history, history.kdeBandwidthMeters, 'quartic');
+  const values = density.map((d, n) => d * 1e6 * history.cellArea[n]);
+  return { values, note: `quartic kernel density, radius ${history.kdeBandwidthMeters.toFixed(0)} m, of the mean of the last ${k} periods` };
+}
+
+function negativeBinomial(history: ForecastHistory, totals: Float64Array, p: number): CellForecast | null {
+  const { cells } = history;
+  const first = Math.max(3, p - NB_PERIODS);
+  if (p - first < 2) return null;
+  const lengths = history.edges.slice(1).map((e, q) => e - history.edges[q]);
+  const meanLength = lengths.slice(0, p + 1).reduce((a, b) => a + b, 0) / (p + 1);
+  const features = (q: number, n: number): number[] => {
+    let recent = 0;
+    for (let r = q - 3; r < q; r++) recent += totals[r * cells + n] / 3;
+    let all = 0;
+    for (let r = 0; r < q; r++) all += totals[r * cells + n] / q;
+    return [Math.log1p(totals[(q - 1) * cells + n]), Math.log1p(recent), Math.log1p(all), Math.sin(2 * Math.PI * history.phase[q]), Math.cos(2 * Math.PI * history.phase[q])];
+  };
+  const rows = (p - first) * cells;
+  const columns = Array.from({ length: 5 }, () => new Float64Array(rows));
+  const y = new Float64Array(rows);
+  const offset = new Float64Array(rows);
+  let i = 0;
+  for (let q = first; q < p; q++) {
+    for (let n = 0; n < cells; n++, i++) {
+      const f = features(q, n);
+      for (let c = 0; c < 5; c++) columns[c][i] = f[c];
+      y[i] = totals[q * cells + n];
+      offset[i] = Math.log(lengths[q] / meanLength);
+    }
+  }
+  const names = ['log1p(last)', 'log1p(mean of last 3)', 'log1p(mean of all)', 'sin(season)', 'cos(season)'];
+  let fit: GlmFit | null;
+  let family = 'negative binomial';
+  try {
+    fit = fitNegativeBinomial({ y, columns, names, offset }, { maxIterations: 50, epsilon: 1e-8 });
+  } catch {
+    fit = null;
+  }
+  if (!fit || !fit.converged || !fit.coefficients.every((c) => Number.isFinite(c.estimate))) {
+    family = 'Poisson (the negative binomial fit failed)';
+    try {
+      fit = fitPoisson({ y, columns, names, offset }, { maxIterations: 50, epsilon: 1e-8 });
+    } catch {
+      return null;
+    }
+    if (!fit.coefficients.every((c) => Number.isFinite(c.estimate))) return null;
+  }
+  const beta = fit.coefficients.map((c) => c.estimate);
+  const values = new Float64Array(cells);
+  const lengthOffset = Math.log(lengths[p] / meanLength);
+  for (let n = 0; n < cells; n++) {
+    const f = features(p, n);
+    let eta = beta[0] + lengthOffset;
+    for (let c = 0; c < 5; c++) eta += beta[c + 1] * f[c];
+    values[n] = Math.exp(eta);
+  }
+  const shown = fit.coefficients.map((c) => `${c.name} ${c.estimate.toFixed(3)}`).join(', ');
+  return { values, note: `${family} over ${p - first} periods x ${cells} cells: ${shown}${fit.theta !== null ? `, theta ${fit.theta.toFixed(3)}` : ''}` };
+}
+
+/** State carried between the origins of a backtest (warm starts). */
+export interface ForecastState {
+  selfExciting?: SelfExcitingFit;
+}
+
+/**
+ * The forecast of period `p` by `method` from the steps before edges[p]; `totals` are
+ * periodCounts over at least p periods.
+ */
+export function forecastPeriod(history: ForecastHistory, totals: Float64Array, method: ForecastMethod, p: number, state: ForecastState = {}): CellForecast {
+  const { cells } = history;
+  if (p < 1) throw new RangeError('a forecast needs at least one earlier period');
+  switch (method) {
+    case 'lastPeriod':
+      return { values: totals.slice((p - 1) * cells, p * cells), note: 'the counts of the previous period' };
+    case 'longTermAverage':
+      return { values: meanOfPeriods(totals, cells, 0, p), note: `the mean of ${p} earlier periods` };
+    case 'recentKde':
+      return recentKde(history, totals, p);
+    case 'selfExciting': {
+      const steps = history.edges[p];
+      const start = state.selfExciting ? { theta: Math.max(0.01, state.selfExciting.theta), omega: state.selfExciting.omega } : undefined;
+      const fit = fitSelfExciting(history.counts, cells, steps, { start });
+      state.selfExciting = fit;
+      const values = selfExcitingForecast(fit, history.counts, cells, steps, history.edges[p + 1] - steps);
+      return {
+        values,
+        note: `EM over ${steps} steps: theta ${fit.theta.toFixed(3)}, decay omega ${fit.omega.toFixed(3)} per step, branching ratio ${fit.branchingRatio.toFixed(3)} (mean delay ${(1 / (1 - Math.exp(-fit.omega))).toFixed(1)} steps), ${fit.iterations} iterations${fit.converged ? '' : ' (not converged)'}`,
+      };
+    }
+    case 'negativeBinomial': {
+      const nb = negativeBinomial(history, totals, p);
+      if (nb) return nb;
+      const fallback = meanOfPeriods(totals, cells, 0, p);
+      return { values: fallback, note: 'too little history or no fit: the long-term average instead' };
+    }
+  }
+}

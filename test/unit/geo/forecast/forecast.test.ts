@@ -1,0 +1,98 @@
+/**
+ * Forecast scores by hand (PAI, PEI, RRI, the sign-flip test), the self-exciting model's EM on a
+ * simulated grid Hawkes process with known parameters, and a backtest on it.
+ */
+import { backtestForecasts, fitSelfExciting, ForecastHistory, scoreForecast, selfExcitingForecast, signFlipTest, tieOrder } from '../../../../src/geo/forecast';
+import { createRandom } from '../../../../src/geo/stats';
+
+function poisson(random: ReturnType<typeof createRandom>, lambda: number): number {
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  let p = random.nextFloat();
+  while (p > limit) {
+    k++;
+    p *= random.nextFloat();
+  }
+  return k;
+}
+
+/** Discrete-time grid Hawkes: counts ~ Poisson(mu_n + theta omega S_d). */
+function simulate(cells: number, steps: number, mu: (n: number) => number, theta: number, omega: number, seed: number): Float64Array {
+  const random = createRandom(seed);
+  const counts = new Float64Array(cells * steps);
+  const decay = Math.exp(-omega);
+  for (let n = 0; n < cells; n++) {
+    let S = 0;
+    let prev = 0;
+    for (let d = 0; d < steps; d++) {
+      if (d > 0) S = decay * (S + prev);
+      prev = poisson(random, mu(n) + theta * omega * S);
+      counts[d * cells + n] = prev;
+    }
+  }
+  return counts;
+}
+
+describe('forecast scores', () => {
+  it('PAI, PEI and RRI of a worked example', () => {
+    // 10 equal cells; 2 % share -> no cell; 10 % -> one cell, 20 % -> two
+    const forecast = [5, 4, 3, 0, 0, 0, 0, 0, 0, 0];
+    const actual = [1, 0, 3, 2, 0, 0, 0, 0, 0, 0];
+    const area = new Array(10).fill(1);
+    const s = scoreForecast(forecast, actual, area, 0.2, tieOrder(10, 1));
+    // hot cells 0 and 1: n = 1 of N = 6, area 2 of 10 -> PAI = (1/6)/(0.2); best: cells 2, 3 -> 5/6 / 0.2
+    expect(s.hotCells).toBe(2);
+    expect(s.pai).toBeCloseTo(1 / 6 / 0.2, 12);
+    expect(s.pei).toBeCloseTo(1 / 5, 12);
+    // forecast share of the hot cells 9 / 12
+    expect(s.rri).toBeCloseTo(1 / 6 / (9 / 12), 12);
+  });
+
+  it('sign-flip test: exact p over all sign patterns', () => {
+    // differences 1, 2, 3: |sum| = 6 reached by +++ and --- only: p = 2/8
+    expect(signFlipTest([1, 2, 3])).toBeCloseTo(0.25, 12);
+    expect(signFlipTest([1, -1])).toBe(1);
+  });
+});
+
+describe('self-exciting point process on a grid', () => {
+  it('recovers the branching ratio and decay of a simulated process by EM', () => {
+    const cells = 400;
+    const steps = 365;
+    const counts = simulate(cells, steps, (n) => 0.004 + (n % 7) * 0.002, 0.4, 0.3, 11);
+    const fit = fitSelfExciting(counts, cells, steps);
+    expect(fit.converged).toBe(true);
+    expect(fit.theta).toBeGreaterThan(0.3);
+    expect(fit.theta).toBeLessThan(0.5);
+    expect(fit.omega).toBeGreaterThan(0.18);
+    expect(fit.omega).toBeLessThan(0.45);
+    // the forecast of a quiet cell is its background rate times the horizon
+    const quiet = new Float64Array(cells * 10);
+    expect(selfExcitingForecast(fit, quiet, cells, 10, 7)[3]).toBeCloseTo(fit.mu[3] * 7, 12);
+  });
+
+  it('beats the last period on PAI in a backtest of a self-exciting city', () => {
+    const cells = 900;
+    const side = 30;
+    const steps = 7 * 40;
+    const counts = simulate(cells, steps, (n) => (n % 13 === 0 ? 0.03 : 0.003), 0.5, 0.25, 5);
+    const x = Float64Array.from({ length: cells }, (_, n) => (n % side) * 300);
+    const y = Float64Array.from({ length: cells }, (_, n) => Math.floor(n / side) * 300);
+    const history: ForecastHistory = {
+      cells,
+      counts,
+      edges: Array.from({ length: 41 }, (_, k) => 7 * k),
+      x,
+      y,
+      cellArea: new Float64Array(cells).fill(0.1),
+      kdeBandwidthMeters: 600,
+      phase: Array.from({ length: 41 }, (_, k) => (7 * k) / 365.25),
+    };
+    const result = backtestForecasts(history, 40, { origins: 12, shares: [0.01, 0.02, 0.05], primaryShare: 0.02, methods: ['lastPeriod', 'longTermAverage', 'recentKde', 'selfExciting', 'negativeBinomial'], seed: 1 });
+    const pai = (m: string) => result.methods.find((r) => r.method === m)!.scores.find((s) => s.share === 0.02)!.pai;
+    expect(pai('selfExciting')).toBeGreaterThan(pai('lastPeriod'));
+    expect(result.methods.find((r) => r.method === 'selfExciting')!.pVersusLastPeriod).toBeGreaterThan(0);
+    expect(result.chosen).not.toBe('lastPeriod');
+    expect(result.originPeriods).toHaveLength(12);
+  });
+});
