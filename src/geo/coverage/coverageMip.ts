@@ -23,7 +23,7 @@ import { preparedSetCovering, solveSetCovering, type SetCoveringInput, type SetC
 export const DEFAULT_MIP_TIME_LIMIT_SECONDS = 10;
 
 export interface CoveringMipOptions {
-  /** `greedy`: greedy only. `mip` and `auto`: the integer program when a solver is given (auto skips it when greedy is already proven optimal). */
+  /** `greedy`: greedy only. `mip`: the integer program whenever a solver is given. `auto` (default): the integer program unless greedy already meets its own bound. */
   readonly method?: 'auto' | 'greedy' | 'mip';
   /** The solver (src/compute/mipSolver.ts); without one the answer is greedy's. */
   readonly solve?: MipSolve;
@@ -88,7 +88,7 @@ export function solveMaximalCoveringMip(input: MaximalCoveringInput, options: Co
   const method = options.method ?? 'auto';
   if (method === 'greedy') return greedyOnly(greedy, null);
   if (!options.solve) return greedyOnly(greedy, 'no integer programming solver available');
-  if (greedy.optimal) return greedyOnly(greedy, null); // greedy met its bound: nothing to prove
+  if (greedy.optimal && method === 'auto') return greedyOnly(greedy, null); // greedy met its own bound: nothing left to prove
 
   const reductionStarted = Date.now();
   const prepared = preparedMaximalCovering(input);
@@ -123,6 +123,7 @@ export function solveMaximalCoveringMip(input: MaximalCoveringInput, options: Co
   const reduced = reduceMaximalCovering(prepared.weights, prepared.lists, prepared.preCovered, excluded);
   const reductionMs = Date.now() - reductionStarted;
   const candidateCount = reduced.candidateOriginal.length;
+  if (candidateCount === 0 || reduced.weights.length === 0) return greedyOnly(greedy, null); // nothing left to choose: greedy gains nothing and is optimal
   const p = input.newSiteCount;
 
   // start: greedy's sites, each replaced by the reduced candidate that covers at least as much
@@ -219,7 +220,7 @@ export function solveSetCoveringMip(input: SetCoveringInput, options: CoveringMi
   const method = options.method ?? 'auto';
   if (method === 'greedy') return greedyCover(greedy, null);
   if (!options.solve) return greedyCover(greedy, 'no integer programming solver available');
-  if (greedy.optimal) return greedyCover(greedy, null);
+  if ((greedy.optimal && method === 'auto') || greedy.targetCount === 0) return greedyCover(greedy, null);
 
   const reductionStarted = Date.now();
   const prepared = preparedSetCovering(input);
