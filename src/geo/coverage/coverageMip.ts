@@ -142,7 +142,7 @@ export function solveMaximalCoveringMip(input: MaximalCoveringInput, options: Co
       },
       integralObjective: integral,
     },
-    { timeLimitSeconds },
+    { timeLimitSeconds: Math.max(0.05, timeLimitSeconds - reductionMs / 1000) }, // the reductions spent part of the limit
   );
 
   const constant = reduced.constant;
@@ -162,7 +162,8 @@ export function solveMaximalCoveringMip(input: MaximalCoveringInput, options: Co
     });
     const mipSites = prepared.order([...chosen]);
     const mipCovered = mipSites.length === 0 ? greedy.coveredBefore : mipSites[mipSites.length - 1].coveredAfter;
-    if (chosen.size <= p && (mipCovered > greedy.coveredAfter || run.status === 'optimal')) {
+    const notWorse = mipCovered >= greedy.coveredAfter - tolerance;
+    if (chosen.size <= p && notWorse && (mipCovered > greedy.coveredAfter + tolerance || run.status === 'optimal')) {
       sites = mipSites;
       chosenBy = 'mip';
     }
