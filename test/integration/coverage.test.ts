@@ -276,6 +276,38 @@ describe('siting with a known optimum', () => {
     expect(g.greedyGuarantee).toBeCloseTo(0.75, 9); // 1 - (1 - 1/2)^2
   });
 
+  it('gives the solver what the compute budget affords: a shorter limit, then greedy with a warning', async () => {
+    // an analyst budget of 100 million units: the siting charge is small, so about 2 s of solver time (50 million units a second) are left
+    const small = await startTestServer({ COMPUTE_BUDGET_ANALYST: '100000000' }, { actAs: TEST_ANALYST });
+    try {
+      const one = await small.gql<{ suggestPostSites: Suggestion }>(SUGGEST, { candidates, count: 2 });
+      expect(one.errors).toBeUndefined();
+      expect(one.data!.suggestPostSites).toMatchObject({ solver: 'mip', optimal: true, coveredAfter: 18 });
+      expect(one.data!.suggestPostSites.solverRun!.timeLimitSeconds).toBeGreaterThanOrEqual(1.8);
+      expect(one.data!.suggestPostSites.solverRun!.timeLimitSeconds).toBeLessThan(2);
+
+      const asked = await small.gql(SUGGEST, { candidates, count: 2, solver: 'MIP', timeLimitSeconds: 5 });
+      expect(asked.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY' });
+
+      // two aliases: the first takes the solver time the budget affords, the second is left greedy's answer and says why
+      const pair = await small.gql<Record<'a' | 'b', Suggestion & { warnings: { code: string }[] }>>(
+        `query ($candidates: [CandidateSiteInput!]) {
+          a: suggestPostSites(area: { bbox: [76.94, 43.25, 77.0, 43.28] }, count: 2, demand: INCIDENTS, radius: 500, method: STRAIGHT_LINE, detourFactor: 1, candidates: $candidates) { solver coveredAfter fallbackReason warnings { code } }
+          b: suggestPostSites(area: { bbox: [76.94, 43.25, 77.0, 43.28] }, count: 2, demand: INCIDENTS, radius: 500, method: STRAIGHT_LINE, detourFactor: 1, candidates: $candidates) { solver coveredAfter fallbackReason warnings { code } }
+        }`,
+        { candidates },
+      );
+      expect(pair.errors).toBeUndefined();
+      const answers = [pair.data!.a, pair.data!.b].sort((x, y) => y.coveredAfter - x.coveredAfter);
+      expect(answers[0]).toMatchObject({ solver: 'mip', coveredAfter: 18, fallbackReason: null });
+      expect(answers[1]).toMatchObject({ solver: 'greedy', coveredAfter: 14 });
+      expect(answers[1].fallbackReason).toMatch(/compute budget/);
+      expect(answers[1].warnings.map((w) => w.code)).toContain('SOLVER_NOT_AFFORDED');
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('refuses a solver time limit outside 0.1 to 60 s', async () => {
     const answer = await t.gql(SUGGEST, { candidates, count: 2, solver: 'MIP', timeLimitSeconds: 0 });
     expect(answer.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentPath: 'timeLimitSeconds' });
