@@ -6,9 +6,10 @@
  */
 import { cellDisk, pointToCell } from '../src/geo/h3';
 import { buildCoverageRelation, coveredDemandFlags, indicesOfFlags } from '../src/geo/coverage/coverageRelation';
-import { solveMaximalCovering, type MaximalCoveringOptions } from '../src/geo/coverage/maximalCovering';
+import { solveMaximalCoveringMip, type CoveringMipOptions, type MipReport } from '../src/geo/coverage/coverageMip';
 import { DEFAULT_DETOUR_FACTOR, straightLineReachCellsOfCell } from '../src/geo/coverage/straightLineReach';
 import { mulberry32 } from '../src/geo/stats/random';
+import { highsMipSolve } from '../src/compute/mipSolver';
 
 export interface CoverageBenchmarkOptions {
   readonly demandCellCount?: number;
@@ -19,7 +20,8 @@ export interface CoverageBenchmarkOptions {
   readonly walkingRadiusMeters?: number;
   readonly detourFactor?: number;
   readonly seed?: number;
-  readonly siting?: MaximalCoveringOptions;
+  /** The solver and its settings (HiGHS: `{ solve: await highsMipSolve() }`); greedy alone without a solver. */
+  readonly siting?: CoveringMipOptions;
 }
 
 export interface CoverageBenchmarkResult {
@@ -27,10 +29,16 @@ export interface CoverageBenchmarkResult {
   readonly candidateCount: number;
   readonly coverageNonzeros: number;
   readonly newSiteCount: number;
-  readonly timingsMs: { readonly reach: number; readonly relation: number; readonly siting: number };
+  /** wall-clock times, and the CPU time of this process during the siting (the machine may be shared) */
+  readonly timingsMs: { readonly reach: number; readonly relation: number; readonly siting: number; readonly sitingCpu: number };
   readonly siting: {
-    readonly method: 'exact' | 'greedy';
+    readonly method: 'mip' | 'greedy';
     readonly optimal: boolean;
+    readonly greedyCoveredAfter: number;
+    readonly lpBound: number | null;
+    readonly gap: number;
+    readonly fallback: string | null;
+    readonly mip: MipReport | null;
     readonly sitesChosen: number;
     readonly coveredBefore: number;
     readonly coveredAfter: number;
@@ -87,18 +95,25 @@ export function runCoverageBenchmark(options: CoverageBenchmarkOptions = {}): Co
   const relationMs = performance.now() - t;
 
   t = performance.now();
-  const result = solveMaximalCovering({ demandWeights: weights, candidateCoverage: candidates, coveredByExistingPosts, newSiteCount }, options.siting);
+  const cpu = process.cpuUsage();
+  const result = solveMaximalCoveringMip({ demandWeights: weights, candidateCoverage: candidates, coveredByExistingPosts, newSiteCount }, options.siting);
   const sitingMs = performance.now() - t;
+  const sitingCpuMs = process.cpuUsage(cpu).user / 1000;
 
   return {
     demandCellCount: demandCells.length,
     candidateCount: candidates.length,
     coverageNonzeros: candidates.reduce((n, list) => n + list.length, 0),
     newSiteCount,
-    timingsMs: { reach: reachMs, relation: relationMs, siting: sitingMs },
+    timingsMs: { reach: reachMs, relation: relationMs, siting: sitingMs, sitingCpu: sitingCpuMs },
     siting: {
       method: result.method,
       optimal: result.optimal,
+      greedyCoveredAfter: result.greedyCoveredAfter,
+      lpBound: result.lpBound,
+      gap: result.gap,
+      fallback: result.fallback,
+      mip: result.mip,
       sitesChosen: result.sites.length,
       coveredBefore: result.coveredBefore,
       coveredAfter: result.coveredAfter,
@@ -110,5 +125,10 @@ export function runCoverageBenchmark(options: CoverageBenchmarkOptions = {}): Co
 }
 
 if (require.main === module) {
-  console.log(JSON.stringify(runCoverageBenchmark(), null, 2));
+  // `node dist/bench/coverageSiting.js [sites] [timeLimitSeconds]`: greedy, then HiGHS on the same instance
+  const newSiteCount = Number(process.argv[2] ?? 36);
+  const timeLimitSeconds = Number(process.argv[3] ?? 10);
+  void highsMipSolve().then((solve) => {
+    console.log(JSON.stringify({ greedy: runCoverageBenchmark({ newSiteCount, siting: { method: 'greedy' } }), mip: runCoverageBenchmark({ newSiteCount, siting: { solve, timeLimitSeconds } }) }, null, 2));
+  });
 }

@@ -296,6 +296,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           results.push({ name: c.name, status: 'skipped', note, target: c.target });
           continue;
         }
+        const summary = c.summary ? c.summary((JSON.parse(first.body) as { data: Record<string, unknown> }).data) : undefined;
+        if (summary) log(`${c.name}: ${summary}`);
         const iterations = Math.max(1, Math.round(((c.iterations ?? options.iterations) * options.iterations) / 30));
         for (let i = 1; i < options.warmup; i++) await post(url, c.query, variables);
         const samples: number[] = [];
@@ -310,7 +312,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             : (c.target.p50Ms === undefined || latencyMs.p50 < c.target.p50Ms) &&
               (c.target.p99Ms === undefined || latencyMs.p99 < c.target.p99Ms) &&
               (c.target.floorRatio === undefined || (ratioToFloor !== undefined && ratioToFloor < c.target.floorRatio));
-        const result: CaseResult = { name: c.name, status: 'measured', firstMs: round(first.ms), latencyMs, floorMs, ratioToFloor, responseBytes: first.bytes, target: c.target, met };
+        const result: CaseResult = { name: c.name, status: 'measured', note: summary, firstMs: round(first.ms), latencyMs, floorMs, ratioToFloor, responseBytes: first.bytes, target: c.target, met };
         results.push(result);
         log(
           `${c.name}: p50 ${latencyMs.p50.toFixed(1)} ms, p95 ${latencyMs.p95.toFixed(1)}, p99 ${latencyMs.p99.toFixed(1)}` +

@@ -29,6 +29,8 @@ export interface BenchCase {
   floorSql?: FloorSql | ((ctx: BenchContext) => FloorSql);
   /** measured runs (after warm-up); the command line may scale it */
   iterations?: number;
+  /** figures of the answer itself worth printing beside its timing (e.g. a solver's objective and bound), from the first response's data */
+  summary?: (data: Record<string, unknown>) => string;
 }
 
 /** Requests of the concurrent dashboard load, cycled through by every connection. */

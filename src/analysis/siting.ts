@@ -3,20 +3,25 @@
  * of sites that bring the most demand within walking reach (maximal covering location problem,
  * Church and ReVelle 1974); `minimumPostSites` finds the fewest sites that reach every
  * significant hot spot cell (location set covering, Toregas et al. 1971). Greedy with its
- * proven bound (Nemhauser, Wolsey and Fisher 1978), then branch and bound when the instance is
- * small enough (src/geo/coverage). Demand: residents, young residents, incidents, or significant
- * hot spot cells (Gi*, binFdr >= 2) weighted by z. See docs/coverage.md.
+ * proven bound (Nemhauser, Wolsey and Fisher 1978), then the integer program solved by HiGHS on
+ * the reduced instance within a time limit charged to the request's compute budget, in the worker
+ * pool (src/geo/coverage/coverageMip.ts); greedy stays the answer when the solver fails or finds
+ * nothing better. Demand: residents, young residents, incidents, or significant hot spot cells
+ * (Gi*, binFdr >= 2) weighted by z. See docs/coverage.md.
  */
-import { chargeSiting } from '../compute/charges';
+import { affordableSolverSeconds, chargeSiting, chargeSitingSolver } from '../compute/charges';
+import { runComputeTask } from '../compute/pool';
+import type { SitingSettings } from '../compute/tasks';
+import { UNITS } from '../compute/budget';
 import type { RequestContext } from '../context';
 import { growEnvelope, incidentCountsInArea, populationByCell } from '../db/aggregates';
 import { coveragePosts, type CoveragePost } from '../db/coverage';
 import { DEFAULT_WALKING_RADIUS_M } from '../domain';
 import { badInput } from '../errors';
-import { buildCoverageRelation, solveMaximalCovering, solveSetCovering, type LatLng } from '../geo/coverage';
+import { buildCoverageRelation, DEFAULT_MIP_TIME_LIMIT_SECONDS, type LatLng, type MipReport } from '../geo/coverage';
 import { cellCentre } from '../geo/h3';
 import type { AnalysisWarning, HotspotAnalysis, StudyAreaArgs } from '../schema/analysis';
-import type { MinimumSites, SiteSuggestion, SitingArgs, SuggestedSite, SuggestSitesArgs } from '../schema/coverage';
+import type { MinimumSites, SiteSuggestion, SitingArgs, SolverRun, SuggestedSite, SuggestSitesArgs } from '../schema/coverage';
 import { checkResolution, coverageHotspotArgs, FINE_RESOLUTION, scopedCategories, SIGNIFICANT_BIN } from './coverage';
 import { hotspotsOfCounts } from './hotspots';
 import { nonEmpty, toTimeWindow } from './inputs';
@@ -25,6 +30,59 @@ import { describeReach, MAX_WALKING_RADIUS_M, postPlace, postsReachingBox, radiu
 
 const MAX_CANDIDATES = 20_000;
 const MAX_NEW_SITES = 200;
+const SOLVER_SECONDS = { min: 0.1, max: 60 };
+
+function checkTimeLimit(args: SitingArgs): void {
+  const t = args.timeLimitSeconds;
+  if (t !== undefined && t !== null && !(t >= SOLVER_SECONDS.min && t <= SOLVER_SECONDS.max)) {
+    throw badInput('timeLimitSeconds', `must be from ${SOLVER_SECONDS.min} to ${SOLVER_SECONDS.max} seconds, got ${t}`);
+  }
+}
+
+/**
+ * The solver's settings, its time limit charged to the request's budget: the limit asked for, or
+ * by default 10 s or what the budget left affords, whichever is less (greedy alone, with a
+ * warning, when that is under 0.1 s).
+ */
+async function solverSettings(ctx: RequestContext, args: SitingArgs, operation: string, warnings: AnalysisWarning[]): Promise<{ settings: SitingSettings; skipped: string | null }> {
+  const method = args.solver === 'exact' ? 'mip' : args.solver;
+  if (method === 'greedy') return { settings: { method }, skipped: null };
+  let seconds = args.timeLimitSeconds ?? Math.min(DEFAULT_MIP_TIME_LIMIT_SECONDS, Math.floor(affordableSolverSeconds(ctx) * 10) / 10);
+  if (seconds < SOLVER_SECONDS.min) {
+    const skipped = 'the compute budget left by this request affords no solver time: greedy alone';
+    warnings.push({ code: 'SOLVER_NOT_AFFORDED', message: `${skipped} (ask for fewer candidates, a smaller area or fewer aliases)`, cells: [] });
+    return { settings: { method: 'greedy' }, skipped };
+  }
+  seconds = Math.min(seconds, SOLVER_SECONDS.max);
+  await chargeSitingSolver(ctx, operation, seconds);
+  return { settings: { method, timeLimitSeconds: seconds }, skipped: null };
+}
+
+function solverRunOf(mip: MipReport | null): SolverRun | null {
+  if (!mip) return null;
+  return {
+    solver: mip.solver,
+    status: mip.status,
+    detail: mip.detail,
+    nodes: mip.nodes,
+    elapsedMs: mip.elapsedMs,
+    reductionMs: mip.reductionMs,
+    timeLimitSeconds: mip.timeLimitSeconds,
+    candidates: mip.reduction.candidatesAfter,
+    demandItems: mip.reduction.demandAfter,
+    lagrangianBound: mip.lagrangian?.bound ?? null,
+  };
+}
+
+function searchOutcomeOf(mip: MipReport | null): string {
+  if (!mip) return 'notAttempted';
+  return mip.status === 'optimal' ? 'proven' : mip.status === 'timeLimit' ? 'timeBudgetExceeded' : mip.status;
+}
+
+function solverWords(solver: string, mip: MipReport | null): string {
+  if (solver === 'mip') return `, then the integer program (${mip?.solver ?? 'HiGHS'}) on the reduced instance`;
+  return mip ? `; the integer program (${mip.solver}) found nothing better` : '';
+}
 
 interface Candidate {
   place: LatLng;
@@ -121,6 +179,7 @@ function siteOf(instance: SitingInstance, candidate: number, rank: number, margi
 
 export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSitesArgs): Promise<SiteSuggestion> {
   if (!Number.isInteger(args.count) || args.count < 1 || args.count > MAX_NEW_SITES) throw badInput('count', `must be an integer from 1 to ${MAX_NEW_SITES}, got ${args.count}`);
+  checkTimeLimit(args);
   const instance = await prepareSiting(ctx, args);
   if (args.count > instance.candidates.length) {
     throw badInput('count', `asks for ${args.count} sites but there are only ${instance.candidates.length} candidates`);
@@ -128,8 +187,10 @@ export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSi
   await chargeSiting(ctx, 'suggestPostSites', instance.candidates.length, instance.area.cells.length);
   const demand = await demandWeights(ctx, args, instance.area);
   const { candidateCoverage, existing } = coverageLists(instance, demand.cells);
-  const result = solveMaximalCovering({ demandWeights: demand.weights, candidateCoverage, coveredByExistingPosts: existing, newSiteCount: args.count }, { method: args.solver });
   const warnings = [...instance.warnings, ...(demand.hotspots?.warnings ?? [])];
+  const { settings, skipped } = await solverSettings(ctx, args, 'suggestPostSites', warnings);
+  const units = instance.candidates.length * demand.cells.length * UNITS.sitingPerCandidateCell + (settings.timeLimitSeconds ?? 0) * UNITS.solverSecond;
+  const result = await runComputeTask('maximalCovering', { input: { demandWeights: demand.weights, candidateCoverage, coveredByExistingPosts: existing, newSiteCount: args.count }, settings }, units);
   if (demand.cells.length === 0) warnings.push({ code: 'NO_DEMAND', message: `the area holds no ${args.demand} to cover`, cells: [] });
   if (result.sites.length < args.count) {
     warnings.push({ code: 'FEWER_SITES', message: `only ${result.sites.length} of ${args.count} sites add anything; the others would cover nothing new`, cells: [] });
@@ -138,10 +199,12 @@ export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSi
   return {
     reach: describeReach(instance.settings),
     demand: args.demand,
-    method: `maximal covering location problem (Church and ReVelle 1974) over ${demand.cells.length} resolution-${instance.area.resolution} demand cells (${args.demand}${args.demand === 'hotspotWeight' ? ': Gi* z of cells with binFdr >= 2' : ''}) and ${instance.candidates.length} candidates with a ${instance.candidateRadiusM} m walking radius, ${instance.posts.length} existing posts fixed; greedy with the Nemhauser-Wolsey-Fisher bound${result.method === 'exact' ? ', then branch and bound' : ''}`,
+    method: `maximal covering location problem (Church and ReVelle 1974) over ${demand.cells.length} resolution-${instance.area.resolution} demand cells (${args.demand}${args.demand === 'hotspotWeight' ? ': Gi* z of cells with binFdr >= 2' : ''}) and ${instance.candidates.length} candidates with a ${instance.candidateRadiusM} m walking radius, ${instance.posts.length} existing posts fixed; greedy with the Nemhauser-Wolsey-Fisher bound${solverWords(result.method, result.mip)}`,
     solver: result.method,
     optimal: result.optimal,
-    searchOutcome: result.search.outcome,
+    searchOutcome: searchOutcomeOf(result.mip),
+    fallbackReason: result.fallback ?? skipped,
+    solverRun: solverRunOf(result.mip),
     candidateCount: instance.candidates.length,
     existingPostCount: instance.posts.length,
     totalDemand: result.totalDemand,
@@ -150,6 +213,9 @@ export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSi
     shareBefore: share(result.coveredBefore),
     shareAfter: share(result.coveredAfter),
     upperBound: result.upperBound,
+    lpBound: result.lpBound,
+    gap: result.gap,
+    greedyCoveredAfter: result.greedyCoveredAfter,
     provenGainRatio: result.provenGainRatio,
     greedyGuarantee: result.greedyGuarantee,
     uncoverableDemand: result.uncoverableDemand,
@@ -159,22 +225,30 @@ export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSi
 }
 
 export async function computeMinimumSites(ctx: RequestContext, args: SitingArgs): Promise<MinimumSites> {
+  checkTimeLimit(args);
   const instance = await prepareSiting(ctx, args);
   await chargeSiting(ctx, 'minimumPostSites', instance.candidates.length, instance.area.cells.length);
   const hotspots = hotspotsOfCounts(await countIncidentsInArea(ctx, instance.area, args), coverageHotspotArgs(args, instance.area.resolution));
   const targets = hotspots.cells.filter((c) => c.binFdr >= SIGNIFICANT_BIN).map((c) => c.h3);
   const { candidateCoverage, existing } = coverageLists(instance, targets);
-  const result = solveSetCovering({ demandCount: targets.length, targets: targets.map((_, j) => j), candidateCoverage, coveredByExistingPosts: existing }, { method: args.solver });
   const warnings = [...instance.warnings, ...hotspots.warnings];
+  const { settings, skipped } = await solverSettings(ctx, args, 'minimumPostSites', warnings);
+  const units = instance.candidates.length * targets.length * UNITS.sitingPerCandidateCell + (settings.timeLimitSeconds ?? 0) * UNITS.solverSecond;
+  const result = await runComputeTask('setCovering', { input: { demandCount: targets.length, targets: targets.map((_, j) => j), candidateCoverage, coveredByExistingPosts: existing }, settings }, units);
   if (targets.length === 0) warnings.push({ code: 'NO_TARGETS', message: 'the area holds no significant hot spot cell (binFdr >= 2): no site is needed', cells: [] });
   let covered = result.alreadyCoveredTargets.length;
   return {
     reach: describeReach(instance.settings),
-    method: `location set covering (Toregas et al. 1971) of ${targets.length} significant hot spot cells (resolution ${instance.area.resolution}, binFdr >= 2) with ${instance.candidates.length} candidates at a ${instance.candidateRadiusM} m walking radius, ${instance.posts.length} existing posts fixed; greedy with lower bounds${result.method === 'exact' ? ', then branch and bound' : ''}`,
+    method: `location set covering (Toregas et al. 1971) of ${targets.length} significant hot spot cells (resolution ${instance.area.resolution}, binFdr >= 2) with ${instance.candidates.length} candidates at a ${instance.candidateRadiusM} m walking radius, ${instance.posts.length} existing posts fixed; greedy with lower bounds${solverWords(result.method, result.mip)}`,
     solver: result.method,
     optimal: result.optimal,
     count: result.sites.length,
     lowerBound: result.lowerBound,
+    lpBound: result.lpBound,
+    gap: result.gap,
+    greedyCount: result.greedySiteCount,
+    fallbackReason: result.fallback ?? skipped,
+    solverRun: solverRunOf(result.mip),
     greedyFactor: result.greedyFactor,
     targetCount: targets.length,
     alreadyCovered: result.alreadyCoveredTargets.length,

@@ -38,6 +38,8 @@ export const UNITS = {
   riskFitPerCellFactor: 800,
   /** siting: the reach of every candidate over the demand cells and the greedy / exact search over them */
   sitingPerCandidateCell: 4,
+  /** siting: one second of the integer programming solver's time limit (one core: 1 s / 20 ns) */
+  solverSecond: 50_000_000,
   /** one case evaluation (influence area, matched controls, two windows of counts, difference in differences) */
   caseEvaluation: 500_000,
   /** kernel density: one unit per (evaluation position, point within reach) pair visited, about 5 ns each */

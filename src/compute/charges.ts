@@ -22,3 +22,13 @@ export function chargeSiting(ctx: WithBudget, operation: string, candidates: num
 export function chargeCaseEvaluations(ctx: WithBudget, count: number): Promise<void> {
   return chargeCompute(ctx, count * UNITS.caseEvaluation, `${count} case evaluation${count === 1 ? '' : 's'} x ${UNITS.caseEvaluation.toLocaleString('en-US')}`);
 }
+
+/** The integer programming solver of siting, charged for its whole time limit (it may stop earlier). */
+export function chargeSitingSolver(ctx: WithBudget, operation: string, seconds: number): Promise<void> {
+  return chargeCompute(ctx, Math.ceil(seconds * UNITS.solverSecond), `${operation}: solver time limit ${seconds} s x ${UNITS.solverSecond.toLocaleString('en-US')}`);
+}
+
+/** Whole seconds of solver time the request can still afford (Infinity without a budget). */
+export function affordableSolverSeconds(ctx: WithBudget): number {
+  return ctx.budget ? Math.max(0, ctx.budget.ceiling - ctx.budget.spent) / UNITS.solverSecond : Infinity;
+}

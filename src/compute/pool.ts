@@ -98,11 +98,11 @@ export function serverBusy(): GraphQLError {
  */
 export async function runComputeTask<K extends TaskName>(name: K, input: TaskInput<K>, units: number): Promise<TaskOutput<K>> {
   const task = TASKS[name] as (input: TaskInput<K>) => TaskOutput<K>;
-  if (!pool || units < POOL_MIN_UNITS) return task(input);
+  if (!pool || units < POOL_MIN_UNITS) return await task(input);
   try {
-    // the weights as shared arrays, without an H3Weights' cell list: nothing of them is copied
-    const shipped = 'weights' in input ? { ...input, weights: weightsForPool(input.weights) } : input;
-    return (await pool.run(shipped, { name })) as TaskOutput<K>;
+    // spatial weights as shared arrays, without an H3Weights' cell list: nothing of them is copied
+    const posted = 'weights' in input ? { ...input, weights: weightsForPool(input.weights as SpatialWeights) } : input;
+    return (await pool.run(posted, { name })) as TaskOutput<K>;
   } catch (error) {
     if (error instanceof Error && /queue is at limit|no task queue available/i.test(error.message)) throw serverBusy();
     throw error;

@@ -216,11 +216,30 @@ describe('siting with a known optimum', () => {
     { lng: at(1200)[0], lat: at(1200)[1], label: 'M' },
     { lng: at(2000)[0], lat: at(2000)[1], label: 'R' },
   ];
-  const SUGGEST = `query ($candidates: [CandidateSiteInput!], $solver: SitingSolver, $count: Int!) {
-    suggestPostSites(area: { bbox: [76.94, 43.25, 77.0, 43.28] }, count: $count, demand: INCIDENTS, radius: 500, method: STRAIGHT_LINE, detourFactor: 1, candidates: $candidates, solver: $solver) {
-      solver optimal coveredBefore coveredAfter totalDemand upperBound provenGainRatio sites { rank label marginalGain coveredAfter } reach { method radiusM detourFactor }
+  const SUGGEST = `query ($candidates: [CandidateSiteInput!], $solver: SitingSolver, $count: Int!, $timeLimitSeconds: Float) {
+    suggestPostSites(area: { bbox: [76.94, 43.25, 77.0, 43.28] }, count: $count, demand: INCIDENTS, radius: 500, method: STRAIGHT_LINE, detourFactor: 1, candidates: $candidates, solver: $solver, timeLimitSeconds: $timeLimitSeconds) {
+      solver optimal searchOutcome coveredBefore coveredAfter totalDemand upperBound lpBound gap greedyCoveredAfter greedyGuarantee provenGainRatio fallbackReason
+      solverRun { solver status candidates demandItems timeLimitSeconds }
+      sites { rank label marginalGain coveredAfter } reach { method radiusM detourFactor }
     }
   }`;
+  type Suggestion = {
+    solver: string;
+    optimal: boolean;
+    searchOutcome: string;
+    coveredBefore: number;
+    coveredAfter: number;
+    totalDemand: number;
+    upperBound: number;
+    lpBound: number | null;
+    gap: number;
+    greedyCoveredAfter: number;
+    greedyGuarantee: number;
+    provenGainRatio: number;
+    fallbackReason: string | null;
+    solverRun: { solver: string; status: string; candidates: number; demandItems: number; timeLimitSeconds: number } | null;
+    sites: { label: string; marginalGain: number }[];
+  };
 
   beforeAll(async () => {
     await truncateLayers(t.server);
@@ -234,31 +253,64 @@ describe('siting with a known optimum', () => {
     await store([], incidents);
   });
 
-  it('finds the optimum exactly (18) where greedy stops at 14 with a bound of at least 18', async () => {
-    const exact = await t.gql<{ suggestPostSites: { solver: string; optimal: boolean; coveredBefore: number; coveredAfter: number; totalDemand: number; sites: { label: string; marginalGain: number }[] } }>(SUGGEST, {
-      candidates,
-      solver: 'EXACT',
-      count: 2,
-    });
-    expect(exact.errors).toBeUndefined();
-    const e = exact.data!.suggestPostSites;
-    expect(e).toMatchObject({ solver: 'exact', optimal: true, coveredBefore: 0, coveredAfter: 18, totalDemand: 18 });
-    expect(e.sites.map((s) => s.label).sort()).toEqual(['L', 'R']);
-    expect(e.sites.map((s) => s.marginalGain)).toEqual([9, 9]);
+  it('the integer program (HiGHS) proves the optimum 18 where greedy stops at 14; greedy keeps a bound of at least 18', async () => {
+    for (const solver of ['MIP', 'EXACT', undefined]) {
+      const answer = await t.gql<{ suggestPostSites: Suggestion }>(SUGGEST, { candidates, solver, count: 2, timeLimitSeconds: solver === 'MIP' ? 2 : undefined });
+      expect(answer.errors).toBeUndefined();
+      const e = answer.data!.suggestPostSites;
+      expect(e).toMatchObject({ solver: 'mip', optimal: true, searchOutcome: 'proven', coveredBefore: 0, coveredAfter: 18, totalDemand: 18, upperBound: 18, gap: 0, greedyCoveredAfter: 14, fallbackReason: null });
+      expect(e.lpBound).toBeGreaterThanOrEqual(18 - 1e-6);
+      expect(e.solverRun).toMatchObject({ status: 'optimal', timeLimitSeconds: solver === 'MIP' ? 2 : 10 });
+      expect(e.solverRun!.solver).toMatch(/^HiGHS \d+\.\d+/);
+      expect(e.sites.map((s) => s.label).sort()).toEqual(['L', 'R']);
+      expect(e.sites.map((s) => s.marginalGain)).toEqual([9, 9]);
+    }
 
-    const greedy = await t.gql<{ suggestPostSites: { solver: string; optimal: boolean; coveredAfter: number; upperBound: number; provenGainRatio: number; sites: { label: string }[] } }>(SUGGEST, {
-      candidates,
-      solver: 'GREEDY',
-      count: 2,
-    });
+    const greedy = await t.gql<{ suggestPostSites: Suggestion }>(SUGGEST, { candidates, solver: 'GREEDY', count: 2 });
     const g = greedy.data!.suggestPostSites;
-    expect(g).toMatchObject({ solver: 'greedy', optimal: false, coveredAfter: 14 });
+    expect(g).toMatchObject({ solver: 'greedy', optimal: false, coveredAfter: 14, greedyCoveredAfter: 14, lpBound: null, solverRun: null, searchOutcome: 'notAttempted' });
     expect(g.sites[0].label).toBe('M');
     expect(g.upperBound).toBeGreaterThanOrEqual(18);
+    expect(g.gap).toBeCloseTo((g.upperBound - 14) / g.upperBound, 9);
     expect(g.provenGainRatio).toBeLessThanOrEqual(14 / 18 + 1e-9);
+    expect(g.greedyGuarantee).toBeCloseTo(0.75, 9); // 1 - (1 - 1/2)^2
+  });
 
-    const auto = await t.gql<{ suggestPostSites: { coveredAfter: number; optimal: boolean } }>(SUGGEST, { candidates, count: 2 });
-    expect(auto.data!.suggestPostSites).toMatchObject({ coveredAfter: 18, optimal: true });
+  it('gives the solver what the compute budget affords: a shorter limit, then greedy with a warning', async () => {
+    // an analyst budget of 100 million units: the siting charge is small, so about 2 s of solver time (50 million units a second) are left
+    const small = await startTestServer({ COMPUTE_BUDGET_ANALYST: '100000000' }, { actAs: TEST_ANALYST });
+    try {
+      const one = await small.gql<{ suggestPostSites: Suggestion }>(SUGGEST, { candidates, count: 2 });
+      expect(one.errors).toBeUndefined();
+      expect(one.data!.suggestPostSites).toMatchObject({ solver: 'mip', optimal: true, coveredAfter: 18 });
+      expect(one.data!.suggestPostSites.solverRun!.timeLimitSeconds).toBeGreaterThanOrEqual(1.8);
+      expect(one.data!.suggestPostSites.solverRun!.timeLimitSeconds).toBeLessThan(2);
+
+      const asked = await small.gql(SUGGEST, { candidates, count: 2, solver: 'MIP', timeLimitSeconds: 5 });
+      expect(asked.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY' });
+
+      // two aliases: the first takes the solver time the budget affords, the second is left greedy's answer and says why
+      const pair = await small.gql<Record<'a' | 'b', Suggestion & { warnings: { code: string }[] }>>(
+        `query ($candidates: [CandidateSiteInput!]) {
+          a: suggestPostSites(area: { bbox: [76.94, 43.25, 77.0, 43.28] }, count: 2, demand: INCIDENTS, radius: 500, method: STRAIGHT_LINE, detourFactor: 1, candidates: $candidates) { solver coveredAfter fallbackReason warnings { code } }
+          b: suggestPostSites(area: { bbox: [76.94, 43.25, 77.0, 43.28] }, count: 2, demand: INCIDENTS, radius: 500, method: STRAIGHT_LINE, detourFactor: 1, candidates: $candidates) { solver coveredAfter fallbackReason warnings { code } }
+        }`,
+        { candidates },
+      );
+      expect(pair.errors).toBeUndefined();
+      const answers = [pair.data!.a, pair.data!.b].sort((x, y) => y.coveredAfter - x.coveredAfter);
+      expect(answers[0]).toMatchObject({ solver: 'mip', coveredAfter: 18, fallbackReason: null });
+      expect(answers[1]).toMatchObject({ solver: 'greedy', coveredAfter: 14 });
+      expect(answers[1].fallbackReason).toMatch(/compute budget/);
+      expect(answers[1].warnings.map((w) => w.code)).toContain('SOLVER_NOT_AFFORDED');
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('refuses a solver time limit outside 0.1 to 60 s', async () => {
+    const answer = await t.gql(SUGGEST, { candidates, count: 2, solver: 'MIP', timeLimitSeconds: 0 });
+    expect(answer.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentPath: 'timeLimitSeconds' });
   });
 
   it('refuses more sites than candidates', async () => {
@@ -327,9 +379,21 @@ describe('the demo city', () => {
 
   it('five new sites in Alatau raise covered incidents, by both methods', async () => {
     for (const method of ['STRAIGHT_LINE', 'NETWORK']) {
-      const answer = await t.gql<{ suggestPostSites: { coveredBefore: number; coveredAfter: number; sites: { marginalGain: number }[]; upperBound: number; reach: { method: string } } }>(
+      const answer = await t.gql<{
+        suggestPostSites: {
+          coveredBefore: number;
+          coveredAfter: number;
+          greedyCoveredAfter: number;
+          lpBound: number | null;
+          gap: number;
+          optimal: boolean;
+          sites: { marginalGain: number }[];
+          upperBound: number;
+          reach: { method: string };
+        };
+      }>(
         `{ suggestPostSites(area: { districtId: "${alatauId}" }, count: 5, demand: INCIDENTS, method: ${method}) {
-            coveredBefore coveredAfter upperBound reach { method } sites { marginalGain } } }`,
+            coveredBefore coveredAfter greedyCoveredAfter lpBound gap optimal upperBound reach { method } sites { marginalGain } } }`,
       );
       expect(answer.errors).toBeUndefined();
       const s = answer.data!.suggestPostSites;
@@ -340,17 +404,23 @@ describe('the demo city', () => {
         6,
       );
       expect(s.upperBound).toBeGreaterThanOrEqual(s.coveredAfter);
+      expect(s.coveredAfter).toBeGreaterThanOrEqual(s.greedyCoveredAfter);
+      if (s.lpBound !== null) expect(s.lpBound).toBeGreaterThanOrEqual(s.upperBound - 1e-6);
+      expect(s.gap).toBeCloseTo(s.optimal ? 0 : (s.upperBound - s.coveredAfter) / s.upperBound, 9);
     }
   });
 
   it("finds the fewest sites that bring Alatau's significant hot spots within reach, with a lower bound", async () => {
-    const answer = await t.gql<{ minimumPostSites: { count: number; lowerBound: number; targetCount: number; alreadyCovered: number; uncoverableCells: string[]; optimal: boolean } }>(
-      `{ minimumPostSites(area: { districtId: "${alatauId}" }, method: STRAIGHT_LINE) { count lowerBound targetCount alreadyCovered uncoverableCells optimal } }`,
-    );
+    const answer = await t.gql<{
+      minimumPostSites: { count: number; lowerBound: number; lpBound: number | null; gap: number; greedyCount: number; targetCount: number; alreadyCovered: number; uncoverableCells: string[]; optimal: boolean };
+    }>(`{ minimumPostSites(area: { districtId: "${alatauId}" }, method: STRAIGHT_LINE) { count lowerBound lpBound gap greedyCount targetCount alreadyCovered uncoverableCells optimal } }`);
     expect(answer.errors).toBeUndefined();
     const m = answer.data!.minimumPostSites;
     expect(m.targetCount).toBeGreaterThan(0);
     expect(m.count).toBeGreaterThanOrEqual(m.lowerBound);
+    expect(m.count).toBeLessThanOrEqual(m.greedyCount);
+    if (m.lpBound !== null) expect(m.lowerBound).toBeGreaterThanOrEqual(Math.ceil(m.lpBound - 1e-6));
+    if (m.optimal) expect(m.gap).toBe(0);
     if (m.targetCount > m.alreadyCovered + m.uncoverableCells.length) expect(m.count).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,8 @@ export * from './straightLineReach';
 export * from './coverageRelation';
 export * from './maximalCovering';
 export * from './setCovering';
+export * from './coverageMip';
+export * from './mipModel';
 export * from './coverageShares';
 export * from './pointReach';
 export * from './incidentCoverage';

@@ -386,3 +386,13 @@ export function coveredWeight(input: Omit<MaximalCoveringInput, 'newSiteCount'>,
   for (let j = 0; j < covered.length; j++) if (covered[j]) total += instance.weights[j];
   return total;
 }
+
+/**
+ * The instance as the solvers see it (weights checked, repeated indices dropped, existing
+ * coverage as flags), and a chosen set of sites put in greedy order with exact marginal gains:
+ * what other solvers of the same model (src/geo/coverage/coverageMip.ts) need to report alike.
+ */
+export function preparedMaximalCovering(input: MaximalCoveringInput): { weights: Float64Array; lists: readonly Int32Array[]; preCovered: Uint8Array; order: (chosen: readonly number[]) => SelectedSite[] } {
+  const instance = prepare(input);
+  return { weights: instance.weights, lists: instance.lists, preCovered: instance.preCovered, order: (chosen) => orderSites(instance, chosen) };
+}

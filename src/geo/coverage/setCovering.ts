@@ -282,3 +282,13 @@ export function solveSetCovering(input: SetCoveringInput, options: SetCoveringOp
     search,
   };
 }
+
+/**
+ * The targets that need a site (relabelled 0..T-1: coverable, not yet covered) with each
+ * candidate's list over them, and a chosen set put in greedy order: for other solvers of the
+ * same model (src/geo/coverage/coverageMip.ts).
+ */
+export function preparedSetCovering(input: SetCoveringInput): { targetCount: number; lists: readonly Int32Array[]; order: (chosen: readonly number[]) => CoveringSite[] } {
+  const instance = prepare(input);
+  return { targetCount: instance.targetCount, lists: instance.lists, order: (chosen) => orderCover(instance, chosen) };
+}

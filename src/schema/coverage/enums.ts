@@ -27,13 +27,16 @@ registerEnumType(SitingDemandEnum, {
   },
 });
 
-export const SitingSolverEnum = { AUTO: 'auto', GREEDY: 'greedy', EXACT: 'exact' } as const;
+export const SitingSolverEnum = { AUTO: 'auto', GREEDY: 'greedy', MIP: 'mip', EXACT: 'exact' } as const;
+export type SitingSolverChoice = (typeof SitingSolverEnum)[keyof typeof SitingSolverEnum];
 registerEnumType(SitingSolverEnum, {
   name: 'SitingSolver',
-  description: 'GREEDY: greedy with its proven bound. EXACT: branch and bound within a node and time budget. AUTO: greedy, then the exact search when the instance is small enough to prove.',
+  description:
+    'GREEDY: greedy with its proven bound. MIP: the integer program solved by HiGHS within a time limit, started from greedy, with the LP bound and the gap (greedy when the solver fails or finds nothing better). AUTO: MIP unless greedy already meets its own bound. EXACT: the same as MIP.',
   valuesConfig: {
-    AUTO: { description: 'Greedy, then the exact search when the instance is small enough to prove optimal.' },
-    GREEDY: { description: 'Greedy selection with its proven bound (at least 1 - 1/e of the optimum).' },
-    EXACT: { description: 'Branch and bound within a node and time budget; says whether optimality was proven.' },
+    AUTO: { description: 'The integer program (HiGHS) unless greedy already meets its own bound.' },
+    GREEDY: { description: 'Greedy selection with its proven bound (at least 1 - 1/e of the best gain for maximal covering, at most H(d) times the optimum for set covering).' },
+    MIP: { description: 'The integer program solved by HiGHS within the time limit; says whether optimality was proven and the gap.' },
+    EXACT: { description: 'The same as MIP (the branch and bound it named before is replaced by the integer program).' },
   },
 });

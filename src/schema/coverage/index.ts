@@ -6,4 +6,4 @@ export { ReachMethodEnum, SitingDemandEnum, SitingSolverEnum } from './enums';
 export type { ReachMethodChoice, SitingDemand } from './enums';
 export { ReachArgs, PostReachArgs, ReachMethodUsed, PostReach } from './reach';
 export { CoverageArgs, CoverageShareResult, CategoryCoverage, CoverageMeasures, AreaCoverage, PostCoverage, UncoveredHotspotCell, CoverageAnalysis } from './areaCoverage';
-export { CandidateSiteInput, SitingArgs, SuggestSitesArgs, SuggestedSite, SiteSuggestion, MinimumSites } from './siting';
+export { CandidateSiteInput, SitingArgs, SuggestSitesArgs, SuggestedSite, SiteSuggestion, MinimumSites, SolverRun } from './siting';
