@@ -66,7 +66,7 @@ function countBreaks(text: string): number {
  * of their first (the header is line 1). A file whose header is preceded by blank lines, or
  * holds a line break inside a quoted header field, is not for this reader: the caller checks.
  */
-export async function* csvChunks(input: Readable, encoding: string): AsyncGenerator<{ text: string; firstLine: number }> {
+export async function* csvChunks(input: Readable, encoding: string, chunkChars = CHUNK_CHARS): AsyncGenerator<{ text: string; firstLine: number }> {
   const decoder = /^utf-?8$/i.test(encoding) ? new StringDecoder('utf8') : iconv.getDecoder(encoding);
   let pending = '';
   let line = 1;
@@ -83,7 +83,7 @@ export async function* csvChunks(input: Readable, encoding: string): AsyncGenera
   for await (const chunk of input as AsyncIterable<Buffer>) {
     pending += decoder.write(chunk);
     if (!headerDone) skipHeader();
-    if (!headerDone || pending.length < CHUNK_CHARS) continue;
+    if (!headerDone || pending.length < chunkChars) continue;
     const cut = lastBreakOutsideQuotes(pending);
     if (cut === -1) continue;
     const whole = pending.slice(0, cut + 1);
@@ -138,6 +138,8 @@ export interface ParallelReadOptions {
   workers: number;
   /** what a position is called in the reason of a repeated id: `line` */
   label: string;
+  /** characters per chunk (tests make them small) */
+  chunkChars?: number;
 }
 
 /** Reads the CSV in worker threads; answers the rows read and passed over. */
@@ -154,7 +156,7 @@ export async function readCsvInWorkers(options: ParallelReadOptions, seen: First
     sink.progress?.(totals.rowsRead);
   };
   try {
-    for await (const chunk of csvChunks(options.input, options.encoding)) {
+    for await (const chunk of csvChunks(options.input, options.encoding, options.chunkChars)) {
       const task: ChunkTask = { setup: options.setup, text: chunk.text, firstLine: chunk.firstLine };
       const running = pool.run(task, { name: 'parseChunk' }) as Promise<ChunkResult>;
       running.catch(() => undefined);

@@ -64,6 +64,8 @@ export interface ImportOptions {
   workers?: number;
   /** A CSV file expected to hold at least this many rows is read in the workers (default 20,000). */
   parallelRows?: number;
+  /** characters of CSV per chunk handed to a worker (default about a million) */
+  chunkChars?: number;
 }
 
 /** Bytes per row of an incidents CSV, roughly: enough to tell a bulk file from a small one. */
@@ -300,7 +302,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
       let pendingRows = 0;
       let reported = 0;
       try {
-        const read = await readCsvInWorkers({ input: again, encoding: shape.encoding, setup, workers, label: rejects.positionLabel }, seen, {
+        const read = await readCsvInWorkers({ input: again, encoding: shape.encoding, setup, workers, label: rejects.positionLabel, chunkChars: options.chunkChars }, seen, {
           reject: (rejection) => rejects.write(rejection),
           progress: (n) => {
             // every 10,000 rows, as the main-thread reader reports
