@@ -349,19 +349,6 @@ export async function upsertColumns(db: Knex | Knex.Transaction, batch: BatchCol
 }
 
 /**
- * Writes one batch of a file import in its own transaction. Its commit need not wait for its WAL
- * to reach the disk (`synchronous_commit = off`, for this transaction only): a crash can lose only
- * the last batches reported as written, and the run's import_runs row, never finished, shows the
- * import must be run again (which completes it: stored rows count as unchanged).
- */
-export async function writeImportBatch(knex: Knex, batch: BatchColumns): Promise<UpsertCounts> {
-  return knex.transaction(async (trx) => {
-    await trx.raw('SET LOCAL synchronous_commit = off');
-    return upsertColumns(trx, batch);
-  });
-}
-
-/**
  * Writes one batch in the caller's transaction (or its own). Records must have distinct
  * (source, external_id): PostgreSQL refuses to upsert one key twice in a statement.
  */
