@@ -274,7 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fineResolution: intFrom(env, 'H3_FINE_RESOLUTION', 11, 9, 15),
     maxPageSize: intFrom(env, 'MAX_PAGE_SIZE', 1000, 1, 100000),
     defaultPageSize: intFrom(env, 'DEFAULT_PAGE_SIZE', 100, 1, 100000),
-    importBatchSize: intFrom(env, 'IMPORT_BATCH_SIZE', 5000, 1, 100000),
+    importBatchSize: intFrom(env, 'IMPORT_BATCH_SIZE', 50000, 1, 100000),
     production,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     timeZone: env.CITY_TIME_ZONE || 'Asia/Almaty',

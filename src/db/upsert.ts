@@ -215,7 +215,7 @@ export function layerTable(layer: Layer): string {
   return specs[layer].table;
 }
 
-type ColumnValue = string | number | boolean | Date | null;
+export type ColumnValue = string | number | boolean | Date | null;
 
 function elementLiteral(value: ColumnValue): string {
   if (value === null) return 'NULL';
@@ -267,27 +267,58 @@ function columnLiteral<R>(column: ColumnSpec<R>, records: readonly R[], fineReso
 
 const statementCache = new Map<Layer, string>();
 
-function upsertStatement<L extends Layer>(layer: L): string {
-  const cached = statementCache.get(layer);
-  if (cached) return cached;
-  const spec = specs[layer] as LayerSpec<LayerRecordMap[L]>;
+/** Where the statement reads its rows from, `s`: the unnested parameters, or a staging table (src/db/stage.ts). */
+export interface UpsertSource {
+  /** `WITH` items computed before the insert (no `WITH` keyword), or '' */
+  with: string;
+  /** the FROM clause, whose rows are `s` */
+  from: string;
+  /** SQL of the derived columns (by target) that differ from the layer's own */
+  derived?: Record<string, string>;
+}
+
+/**
+ * `INSERT … SELECT … FROM <source> ON CONFLICT (source, external_id) DO UPDATE … WHERE … IS
+ * DISTINCT FROM …`, answering one row: how many rows were inserted and how many written.
+ */
+export function upsertStatementFrom(layer: Layer, from: UpsertSource): string {
+  const spec = specs[layer] as LayerSpec<LayerRecordMap[Layer]>;
   const stored = spec.columns.filter((c) => c.target !== '');
-  const targets = [...stored.map((c) => c.target ?? c.name), ...(spec.derived ?? []).map((d) => d.target)];
-  const expressions = [...stored.map((c) => c.expression ?? `s.${c.name}`), ...(spec.derived ?? []).map((d) => d.expression)];
-  const unnestArgs = spec.columns.map((c) => `?::${c.pgType}[]`).join(', ');
-  const aliases = spec.columns.map((c) => c.name).join(', ');
+  const derived = spec.derived ?? [];
+  const targets = [...stored.map((c) => c.target ?? c.name), ...derived.map((d) => d.target)];
+  const expressions = [...stored.map((c) => c.expression ?? `s.${c.name}`), ...derived.map((d) => from.derived?.[d.target] ?? d.expression)];
   const changing = targets.filter((t) => t !== 'source' && t !== 'external_id');
   const sql = `
     INSERT INTO ${spec.table} AS t (${targets.join(', ')})
-    SELECT ${expressions.join(', ')} FROM unnest(${unnestArgs}) AS s(${aliases})
+    SELECT ${expressions.join(', ')} FROM ${from.from}
     ON CONFLICT (source, external_id) DO UPDATE SET
       ${changing.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
     WHERE (${changing.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${changing.map((c) => `EXCLUDED.${c}`).join(', ')})
     RETURNING (xmax = 0) AS inserted`;
   // counted in the database: one row back per batch, not one per written row
-  const counted = `WITH written AS (${sql}\n    )\n    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*)::int AS written FROM written`;
+  const withs = from.with ? `${from.with},\n    ` : '';
+  return `WITH ${withs}written AS (${sql}\n    )\n    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*)::int AS written FROM written`;
+}
+
+function upsertStatement<L extends Layer>(layer: L): string {
+  const cached = statementCache.get(layer);
+  if (cached) return cached;
+  const spec = specs[layer] as LayerSpec<LayerRecordMap[L]>;
+  const unnestArgs = spec.columns.map((c) => `?::${c.pgType}[]`).join(', ');
+  const aliases = spec.columns.map((c) => c.name).join(', ');
+  const counted = upsertStatementFrom(layer, { with: '', from: `unnest(${unnestArgs}) AS s(${aliases})` });
   statementCache.set(layer, counted);
   return counted;
+}
+
+/** The columns a batch of the layer carries (name and SQL type), in order: the staging table's (src/db/stage.ts). */
+export function batchColumnTypes(layer: Layer): { name: string; pgType: string }[] {
+  return specs[layer].columns.map((c) => ({ name: c.name, pgType: c.pgType }));
+}
+
+/** Each column's value of a record, in the order of `batchColumnTypes`. */
+export function recordValues<L extends Layer>(layer: L): ((record: LayerRecordMap[L], fineResolution: number) => ColumnValue)[] {
+  return (specs[layer] as LayerSpec<LayerRecordMap[L]>).columns.map((c) => c.value);
 }
 
 /** One batch as the upsert statement's parameters: an array literal per column. */
@@ -315,19 +346,6 @@ export async function upsertColumns(db: Knex | Knex.Transaction, batch: BatchCol
   const result = await db.raw(upsertStatement(batch.layer), batch.columns);
   const { inserted, written } = result.rows[0] as { inserted: number; written: number };
   return { inserted, updated: written - inserted, unchanged: batch.rows - written };
-}
-
-/**
- * Writes one batch of a file import in its own transaction. Its commit need not wait for its WAL
- * to reach the disk (`synchronous_commit = off`, for this transaction only): a crash can lose only
- * the last batches reported as written, and the run's import_runs row, never finished, shows the
- * import must be run again (which completes it: stored rows count as unchanged).
- */
-export async function writeImportBatch(knex: Knex, batch: BatchColumns): Promise<UpsertCounts> {
-  return knex.transaction(async (trx) => {
-    await trx.raw('SET LOCAL synchronous_commit = off');
-    return upsertColumns(trx, batch);
-  });
 }
 
 /**

@@ -151,6 +151,25 @@ function splitCsvRecords(text: string, firstLine: number, atEnd: boolean, delimi
   return { records, rest: text.slice(pos), nextLine: line };
 }
 
+/** A record as a row of the header's fields; a record of another field count carries its problem. */
+function csvRow(record: CsvRecord, header: string[]): PositionedRow {
+  const raw: RawRow = {};
+  const count = Math.min(record.fields.length, header.length);
+  for (let k = 0; k < count; k++) raw[header[k]] = record.fields[k];
+  if (record.fields.length !== header.length) {
+    return { line: record.line, raw, columns: header, problem: { field: '(row)', reason: `has ${record.fields.length} fields; the header has ${header.length}` } };
+  }
+  return { line: record.line, raw, columns: header };
+}
+
+/**
+ * The rows of `text`, whole records of a CSV after its header, the first on `firstLine` (a
+ * chunk cut by `csvChunks`, read in a worker thread). Throws CsvSyntaxError like `readCsv`.
+ */
+export function csvTextRows(text: string, firstLine: number, header: string[], delimiter: string): PositionedRow[] {
+  return splitCsvRecords(text, firstLine, true, delimiter).records.map((record) => csvRow(record, header));
+}
+
 export interface CsvOptions {
   /** the field delimiter; default `,` */
   delimiter?: string;
@@ -194,14 +213,7 @@ export async function* readCsv(input: Readable, options: CsvOptions = {}): Async
         options.onHeader?.(header);
         continue;
       }
-      const raw: RawRow = {};
-      const count = Math.min(record.fields.length, header.length);
-      for (let k = 0; k < count; k++) raw[header[k]] = record.fields[k];
-      if (record.fields.length !== header.length) {
-        yield { line: record.line, raw, columns: header, problem: { field: '(row)', reason: `has ${record.fields.length} fields; the header has ${header.length}` } };
-        continue;
-      }
-      yield { line: record.line, raw, columns: header };
+      yield csvRow(record, header);
     }
   };
   for await (const chunk of input as AsyncIterable<Buffer>) {

@@ -9,16 +9,23 @@ import iconv from 'iconv-lite';
 import type { Knex } from 'knex';
 import { AreaRecord, BBox, Layer, LayerRecordMap } from '../domain';
 import { finishImportRun, startImportRun } from '../db/importRuns';
-import { batchColumns, BatchColumns, dropBulkIndexes, ensureBulkIndexes, storedRowEstimate, UpsertCounts, writeImportBatch } from '../db/upsert';
+import { dropBulkIndexes, ensureBulkIndexes, storedRowEstimate, UpsertCounts } from '../db/upsert';
+import { copyText } from '../db/copyText';
+import { stagePhases, writeStagedBatch } from '../db/stage';
 import { rebuildStreetNetwork } from '../db/streets';
 import { proj4DefinitionOf } from '../db/crs';
 import { BUILT_IN_CRS, toWgs84, ToWgs84 } from '../geo/crs';
 import { ImportRefusedError } from './errors';
-import { buildRowMapper, RowMapper } from './mapping';
+import { buildRowMapper, MapperOptions, RowMapper } from './mapping';
 import type { ImportProfile } from './profile';
 import { detectDelimiter, detectEncoding, detectFormat, ImportFormat, Open311Mapping, PositionedRow, readRows } from './readers';
-import { areasInWriteOrder, RecordScreen } from './screen';
-import { FieldError, validateRow } from './validate';
+import { areasInWriteOrder } from './screen';
+import { FirstLineIndex } from './keyIndex';
+import { importWorkerCount, importWorkersAvailable, readCsvInWorkers } from './parallel';
+import { checkRow, duplicateReason, Rejection } from './rowCheck';
+import type { ChunkSetup } from './worker';
+
+export type { Rejection } from './rowCheck';
 
 export interface ImportOptions {
   layer: Layer;
@@ -50,16 +57,19 @@ export interface ImportOptions {
    * estimated from the file size).
    */
   bulkRows?: number;
+  /**
+   * Worker threads that read, validate and encode a big CSV file (default IMPORT_WORKERS, else
+   * the number of cores); 0 reads on the main thread.
+   */
+  workers?: number;
+  /** A CSV file expected to hold at least this many rows is read in the workers (default 20,000). */
+  parallelRows?: number;
+  /** characters of CSV per chunk handed to a worker (default about a million) */
+  chunkChars?: number;
 }
 
 /** Bytes per row of an incidents CSV, roughly: enough to tell a bulk file from a small one. */
 const BYTES_PER_ROW_ESTIMATE = 100;
-
-export interface Rejection {
-  line: number;
-  externalId: string | null;
-  errors: FieldError[];
-}
 
 export interface ImportSummary extends UpsertCounts {
   layer: Layer;
@@ -180,6 +190,8 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   // check that every required field can be filled, before anything is written
   const peeked: PositionedRow[] = [];
   let mapper: RowMapper | null = null;
+  let mapperOptions: Omit<MapperOptions, 'toWgs84'> | null = null;
+  let columns: string[] | null = null;
   try {
     for (;;) {
       const next = await rows.next();
@@ -190,19 +202,19 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     const mapped = format === 'csv' || format === 'geojson' || format === 'gis';
     if (mapped) {
       const first = peeked.find((row) => !row.problem) ?? peeked[0];
-      const columns: string[] | null = header ?? (first ? Object.keys(first.raw) : null);
+      columns = header ?? (first ? Object.keys(first.raw) : null);
       if (columns === null) throw new ImportRefusedError(`${path.basename(options.file)}: the file is empty (no header, no records); nothing was imported`);
-      mapper = buildRowMapper(profile, columns, {
+      mapperOptions = {
         layer: options.layer,
         timeZone,
         defaultSource,
         defaultFactor: options.defaultFactor,
         decimalComma: shape.decimalComma,
-        toWgs84: convert,
         columnWord: format === 'csv' ? 'column' : 'property',
         convertGeometry: format !== 'gis',
         gdalDates: format === 'gis',
-      });
+      };
+      mapper = buildRowMapper(profile, columns, { ...mapperOptions, toWgs84: convert });
       if (mapper.identity) mapper = null;
     }
     if (peeked.length === 0) throw new ImportRefusedError(`${path.basename(options.file)}: the file holds no records${header ? ' (a header only)' : ''}; nothing was imported`);
@@ -228,97 +240,144 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
   let skipped = 0;
   let valid = 0;
   let batch: LayerRecordMap[Layer][] = [];
-  const screen = new RecordScreen(options.layer, validation, { label: rejects.positionLabel, scope: 'this file' });
+  // the first line of every (source, external_id): a second row with the same id is refused
+  const seen = new FirstLineIndex();
   // precincts point at districts by external id; holding areas back lets districts land first
   const deferredAreas: AreaRecord[] = [];
 
-  // one batch is written while the next is read, validated and turned into the statement's
-  // parameters, so the database and the parser work at the same time; batches still reach the
-  // database one after the other, in file order
+  // one batch is written while the next is read, validated and turned into COPY text, so the
+  // database and the parser work at the same time; batches still reach the database one after
+  // the other, in file order, each in its own transaction (src/db/stage.ts)
   let inFlight: Promise<void> | null = null;
-  const write = async (columns: BatchColumns): Promise<void> => {
-    // its own transaction, committed without waiting for the WAL (see writeImportBatch)
-    const counts = await writeImportBatch(knex, columns);
-    totals.inserted += counts.inserted;
-    totals.updated += counts.updated;
-    totals.unchanged += counts.unchanged;
-  };
   const settle = async (): Promise<void> => {
     const pending = inFlight;
     inFlight = null;
     if (pending) await pending;
   };
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const records = batch;
-    batch = [];
-    const columns = batchColumns(options.layer, records, options.fineResolution);
+  const send = async (text: string, rows: number): Promise<void> => {
     await settle();
-    const started = write(columns);
+    if (dryRun) return;
+    const started = writeStagedBatch(knex, { layer: options.layer, rows, text }).then((counts) => {
+      totals.inserted += counts.inserted;
+      totals.updated += counts.updated;
+      totals.unchanged += counts.unchanged;
+    });
     // observed by the next settle(); this keeps a failure from counting as unhandled meanwhile
     started.catch(() => undefined);
     inFlight = started;
   };
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const records = batch;
+    batch = [];
+    await send(copyText(options.layer, records, options.fineResolution), records.length);
+  };
 
+  const workers = options.workers ?? importWorkerCount();
+  const parallel =
+    format === 'csv' &&
+    !/^(utf-?16|ucs|utf-?32)/i.test(shape.encoding) &&
+    options.layer !== 'areas' &&
+    workers > 0 &&
+    columns !== null &&
+    expectedRows >= (options.parallelRows ?? 20_000) &&
+    (await simpleHeader(options.file)) &&
+    importWorkersAvailable();
   try {
-    const all = async function* (): AsyncGenerator<PositionedRow> {
-      yield* peeked;
-      for (;;) {
-        const next = await rows.next();
-        if (next.done) return;
-        yield next.value;
+    if (parallel) {
+      input.destroy();
+      await rows.return?.(undefined);
+      const setup: ChunkSetup = {
+        key: `${process.pid}:${started}:${options.file}`,
+        layer: options.layer,
+        header: columns!,
+        delimiter: shape.delimiter,
+        validation,
+        fineResolution: options.fineResolution,
+        mapper: mapper && mapperOptions ? { profile, options: mapperOptions, crsDefinition: epsg === 4326 ? null : await crsDefinition(knex, epsg) } : null,
+      };
+      const again = createReadStream(options.file);
+      again.on('data', (chunk) => (bytesRead += chunk.length));
+      let pending: string[] = [];
+      let pendingRows = 0;
+      let reported = 0;
+      try {
+        const read = await readCsvInWorkers({ input: again, encoding: shape.encoding, setup, workers, label: rejects.positionLabel, chunkChars: options.chunkChars }, seen, {
+          reject: (rejection) => rejects.write(rejection),
+          progress: (n) => {
+            // every 10,000 rows, as the main-thread reader reports
+            for (; reported + 10_000 <= n; reported += 10_000) options.onProgress?.(bytesRead, stat.size, reported + 10_000);
+          },
+          records: async (text, ends) => {
+            valid += ends.length;
+            // cut into batches of batchSize rows at line ends
+            let from = 0;
+            while (from < ends.length) {
+              const to = Math.min(ends.length, from + options.batchSize - pendingRows);
+              pending.push(text.slice(from === 0 ? 0 : ends[from - 1], ends[to - 1]));
+              pendingRows += to - from;
+              from = to;
+              if (pendingRows >= options.batchSize) {
+                const full = pending.join('');
+                const n = pendingRows;
+                pending = [];
+                pendingRows = 0;
+                await send(full, n);
+              }
+            }
+          },
+        });
+        rowsRead = read.rowsRead;
+        skipped = read.skipped;
+        if (pendingRows > 0) await send(pending.join(''), pendingRows);
+      } finally {
+        again.destroy();
       }
-    };
-    for await (const source of all()) {
-      rowsRead++;
-      let row = source;
-      if (options.onProgress && rowsRead % 10000 === 0) options.onProgress(bytesRead, stat.size, rowsRead);
-      if (row.skip) {
-        skipped++;
-        continue;
-      }
-      const externalId = typeof row.raw.external_id === 'string' ? row.raw.external_id : typeof row.raw.external_id === 'number' ? String(row.raw.external_id) : null;
-      if (row.problem) {
-        rejects.write({ line: row.line, externalId, errors: [row.problem] });
-        continue;
-      }
-      if (mapper) {
-        const mapped = mapper.map(row.raw);
-        if (mapped.errors.length > 0) {
-          // every problem of the row at once: the mapping's, and the validator's on other fields
-          const result = validateRow(options.layer, mapped.raw, validation);
-          const fields = new Set(mapped.errors.map((e) => e.field));
-          const others = result.ok ? [] : result.errors.filter((e) => !fields.has(e.field));
-          const id = typeof mapped.raw.external_id === 'string' ? mapped.raw.external_id : externalId;
-          rejects.write({ line: row.line, externalId: id, errors: [...mapped.errors, ...others] });
+    } else {
+      const all = async function* (): AsyncGenerator<PositionedRow> {
+        yield* peeked;
+        for (;;) {
+          const next = await rows.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      };
+      for await (const row of all()) {
+        rowsRead++;
+        if (options.onProgress && rowsRead % 10000 === 0) options.onProgress(bytesRead, stat.size, rowsRead);
+        const outcome = checkRow(options.layer, row, mapper, validation);
+        if (outcome.kind === 'skip') {
+          skipped++;
           continue;
         }
-        row = { ...row, raw: mapped.raw };
-      }
-      // validated, and a second row with the same id refused (src/import/screen.ts)
-      const result = screen.screen(row.raw, row.line);
-      if (!result.ok) {
-        const id = mapper && row.raw.external_id !== undefined ? String(row.raw.external_id) : externalId;
-        rejects.write({ line: row.line, externalId: id, errors: result.errors });
-        continue;
-      }
-      valid++;
-      if (dryRun) continue;
-      if (options.layer === 'areas') {
-        deferredAreas.push(result.record as AreaRecord);
-        continue;
-      }
-      batch.push(result.record);
-      if (batch.length >= options.batchSize) await flush();
-    }
-    await flush();
-    if (deferredAreas.length > 0) {
-      for (const group of areasInWriteOrder(deferredAreas)) {
-        for (const record of group) {
-          batch.push(record);
-          if (batch.length >= options.batchSize) await flush();
+        if (outcome.kind === 'reject') {
+          rejects.write(outcome.rejection);
+          continue;
         }
-        await flush();
+        const record = outcome.record;
+        const first = seen.firstLineOrAdd(record.source, record.externalId, row.line);
+        if (first !== undefined) {
+          rejects.write({ line: row.line, externalId: outcome.rejectId, errors: [{ field: 'external_id', reason: duplicateReason(rejects.positionLabel, first) }] });
+          continue;
+        }
+        valid++;
+        if (dryRun) continue;
+        if (options.layer === 'areas') {
+          deferredAreas.push(record as AreaRecord);
+          continue;
+        }
+        batch.push(record);
+        if (batch.length >= options.batchSize) await flush();
+      }
+      await flush();
+      if (deferredAreas.length > 0) {
+        for (const group of areasInWriteOrder(deferredAreas)) {
+          for (const record of group) {
+            batch.push(record);
+            if (batch.length >= options.batchSize) await flush();
+          }
+          await flush();
+        }
       }
     }
     await settle();
@@ -328,7 +387,14 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     await rejects.close();
     input.destroy();
     await rows.return?.(undefined);
+    const rebuilding = Date.now();
     if (bulk) await ensureBulkIndexes(knex, options.layer);
+    if (process.env.IMPORT_PROFILE === '1') {
+      const ms = (v: number): string => `${(v / 1000).toFixed(1)} s`;
+      const { copy, areaIndex, upsert, commit, batches } = stagePhases;
+      const phases = `copy ${ms(copy)}, area index ${ms(areaIndex)}, upsert ${ms(upsert)}, commit ${ms(commit)}`;
+      console.error(`import profile: ${batches} batches (${phases}), index rebuild ${ms(Date.now() - rebuilding)}, ${parallel ? `${workers} workers` : 'main thread'}`);
+    }
   }
   // the routable graph is derived from all street lines; rebuilt once, after the last batch
   if (options.layer === 'streets' && !dryRun) await knex.transaction((trx) => rebuildStreetNetwork(trx));
@@ -352,6 +418,25 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     throw new ImportRefusedError(`${options.layer}: all ${offered} records were rejected, nothing was imported${where}; the first: ${rejects.first}`);
   }
   return summary;
+}
+
+/** A CSV whose header is its whole first line (no quotes, so no line break inside it): what the workers' reader expects. */
+async function simpleHeader(file: string): Promise<boolean> {
+  const head = (await readHead(file)).toString('latin1');
+  const end = head.indexOf('\n');
+  return (
+    end > 0 &&
+    !head.slice(0, end).includes('"') &&
+    head
+      .slice(0, end)
+      .replace(/^\xef\xbb\xbf/, '')
+      .trim().length > 0
+  );
+}
+
+/** The proj4 definition of a coordinate system, for the workers to build the same conversion. */
+async function crsDefinition(knex: Knex, epsg: number): Promise<string | null> {
+  return BUILT_IN_CRS[epsg] ?? (await proj4DefinitionOf(knex, epsg));
 }
 
 /** The first 64 KiB of a file: enough to tell its format, encoding and delimiter. */
