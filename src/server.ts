@@ -1,6 +1,6 @@
 /** Apollo Server on Express 5: GraphQL, tiles, exports, OGC API - Features, the map page, health and readiness share one HTTP server. */
 import 'reflect-metadata';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -76,6 +76,20 @@ export interface ServerOptions {
   prewarmOnChange?: boolean;
 }
 
+/** After a mutation, this process reads from the primary until a replica has replayed it (src/db/replicas.ts). */
+function readYourWrites(reads: ReadRouter): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation }) {
+          if (operation?.operation !== 'mutation') return;
+          await reads.noteWrite().catch((error: Error) => console.error('read replicas: could not note the write:', error.message));
+        },
+      };
+    },
+  };
+}
+
 /** Vector tiles are protobuf that gzip shrinks by half or more, but mime-db does not call them compressible. */
 function compressible(req: express.Request, res: express.Response): boolean {
   const type = String(res.getHeader('Content-Type') ?? '');
@@ -115,7 +129,7 @@ export async function startServer(config: Config, existing?: Database, options: 
     validationRules: limits.validationRules,
     // cache control wraps every field's resolver to compute cache hints nobody reads here: with
     // 45,000 cells of 7 fields that wrapper cost more than the analysis
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ...limits.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), readYourWrites(reads), ...limits.plugins],
     // compact JSON: the default pretty-prints, which doubles a cell list's bytes and its time
     stringifyResult: (value) => JSON.stringify(value),
   });

@@ -14,6 +14,8 @@
  *   that sample's age (0 when it has replayed the newest). A replica that is unreachable, is not
  *   a standby, or lags more than `maxLagMs` is skipped until it is back, with a log line each time
  *   its state changes; with none in use, reads go to the primary.
+ * - Read-your-writes within this process: after a mutation (`noteWrite`) reads go to the primary
+ *   until a check sees a replica that has replayed it.
  */
 import { Client } from 'pg';
 import type { ReadReplicaConfig } from '../config';
@@ -68,6 +70,8 @@ export function serverName(url: string): string {
 
 interface Replica extends ReplicaStatus {
   url: string;
+  /** replayLsn as a number (-1 while unknown) */
+  replayed: bigint;
   db: ReadDatabase;
   /** one connection kept for the checks (the pool's would wait for a free slot) */
   checker: Client | null;
@@ -89,6 +93,8 @@ export class ReadRouter {
   private timer: NodeJS.Timeout | null = null;
   private checking: Promise<void> | null = null;
   private primaryUnreadable = false;
+  /** the primary's position after the last write through this process (noteWrite) */
+  private writtenLsn = 0n;
 
   constructor(
     primaryUrl: string,
@@ -98,12 +104,15 @@ export class ReadRouter {
     this.log = options.log ?? ((line) => console.warn(line));
     const pool = { statementTimeoutMs: options.statementTimeoutMs, poolMax: options.poolMax, readOnly: true as const };
     this.primaryReads = connect(primaryUrl, pool);
-    this.replicas = config.urls.map((url) => ({ url, name: serverName(url), db: connect(url, pool), checker: null, state: 'starting', lagMs: null, replayLsn: null, detail: null }));
+    this.replicas = config.urls.map((url) => ({ url, name: serverName(url), db: connect(url, pool), checker: null, replayed: -1n, state: 'starting', lagMs: null, replayLsn: null, detail: null }));
   }
 
-  /** The read handle for one request: a replica in use (round robin), else the primary's read-only sessions. */
+  /**
+   * The read handle for one request: a replica in use (round robin) that has replayed this
+   * process's last write, else the primary's read-only sessions.
+   */
   pick(): ReadKnex {
-    const usable = this.replicas.filter((r) => r.state === 'in use');
+    const usable = this.replicas.filter((r) => r.state === 'in use' && r.replayed >= this.writtenLsn);
     if (usable.length === 0) return this.primaryReads.knex;
     this.next = (this.next + 1) % usable.length;
     return usable[this.next].db.knex;
@@ -112,6 +121,18 @@ export class ReadRouter {
   /** Which server a read handle from `pick` reads from: a replica's name, or 'primary'. */
   nameOf(knex: ReadKnex): string {
     return this.replicas.find((r) => r.db.knex === knex)?.name ?? 'primary';
+  }
+
+  /**
+   * After a write through this process (a mutation): until a replica is seen to have replayed
+   * the primary's current position, this process reads from the primary, so the next answer
+   * shows the write. Writes of other processes (the CLI, other instances) are bounded by the lag limit only.
+   */
+  async noteWrite(): Promise<void> {
+    if (this.replicas.length === 0) return;
+    const { rows } = (await this.primaryReads.knex.raw('SELECT pg_current_wal_lsn()::text AS lsn')) as { rows: { lsn: string }[] };
+    const lsn = lsnValue(rows[0].lsn);
+    if (lsn > this.writtenLsn) this.writtenLsn = lsn;
   }
 
   status(): ReplicaStatus[] {
@@ -175,6 +196,7 @@ export class ReadRouter {
       const { rows } = await r.checker.query<{ standby: boolean; lsn: string | null }>('SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS lsn');
       const { standby, lsn } = rows[0];
       r.replayLsn = lsn;
+      r.replayed = lsn === null ? -1n : lsnValue(lsn);
       if (!standby || lsn === null) return this.moveTo(r, 'not a standby', null, 'pg_is_in_recovery() is false: it is no streaming replica (promoted, or the wrong URL)');
       const lag = replicaLagMs(this.samples, lsnValue(lsn), Date.now());
       if (lag !== null && lag > this.config.maxLagMs) return this.moveTo(r, 'lagging', lag, `${lag} ms behind the primary (limit ${this.config.maxLagMs} ms)`);

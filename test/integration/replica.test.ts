@@ -8,6 +8,7 @@
  * limit, and one that is down, is skipped (reads go to the primary) with a log line.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { clusterUnavailable, LocalCluster, LocalServer } from '../support/postgresCluster';
@@ -70,6 +71,15 @@ async function importThrough(t: TestServer, prefix: string, n: number): Promise<
   expect(answer.data!.importIncidents).toEqual({ inserted: n, rejected: 0 });
 }
 
+/** `hotspots import incidents <csv>` against the primary, as an operator runs it. */
+function cliImport(prefix: string, n: number): void {
+  const file = path.join(cluster.root, `${prefix}.csv`);
+  const rows = incidents(prefix, n).map((r) => [r.externalId, r.source, r.occurredAt, 'theft', r.lat, r.lng].join(','));
+  writeFileSync(file, ['external_id,source,occurred_at,category,lat,lng', ...rows].join('\n') + '\n');
+  const cli = path.resolve(__dirname, '../../dist/src/cli/main.js');
+  execFileSync(process.execPath, [cli, 'import', 'incidents', file, '--rejects', `${file}.rejects`], { env: { ...process.env, DATABASE_URL: primary.url(DB) }, stdio: 'pipe' });
+}
+
 const storedOnPrimary = async () => Number(((await primaryKnex('incidents').count('* as n')) as { n: string }[])[0].n);
 
 describeIfPostgres('a streaming replica serves the reads', () => {
@@ -118,43 +128,53 @@ describeIfPostgres('a streaming replica serves the reads', () => {
     await expect(t.server.reads.primaryReads.knex.raw('CREATE TABLE nope (a int)')).rejects.toThrow(/read-only transaction/);
   });
 
-  it('an import through the API lands on the primary and the answer changes through the replica once it has replayed it', async () => {
+  it('an import on the primary changes the answer through the replica once it has replayed it, not before', async () => {
     await importThrough(t, 'first', 30);
     timings.replayAfterImportMs = await waitForReplay();
+    await waitUntil('the server reads from the replica again', () => t.server.reads.nameOf(t.server.reads.pick()) !== 'primary');
     expect(await incidentCount(t)).toBe(30);
 
-    // replay paused: the primary has the new rows, the answers (and the cached columns) stay the replica's
+    // replay paused: the CLI imports 20 rows on the primary; the answers (and the cached columns) stay the replica's
     await replicaKnex.raw('SELECT pg_wal_replay_pause()');
     try {
-      await importThrough(t, 'second', 20);
+      const started = Date.now();
+      cliImport('second', 20);
+      timings.cliImportMs = Date.now() - started;
       expect(await storedOnPrimary()).toBe(50);
       expect(await incidentCount(t)).toBe(30);
       expect(await incidentCount(t)).toBe(30);
+
+      // read-your-writes: after a mutation through this server, it reads from the primary until the replica has replayed it
+      await importThrough(t, 'mutation', 5);
+      expect(t.server.reads.nameOf(t.server.reads.pick())).toBe('primary');
+      expect(await incidentCount(t)).toBe(55);
     } finally {
       await replicaKnex.raw('SELECT pg_wal_replay_resume()');
     }
     timings.replayAfterResumeMs = await waitForReplay();
-    expect(await incidentCount(t)).toBe(50);
+    await waitUntil('the server reads from the replica again', () => t.server.reads.nameOf(t.server.reads.pick()) !== 'primary');
+    expect(await incidentCount(t)).toBe(55);
   });
 
   it('a replica beyond the lag limit is skipped, with a log line, and used again once it catches up', async () => {
     const strict = await startTestServer({ DATABASE_URL: primary.url(DB), DATABASE_READ_URLS: replica.url(DB), DATABASE_READ_MAX_LAG_MS: '300', DATABASE_READ_CHECK_MS: '100' }, { actAs: TEST_ANALYST });
     try {
-      expect(await incidentCount(strict)).toBe(50);
+      expect(await incidentCount(strict)).toBe(55);
       await replicaKnex.raw('SELECT pg_wal_replay_pause()');
       try {
-        await importThrough(strict, 'third', 10);
+        cliImport('third', 10);
         timings.skippedAfterMs = await waitUntil('the replica is skipped', () => strict.server.reads.status()[0].state === 'lagging');
         expect(log.mock.calls.flat().join('\n')).toMatch(/read replica 127\.0\.0\.1:\d+\/hotspots_replica: skipped, \d+ ms behind the primary \(limit 300 ms\)/);
         // from the primary now: the new rows are counted although the replica has not replayed them
         expect(strict.server.reads.nameOf(strict.server.reads.pick())).toBe('primary');
-        expect(await incidentCount(strict)).toBe(60);
+        expect(await incidentCount(strict)).toBe(65);
       } finally {
         await replicaKnex.raw('SELECT pg_wal_replay_resume()');
       }
       await waitForReplay();
       await waitUntil('the replica is in use again', () => strict.server.reads.status()[0].state === 'in use');
-      expect(await incidentCount(strict)).toBe(60);
+      expect(strict.server.reads.nameOf(strict.server.reads.pick())).not.toBe('primary');
+      expect(await incidentCount(strict)).toBe(65);
     } finally {
       await strict.stop();
     }
@@ -166,6 +186,6 @@ describeIfPostgres('a streaming replica serves the reads', () => {
     expect(log.mock.calls.flat().join('\n')).toMatch(/read replica 127\.0\.0\.1:\d+\/hotspots_replica: skipped, unreachable/);
     expect(log.mock.calls.flat().join('\n')).toMatch(/read replicas: none in use, reads go to the primary/);
     await importThrough(t, 'fourth', 5);
-    expect(await incidentCount(t)).toBe(65);
+    expect(await incidentCount(t)).toBe(70);
   });
 });
