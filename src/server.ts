@@ -146,7 +146,8 @@ export async function startServer(config: Config, existing?: Database, options: 
     }
     try {
       await pingDatabase(db.knex);
-      res.json({ status: 'ready', readReplicas: reads.status().map(({ name, state, lagMs }) => ({ name, state, lagMs })) });
+      // states and lags only: the replicas' addresses are not for anonymous callers
+      res.json({ status: 'ready', readReplicas: reads.status().map(({ state, lagMs }) => ({ state, lagMs })) });
     } catch {
       res.status(503).json({ status: 'database unavailable' });
     }

@@ -122,6 +122,8 @@ describeIfPostgres('a streaming replica serves the reads', () => {
   it('the replica is in use; read handles refuse writes, on the replica and on the primary alike', async () => {
     expect(t.server.reads.status()).toEqual([expect.objectContaining({ name: `127.0.0.1:${replica.port}/${DB}`, state: 'in use' })]);
     expect(log.mock.calls.flat().join('\n')).toMatch(/read replica 127\.0\.0\.1:\d+\/hotspots_replica: in use/);
+    const ready = (await (await fetch(t.server.url.replace('/graphql', '/readyz'))).json()) as unknown;
+    expect(ready).toEqual({ status: 'ready', readReplicas: [{ state: 'in use', lagMs: expect.any(Number) }] });
     const read = t.server.reads.pick();
     expect(t.server.reads.nameOf(read)).toBe(`127.0.0.1:${replica.port}/${DB}`);
     await expect(read.raw('CREATE TABLE nope (a int)')).rejects.toThrow(/read-only transaction/);
