@@ -3,7 +3,10 @@ import { AGENCIES, Agency, BBox, INCIDENT_CATEGORIES, IncidentCategory, ROAD_DEF
 
 /** Typed settings from the environment, checked once at start-up. */
 export interface Config {
+  /** The primary (DATABASE_URL): every write, and the reads that must see the writes (docs/architecture.md, "Read replicas"). */
   databaseUrl: string;
+  /** Streaming replicas that serve read-only requests, and when one is skipped. */
+  readReplicas: ReadReplicaConfig;
   port: number;
   /** Lng/lat box outside which imported coordinates are rejected. */
   cityBounds: BBox;
@@ -91,6 +94,31 @@ export interface LimitConfig {
   statementTimeoutMs: number;
   /** Largest JSON request body accepted. */
   bodyLimit: string;
+}
+
+export interface ReadReplicaConfig {
+  /** DATABASE_READ_URLS: comma-separated URLs, each naming one standby server (not a balancer over several); empty: reads go to the primary. */
+  urls: string[];
+  /** DATABASE_READ_MAX_LAG_MS: a replica further behind the primary than this is skipped until it catches up. */
+  maxLagMs: number;
+  /** DATABASE_READ_CHECK_MS: how often each replica's replay position is compared with the primary's. */
+  checkIntervalMs: number;
+}
+
+/** DATABASE_READ_URLS: postgres URLs, comma-separated; each is checked to be one. */
+export function parseReadUrls(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((entry) => {
+    const url = entry.trim();
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError(`DATABASE_READ_URLS: "${url.replace(/\/\/[^@/]*@/, '//…@')}" is not a URL (postgres://user@host:port/database)`);
+    }
+    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new ConfigError(`DATABASE_READ_URLS: "${parsed.host}" must be a postgres:// URL`);
+    return url;
+  });
 }
 
 export interface ComputeConfig {
@@ -269,6 +297,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = isProduction(env);
   return {
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/hotspots',
+    readReplicas: {
+      urls: parseReadUrls(env.DATABASE_READ_URLS),
+      maxLagMs: intFrom(env, 'DATABASE_READ_MAX_LAG_MS', 5000, 0, 3_600_000),
+      checkIntervalMs: intFrom(env, 'DATABASE_READ_CHECK_MS', 1000, 50, 60_000),
+    },
     port: intFrom(env, 'PORT', 4000, 0, 65535),
     cityBounds: env.CITY_BOUNDS ? parseBounds(env.CITY_BOUNDS) : ALMATY_BOUNDS,
     fineResolution: intFrom(env, 'H3_FINE_RESOLUTION', 11, 9, 15),

@@ -1,13 +1,26 @@
 import type { Knex } from 'knex';
 import type { ComputeBudget } from './compute/budget';
 import type { Config } from './config';
+import type { ReadKnex } from './db/connection';
 import type { Loaders } from './db/loaders';
 import type { RequestUser } from './domain';
 import type { Language } from './i18n';
 
-/** What every resolver receives: the database, the settings and this request's loaders. */
+/**
+ * What every resolver receives: the database, the settings and this request's loaders.
+ *
+ * Two handles, one per intent (docs/architecture.md, "Read replicas"):
+ * - `knex` reads: the one server this request reads from (a streaming replica in use, or the
+ *   primary), in read-only sessions, so a write through it fails. Analyses, lists, tiles, exports
+ *   and OGC read here, and so must the layer versions that key any cache of their answers.
+ * - `primary` writes, and reads what must see the writes: mutations and imports, the case
+ *   workflow, the audit log, API keys.
+ */
 export interface RequestContext {
-  knex: Knex;
+  /** Reads only: a replica or the primary, the same server for the whole request (see above). */
+  knex: ReadKnex;
+  /** The primary: writes, transactions that write, and reads that must see them. */
+  primary: Knex;
   config: Config;
   loaders: Loaders;
   /** Who is asking; `public` when the request carries no credentials. */

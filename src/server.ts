@@ -1,6 +1,6 @@
 /** Apollo Server on Express 5: GraphQL, tiles, exports, OGC API - Features, the map page, health and readiness share one HTTP server. */
 import 'reflect-metadata';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -13,10 +13,11 @@ import { authenticateRequests, createUserResolver, UserResolver, userOf } from '
 import { queryLimits } from './auth/limits';
 import { rateLimitedAuthentication } from './auth/rateLimit';
 import { checkAuthForProduction, Config } from './config';
-import { connect, Database } from './db/connection';
+import { connect, Database, ReadKnex } from './db/connection';
 import { listenForLayerChanges } from './db/layerCache';
 import { createLoaders } from './db/loaders';
 import { pingDatabase } from './db/maintenance';
+import { ReadRouter } from './db/replicas';
 import type { RequestContext } from './context';
 import { buildApiSchema } from './graphql/build';
 import { localisedErrorsPlugin } from './graphql/localise';
@@ -33,7 +34,10 @@ import { acquireComputePool, releaseComputePool } from './compute/pool';
 export interface RunningServer {
   url: string;
   port: number;
+  /** the primary (DATABASE_URL) */
   db: Database;
+  /** where requests read: the replicas of DATABASE_READ_URLS in use, else the primary in read-only sessions */
+  reads: ReadRouter;
   /** Stops accepting connections, lets requests in flight finish, then closes the pool it opened. */
   stop: () => Promise<void>;
 }
@@ -75,6 +79,20 @@ export interface ServerOptions {
   prewarmOnChange?: boolean;
 }
 
+/** After a mutation, this process reads from the primary until a replica has replayed it (src/db/replicas.ts). */
+function readYourWrites(reads: ReadRouter): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation }) {
+          if (operation?.operation !== 'mutation') return;
+          await reads.noteWrite().catch((error: Error) => console.error('read replicas: could not note the write:', error.message));
+        },
+      };
+    },
+  };
+}
+
 /** Vector tiles are protobuf that gzip shrinks by half or more, but mime-db does not call them compressible. */
 function compressible(req: express.Request, res: express.Response): boolean {
   const type = String(res.getHeader('Content-Type') ?? '');
@@ -88,6 +106,9 @@ function errorBody(message: string, code: string) {
 export async function startServer(config: Config, existing?: Database, options: ServerOptions = {}): Promise<RunningServer> {
   checkAuthForProduction(config);
   const db = existing ?? connect(config.databaseUrl, { statementTimeoutMs: config.limits.statementTimeoutMs });
+  // reads: a replica in use, or the primary in read-only sessions (src/db/replicas.ts)
+  const reads = new ReadRouter(config.databaseUrl, config.readReplicas, { statementTimeoutMs: config.limits.statementTimeoutMs });
+  await reads.start();
   const resolveUser = options.resolveUser ?? createUserResolver(config.auth, db.knex);
   const app = express();
   // req.ip: X-Forwarded-For is read only through the proxies named in TRUST_PROXY (the city
@@ -112,7 +133,7 @@ export async function startServer(config: Config, existing?: Database, options: 
     // cache control wraps every field's resolver to compute cache hints nobody reads here: with
     // 45,000 cells of 7 fields that wrapper cost more than the analysis
     // the IDE is GraphiQL from our own assets (src/http/ide.ts): Apollo's landing page loads Sandbox from the internet
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), localisedErrorsPlugin(), ...limits.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), localisedErrorsPlugin(), readYourWrites(reads), ...limits.plugins],
     // compact JSON: the default pretty-prints, which doubles a cell list's bytes and its time
     stringifyResult: (value) => JSON.stringify(value),
   });
@@ -129,7 +150,8 @@ export async function startServer(config: Config, existing?: Database, options: 
     }
     try {
       await pingDatabase(db.knex);
-      res.json({ status: 'ready' });
+      // states and lags only: the replicas' addresses are not for anonymous callers
+      res.json({ status: 'ready', readReplicas: reads.status().map(({ state, lagMs }) => ({ state, lagMs })) });
     } catch {
       res.status(503).json({ status: 'database unavailable' });
     }
@@ -138,11 +160,20 @@ export async function startServer(config: Config, existing?: Database, options: 
   // every route that answers with data: the same rate limits and the same authentication
   // (refused credentials per address before verifying, then each verified principal or anonymous address)
   const guarded = rateLimitedAuthentication(authenticateRequests(resolveUser), config.limits.rateLimitPerMinute);
+  // one read server per HTTP request (an export's pages and a tile's analysis included), so the
+  // layer versions its caches are keyed by come from the server that served its data
+  const readsByRequest = new WeakMap<express.Request, ReadKnex>();
+  const readHandleOf = (req: express.Request): ReadKnex => {
+    let knex = readsByRequest.get(req);
+    if (!knex) readsByRequest.set(req, (knex = reads.pick()));
+    return knex;
+  };
   // GraphQL, tiles and exports build their context in this one place: the same user, roles and privacy rules
   const contextOf = async (req: express.Request): Promise<RequestContext> => ({
-    knex: db.knex,
+    knex: readHandleOf(req),
+    primary: db.knex,
     config,
-    loaders: createLoaders(db.knex),
+    loaders: createLoaders(readHandleOf(req), db.knex),
     user: userOf(req.res as express.Response),
     // one compute budget per HTTP request (a GraphQL request, a tile, an export and all its pages)
     budget: requestBudget(req, userOf(req.res as express.Response).role, config.compute.budgets),
@@ -178,7 +209,7 @@ export async function startServer(config: Config, existing?: Database, options: 
   let stopListening: (() => Promise<void>) | null = null;
   if (options.prewarmOnChange) {
     try {
-      stopListening = await listenForLayerChanges(config.databaseUrl, db.knex, (error) => console.error('layer change listener:', error.message));
+      stopListening = await listenForLayerChanges(config.databaseUrl, reads, (error) => console.error('layer change listener:', error.message));
     } catch (error) {
       // only a head start is lost: every request still checks the layer versions itself
       console.error('could not listen for layer changes:', (error as Error).message);
@@ -193,12 +224,14 @@ export async function startServer(config: Config, existing?: Database, options: 
     url: `http://localhost:${port}/graphql`,
     port,
     db,
+    reads,
     stop: async () => {
       stopping = true;
       await stopListening?.();
       await apollo.stop();
       // the worker threads end with the server: nothing keeps the process (or jest) alive
       await releaseComputePool();
+      await reads.stop();
       if (!existing) await db.knex.destroy();
     },
   };

@@ -47,19 +47,19 @@ const TERMINAL = new Set<RecommendationStatus>(['done', 'rejected', 'cancelled']
 async function afterWrite(ctx: RequestContext, id: string): Promise<Recommendation> {
   ctx.loaders.recommendationItems.clear(id);
   ctx.loaders.recommendationHistory.clear(id);
-  return toRecommendation((await recommendationById(ctx.knex, id, ctx.config.timeZone)) as RecommendationRow);
+  return toRecommendation((await recommendationById(ctx.primary, id, ctx.config.timeZone)) as RecommendationRow);
 }
 
 /** The recommendations query: a page of the cases the caller may see, filtered. */
 export async function listCases(ctx: RequestContext, pageArgs: PageArgs, filter: RecommendationFilter | undefined): Promise<Page<Recommendation>> {
   const request = toPageRequest(pageArgs, ctx.config);
   const listing = listRecommendations(
-    ctx.knex,
+    ctx.primary,
     {
       statuses: nonEmpty(filter?.statuses, 'filter.statuses'),
       agency: filter?.agency ?? null,
       overdue: filter?.overdue ?? null,
-      area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area'),
+      area: await toAreaSpec(ctx.primary, filter?.area, 'filter.area'),
     },
     caseScope(ctx.user),
     ctx.config.timeZone,
@@ -70,7 +70,7 @@ export async function listCases(ctx: RequestContext, pageArgs: PageArgs, filter:
 
 /** One case by id within the caller's scope. */
 export async function caseById(ctx: RequestContext, id: string): Promise<Recommendation> {
-  return toRecommendation(await caseInScope(ctx.knex, ctx, id));
+  return toRecommendation(await caseInScope(ctx.primary, ctx, id));
 }
 
 /** A new case (status PROPOSED) with its items; history records who and when. */
@@ -80,7 +80,7 @@ export async function createCase(ctx: RequestContext, input: CreateRecommendatio
   const dueDate = checkDueDate(input.dueDate, 'input.dueDate');
   const geometry = checkGeometry(input.geometry, 'input.geometry', ctx.config);
   const comment = checkText(input.comment, 'input.comment');
-  const id = await ctx.knex.transaction(async (trx) => {
+  const id = await ctx.primary.transaction(async (trx) => {
     const items = await checkItems(trx, input.items, 'input.items');
     const where = await whereOf(trx, geometry, items, 'input.geometry');
     const newId = await insertRecommendation(trx, { title, description, agency: input.agency, dueDate, geometry: where.geometry, geometryDerived: where.derived }, actorOf(ctx.user));
@@ -94,7 +94,7 @@ export async function createCase(ctx: RequestContext, input: CreateRecommendatio
 /** Changes to an open case's text, due date, agency, geometry or items; history records each changed field. */
 export async function updateCase(ctx: RequestContext, id: string, input: UpdateRecommendationInput, comment: string | undefined): Promise<Recommendation> {
   const note = checkText(comment, 'comment');
-  await ctx.knex.transaction(async (trx) => {
+  await ctx.primary.transaction(async (trx) => {
     const current = await caseInScope(trx, ctx, id, true);
     if (TERMINAL.has(current.status)) throw badInput('id', `recommendation ${id} is ${current.status.toUpperCase()}; a closed case is kept as it was closed (add a comment instead)`);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -167,7 +167,7 @@ export async function closeCase(ctx: RequestContext, id: string, fixedAt: Date, 
 export async function commentOnCase(ctx: RequestContext, id: string, comment: string): Promise<Recommendation> {
   const text = checkText(comment, 'comment');
   if (!text) throw badInput('comment', 'must not be empty');
-  await ctx.knex.transaction(async (trx) => {
+  await ctx.primary.transaction(async (trx) => {
     await caseInScope(trx, ctx, id, true);
     await appendHistory(trx, id, actorOf(ctx.user), { action: 'commented', comment: text });
     await updateRecommendationRow(trx, id, {});
@@ -177,7 +177,7 @@ export async function commentOnCase(ctx: RequestContext, id: string, comment: st
 
 async function moveTo(ctx: RequestContext, id: string, status: RecommendationStatus, comment: string | null, fixedAt: Date | null, outcomeNote: string | null, action: string): Promise<Recommendation> {
   const now = new Date();
-  await ctx.knex.transaction(async (trx) => {
+  await ctx.primary.transaction(async (trx) => {
     const current = await caseInScope(trx, ctx, id, true);
     checkTransition(current.status, status);
     const fields: Parameters<typeof updateRecommendationRow>[2] = { status };

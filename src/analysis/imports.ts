@@ -33,7 +33,7 @@ export async function importRecords<L extends Layer>(ctx: RequestContext, layer:
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   if (atomic && rejectedRecords.length > 0) return { ...counts, rejected: rejectedRecords.length, rejectedRecords };
   const groups = layer === 'areas' ? areasInWriteOrder(good as AreaRecord[]) : [good];
-  await ctx.knex.transaction(async (trx) => {
+  await ctx.primary.transaction(async (trx) => {
     for (const group of groups) {
       const written = await upsertBatch(trx, layer, group as LayerRecordMap[L][], ctx.config.fineResolution);
       counts.inserted += written.inserted;

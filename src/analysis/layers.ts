@@ -67,7 +67,7 @@ export async function incidentsPage(ctx: RequestContext, pageArgs: PageArgs, fil
     sources: nonEmpty(filter?.sources, 'filter.sources'),
     withheldCategories: ctx.config.privacy.sensitiveCategories,
   };
-  const reader = { user: ctx.user, operation: 'incidents', filter: { area: query.area, window: query.window, categories: query.categories, sources: query.sources } };
+  const reader = { user: ctx.user, operation: 'incidents', filter: { area: query.area, window: query.window, categories: query.categories, sources: query.sources }, auditLog: ctx.primary };
   return pageOf(listIncidents(ctx.knex, query, reader), request);
 }
 

@@ -115,7 +115,7 @@ export function sensitiveScope(
 
 /** Writes an analyst's count of sensitive categories to the audit log, as reads of raw points are. */
 export async function auditSensitiveCount(ctx: RequestContext, operation: string, filter: unknown, cells: number): Promise<void> {
-  await recordRead(ctx.knex, ctx.user, `${operation} (sensitive categories)`, filter, cells);
+  await recordRead(ctx.primary, ctx.user, `${operation} (sensitive categories)`, filter, cells);
 }
 
 /**

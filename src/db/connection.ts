@@ -12,22 +12,43 @@ export interface Database {
   st: KnexPostgis;
 }
 
+declare const readOnlySessions: unique symbol;
+
+/**
+ * A pool for reads only: a streaming replica, or the primary in read-only sessions
+ * (`default_transaction_read_only`), so a write through it fails the same way with or without
+ * replicas, in every test. Any `Knex` parameter accepts it; only `connect(..., { readOnly: true })`
+ * makes one. See src/db/replicas.ts.
+ */
+export type ReadKnex = Knex & { readonly [readOnlySessions]: true };
+
 export interface ConnectOptions {
   /** Cancels any statement that runs longer, so one bad query cannot hold a connection. */
   statementTimeoutMs?: number;
   poolMax?: number;
+  /** Read-only sessions (for read pools); also fails sooner when the server is unreachable. */
+  readOnly?: boolean;
 }
 
+export interface ReadDatabase {
+  knex: ReadKnex;
+  st: KnexPostgis;
+}
+
+export function connect(databaseUrl: string, options: ConnectOptions & { readOnly: true }): ReadDatabase;
+export function connect(databaseUrl: string, options?: ConnectOptions): Database;
 export function connect(databaseUrl: string, options: ConnectOptions = {}): Database {
   const statementTimeoutMs = options.statementTimeoutMs ?? 30000;
+  const session = `SET statement_timeout = ${Math.floor(statementTimeoutMs)}; SET TIME ZONE 'UTC'${options.readOnly ? '; SET default_transaction_read_only = on' : ''}`;
   const knex = knexFactory({
     client: 'pg',
-    connection: databaseUrl,
+    connection: options.readOnly ? { connectionString: databaseUrl, connectionTimeoutMillis: 5000 } : databaseUrl,
+    ...(options.readOnly ? { acquireConnectionTimeout: 10_000 } : {}),
     pool: {
       min: 0,
       max: options.poolMax ?? 10,
       afterCreate(conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
-        conn.query(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}; SET TIME ZONE 'UTC'`, (err) => done(err, conn));
+        conn.query(session, (err) => done(err, conn));
       },
     },
     migrations: migrationConfig(),

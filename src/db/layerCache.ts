@@ -15,21 +15,25 @@ import { cellColumn } from './cells';
 
 export type VersionedLayer = 'incidents' | 'lighting_outages' | 'road_defects' | 'youth_facilities' | 'population' | 'posts' | 'areas' | 'risk_features';
 
-let versionsInFlight: Promise<Map<string, number>> | null = null;
+/** per server (a pool's knex): the versions of a replica are not the primary's, nor another replica's */
+const versionsInFlight = new WeakMap<Knex, Promise<Map<string, number>>>();
 
 /**
- * Current version of every layer. Callers that start together (the parts of one answer) share
- * one query; a query is never reused once it has returned.
+ * Current version of every layer on the server `knex` reads from. Callers that start together
+ * (the parts of one answer) share one query; a query is never reused once it has returned.
+ * A cache key must take its versions from the handle its data is read through (the request's
+ * `ctx.knex`): with read replicas, another server's versions may be newer than that data.
  */
 export function layerVersions(knex: Knex): Promise<Map<string, number>> {
-  if (versionsInFlight) return versionsInFlight;
+  const inFlight = versionsInFlight.get(knex);
+  if (inFlight) return inFlight;
   const query = knex('layer_versions')
     .select('layer', knex.raw('version::float8 AS version'))
     .then((rows: { layer: string; version: number }[]) => new Map(rows.map((r) => [r.layer, Number(r.version)])))
     .finally(() => {
-      versionsInFlight = null;
+      versionsInFlight.delete(knex);
     });
-  versionsInFlight = query;
+  versionsInFlight.set(knex, query);
   return query;
 }
 
@@ -177,7 +181,9 @@ export function clearLayerCaches(): void {
  * first request after an import does not pay for the load. Correctness never depends on it:
  * requests compare versions themselves. Returns a function that stops listening.
  */
-export async function listenForLayerChanges(databaseUrl: string, knex: Knex, onError: (error: Error) => void): Promise<() => Promise<void>> {
+export async function listenForLayerChanges(databaseUrl: string, reads: Knex | { pick(): Knex }, onError: (error: Error) => void): Promise<() => Promise<void>> {
+  // notifications come from the primary (DATABASE_URL); the columns are loaded where requests read them
+  const readHandle = () => ('pick' in reads ? reads.pick() : reads);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   let timer: NodeJS.Timeout | null = null;
@@ -187,7 +193,7 @@ export async function listenForLayerChanges(databaseUrl: string, knex: Knex, onE
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
-      incidentColumns(knex).catch(onError);
+      incidentColumns(readHandle()).catch(onError);
     }, 500);
   });
   client.on('error', onError);

@@ -19,7 +19,11 @@ export interface Loaders {
   recommendationHistory: DataLoader<string, HistoryRow[]>;
 }
 
-export function createLoaders(knex: Knex): Loaders {
+/**
+ * `knex` reads the layers (the request's read handle, a replica or the primary); `cases` reads
+ * the items and history of cases from the primary, so a mutation's answer shows what it wrote.
+ */
+export function createLoaders(knex: Knex, cases: Knex): Loaders {
   const byTable = new Map<PointTable, DataLoader<string, string | null>>();
   return {
     areaById: new DataLoader(async (ids) => {
@@ -50,11 +54,11 @@ export function createLoaders(knex: Knex): Loaders {
       return ids.map((id) => found.get(id) ?? null);
     }),
     recommendationItems: new DataLoader(async (ids) => {
-      const found = await itemsOfRecommendations(knex, ids);
+      const found = await itemsOfRecommendations(cases, ids);
       return ids.map((id) => found.get(id) ?? []);
     }),
     recommendationHistory: new DataLoader(async (ids) => {
-      const found = await historyOfRecommendations(knex, ids);
+      const found = await historyOfRecommendations(cases, ids);
       return ids.map((id) => found.get(id) ?? []);
     }),
   };

@@ -32,6 +32,8 @@ export interface PointReader {
   user: RequestUser;
   operation: string;
   filter: unknown;
+  /** where the audit entry is written: the primary (the points themselves may come from a read replica) */
+  auditLog: Knex;
 }
 
 function mapIncident(row: Record<string, unknown>): IncidentRow {
@@ -71,7 +73,7 @@ export function listIncidents(knex: Knex, q: IncidentQuery, reader: PointReader)
     query: points.query,
     page: async (request) => {
       const result = await points.page(request);
-      await recordRead(knex, reader.user, reader.operation, { ...(reader.filter as object), first: request.first, afterId: request.afterId }, result.nodes.length);
+      await recordRead(reader.auditLog, reader.user, reader.operation, { ...(reader.filter as object), first: request.first, afterId: request.afterId }, result.nodes.length);
       return result;
     },
   };
