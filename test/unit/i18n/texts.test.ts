@@ -49,8 +49,7 @@ describe('analysis texts', () => {
   });
 
   it.each(['ru', 'kk'] as const)('every analysis text in %s is in its own words', (lang) => {
-    const flat = (c: Catalogue, prefix: string): [string, string][] =>
-      Object.entries(c).flatMap(([k, v]) => (typeof v === 'string' ? [[prefix + k, v] as [string, string]] : flat(v, `${prefix}${k}.`)));
+    const flat = (c: Catalogue, prefix: string): [string, string][] => Object.entries(c).flatMap(([k, v]) => (typeof v === 'string' ? [[prefix + k, v] as [string, string]] : flat(v, `${prefix}${k}.`)));
     for (const [key, value] of flat(catalogue(lang).analysis as Catalogue, 'analysis.')) {
       // names of fields, methods and people stay as they are written
       const words = value.replace(/\{\{\w+\}\}|[A-Za-z_]*[A-Z_][A-Za-z_]*|`[^`]*`|\([^)]*\d{4}\)|docs\/\S+|log\(|exp\(|sqrt\(/g, ' ');
