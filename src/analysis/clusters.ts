@@ -2,6 +2,7 @@
 import { runComputeTask } from '../compute/pool';
 import type { RequestContext } from '../context';
 import { cellFeatureCollection, cellPolygon } from '../geo/h3';
+import { text, withTexts } from '../i18n/texts';
 import type { ClusterAnalysis, SpatialStatisticArgs } from '../schema/analysis';
 import { checkComputeBudget, privacyNote } from './release';
 import { checkStatisticArgs, countIncidents, describeStudyArea, moranWeightsFor, releaseOf, toWarnings, tooFewCells } from './studyArea';
@@ -23,7 +24,7 @@ export async function computeClusters(ctx: RequestContext, args: SpatialStatisti
   const mean = sum / cells.length;
   let m2 = 0;
   for (const c of counted.counts) m2 += (c - mean) ** 2;
-  const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${args.seed ?? 12345})` : '';
+  const permutations = args.permutations > 0 ? text('analysis.permutations', { permutations: args.permutations, seed: String(args.seed ?? 12345) }) : '';
   const clusterCells = cells.map((h3, i) => ({
     h3,
     get boundary() {
@@ -40,8 +41,8 @@ export async function computeClusters(ctx: RequestContext, args: SpatialStatisti
     cluster: lisa.cluster[i],
     clusterFdr: lisa.clusterFdr[i],
   }));
-  return {
-    method: `Local Moran's I (Anselin 1995), ${args.weights} weights over gridDisk(k=${args.k}) without the cell itself, row-standardised; z under randomisation, two-sided p, Benjamini-Hochberg FDR${permutationText}`,
+  return withTexts<ClusterAnalysis>({
+    method: text('analysis.clusters.method', { weights: text(`analysis.weights.${args.weights}`), k: args.k, permutations }),
     studyArea: describeStudyArea(counted, mean, Math.sqrt(m2 / cells.length), args.k, args.weights),
     alpha,
     cells: clusterCells,
@@ -51,5 +52,5 @@ export async function computeClusters(ctx: RequestContext, args: SpatialStatisti
       return cellFeatureCollection(clusterCells);
     },
     privacy: privacyNote(policy, counted.area.resolution, release.suppressedCells),
-  };
+  });
 }

@@ -23,6 +23,7 @@ import { badInput } from '../errors';
 import { cellReach, coverageShares, pointReachCells, type AreaCoverageTally, type CoverageShare, type IncidentCoverage, type PointReachCells, type ReachingPost } from '../geo/coverage';
 import { cellPolygon } from '../geo/h3';
 import { studyAreaCells } from '../geo/studyArea';
+import { text, withTexts } from '../i18n/texts';
 import type { AnalysisWarning, SpatialStatisticArgs, StudyAreaArgs } from '../schema/analysis';
 import type { AreaCoverage, CoverageAnalysis, CoverageArgs, CoverageMeasures, CoverageShareResult, SitingArgs } from '../schema/coverage';
 import { hotspotsOfCounts } from './hotspots';
@@ -35,8 +36,7 @@ import { describeReach, MAX_WALKING_RADIUS_M, postPlace, postsReachingBox, radiu
 export const FINE_RESOLUTION = 11;
 /** Gi* bins with FDR at or above this count as significant hot spots: 95 % or 99 % confidence. */
 export const SIGNIFICANT_BIN = 2;
-const HOTSPOT_METHOD =
-  'Getis-Ord Gi* as the hotspots query computes it (binary weights over gridDisk(k=1) including the cell itself, two-sided normal p, Benjamini-Hochberg FDR at each level); significant hot spot = binFdr >= 2 (hot at 95 % or 99 % after FDR)';
+const HOTSPOT_METHOD = text('analysis.coverage.hotspotMethod');
 
 export function checkResolution(value: number, path: string, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) throw badInput(path, `must be an integer from ${min} to ${max}, got ${value}`);
@@ -257,7 +257,7 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
   }
   const overall = measures(() => undefined);
   const totalIncidents = incidents.total.reduce((sum, v) => sum + v, 0);
-  return {
+  return withTexts<CoverageAnalysis>({
     reach: describeReach(settings),
     studyArea: { ...hotspots.studyArea, incidentCount: totalIncidents },
     hotspotMethod: HOTSPOT_METHOD,
@@ -285,7 +285,7 @@ export async function computeCoverage(ctx: RequestContext, args: CoverageArgs): 
         binFdr: c.binFdr,
         districtId: groups.district.get(c.h3) ?? null,
       })),
-    emptyReason: posts.length === 0 ? `no post is within walking radius of the area${window?.to ? ' and opened before the window end' : ''}: nothing is within walking reach, every share is 0` : null,
+    emptyReason: posts.length === 0 ? text(window?.to ? 'analysis.coverage.emptyOpened' : 'analysis.coverage.empty') : null,
     warnings,
-  };
+  });
 }

@@ -14,7 +14,8 @@ import { incidentCountsByCellAndStep, incidentTimeSpan, wholeTimeSteps } from '.
 import { badInput } from '../errors';
 import { cellFeatureCollection, cellPolygon } from '../geo/h3';
 import { emergingHotSpots, finiteOrNull, getisOrdGiStar, meanAndSpread, StatWarning } from '../geo/stats';
-import type { AnalysisWarning } from '../schema/analysis';
+import { text, withTexts } from '../i18n/texts';
+import type { AnalysisWarning, StudyArea } from '../schema/analysis';
 import type { AnalysisTimeStep, EmergingHotSpotAnalysis, EmergingHotSpotArgs, EmergingHotSpotCell } from '../schema/emerging';
 import { nonEmpty, toTimeWindow } from './inputs';
 import { auditSensitiveCount, sensitiveScope } from './release';
@@ -132,13 +133,19 @@ export async function computeEmergingHotSpots(ctx: RequestContext, args: Emergin
   for (const s of stepRows) incidentCount += s.incidentCount;
   // the mean and spread of one cell's count at one step, over all cells and steps
   const { mean, standardDeviation } = meanAndSpread(matrix);
-  const pText = args.significance === 'fdr' ? 'Benjamini-Hochberg adjusted p over the study area at each step' : 'raw two-sided normal p';
-  return {
-    method:
-      `Emerging hot spot analysis (after Esri): Getis-Ord Gi* (Ord and Getis 1995) at each of ${steps.length} whole ${unit}s in ${ctx.config.timeZone}, ` +
-      `${args.weights} weights over gridDisk(k=${args.k}) including the cell itself; a step is hot (cold) when the ${pText} is at most ${args.alpha} and z > 0 (z < 0); ` +
-      `Mann-Kendall trend of each cell's z series, significant at ${args.trendAlpha}; categories by the rules in docs/methods.md`,
-    studyArea: {
+  const p = text(args.significance === 'fdr' ? 'analysis.emerging.pFdr' : 'analysis.emerging.pRaw');
+  return withTexts<EmergingHotSpotAnalysis>({
+    method: text('analysis.emerging.method', {
+      steps: steps.length,
+      units: text(`analysis.units.${unit}`),
+      timeZone: ctx.config.timeZone,
+      weights: text(`analysis.weights.${args.weights}`),
+      k: args.k,
+      p,
+      alpha: args.alpha,
+      trendAlpha: args.trendAlpha,
+    }),
+    studyArea: withTexts<StudyArea>({
       description: area.description,
       resolution: area.resolution,
       k: args.k,
@@ -150,7 +157,7 @@ export async function computeEmergingHotSpots(ctx: RequestContext, args: Emergin
       from: windowStart,
       to: windowEnd,
       categories,
-    },
+    }),
     steps: stepRows,
     cells,
     categoryCounts: [...categoryTally].sort((a, b) => b[1] - a[1]).map(([category, count]) => ({ category, count })),
@@ -158,7 +165,7 @@ export async function computeEmergingHotSpots(ctx: RequestContext, args: Emergin
     get featureCollection() {
       return cellFeatureCollection(cells.map((c) => ({ h3: c.h3, category: c.category, count: c.count, hotSteps: c.hotSteps, coldSteps: c.coldSteps, trendZ: c.trendZ, trendP: c.trendP })));
     },
-  };
+  });
 }
 
 /** Per-step Gi* warnings, merged: one warning per code naming the steps it occurred at. */

@@ -25,6 +25,7 @@ import { cellCentre, cellEdgeLengthMeters } from '../geo/h3';
 import { EvaluationWindows, evaluationWindows, influenceArea, matchControls } from '../geo/influenceArea';
 import { ReleaseEvaluationMonths, releaseEvaluationMonths } from '../geo/privacy';
 import { differenceInDifferences, DiDResult } from '../geo/stats';
+import { fixed, Text, text, withTexts } from '../i18n/texts';
 import type { StudyAreaArgs } from '../schema/analysis';
 import type { CellGroupCounts, DifferenceInDifferencesEstimate, EvaluationArgs, Recommendation, RecommendationEvaluation, TimeOfDay } from '../schema/recommendations';
 import { nonEmpty } from './inputs';
@@ -99,13 +100,13 @@ export async function evaluate(
   const fixedAt = recommendation.fixedAt as Date;
   const hasLighting = items.some((i) => i.kind === 'lighting_outage');
   const timeOfDay: TimeOfDay = args.timeOfDay ?? (hasLighting ? 'night' : 'all');
-  const notes: string[] = ['An association, not a cause: other changes at the same time and place (policing, season, events) can produce the same pattern.'];
+  const notes: Text[] = [text('analysis.evaluation.association')];
 
   const geometries = items.filter((i) => i.geometry).map((i) => i.geometry as Geometry);
   const cells = items.filter((i) => i.h3).map((i) => i.h3 as string);
   if (geometries.length === 0 && cells.length === 0) {
     geometries.push(recommendation.geometry);
-    notes.push('the recommendation has no items: its own geometry is the influence area');
+    notes.push(text('analysis.evaluation.noItems'));
   }
   const area = influenceArea({ geometries, cells, resolution });
 
@@ -117,17 +118,14 @@ export async function evaluate(
     return { noData: `the stored incidents (${range.from?.toISOString() ?? 'none'} to ${range.to?.toISOString() ?? 'none'}) do not cover ${whole} on both sides of the fix ${fixedAt.toISOString()}` };
   }
   if (lattice) {
-    notes.push(
-      `below the analyst role the evaluation is counted on the release lattice: resolution-${resolution} cells, ${lattice.months} whole calendar month(s) (UTC) before and after the fix (a month the fix falls inside is left out), all categories; ` +
-        `each cell-month counts as released (1 to ${policy.threshold - 1} incidents are suppressed and count as 0), so counts in sparse places are understated`,
-    );
-    if (lattice.shortened) notes.push(`the windows were shortened to ${lattice.months} month(s) on each side: the stored incidents or the months ended so far do not cover ${args.days} days`);
-  } else if (windows.afterIncomplete) notes.push(`the after-window is incomplete: the data end ${windows.days} days after the fix, not ${args.days}; both windows were shortened to ${windows.days} days`);
-  else if (windows.beforeIncomplete) notes.push(`the data begin ${windows.days} days before the fix, not ${args.days}; both windows were shortened to ${windows.days} days`);
+    notes.push(text('analysis.evaluation.lattice', { resolution, months: lattice.months, suppressedMax: policy.threshold - 1 }));
+    if (lattice.shortened) notes.push(text('analysis.evaluation.shortened', { months: lattice.months, days: args.days }));
+  } else if (windows.afterIncomplete) notes.push(text('analysis.evaluation.afterIncomplete', { days: windows.days, asked: args.days }));
+  else if (windows.beforeIncomplete) notes.push(text('analysis.evaluation.beforeIncomplete', { days: windows.days, asked: args.days }));
 
   // controls from the same district(s) when districts are stored, so they share the district's policing
   let pool = area.pool;
-  let poolText = `cells 3 to 12 rings from the treated cells (${pool.length} candidates)`;
+  let poolText = text('analysis.evaluation.pool', { candidates: pool.length });
   const districts = await districtsContaining(
     ctx.knex,
     area.treated.map((c) => cellCentre(c)),
@@ -142,7 +140,7 @@ export async function evaluate(
     const restricted = pool.filter((c) => inDistricts.has(c));
     if (restricted.length > 0) {
       pool = restricted;
-      poolText = `cells 3 to 12 rings from the treated cells within district ${districts.map((d) => d.name).join(', ')} (${pool.length} candidates)`;
+      poolText = text('analysis.evaluation.poolInDistricts', { districts: districts.map((d) => d.name).join(', '), candidates: pool.length });
     }
   }
 
@@ -175,19 +173,19 @@ export async function evaluate(
   const controlCells = matchControls(pool, before, treatedMeanBefore, args.controlCells);
   const control = group(controlCells, before, after);
   const ring = group(area.ring, before, after);
-  if (controlCells.length < args.controlCells) notes.push(`only ${controlCells.length} control cells were available, not ${args.controlCells}`);
+  if (controlCells.length < args.controlCells) notes.push(text('analysis.evaluation.fewControls', { available: controlCells.length, asked: args.controlCells }));
   const controlMeanBefore = control.cellCount > 0 ? control.before / control.cellCount : 0;
   if (Math.abs(controlMeanBefore - treatedMeanBefore) > Math.max(1, 0.5 * treatedMeanBefore)) {
-    notes.push(`the controls are not well matched: ${controlMeanBefore.toFixed(1)} incidents per cell before the fix against ${treatedMeanBefore.toFixed(1)} in the treated cells`);
+    notes.push(text('analysis.evaluation.poorMatch', { control: fixed(controlMeanBefore, 1), treated: fixed(treatedMeanBefore, 1) }));
   }
-  notes.push('controls are matched on the same before-window used in the estimate; a treated place chosen because it was unusually bad may improve by regression to the mean alone');
+  notes.push(text('analysis.evaluation.regression'));
 
   const effect = differenceInDifferences({ treatedBefore: treated.before, treatedAfter: treated.after, controlBefore: control.before, controlAfter: control.after }, { confidence: args.confidence });
   const displacement = differenceInDifferences({ treatedBefore: ring.before, treatedAfter: ring.after, controlBefore: control.before, controlAfter: control.after }, { confidence: args.confidence });
-  if (!effect.conclusive) notes.push('the counts are too small to conclude whether crime fell: no conclusion is possible');
+  if (!effect.conclusive) notes.push(text('analysis.evaluation.inconclusive'));
 
   const lateItems = items.filter((i) => i.fixedAt && Math.abs(i.fixedAt.getTime() - fixedAt.getTime()) > 7 * DAY_MS);
-  if (lateItems.length > 0) notes.push(`${lateItems.length} item(s) record a fix more than 7 days from the recommendation's fixedAt; the recommendation's date is used`);
+  if (lateItems.length > 0) notes.push(text('analysis.evaluation.lateItems', { items: lateItems.length }));
 
   // a problem reported shortly before its fix affected only part of the before-window: the effect is diluted
   const reported = items.filter((i) => i.reportedAt).map((i) => i.reportedAt!.getTime());
@@ -195,24 +193,30 @@ export async function evaluate(
     const earliest = Math.min(...reported);
     const presentDays = Math.max(0, Math.min(windows.days, (fixedAt.getTime() - Math.max(earliest, windows.beforeFrom.getTime())) / DAY_MS));
     if (presentDays < windows.days * 0.5) {
-      notes.push(
-        `the items were reported only ${presentDays.toFixed(1)} of the ${windows.days} before-window days before the fix, so most of the before-window did not have the problem and any effect is diluted; consider days close to how long the problem lasted`,
-      );
+      notes.push(text('analysis.evaluation.diluted', { present: fixed(presentDays, 1), days: windows.days }));
     }
   }
 
-  const timeText = timeOfDay === 'night' ? 'night-time (sunset to sunrise) incidents with an exact time' : timeOfDay === 'day' ? 'daytime incidents with an exact time' : 'all incidents';
+  const incidentsText = text('analysis.evaluation.incidents', {
+    time: text(`analysis.evaluation.time.${timeOfDay}`),
+    categories: scope?.excluded
+      ? text('analysis.evaluation.categories.excluded', { max: SENSITIVE_MAX_RESOLUTION })
+      : categories
+        ? text('analysis.evaluation.categories.list', { list: categories.join(', ') })
+        : text('analysis.evaluation.categories.all'),
+  });
   const edge = Math.round(cellEdgeLengthMeters(resolution));
-  return {
-    method:
-      `Difference in differences on Poisson counts: ratio of rate ratios (treated after/before) / (control after/before), ` +
-      `log-scale standard error sqrt(1/a+1/b+1/c+1/d), Wald ${Math.round(args.confidence * 1000) / 10} % interval. ` +
-      `Influence area: the H3 resolution-${resolution} cells (mean edge ${edge} m) the items touch. ` +
-      (lattice ? `Windows: ${lattice.months} whole calendar month(s) before and after the fix. ` : `Windows: ${windows.days} days before and after the fix. `) +
-      `Controls: the ${args.controlCells} candidates closest in before-window count per cell among ${poolText}, ` +
-      `never adjacent to the treated cells. Displacement: the ring of adjacent cells against the same controls.`,
+  return withTexts<RecommendationEvaluation>({
+    method: text('analysis.evaluation.method', {
+      confidence: Math.round(args.confidence * 1000) / 10,
+      resolution,
+      edge,
+      windows: lattice ? text('analysis.evaluation.monthWindows', { months: lattice.months }) : text('analysis.evaluation.dayWindows', { days: windows.days }),
+      controls: args.controlCells,
+      pool: poolText,
+    }),
     resolution,
-    incidents: `${timeText}${scope?.excluded ? `, every category but the sensitive ones (not counted finer than resolution ${SENSITIVE_MAX_RESOLUTION})` : categories ? `, categories ${categories.join(', ')}` : ', all categories'}`,
+    incidents: incidentsText,
     requestedDays: args.days,
     days: windows.days,
     beforeFrom: windows.beforeFrom,
@@ -222,12 +226,12 @@ export async function evaluate(
     treated,
     control,
     ring,
-    controlSelection: `${controlCells.length} cells closest to the treated cells' mean before-window count per cell (${treatedMeanBefore.toFixed(2)}), ties by cell id, among ${poolText}`,
+    controlSelection: text('analysis.evaluation.controlSelection', { cells: controlCells.length, mean: fixed(treatedMeanBefore, 2), pool: poolText }),
     effect: estimate(effect),
     displacement: estimate(displacement),
     conclusive: effect.conclusive,
     notes,
-  };
+  });
 }
 
 function estimate(result: DiDResult): DifferenceInDifferencesEstimate {

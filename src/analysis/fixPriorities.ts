@@ -18,6 +18,7 @@ import { DEFAULT_DETOUR_FACTOR } from '../geo/coverage/straightLineReach';
 import { cellCentre } from '../geo/h3';
 import { countBand, CountBand } from '../geo/privacy';
 import { FixItemInput, rankFixes } from '../geo/risk';
+import { text, withTexts } from '../i18n/texts';
 import type { AnalysisWarning } from '../schema/analysis';
 import type { FixPriorityArgs, FixPriorityItem, FixPriorityList } from '../schema/risk';
 import { encodeCursor, toPageRequest } from './inputs';
@@ -165,8 +166,8 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     scoreParts: { relativeRisk: r.base.relativeRisk, crimesNear: r.near, crimesNearPerYear: r.crimesNearPerYear, preventableShare: r.base.preventableShare, weight: r.weight, basis: r.base.basis },
   }));
   const last = pageItems[pageItems.length - 1];
-  return {
-    method: `${methodOf(fitted)}; each open item scored as weight x incidents within its reach per year x (1 - 1/RR), RR = exp(beta x change) from the selected model (1 when its factor was not selected); youth-facility gaps: cells with young residents whose nearest facility is more than ${fitted.options.youthGapMeters} m walking away`,
+  return withTexts<FixPriorityList>({
+    method: text('analysis.risk.fixMethod', { model: methodOf(fitted), gap: fitted.options.youthGapMeters }),
     studyArea: studyAreaOf(fitted),
     distanceBasis: unitWeight.distanceBasis,
     detourFactor: DEFAULT_DETOUR_FACTOR,
@@ -177,13 +178,8 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     lightingModel: lightingSummaryOf(fitted.analysis.lighting),
     warnings: [...warningsOf(fitted), ...unitWeight.warnings],
     caveat: RISK_CAVEAT,
-    privacy: riskPrivacyNote(
-      ctx,
-      fitted,
-      `the incidents near each item are released as a band (0, ${policy.threshold}-9, 10-19, 20-49, 50-99, ...; 1 to ${policy.threshold - 1} suppressed) and every score and rank is computed from the band's low end (${policy.threshold / 2} when suppressed); an agency sees its own agency's items only`,
-      suppressedCells,
-    ),
-  };
+    privacy: riskPrivacyNote(ctx, fitted, text('analysis.risk.releasedFixes', { threshold: policy.threshold, suppressedMax: policy.threshold - 1, imputed: policy.threshold / 2 }), suppressedCells),
+  });
 }
 
 /** 1 - 1/RR: the share of the incidents near an item associated with its factor; 0 when RR <= 1. */

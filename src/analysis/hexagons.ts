@@ -19,7 +19,8 @@ import { growEnvelope, incidentCountsInArea, openRoadDefectsByCell, outageNights
 import { DEFAULT_DETOUR_FACTOR, haversineDistanceMeters } from '../geo/coverage/straightLineReach';
 import { cellCentre, cellFeatureCollection, cellPolygon, lazyColumns } from '../geo/h3';
 import { finiteOrNull, meanAndSpread } from '../geo/stats';
-import type { StudyAreaArgs } from '../schema/analysis';
+import { text, withTexts } from '../i18n/texts';
+import type { StudyArea, StudyAreaArgs } from '../schema/analysis';
 import type { HexagonAggregation, HexagonCell } from '../schema/hexagons';
 import { argsForRelease, argsWithTrueCounts, auditSensitiveCount, foldSensitiveCategories, privacyNote, releaseBreakdowns } from './release';
 import { resolveStudyArea, ResolvedStudyArea } from './studyArea';
@@ -149,8 +150,8 @@ export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs,
   const total = releasedTotal;
   const { mean, standardDeviation } = meanAndSpread(statisticValues);
   const f = DEFAULT_DETOUR_FACTOR;
-  return {
-    studyArea: {
+  return withTexts<HexagonAggregation>({
+    studyArea: withTexts<StudyArea>({
       description: area.description,
       resolution: area.resolution,
       k: null,
@@ -162,17 +163,9 @@ export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs,
       from,
       to,
       categories,
-    },
-    method: [
-      `incidents: points grouped by the resolution-${area.resolution} parent of their stored fine cell, occurred in [from, to), day/night by the actual sunset and sunrise at the place and moment, unknown when the time is not exact`,
-      "outageNights: per outage overlapping the window, days of overlap of [reported, fixed or window end or now) with the window, summed at the outage's cell",
-      `openRoadDefects: defects reported before the window end (${end.toISOString()}) and not fixed before it`,
-      'residents, youngResidents: population records summed into the cell (finer records) or split evenly among children (coarser records)',
-      `nearestYouthFacilityM: haversine distance from the cell centre to the nearest facility point (ST_PointOnSurface for areas) times detour factor ${f}`,
-      `withinPostReach: haversine distance from the cell centre to some post at most its walking radius / ${f}`,
-    ].join('; '),
-    notes:
-      'Approximations: lighting outages and road defects that are segments count wholly at the cell of their middle point; population records coarser than the analysis resolution are spread evenly over their 7^(r - stored) children and rounded per cell; distances are straight lines times a pedestrian detour factor, not street-network routes; posts and facilities count when opened before the window end or undated.',
+    }),
+    method: text('analysis.hexagons.method', { resolution: area.resolution, end: end.toISOString(), detour: f }),
+    notes: text('analysis.hexagons.notes'),
     cells,
     // outlines and the FeatureCollection are built only when a client selects them
     get featureCollection() {
@@ -192,7 +185,7 @@ export async function computeHexagons(ctx: RequestContext, asked: StudyAreaArgs,
       'withinPostReach',
     ]),
     privacy: privacyNote(policy, area.resolution, suppressedCells),
-  };
+  });
 }
 
 function nearest(centre: { lat: number; lng: number }, points: PointLocation[]): number {

@@ -3,6 +3,7 @@ import { runComputeTask } from '../compute/pool';
 import type { RequestContext } from '../context';
 import { cellFeatureCollection, cellPolygon, lazyObject } from '../geo/h3';
 import { getisOrdGiStar, GiStarResult } from '../geo/stats';
+import { text, withTexts } from '../i18n/texts';
 import type { HotspotAnalysis, HotspotCell, SpatialStatisticArgs } from '../schema/analysis';
 import { checkComputeBudget, privacyNote } from './release';
 import { checkStatisticArgs, countIncidents, CountedStudyArea, describeStudyArea, releaseOf, toWarnings, tooFewCells, weightsFor } from './studyArea';
@@ -50,9 +51,9 @@ export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatist
     else if (b < 0) cold++;
   }
   const finiteColumn = (values: ArrayLike<number>) => Array.from(values, finite);
-  const permutationText = args.permutations > 0 ? `, ${args.permutations} conditional permutations (seed ${gi.seed})` : '';
-  return {
-    method: `Getis-Ord Gi* (Ord and Getis 1995), ${args.weights} weights over gridDisk(k=${args.k}) including the cell itself, two-sided normal p, Benjamini-Hochberg FDR at each confidence level${permutationText}`,
+  const permutations = args.permutations > 0 ? text('analysis.permutations', { permutations: args.permutations, seed: String(gi.seed) }) : '';
+  return withTexts<HotspotAnalysis>({
+    method: text('analysis.hotspots.method', { weights: text(`analysis.weights.${args.weights}`), k: args.k, permutations }),
     studyArea: describeStudyArea(counted, gi.mean, gi.standardDeviation, args.k, args.weights),
     get cells() {
       return cellObjects();
@@ -74,5 +75,5 @@ export function hotspotsOfCounts(counted: CountedStudyArea, args: SpatialStatist
       binFdr: () => Array.from(gi.binFdr),
     }),
     privacy: privacyNote(policy, counted.area.resolution, release.suppressedCells),
-  };
+  });
 }

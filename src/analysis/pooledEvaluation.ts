@@ -10,6 +10,7 @@ import { chargeCaseEvaluations } from '../compute/charges';
 import type { RequestContext } from '../context';
 import { listRecommendations } from '../db/recommendations';
 import { DiDCounts, finiteOrNull, mantelHaenszelRatioOfRateRatios, PooledDiDResult } from '../geo/stats';
+import { text, withTexts } from '../i18n/texts';
 import type { EvaluationArgs, PooledEstimate, PooledEvaluation, RecommendationFilter } from '../schema/recommendations';
 import { caseScope } from './cases';
 import { checkEvaluationArgs, evaluate } from './evaluation';
@@ -70,17 +71,17 @@ export async function computePooledEvaluation(ctx: RequestContext, args: Evaluat
   }
   const effect = mantelHaenszelRatioOfRateRatios(effectTables, { confidence: args.confidence });
   const displacement = mantelHaenszelRatioOfRateRatios(ringTables, { confidence: args.confidence });
-  const notes = ['An association, not a cause: fixes are not randomly assigned, and other changes at the same time and place can produce the same pattern.'];
-  if (page.hasNextPage) notes.push(`only the first ${MAX_POOLED} DONE recommendations (by id) were pooled`);
-  if (overlapping) notes.push('some fixes share treated cells in overlapping windows: their incidents count in more than one table, so the interval is too narrow');
-  if (new Set(cases.map((c) => c.incidents)).size > 1) notes.push('the fixes counted different incidents (night-time for lighting items, all otherwise): give timeOfDay to pool like with like');
-  if (cases.length === 0) notes.push('no DONE recommendation could be evaluated');
-  return {
-    method:
-      (releasePolicy(ctx).restricted
-        ? `Each DONE recommendation evaluated as in \`recommendation.evaluation\` on the release lattice (resolution ${releasePolicy(ctx).resolution}, whole calendar months around the month of the fix, released cell-month counts, ${args.controlCells} matched controls); `
-        : `Each DONE recommendation evaluated as in \`recommendation.evaluation\` (resolution ${args.resolution}, ${args.days}-day windows or shorter, ${args.controlCells} matched controls); `) +
-      'the per-fix 2x2 tables (treated or ring before/after, controls before/after) pooled by the Mantel-Haenszel common ratio of rate ratios with the Robins-Breslow-Greenland variance.',
+  const notes = [text('analysis.pooled.association')];
+  if (page.hasNextPage) notes.push(text('analysis.pooled.firstOnly', { max: MAX_POOLED }));
+  if (overlapping) notes.push(text('analysis.pooled.overlapping'));
+  if (new Set(cases.map((c) => c.incidents)).size > 1) notes.push(text('analysis.pooled.mixed'));
+  if (cases.length === 0) notes.push(text('analysis.pooled.none'));
+  const restricted = releasePolicy(ctx).restricted;
+  const how = restricted
+    ? text('analysis.pooled.howRestricted', { resolution: releasePolicy(ctx).resolution, controls: args.controlCells })
+    : text('analysis.pooled.howTrusted', { resolution: args.resolution, days: args.days, controls: args.controlCells });
+  return withTexts<PooledEvaluation>({
+    method: text('analysis.pooled.method', { how }),
     caseCount: cases.length,
     cases,
     skipped,
@@ -88,7 +89,7 @@ export async function computePooledEvaluation(ctx: RequestContext, args: Evaluat
     displacement: pooledEstimate(displacement),
     conclusive: effect.conclusive && cases.length > 0,
     notes,
-  };
+  });
 }
 
 function pooledEstimate(result: PooledDiDResult): PooledEstimate {

@@ -17,6 +17,7 @@ import type { PrivacyNote } from '../schema/privacy';
 import type { RequestContext } from '../context';
 import { chargeCompute, neighboursOf, UNITS } from '../compute/budget';
 import { badInput } from '../errors';
+import { text, withTexts } from '../i18n/texts';
 import { nonEmpty, toTimeWindow } from './inputs';
 
 const TRUSTED: readonly Role[] = ['admin', 'analyst'];
@@ -257,17 +258,12 @@ export function releaseBreakdowns(policy: ReleasePolicy, total: number, breakdow
 }
 
 export function privacyNote(policy: ReleasePolicy, resolution: number, suppressedCells: number): PrivacyNote {
-  return {
+  const limits = { max: SENSITIVE_MAX_RESOLUTION, suppressedMax: policy.threshold - 1, imputed: policy.threshold / 2, resolution: policy.resolution };
+  return withTexts<PrivacyNote>({
     applied: policy.restricted,
     threshold: policy.threshold,
     resolution,
     suppressedCells,
-    rules: policy.sensitiveQuery
-      ? `sensitive categories, counted alone at resolution ${SENSITIVE_MAX_RESOLUTION} or coarser over a day or longer: counts from 1 to ${policy.threshold - 1} are null (suppressed), breakdowns are suppressed so that no part can be subtracted out, statistics use released counts with each suppressed count taken as ${policy.threshold / 2}; the query is in the audit log`
-      : policy.restricted
-        ? `below the analyst role: counts from 1 to ${policy.threshold - 1} are null (suppressed), breakdowns are suppressed so that no part can be subtracted out, answers are at resolution ${policy.resolution} for one whole finished calendar month (UTC) over all categories, study-area totals sum released cells only, and statistics are computed from released counts with each suppressed count taken as ${policy.threshold / 2}`
-        : policy.sensitiveExcluded
-          ? `analyst or admin: true counts, no suppression; sensitive categories are left out, as in every count finer than resolution ${SENSITIVE_MAX_RESOLUTION} or over less than a day`
-          : 'analyst or admin: true counts, no suppression',
-  };
+    rules: text(policy.sensitiveQuery ? 'analysis.privacy.sensitive' : policy.restricted ? 'analysis.privacy.restricted' : policy.sensitiveExcluded ? 'analysis.privacy.excluded' : 'analysis.privacy.trusted', limits),
+  });
 }

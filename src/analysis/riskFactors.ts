@@ -7,6 +7,7 @@
  */
 import type { RequestContext } from '../context';
 import { finiteOrNull } from '../geo/stats';
+import { text, withTexts } from '../i18n/texts';
 import type { RiskFactorAnalysis, RiskModelArgs } from '../schema/risk';
 import { fitRiskModels } from './riskModels';
 import { estimateOf, lightingSummaryOf, methodOf, RISK_CAVEAT, riskPrivacyNote, studyAreaOf, summaryOf, warningsOf } from './riskReport';
@@ -14,7 +15,7 @@ import { estimateOf, lightingSummaryOf, methodOf, RISK_CAVEAT, riskPrivacyNote, 
 export async function computeRiskFactors(ctx: RequestContext, args: RiskModelArgs): Promise<RiskFactorAnalysis> {
   const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? null);
   const a = fitted.analysis;
-  return {
+  return withTexts<RiskFactorAnalysis>({
     method: methodOf(fitted),
     studyArea: studyAreaOf(fitted),
     exposure: fitted.options.exposure,
@@ -33,6 +34,6 @@ export async function computeRiskFactors(ctx: RequestContext, args: RiskModelArg
     })),
     warnings: warningsOf(fitted),
     caveat: RISK_CAVEAT,
-    privacy: riskPrivacyNote(ctx, fitted, 'model-level figures only (coefficients, relative risks, fit), no per-cell count'),
-  };
+    privacy: riskPrivacyNote(ctx, fitted, text('analysis.risk.releasedFactors')),
+  });
 }

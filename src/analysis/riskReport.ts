@@ -6,14 +6,15 @@
 import type { RequestContext } from '../context';
 import type { LightingPanelResult, RiskModelResult } from '../geo/risk';
 import { finiteOrNull, type GlmCoefficient } from '../geo/stats';
+import { Text, text, withTexts } from '../i18n/texts';
 import type { StudyArea } from '../schema/analysis';
 import type { PrivacyNote } from '../schema/privacy';
 import type { LightingPanelSummary, RelativeRiskEstimate, RiskModelSummary } from '../schema/risk';
 import { releasePolicy, RISK_RELEASE_MONTHS } from './release';
 import { DAY_MS, type FittedRisk } from './riskModels';
 
-export const RISK_CAVEAT =
-  'These are associations between environmental factors and recorded incidents per cell, not causes: a factor can stand for something else that is there too (a market, a through road, who reports), recorded incidents depend on reporting, and the regression assumes independent cells (see the residual Moran test). Expected prevented incidents read the association as if it were causal and ignore displacement to neighbouring streets; field evidence such as the New York City lighting experiment (Chalfin et al. 2022) is what shows whether a fix works.';
+/** What the risk answers are and are not (in the caller's language where read, src/i18n/texts.ts). */
+export const RISK_CAVEAT: Text = text('analysis.risk.caveat');
 
 export function estimateOf(c: { coefficient: number; standardError: number; relativeRisk: number; relativeRiskLow: number; relativeRiskHigh: number; p: number; pFdr: number }): RelativeRiskEstimate {
   return { ...c, pFdr: finiteOrNull(c.pFdr) };
@@ -71,27 +72,31 @@ export function warningsOf(fitted: FittedRisk): { code: string; message: string;
   return fitted.analysis.warnings.map((w) => ({ ...w, cells: [] }));
 }
 
-export function methodOf(fitted: FittedRisk): string {
+export function methodOf(fitted: FittedRisk): Text {
   const o = fitted.options;
-  const responses = o.timeOfDay ? `${o.timeOfDay} incidents for every factor` : 'night incidents for lighting outages, all incidents for the other factors';
-  return [
-    `Risk Terrain Modeling style count regressions over the H3 resolution-${fitted.resolution} cells of the study area, window ${fitted.from.toISOString()} to ${fitted.to.toISOString()}; response: ${responses}`,
-    `each factor as PROXIMITY (present within ${fitted.rings} ring(s), about ${Math.round(fitted.proximityMeters)} m) and DENSITY, with Spearman rho`,
-    `road defects (open at the window end), youth-facility gaps${o.importedFactors.length > 0 ? ` and imported factor layers (${o.importedFactors.map((f) => f.name).join(', ')}; features present at the window end)` : ''}: counts per cell over the window, offset log(${o.exposure === 'residents' ? 'residents' : 'cell area km²'}), one-factor ${o.family === 'auto' ? 'Poisson or negative binomial (AUTO)' : o.family} regressions, the better operationalisation of each factor by BIC offered to forward BIC selection, global Moran's I of the Pearson residuals (k = 1, row-standardised, randomisation)`,
-    `lighting outages: counts per cell and period (${fitted.periods} periods of ${Math.round((fitted.to.getTime() - fitted.from.getTime()) / DAY_MS / fitted.periods)} days) with cell and period fixed effects (Poisson, SE scaled by sqrt(dispersion) when above 1), selected when BIC improves`,
-    'Wald 95 % intervals of exp(beta), two-sided p, Benjamini-Hochberg FDR over the rows',
-  ].join('; ');
+  const names = o.importedFactors.map((f) => f.name).join(', ');
+  return text('analysis.risk.method', {
+    resolution: fitted.resolution,
+    from: fitted.from.toISOString(),
+    to: fitted.to.toISOString(),
+    responses: o.timeOfDay ? text('analysis.risk.responsesOne', { timeOfDay: text(`analysis.risk.timeOfDay.${o.timeOfDay}`) }) : text('analysis.risk.responsesAll'),
+    rings: fitted.rings,
+    metres: Math.round(fitted.proximityMeters),
+    imported: o.importedFactors.length > 0 ? text('analysis.risk.imported', { names }) : '',
+    exposure: text(`analysis.risk.exposure.${o.exposure === 'residents' ? 'residents' : 'area'}`),
+    family: text(`analysis.risk.family.${o.family}`),
+    periods: fitted.periods,
+    days: Math.round((fitted.to.getTime() - fitted.from.getTime()) / DAY_MS / fitted.periods),
+  });
 }
 
-export function riskPrivacyNote(ctx: RequestContext, fitted: FittedRisk, released: string, suppressedCells = 0): PrivacyNote {
+export function riskPrivacyNote(ctx: RequestContext, fitted: FittedRisk, released: Text, suppressedCells = 0): PrivacyNote {
   const policy = releasePolicy(ctx);
-  return {
+  return withTexts<PrivacyNote>({
     applied: policy.restricted,
     threshold: policy.threshold,
     resolution: fitted.resolution,
     suppressedCells,
-    rules: policy.restricted
-      ? `below the analyst role: a risk model covers a whole district or the city at resolution ${fitted.resolution} with the default reach, over ${RISK_RELEASE_MONTHS} whole ended calendar months (UTC) and all categories; ${released}`
-      : 'analyst or admin: true counts, any area, resolution, window and categories',
-  };
+    rules: policy.restricted ? text('analysis.risk.privacyRestricted', { resolution: fitted.resolution, months: RISK_RELEASE_MONTHS, released }) : text('analysis.risk.privacyTrusted'),
+  });
 }

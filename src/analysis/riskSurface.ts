@@ -8,6 +8,7 @@
 import type { RequestContext } from '../context';
 import { cellFeatureCollection, cellPolygon } from '../geo/h3';
 import { riskSurface } from '../geo/risk';
+import { text, withTexts } from '../i18n/texts';
 import type { RiskModelArgs, RiskSurface } from '../schema/risk';
 import { releasePolicy } from './release';
 import { fitRiskModels } from './riskModels';
@@ -24,8 +25,8 @@ export async function computeRiskSurface(ctx: RequestContext, args: RiskModelArg
       return cellPolygon(c.h3);
     },
   }));
-  return {
-    method: `${methodOf(fitted)}; relativeRisk = exp(sum of the selected terms' beta x value) against a cell with none of them, expected = the fitted mean`,
+  return withTexts<RiskSurface>({
+    method: text('analysis.risk.surfaceMethod', { model: methodOf(fitted) }),
     studyArea: studyAreaOf(fitted),
     model: summaryOf(fitted.analysis.model),
     lightingModel: lightingSummaryOf(fitted.analysis.lighting),
@@ -35,6 +36,6 @@ export async function computeRiskSurface(ctx: RequestContext, args: RiskModelArg
     },
     warnings: warningsOf(fitted),
     caveat: RISK_CAVEAT,
-    privacy: riskPrivacyNote(ctx, fitted, 'each cell gives its modelled relative risk and expected count, never its observed count'),
-  };
+    privacy: riskPrivacyNote(ctx, fitted, text('analysis.risk.releasedSurface')),
+  });
 }

@@ -12,6 +12,7 @@ import { areasByIds } from '../db/reads';
 import type { BBox, MultiPolygonGeometry, PolygonGeometry } from '../domain';
 import { badInput } from '../errors';
 import { growEnvelope } from '../geo/geometry';
+import { Text, text, withTexts } from '../i18n/texts';
 import { cellEdgeLengthMeters, MAX_ANALYSIS_RESOLUTION, MIN_ANALYSIS_RESOLUTION } from '../geo/h3';
 import { buildH3Weights, H3Weights, rowStandardised, SpatialWeights, StatWarning, withoutSelf } from '../geo/stats';
 import { bboxToPolygon, estimatedCellCount, MAX_STUDY_CELLS, studyAreaCells } from '../geo/studyArea';
@@ -20,7 +21,8 @@ import { toAreaSpec } from './inputs';
 import { argsForRelease, auditSensitiveCount, releaseCounts, ReleasedCounts, ReleasePolicy } from './release';
 
 export interface ResolvedStudyArea {
-  description: string;
+  /** in words, rendered in the caller's language where the answer is read (src/i18n/texts.ts) */
+  description: Text;
   resolution: number;
   cells: string[];
   /** cell -> index into cells */
@@ -59,24 +61,24 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs,
   }
 
   let geometry: PolygonGeometry | MultiPolygonGeometry;
-  let description: string;
+  let description: Text;
   if (spec.kind === 'bbox') {
     geometry = bboxToPolygon(spec.bbox);
-    description = `bbox ${spec.bbox.join(',')}`;
+    description = text('analysis.area.bbox', { bbox: spec.bbox.join(',') });
   } else if (spec.kind === 'polygon') {
     geometry = spec.geometry as PolygonGeometry | MultiPolygonGeometry;
-    description = 'polygon given in the request';
+    description = text('analysis.area.polygon');
   } else if (spec.kind === 'city') {
     const city = await districtsGeometry(ctx.knex);
     if (!city) throw badInput('area.city', 'no district is stored');
     geometry = city.geometry;
-    description = `city: the union of its ${city.districtCount} districts`;
+    description = text('analysis.area.city', { districts: city.districtCount });
   } else {
     const found = await areaGeometry(ctx.knex, spec.areaId);
     if (!found) throw badInput(`area.${spec.areaKind}Id`, `no ${spec.areaKind} has id "${spec.areaId}"`);
     geometry = found;
     const area = (await areasByIds(ctx.knex, [spec.areaId])).get(spec.areaId);
-    description = `${spec.areaKind} ${spec.areaId} (${area?.name ?? '?'})`;
+    description = text(`analysis.area.${spec.areaKind}`, { id: spec.areaId, name: area?.name ?? '?' });
   }
   const estimate = estimatedCellCount(geometry, resolution);
   if (estimate > maxCells) {
@@ -141,7 +143,7 @@ export function moranWeightsFor(area: ResolvedStudyArea, k: number, kernel: 'bin
 
 export function describeStudyArea(counted: CountedStudyArea, mean: number, standardDeviation: number, k: number | null, weights: string | null): StudyArea {
   const total = releaseOf(counted).release.total;
-  return {
+  return withTexts<StudyArea>({
     description: counted.area.description,
     resolution: counted.area.resolution,
     k,
@@ -153,7 +155,7 @@ export function describeStudyArea(counted: CountedStudyArea, mean: number, stand
     from: counted.from,
     to: counted.to,
     categories: counted.categories,
-  };
+  });
 }
 
 export function toWarnings(warnings: StatWarning[], cells: string[]): AnalysisWarning[] {

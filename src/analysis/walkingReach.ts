@@ -21,6 +21,7 @@ import type { BBox } from '../domain';
 import { badInput } from '../errors';
 import { networkReachCells, type NetworkSnap, straightLineReachCells, StreetNetwork, type LatLng } from '../geo/coverage';
 import { cellCentre } from '../geo/h3';
+import { text, withTexts } from '../i18n/texts';
 import type { AnalysisWarning } from '../schema/analysis';
 import type { ReachArgs, ReachMethodUsed } from '../schema/coverage';
 
@@ -120,23 +121,23 @@ export async function resolveReach(ctx: RequestContext, args: ReachArgs, envelop
 }
 
 export function describeReach(settings: ReachSettings): ReachMethodUsed {
-  const radiusText = settings.radiusOverride === null ? "each post's own walking radius" : `${settings.radiusOverride} m`;
+  const radius = settings.radiusOverride === null ? text('analysis.reach.eachPost') : text('analysis.reach.metres', { metres: settings.radiusOverride });
   if (settings.method === 'network') {
-    return {
+    return withTexts<ReachMethodUsed>({
       method: 'network',
       radiusM: settings.radiusOverride,
       detourFactor: null,
       accessDistanceM: settings.accessM,
-      description: `walking distance along the street network (${settings.network?.graph.edgeCount ?? 0} edges; shortest paths by Dijkstra's algorithm), ${radiusText}; a place counts as reached when the straight leg from the post to its nearest street, the route along streets and the straight leg from the street to the place's centre together stay within the radius, each leg at most ${settings.accessM} m; places farther than that from every street are unreached`,
-    };
+      description: text('analysis.reach.network', { edges: settings.network?.graph.edgeCount ?? 0, radius, access: settings.accessM }),
+    });
   }
-  return {
+  return withTexts<ReachMethodUsed>({
     method: 'straightLine',
     radiusM: settings.radiusOverride,
     detourFactor: settings.detourFactor,
     accessDistanceM: null,
-    description: `straight-line (haversine) distance at most radius / ${settings.detourFactor} (detour factor), ${radiusText}; it ignores barriers and missing links, so it can show places as reached that are far on foot`,
-  };
+    description: text('analysis.reach.straightLine', { detour: settings.detourFactor, radius }),
+  });
 }
 
 /** Reached cells by place and parameters; the network's version is part of the key of network reach. */

@@ -2,8 +2,11 @@
  * The API in the caller's language. The schema gets, beside every field of an enum type, a
  * `<field>Label` in words (`category` -> `categoryLabel`), beside every Gi* bin a `<bin>Label`,
  * a localised `Area.name` and `AnalysisWarning.message`, each with an optional `lang` argument
- * that overrides the request's language. Error messages are localised after formatting, by their
- * code; `extensions.code` never changes. Words come from the catalogues (src/i18n).
+ * that overrides the request's language. The explanatory texts of the analyses (`method`,
+ * `notes`, `caveat`, `rules`, `description`, ...) are rendered in the request's language from the
+ * Texts their answers keep (src/i18n/texts.ts). Error messages are localised after formatting, by
+ * their code, and a BAD_USER_INPUT reason by the catalogue's templates; `extensions.code` and
+ * `argumentPath` never change. Words come from the catalogues (src/i18n).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
@@ -28,6 +31,8 @@ import {
 } from 'graphql';
 import type { RequestContext } from '../context';
 import { binLabel, DEFAULT_LANGUAGE, enumLabel, hasKey, isLanguage, LABEL_EXTENSION, Language, translate } from '../i18n';
+import { localisedReason } from '../i18n/reasons';
+import { localisedValue } from '../i18n/texts';
 
 const BIN_FIELD = /^bin(Fdr)?$/;
 
@@ -96,11 +101,27 @@ export function localiseSchema(schema: GraphQLSchema): GraphQLSchema {
           fields[labelName] = labelField(name, field, langArg(), (value, lang) => (typeof value === 'number' ? binLabel(lang, value) : null));
         }
       }
+      for (const name of TEXT_FIELDS) if (fields[name] && getNamedType(fields[name].type).name === 'String') fields[name] = localisedText(name, fields[name]);
       if (type.name === 'Area' && fields.name) fields.name = localisedAreaName(fields.name, langArg());
       if (type.name === 'AnalysisWarning' && fields.message) fields.message = localisedWarning(fields.message, langArg());
       return new GraphQLObjectType({ ...config, fields } as GraphQLObjectTypeConfig<unknown, RequestContext>);
     },
   });
+}
+
+/** Fields that may hold an analysis's explanatory text (a String or a list of them). */
+const TEXT_FIELDS = ['method', 'hotspotMethod', 'basis', 'notes', 'caveat', 'rules', 'description', 'incidents', 'controlSelection', 'noData', 'emptyReason', 'message'];
+
+/** A text field in the request's language when its answer keeps a Text for it; its value otherwise. */
+function localisedText(name: string, field: GraphQLFieldConfig<unknown, RequestContext>): GraphQLFieldConfig<unknown, RequestContext> {
+  const original = (field.resolve ?? defaultFieldResolver) as Resolver;
+  return {
+    ...field,
+    resolve: async (source, args, ctx, info) => {
+      const value: unknown = await original(source, args, ctx, info);
+      return localisedValue(source, name, value, languageOf(args, ctx));
+    },
+  };
 }
 
 /** `Area.name` in the caller's language: the stored Russian or Kazakh name, else the stored name. */
@@ -125,22 +146,32 @@ function localisedWarning(field: GraphQLFieldConfig<unknown, RequestContext>, ar
     resolve: (source, fieldArgs, ctx) => {
       const warning = source as { code: string; message: string };
       const lang = languageOf(fieldArgs, ctx);
-      return lang !== DEFAULT_LANGUAGE && hasKey(`warning.${warning.code}`) ? translate(lang, `warning.${warning.code}`) : warning.message;
+      if (lang === DEFAULT_LANGUAGE) return warning.message;
+      const kept = localisedValue(source, 'message', warning.message, lang);
+      if (kept !== warning.message) return kept;
+      return hasKey(`warning.${warning.code}`) ? translate(lang, `warning.${warning.code}`) : warning.message;
     },
   };
 }
 
 /**
- * An error's message in a language: the catalogue's sentence for its code, with the English
- * detail (the argument path and reason of BAD_USER_INPUT) kept inside. English keeps the
- * message as it was; so does a code the catalogue does not know.
+ * An error's message in a language: the catalogue's sentence for its code. The reason of a
+ * BAD_USER_INPUT is said in the language when a template of the catalogue matches it (and
+ * `extensions.reason` then holds it in the language too), else quoted in English; other codes
+ * quote their English detail. English keeps the message as it was; so does a code the catalogue
+ * does not know. `extensions.code` and `argumentPath` never change.
  */
 export function localisedError<E extends GraphQLFormattedError>(error: E, lang: Language): E {
   const code = error.extensions?.code;
   if (lang === DEFAULT_LANGUAGE || typeof code !== 'string' || !hasKey(`error.${code}`)) return error;
   const { argumentPath, reason } = error.extensions ?? {};
-  const key = code === 'BAD_USER_INPUT' && (typeof argumentPath !== 'string' || typeof reason !== 'string') ? 'error.BAD_USER_INPUT_GENERIC' : `error.${code}`;
-  return { ...error, message: translate(lang, key, { argumentPath, reason, detail: error.message }) };
+  if (code === 'BAD_USER_INPUT') {
+    if (typeof argumentPath !== 'string' || typeof reason !== 'string') return { ...error, message: translate(lang, 'error.BAD_USER_INPUT_GENERIC') };
+    const localised = localisedReason(lang, reason);
+    if (localised === null) return { ...error, message: translate(lang, 'error.BAD_USER_INPUT_ENGLISH', { argumentPath, reason }) };
+    return { ...error, message: translate(lang, 'error.BAD_USER_INPUT', { argumentPath, reason: localised }), extensions: { ...error.extensions, reason: localised } };
+  }
+  return { ...error, message: translate(lang, `error.${code}`, { argumentPath, reason, detail: error.message }) };
 }
 
 /** Localises the formatted errors of every GraphQL answer in the request's language. */

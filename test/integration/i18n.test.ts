@@ -4,13 +4,14 @@
  * byte-order mark, Russian headers and city time; the GraphQL IDE served from our own assets.
  */
 import { seedDemoCity } from '../../src/cli/seed';
-import { startTestServer, TestServer, truncateLayers } from '../support/server';
+import { startTestServer, TEST_ANALYST, TestServer, testUserHeaders, truncateLayers } from '../support/server';
 
 let t: TestServer;
 let origin: string;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // test users by header where a test names one; anonymous (the public) otherwise
+  t = await startTestServer({}, { testUsers: true });
   origin = t.server.url.replace('/graphql', '');
   await truncateLayers(t.server);
   await seedDemoCity(t.server.db.knex, t.config, { incidentCount: 2000 });
@@ -84,6 +85,71 @@ describe('labels and messages in the caller language', () => {
     const unknown = await t.gql('{ noSuchField }', {}, { 'accept-language': 'ru' });
     expect(unknown.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(unknown.errors![0].message).toMatch(/^Запрос не соответствует схеме/);
+  });
+});
+
+describe('explanatory texts and input errors in the caller language', () => {
+  /** Three lower-case English words in a row: an English sentence left in a Russian or Kazakh answer. */
+  const ENGLISH_SENTENCE = /\b[a-z]{2,}\s+[a-z]{2,}\s+[a-z]{2,}\b/;
+  const KAZAKH = /[ӘәҒғҚқҢңӨөҰұҮүҺһІі]/;
+  /** Words left as they are written: field and function names, placeholders of formulas, authors and years. */
+  const words = (s: string) => s.replace(/[A-Za-z_]*[A-Z_][A-Za-z_]*|`[^`]*`|\([^)]*\d{4}\)|docs\/\S+|log\(|exp\(|sqrt\(/g, ' ');
+  const query = `query ($month: TimeWindowInput) {
+    hotspots(area: { bbox: [76.85, 43.2, 77.0, 43.3] }, resolution: 8, window: $month) { method studyArea { description } privacy { rules } }
+  }`;
+  const riskQuery = `query ($year: TimeWindowInput) { riskFactors(area: { city: true }, window: $year) { method caveat privacy { rules } } }`;
+  type Answer = { hotspots: { method: string; studyArea: { description: string }; privacy: { rules: string } }; riskFactors: { method: string; caveat: string; privacy: { rules: string } } };
+
+  /** The public's hotspots of the last month with data, and an analyst's risk factors of the year before it. */
+  async function ask(language: string) {
+    const month = (await t.gql<{ lastMonthWithData: { from: string; to: string } }>('{ lastMonthWithData { from to } }')).data!.lastMonthWithData;
+    const year = { from: new Date(Date.parse(month.to) - 365 * 86_400_000).toISOString(), to: month.to };
+    const [public_, analyst] = await Promise.all([
+      t.gql<Pick<Answer, 'hotspots'>>(query, { month: { from: month.from, to: month.to } }, { 'accept-language': language }),
+      t.gql<Pick<Answer, 'riskFactors'>>(riskQuery, { year }, { ...testUserHeaders(TEST_ANALYST), 'accept-language': language }),
+    ]);
+    return { errors: public_.errors ?? analyst.errors, data: { ...public_.data!, ...analyst.data! } as Answer };
+  }
+
+  it('gives method, caveat, privacy rules and study area in Russian and Kazakh, and English unchanged', async () => {
+    // English first: the fitted model is cached, and the Russian and Kazakh answers are rendered from it
+    const en = await ask('en');
+    const [ru, kk] = await Promise.all([ask('ru-RU'), ask('kk-KZ')]);
+    for (const answer of [en, ru, kk]) expect(answer.errors).toBeUndefined();
+    expect(en.data!.hotspots.method).toBe('Getis-Ord Gi* (Ord and Getis 1995), binary weights over gridDisk(k=1) including the cell itself, two-sided normal p, Benjamini-Hochberg FDR at each confidence level');
+    expect(en.data!.hotspots.studyArea.description).toBe('bbox 76.85,43.2,77,43.3');
+    expect(en.data!.hotspots.privacy.rules).toMatch(/^below the analyst role: counts from 1 to \d+ are null/);
+    expect(en.data!.riskFactors.caveat).toMatch(/^These are associations between environmental factors/);
+    for (const [answer, script] of [
+      [ru, /[А-Яа-я]/],
+      [kk, KAZAKH],
+    ] as const) {
+      const d = answer.data!;
+      for (const value of [d.hotspots.method, d.hotspots.studyArea.description, d.hotspots.privacy.rules, d.riskFactors.method, d.riskFactors.caveat, d.riskFactors.privacy.rules]) {
+        expect(value).toMatch(script);
+        expect([value, ENGLISH_SENTENCE.test(words(value))]).toEqual([value, false]);
+      }
+    }
+    expect(ru.data!.hotspots.method).toMatch(/^Статистика Гетиса–Орда Gi\*/);
+    expect(ru.data!.riskFactors.caveat).toMatch(/^Это связи между факторами среды/);
+    expect(ru.data!.hotspots.privacy.rules).toMatch(/^ниже роли аналитика/);
+    // the cached model still answers English in English
+    expect((await ask('en')).data!.riskFactors.method).toBe(en.data!.riskFactors.method);
+  });
+
+  it('says the reason of a BAD_USER_INPUT in the language, with code and argumentPath unchanged', async () => {
+    const bad = '{ hotspots(area: { bbox: [76.85, 43.2, 77.0, 43.3] }, resolution: 8, k: 9) { hotCellCount } }';
+    const [en, ru, kk] = await Promise.all(['en', 'ru', 'kk'].map((l) => t.gql(bad, {}, { 'accept-language': l })));
+    for (const answer of [en, ru, kk]) {
+      expect(answer.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect(answer.errors![0].extensions!.argumentPath).toBe('k');
+    }
+    expect(en.errors![0].message).toBe('k: must be an integer from 1 to 5, got 9');
+    expect(en.errors![0].extensions!.reason).toBe('must be an integer from 1 to 5, got 9');
+    expect(ru.errors![0].message).toBe('Недопустимое значение «k»: должно быть целым числом от 1 до 5, получено 9');
+    expect(ru.errors![0].extensions!.reason).toBe('должно быть целым числом от 1 до 5, получено 9');
+    expect(kk.errors![0].message).toMatch(KAZAKH);
+    for (const answer of [ru, kk]) expect(ENGLISH_SENTENCE.test(answer.errors![0].message)).toBe(false);
   });
 });
 
