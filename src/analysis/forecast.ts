@@ -10,6 +10,7 @@
  * as threshold / 2, as every statistic below analyst), steps of a month. Forecasts, ranks and
  * scores are then functions of released numbers only.
  */
+import { english } from '../i18n/texts';
 import type { RequestContext } from '../context';
 import { chargeCompute, UNITS } from '../compute/budget';
 import { incidentCountsInArea, incidentEventsInArea } from '../db/aggregates';
@@ -117,7 +118,7 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
     policy,
     suppressedCells,
     warnings,
-    frame: { area: area.description, resolution: area.resolution, cellCount: n, period, historyFrom: from, historyTo: end, historyPeriods, incidentCount, categories: released.categories },
+    frame: { area: english(area.description), resolution: area.resolution, cellCount: n, period, historyFrom: from, historyTo: end, historyPeriods, incidentCount, categories: released.categories },
   };
 }
 

@@ -5,6 +5,7 @@
  * significant bands. Built from exact positions and dates, so analysts and admins only (the role
  * table), and sensitive categories are never analysed (they are never released as points).
  */
+import { english } from '../i18n/texts';
 import type { RequestContext } from '../context';
 import { chargeCompute, UNITS } from '../compute/budget';
 import { runComputeTask } from '../compute/pool';
@@ -148,7 +149,7 @@ export async function computeNearRepeat(ctx: RequestContext, args: NearRepeatArg
   const sig = args.significance === 'fdr' ? 'Benjamini-Hochberg adjusted pseudo p' : 'raw pseudo p';
   return {
     method: `Knox test as Ratcliffe's Near Repeat Calculator: pairs of incidents by Euclidean distance (same location <= ${bands.sameLocationMeters} m, ${bands.distanceBands} bands of ${bands.distanceBandMeters} m, beyond) and whole UTC days apart (${bands.timeBands} bands of ${bands.timeBandDays} days, beyond); expected counts from ${args.permutations} Monte Carlo permutations of the dates (seed ${seed}); Knox ratio observed / expected; a band is significant when its ratio is above 1 and its ${sig} is at most ${args.alpha}; risk places: incidents of the last ${riskDays ?? 0} days before ${to.toISOString()}, radius ${riskRadius ?? 0} m`,
-    area: area.description,
+    area: english(area.description),
     resolution: area.resolution,
     from,
     to,
