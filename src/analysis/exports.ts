@@ -41,6 +41,8 @@ export interface RowWriter {
 /** One CSV field (RFC 4180), guarded against spreadsheet formulas. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // numbers and booleans hold nothing to quote or guard
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   let text = Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
