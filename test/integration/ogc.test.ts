@@ -115,6 +115,11 @@ describe('items', () => {
     expect(one.status).toBe(200);
     expect(one.body).toEqual(expect.objectContaining({ type: 'Feature', id }));
     expect((await get(`/ogc/collections/roadDefects/items/999999999`)).status).toBe(404);
+    expect((await get(`/ogc/collections/roadDefects/items/not-an-id`)).status).toBe(404);
+    // the last record of the list is read as one row, not by paging up to it; the request's filters still apply
+    const last = page.body.features[page.body.features.length - 1];
+    expect((await get<{ id: string; geometry: unknown }>(`/ogc/collections/roadDefects/items/${last.id}`)).body).toEqual(expect.objectContaining({ id: last.id, geometry: last.geometry }));
+    expect((await get(`/ogc/collections/roadDefects/items/${last.id}?bbox=0,0,1,1`)).status).toBe(404);
     expect((await get(`/ogc/collections/roadDefects/items?datetime=yesterday`)).status).toBe(400);
     expect((await get(`/ogc/collections/roadDefects/items?bbox=1,2,3`)).status).toBe(400);
   });
@@ -127,6 +132,59 @@ describe('items', () => {
     expect(page.body.numberMatched).toBe(gql.data!.hotspots.cells.length);
     const counts = new Map(gql.data!.hotspots.cells.map((c) => [c.h3, c.count]));
     for (const f of page.body.features) expect(f.properties.count).toBe(counts.get(f.id));
+  });
+});
+
+describe('Part 2: coordinate reference systems', () => {
+  const EPSG_3857 = 'http://www.opengis.net/def/crs/EPSG/0/3857';
+  const EPSG_4326 = 'http://www.opengis.net/def/crs/EPSG/0/4326';
+
+  it('declares the crs conformance class and the CRS of each collection', async () => {
+    const conformance = await get<{ conformsTo: string[] }>('/ogc/conformance');
+    expect(conformance.body.conformsTo).toContain('http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs');
+    const posts = await get<{ crs: string[]; storageCrs: string }>('/ogc/collections/posts');
+    expect(posts.body.crs).toEqual(expect.arrayContaining(['http://www.opengis.net/def/crs/OGC/1.3/CRS84', EPSG_4326, EPSG_3857]));
+    expect(posts.body.storageCrs).toBe('http://www.opengis.net/def/crs/OGC/1.3/CRS84');
+  });
+
+  it('crs and bbox-crs: EPSG:4326 in latitude, longitude order, EPSG:3857 in metres, said in Content-Crs; an unknown CRS is a 400', async () => {
+    const crs84 = await fetch(`${base}/ogc/collections/posts/items?limit=20`);
+    expect(crs84.headers.get('content-crs')).toBe('<http://www.opengis.net/def/crs/OGC/1.3/CRS84>');
+    const reference = ((await crs84.json()) as Items).features;
+    const latLng = await fetch(`${base}/ogc/collections/posts/items?limit=20&crs=${encodeURIComponent(EPSG_4326)}`);
+    expect(latLng.headers.get('content-crs')).toBe(`<${EPSG_4326}>`);
+    const swapped = ((await latLng.json()) as Items).features;
+    swapped.forEach((f, i) => expect(f.geometry.coordinates).toEqual([...(reference[i].geometry.coordinates as number[])].reverse()));
+    const bad = await get<{ errors: { extensions: { argumentPath: string } }[] }>(`/ogc/collections/posts/items?crs=${encodeURIComponent('http://www.opengis.net/def/crs/EPSG/0/9999')}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].extensions.argumentPath).toBe('crs');
+    // a bbox in web mercator metres selects what the same box in degrees selects
+    const box = [76.85, 43.2, 76.98, 43.28];
+    const m = (lng: number, lat: number) => [(lng * Math.PI * 6378137) / 180, 6378137 * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))];
+    const mercatorBox = [...m(box[0], box[1]), ...m(box[2], box[3])].join(',');
+    const inDegrees = await get<Items>(`/ogc/collections/posts/items?limit=1000&bbox=${box.join(',')}`);
+    const inMetres = await get<Items>(`/ogc/collections/posts/items?limit=1000&bbox=${mercatorBox}&bbox-crs=${encodeURIComponent(EPSG_3857)}`);
+    expect(inMetres.body.features.map((f) => f.id)).toEqual(inDegrees.body.features.map((f) => f.id));
+    expect(inDegrees.body.features.length).toBeGreaterThan(0);
+  });
+
+  it('GDAL reads an EPSG:3857 answer back to the CRS84 positions within a centimetre', async () => {
+    try {
+      execFileSync('ogr2ogr', ['--version']);
+    } catch {
+      return;
+    }
+    const url = `${base}/ogc/collections/posts/items?limit=20&crs=${encodeURIComponent(EPSG_3857)}`;
+    const back = JSON.parse(await gdal('ogr2ogr', ['-f', 'GeoJSON', '/vsistdout/', '-s_srs', 'EPSG:3857', '-t_srs', 'OGC:CRS84', '-lco', 'COORDINATE_PRECISION=9', url])) as Items;
+    const reference = (await get<Items>('/ogc/collections/posts/items?limit=20')).body.features;
+    expect(back.features).toHaveLength(reference.length);
+    back.features.forEach((f, i) => {
+      const [lng, lat] = f.geometry.coordinates as number[];
+      const [rLng, rLat] = reference[i].geometry.coordinates as number[];
+      // 1e-7 degree is about a centimetre here
+      expect(Math.abs(lng - rLng)).toBeLessThan(2e-7);
+      expect(Math.abs(lat - rLat)).toBeLessThan(2e-7);
+    });
   });
 });
 
