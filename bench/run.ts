@@ -24,6 +24,7 @@ import type { Knex } from 'knex';
 import { loadConfig } from '../src/config';
 import { connect, dropDatabase } from '../src/db/connection';
 import { generateCityLayers, storeCityLayers, writeIncidentsCsv } from './city';
+import { ProfileImportResult, timeProfileImport } from './importProfile';
 import type { AnonymousAsk, BenchCase, BenchContext, ContentionCase, FloorSql, LoadRequest } from './types';
 
 /** The checkout: bench/ from the sources (tests), dist/bench/ when compiled. */
@@ -107,6 +108,8 @@ export interface BenchResults {
   iterations: number;
   setup: { generateSeconds: number; csvSeconds: number; csvBytes: number; otherLayers: Record<string, number> };
   import: { rows: number; seconds: number; rowsPerSecond: number; summary: string; target: { rowsPerSecond: number }; met: boolean };
+  /** the same incidents as a register is published, imported with a mapping profile (case `import with a profile`) */
+  importWithProfile?: ProfileImportResult | null;
   cases: CaseResult[];
   contention: ContentionResult[];
   /** city-wide exports of every incident point, gzip-compressed as a client asking for it gets them */
@@ -273,6 +276,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     log(`import (CLI, end to end from CSV): ${imported.stdout.trim().split('\n')[0]}`);
     log(`import: ${options.incidents} rows in ${importSeconds.toFixed(1)} s = ${Math.round(importRate)} rows/s (target 100000)`);
     await db.knex.raw('ANALYZE');
+    const wanted = (name: string) => options.only === undefined || name.includes(options.only);
+
+    let importWithProfile: ProfileImportResult | null = null;
+    if (wanted('import with a profile')) {
+      importWithProfile = await timeProfileImport({ run, cli: CLI, env, databaseUrl: options.databaseUrl, config, city, incidents: options.incidents, workDir, plainRowsPerSecond: importRate });
+      const p = importWithProfile;
+      log(`import with a profile (register layout: Russian columns, ';', decimal commas, local dd.MM.yyyy dates, Russian categories): ${p.summary}`);
+      log(`import with a profile: ${p.rows} rows in ${p.seconds.toFixed(1)} s = ${p.rowsPerSecond} rows/s, ${(p.cost * 100).toFixed(1)} % slower than without (${p.plainRowsPerSecond} rows/s; target at most 20 %)`);
+    }
 
     const ctx = await benchContext(db.knex);
     const started = await startServer(env);
@@ -282,7 +294,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
     const modules = loadCaseModules();
     const results: CaseResult[] = [];
-    const wanted = (name: string) => options.only === undefined || name.includes(options.only);
     for (const { file, module } of modules) {
       for (const c of (module.cases ?? []).filter((x) => wanted(x.name))) {
         const variables = typeof c.variables === 'function' ? c.variables(ctx) : (c.variables ?? {});
@@ -378,6 +389,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         target: { rowsPerSecond: 100_000 },
         met: importRate >= 100_000,
       },
+      importWithProfile,
       cases: results,
       contention,
       exports: exportResults,
@@ -488,6 +500,10 @@ export function formatTable(r: BenchResults): string {
   const lines: string[] = [];
   lines.push(`benchmark at ${r.incidents.toLocaleString('en')} incidents (${r.machine.cpus} CPUs, load average ${r.machine.loadAverage.join(' ')}; node ${r.machine.node})`);
   lines.push(`import: ${r.import.rowsPerSecond.toLocaleString('en')} rows/s end to end from CSV (${r.import.seconds} s)   target >= 100,000   ${r.import.met ? 'met' : 'NOT met'}`);
+  if (r.importWithProfile) {
+    const p = r.importWithProfile;
+    lines.push(`import with a profile: ${p.rowsPerSecond.toLocaleString('en')} rows/s (${p.seconds} s), ${(p.cost * 100).toFixed(1)} % slower than without   target <= 20 %   ${p.met ? 'met' : 'NOT met'}`);
+  }
   lines.push('');
   lines.push(`${pad('operation', 32)}${lpad('p50', 9)}${lpad('p95', 9)}${lpad('p99', 9)}${lpad('floor', 9)}${lpad('ratio', 7)}${lpad('first', 9)}${lpad('KiB', 7)}  target`);
   for (const c of r.cases) {
