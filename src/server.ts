@@ -153,7 +153,7 @@ export async function startServer(config: Config, existing?: Database, options: 
   };
   const roleOfRequest = async (req: express.Request) => userOf(req.res as express.Response).role;
   app.use('/export', corsForReads, ...guarded, exportsRouter(config, schema, execute, roleOfRequest, contextOf));
-  app.use('/ogc', corsForReads, ...guarded, ogcRouter(config, schema, execute, roleOfRequest));
+  app.use('/ogc', corsForReads, ...guarded, ogcRouter(config, schema, execute, roleOfRequest, contextOf));
   app.use(mapPageRouter());
   // body too large, malformed JSON, a failing credential lookup: JSON errors, never an HTML page or a stack
   app.use((error: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {

@@ -7,6 +7,9 @@
  * with the request's own context, so roles, the release gate (src/analysis/release.ts), limits
  * and the compute budget are those of GraphQL by construction. Coordinates are CRS84 (lng, lat).
  */
+import { cachedPromise, createCache } from '../cache';
+import type { RequestContext } from '../context';
+import { dataVersion } from '../db/tiles';
 import type { BBox } from '../domain';
 import { badInput } from '../errors';
 import { BUILT_IN_CRS, convertCoordinates, fromWgs84, toWgs84, type ToWgs84 } from '../geo/crs';
@@ -337,4 +340,18 @@ export function itemsDocument(args: { features: unknown[]; numberMatched: number
     features: args.features,
     links,
   };
+}
+
+/** The cells of an analysis collection per collection, parameters, user and data version (as tiles keep theirs). */
+const cellsCache = createCache<string, Promise<Record<string, unknown>[]>>({ name: 'OGC cells', max: 16 });
+
+/**
+ * The cells of an analysis collection for one parameter set: `compute` (the GraphQL operation,
+ * with its roles, release gate and budget) runs once per parameters, user and data version, and
+ * every page, single feature and client (GDAL reads a first page of every collection when it
+ * lists them, then pages) reads the same answer until an import changes a layer.
+ */
+export async function cachedCells(ctx: RequestContext, collection: string, parameters: string, compute: () => Promise<Record<string, unknown>[]>): Promise<Record<string, unknown>[]> {
+  const key = [collection, ctx.user.role, ctx.user.agency ?? '', ctx.user.id, parameters, await dataVersion(ctx.knex)].join('\n');
+  return cachedPromise(cellsCache, key, compute);
 }

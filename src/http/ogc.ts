@@ -13,6 +13,7 @@ import {
   apiDefinition,
   bboxInCrs84,
   bboxOf,
+  cachedCells,
   collectionDocument,
   collectionsDocument,
   datetimeWindow,
@@ -33,6 +34,7 @@ import { encodeCursor } from '../analysis/inputs';
 import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
 import { budgetOfRequest, UNITS } from '../compute/budget';
 import type { Config } from '../config';
+import type { RequestContext } from '../context';
 import type { Role } from '../domain';
 import { httpError, sendError } from './errors';
 import { Execute, ExportPlan, failure, planExport, rowsOf } from './exports';
@@ -75,7 +77,7 @@ function withParams(url: string, params: QueryParams, change: Record<string, str
   return u.toString();
 }
 
-export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execute, roleOf: (req: Request) => Promise<Role>): Router {
+export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execute, roleOf: (req: Request) => Promise<Role>, contextOf: (req: Request) => Promise<RequestContext>): Router {
   const router = express.Router();
   const json = (res: Response, type: string, body: unknown) => res.status(200).type(type).send(JSON.stringify(body));
 
@@ -117,6 +119,7 @@ export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execut
       res.set('Content-Crs', `<${crs.uri}>`);
       const plan = planExport(schema, c.id, queryArguments(c, params), { cityBounds: config.cityBounds, points: c.points });
       const collectionUrl = `${base}/ogc/collections/${c.id}`;
+      const cells = async () => cachedCells(await contextOf(req), c.id, JSON.stringify(plan.variables), async () => rowsOf(plan, await run(req, plan, plan.variables)));
       const charge = (n: number) => budgetOfRequest(req)?.chargeNow(n * UNITS.exportRow, `OGC items of ${c.id}: ${n} rows x ${UNITS.exportRow}`);
 
       if (items[2] !== undefined) {
@@ -132,7 +135,7 @@ export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execut
           row = rowsOf(plan, answer).find((r) => plan.idField !== null && String(r[plan.idField]) === featureId);
         } else {
           // a cell of an analysis: the analysis of the request's parameters (computed once, cached by the analysis)
-          row = rowsOf(plan, await run(req, plan, plan.variables)).find((r) => plan.idField !== null && String(r[plan.idField]) === featureId);
+          row = (await cells()).find((r) => plan.idField !== null && String(r[plan.idField]) === featureId);
         }
         if (!row) throw missing();
         charge(1);
@@ -157,9 +160,9 @@ export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execut
         const numberMatched = typeof answer.totalCount === 'number' ? answer.totalCount : null;
         return void json(res, GEOJSON, itemsDocument({ features: features(rows), numberMatched, selfUrl, nextUrl, collectionUrl }));
       }
-      // cells of an analysis: computed once per request (and cached by the analysis), served by offset
+      // cells of an analysis: computed once per parameters, user and data version, served by offset
       const offset = offsetOf(params.next);
-      const all = rowsOf(plan, await run(req, plan, plan.variables));
+      const all = await cells();
       const page = all.slice(offset, offset + limit);
       charge(page.length);
       const nextUrl = offset + limit < all.length ? withParams(`${base}/ogc/collections/${c.id}/items`, params, { limit: String(limit), next: String(offset + limit) }) : null;

@@ -37,8 +37,8 @@ async function get<T>(p: string, headers: Record<string, string> = {}): Promise<
 }
 
 /** GDAL as a child process; asynchronous, since the server it talks to runs in this process. */
-async function gdal(tool: string, args: string[], header?: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(tool, header ? ['--config', 'GDAL_HTTP_HEADERS', header, ...args] : args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+async function gdal(tool: string, args: string[], header?: string, timeout = 60_000): Promise<string> {
+  const { stdout } = await promisify(execFile)(tool, header ? ['--config', 'GDAL_HTTP_HEADERS', header, ...args] : args, { encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }
 
@@ -199,17 +199,22 @@ describe('GDAL OAPIF driver as the client', () => {
   })();
   const itGdal = hasGdal ? it : it.skip;
 
-  // GDAL reads every page it is linked to: allow it more than the default minute
+  // GDAL reads a first page of every collection to learn its fields: for the cell analyses that is
+  // the analysis of the whole city, computed once (cold, it can take a minute on a busy machine)
+  // and then kept for every later page and listing of the same caller and data
   itGdal(
-    'ogrinfo lists the collections the role may read',
+    'ogrinfo lists the collections the role may read; a second listing reuses the computed cells',
     async () => {
-      const publicList = await gdal('ogrinfo', ['-ro', '-so', `OAPIF:${base}/ogc`]);
+      const publicList = await gdal('ogrinfo', ['-ro', '-so', `OAPIF:${base}/ogc`], undefined, 150_000);
       expect(publicList).toMatch(/posts/);
       expect(publicList).not.toMatch(/incidents/);
-      const analystList = await gdal('ogrinfo', ['-ro', '-so', `OAPIF:${base}/ogc`], ANALYST_HEADER);
+      const analystList = await gdal('ogrinfo', ['-ro', '-so', `OAPIF:${base}/ogc`], ANALYST_HEADER, 150_000);
       expect(analystList).toMatch(/incidents/);
+      const started = Date.now();
+      expect(await gdal('ogrinfo', ['-ro', '-so', `OAPIF:${base}/ogc`], ANALYST_HEADER)).toEqual(analystList);
+      expect(Date.now() - started).toBeLessThan(20_000);
     },
-    150_000,
+    330_000,
   );
 
   itGdal('ogr2ogr copies a collection to a GeoPackage whose features equal the GraphQL answer', async () => {
