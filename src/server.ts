@@ -92,7 +92,7 @@ export async function startServer(config: Config, existing?: Database, options: 
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
   // gzip, deflate or brotli as Accept-Encoding asks, for GraphQL answers, tiles, exports and OGC API
-  // pages alike; exports still stream (each page is flushed to the client as it is written)
+  // pages alike; exports still stream (the first page is flushed at once, the rest as the compressor fills)
   app.use(compression({ threshold: 1024, filter: compressible }));
   const httpServer = http.createServer(app);
   const limits = queryLimits(config.limits);
