@@ -25,6 +25,7 @@ import { loadConfig } from '../src/config';
 import { connect, dropDatabase } from '../src/db/connection';
 import { generateCityLayers, storeCityLayers, writeIncidentsCsv } from './city';
 import { CopyFloor, copyFloorLine, timeCopyFloor } from './copyFloor';
+import { ProfileImportResult, timeProfileImport } from './importProfile';
 import type { AnonymousAsk, BenchCase, BenchContext, ContentionCase, FloorSql, LoadRequest } from './types';
 
 /** The checkout: bench/ from the sources (tests), dist/bench/ when compiled. */
@@ -108,6 +109,8 @@ export interface BenchResults {
   iterations: number;
   setup: { generateSeconds: number; csvSeconds: number; csvBytes: number; otherLayers: Record<string, number> };
   import: { rows: number; seconds: number; rowsPerSecond: number; summary: string; target: { rowsPerSecond: number }; met: boolean; copyFloor?: CopyFloor & { ratio: number } };
+  /** the same incidents as a register is published, imported with a mapping profile (case `import with a profile`) */
+  importWithProfile?: ProfileImportResult | null;
   cases: CaseResult[];
   contention: ContentionResult[];
   /** city-wide exports of every incident point, gzip-compressed as a client asking for it gets them */
@@ -278,6 +281,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const floor = await timeCopyFloor(db.knex, `${csv}.floor.copy`);
     log(copyFloorLine(importSeconds, floor));
     await db.knex.raw('ANALYZE');
+    const wanted = (name: string) => options.only === undefined || name.includes(options.only);
+
+    let importWithProfile: ProfileImportResult | null = null;
+    if (wanted('import with a profile')) {
+      importWithProfile = await timeProfileImport({ run, cli: CLI, env, databaseUrl: options.databaseUrl, config, city, incidents: options.incidents, workDir, plainRowsPerSecond: importRate });
+      const p = importWithProfile;
+      log(`import with a profile (register layout: Russian columns, ';', decimal commas, local dd.MM.yyyy dates, Russian categories): ${p.summary}`);
+      log(`import with a profile: ${p.rows} rows in ${p.seconds.toFixed(1)} s = ${p.rowsPerSecond} rows/s, ${(p.cost * 100).toFixed(1)} % slower than without (${p.plainRowsPerSecond} rows/s; target at most 20 %)`);
+    }
 
     const ctx = await benchContext(db.knex);
     const started = await startServer(env);
@@ -287,7 +299,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
     const modules = loadCaseModules();
     const results: CaseResult[] = [];
-    const wanted = (name: string) => options.only === undefined || name.includes(options.only);
     for (const { file, module } of modules) {
       for (const c of (module.cases ?? []).filter((x) => wanted(x.name))) {
         const variables = typeof c.variables === 'function' ? c.variables(ctx) : (c.variables ?? {});
@@ -386,6 +397,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         met: importRate >= 100_000 && importSeconds <= 1.5 * floor.seconds,
         copyFloor: { ...floor, ratio: round(importSeconds / floor.seconds, 2) },
       },
+      importWithProfile,
       cases: results,
       contention,
       exports: exportResults,
@@ -497,6 +509,10 @@ export function formatTable(r: BenchResults): string {
   lines.push(`benchmark at ${r.incidents.toLocaleString('en')} incidents (${r.machine.cpus} CPUs, load average ${r.machine.loadAverage.join(' ')}; node ${r.machine.node})`);
   const floor = r.import.copyFloor ? `; bare COPY ${r.import.copyFloor.rowsPerSecond.toLocaleString('en')} rows/s, ratio ${r.import.copyFloor.ratio} x` : '';
   lines.push(`import: ${r.import.rowsPerSecond.toLocaleString('en')} rows/s end to end from CSV (${r.import.seconds} s${floor})   target >= 100,000 and <= 1.5 x COPY   ${r.import.met ? 'met' : 'NOT met'}`);
+  if (r.importWithProfile) {
+    const p = r.importWithProfile;
+    lines.push(`import with a profile: ${p.rowsPerSecond.toLocaleString('en')} rows/s (${p.seconds} s), ${(p.cost * 100).toFixed(1)} % slower than without   target <= 20 %   ${p.met ? 'met' : 'NOT met'}`);
+  }
   lines.push('');
   lines.push(`${pad('operation', 32)}${lpad('p50', 9)}${lpad('p95', 9)}${lpad('p99', 9)}${lpad('floor', 9)}${lpad('ratio', 7)}${lpad('first', 9)}${lpad('KiB', 7)}  target`);
   for (const c of r.cases) {

@@ -116,7 +116,7 @@ export async function startServer(config: Config, existing?: Database, options: 
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
   // gzip, deflate or brotli as Accept-Encoding asks, for GraphQL answers, tiles, exports and OGC API
-  // pages alike; exports still stream (each page is flushed to the client as it is written)
+  // pages alike; exports still stream (the first page is flushed at once, the rest as the compressor fills)
   app.use(compression({ threshold: 1024, filter: compressible }));
   const httpServer = http.createServer(app);
   const limits = queryLimits(config.limits);
@@ -189,8 +189,8 @@ export async function startServer(config: Config, existing?: Database, options: 
     return response.body.singleResult;
   };
   const roleOfRequest = async (req: express.Request) => userOf(req.res as express.Response).role;
-  app.use('/export', corsForReads, ...guarded, exportsRouter(config, schema, execute, roleOfRequest));
-  app.use('/ogc', corsForReads, ...guarded, ogcRouter(config, schema, execute, roleOfRequest));
+  app.use('/export', corsForReads, ...guarded, exportsRouter(config, schema, execute, roleOfRequest, contextOf));
+  app.use('/ogc', corsForReads, ...guarded, ogcRouter(config, schema, execute, roleOfRequest, contextOf));
   app.use(mapPageRouter(config));
   // body too large, malformed JSON, a failing credential lookup: JSON errors, never an HTML page or a stack
   app.use((error: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {

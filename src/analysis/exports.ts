@@ -42,9 +42,15 @@ export interface RowWriter {
   end(): string;
 }
 
+/** Text a CSV field must quote or guard: a formula's first character, a quote, a comma or a line break. */
+const NEEDS_CARE = /^[=+\-@\t\r]|[",\r\n]/;
+
 /** One CSV field (RFC 4180), guarded against spreadsheet formulas. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // numbers and booleans hold nothing to quote or guard, nor does most text
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' && !NEEDS_CARE.test(value)) return value;
   let text = Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -80,11 +86,16 @@ function csvWriter(plan: ExportColumns): RowWriter {
       const fields = plan.columns.map((c) => csvField(row[c]));
       if (plan.geometryField) {
         const geometry = row[plan.geometryField] as Geometry | null;
-        if (plan.points) {
-          const point = geometry?.type === 'Point' ? geometry.coordinates : null;
-          fields.push(csvField(point?.[0]), csvField(point?.[1]));
+        const point = plan.points && geometry?.type === 'Point' ? geometry.coordinates : null;
+        if (point) {
+          // each coordinate written once as text, for its column and for the WKT (as geometryToWkt writes it)
+          const x = csvField(point[0]);
+          const y = csvField(point[1]);
+          fields.push(x, y, `POINT (${x} ${y})`);
+        } else {
+          if (plan.points) fields.push('', '');
+          fields.push(csvField(geometry ? geometryToWkt(geometry) : null));
         }
-        fields.push(csvField(geometry ? geometryToWkt(geometry) : null));
       }
       return `${fields.join(',')}\r\n`;
     },

@@ -8,7 +8,7 @@
  * GraphQL lists, `area` for the query-string parameters of tiles.
  */
 import type { RequestContext } from '../context';
-import type { AreaRow, FixableQuery, IncidentRow, LightingOutageRow, PopulationRow, PostRow, RiskFeatureLayerRow, RiskFeatureQuery, RiskFeatureRow, RoadDefectRow, YouthFacilityRow } from '../db/reads';
+import type { AreaRow, FixableQuery, Listing, IncidentRow, LightingOutageRow, PopulationRow, PostRow, RiskFeatureLayerRow, RiskFeatureQuery, RiskFeatureRow, RoadDefectRow, YouthFacilityRow } from '../db/reads';
 import { AreaSpec, areasByIds, listAreas, listIncidents, listLightingOutages, listPopulation, listPosts, listRiskFeatures, listRoadDefects, listYouthFacilities, riskFeatureLayers } from '../db/reads';
 import { notFound } from '../errors';
 import type { AreaFilter, AreaInput, IncidentFilter, LightingOutageFilter, PageArgs, PopulationFilter, PostFilter, RiskFeatureFilter, RoadDefectFilter, YouthFacilityFilter } from '../schema/inputs';
@@ -60,6 +60,11 @@ export function areaListQuery(filter: AreaFilter | undefined, prefix = 'filter')
 /** Raw incident points: sensitive categories are never read as points, and every page read is audited (src/db/reads/). */
 export async function incidentsPage(ctx: RequestContext, pageArgs: PageArgs, filter: IncidentFilter | undefined): Promise<Page<IncidentRow>> {
   const request = toPageRequest(pageArgs, ctx.config);
+  return pageOf(await incidentsListing(ctx, filter), request);
+}
+
+/** The filtered incident points (pages and the streamed exports read the same rows, audited alike). */
+export async function incidentsListing(ctx: RequestContext, filter: IncidentFilter | undefined): Promise<Listing<IncidentRow>> {
   const query = {
     area: await toAreaSpec(ctx.knex, filter?.area, 'filter.area'),
     window: toTimeWindow(filter?.window, 'filter.window'),
@@ -68,7 +73,7 @@ export async function incidentsPage(ctx: RequestContext, pageArgs: PageArgs, fil
     withheldCategories: ctx.config.privacy.sensitiveCategories,
   };
   const reader = { user: ctx.user, operation: 'incidents', filter: { area: query.area, window: query.window, categories: query.categories, sources: query.sources }, auditLog: ctx.primary };
-  return pageOf(listIncidents(ctx.knex, query, reader), request);
+  return listIncidents(ctx.knex, query, reader);
 }
 
 export async function lightingOutagesPage(ctx: RequestContext, pageArgs: PageArgs, filter: LightingOutageFilter | undefined): Promise<Page<LightingOutageRow>> {

@@ -7,11 +7,21 @@
  * with the request's own context, so roles, the release gate (src/analysis/release.ts), limits
  * and the compute budget are those of GraphQL by construction. Coordinates are CRS84 (lng, lat).
  */
+import { cachedPromise, createCache } from '../cache';
+import type { RequestContext } from '../context';
+import { dataVersion } from '../db/tiles';
 import type { BBox } from '../domain';
 import { badInput } from '../errors';
+import { BUILT_IN_CRS, convertCoordinates, fromWgs84, toWgs84, type ToWgs84 } from '../geo/crs';
 
-export const OGC_CONFORMANCE = ['http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core', 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson'];
+export const OGC_CONFORMANCE = [
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
+];
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+export const EPSG_4326 = 'http://www.opengis.net/def/crs/EPSG/0/4326';
+export const EPSG_3857 = 'http://www.opengis.net/def/crs/EPSG/0/3857';
 export const GEOJSON = 'application/geo+json';
 export const JSON_TYPE = 'application/json';
 export const OPENAPI_TYPE = 'application/vnd.oai.openapi+json;version=3.0';
@@ -127,6 +137,65 @@ export const OGC_COLLECTIONS: OgcCollection[] = [
   },
 ];
 
+// ---------------------------------------------------------------- Part 2: coordinate reference systems (OGC 18-058r1)
+
+/**
+ * A CRS an answer can be given in, and a `bbox` read in: CRS84 (longitude, latitude: the storage
+ * CRS and the default), EPSG:4326 (the same datum with the axis order of its definition, latitude
+ * first) and EPSG:3857 (web mercator metres, easting first).
+ */
+export interface OgcCrs {
+  uri: string;
+  /** WGS 84 [lng, lat] -> the CRS's axis order */
+  fromCrs84: ToWgs84;
+  /** the CRS's axis order -> WGS 84 [lng, lat] */
+  toCrs84: ToWgs84;
+  /** decimals of output coordinates: 7 for degrees (about 1 cm), 2 for metres */
+  decimals: number;
+}
+
+const identity: ToWgs84 = (x, y) => [x, y];
+const swap: ToWgs84 = (x, y) => [y, x];
+const mercatorFrom = fromWgs84(BUILT_IN_CRS[3857]);
+const mercatorTo = toWgs84(BUILT_IN_CRS[3857]);
+
+export const OGC_CRS: readonly OgcCrs[] = [
+  { uri: CRS84, fromCrs84: identity, toCrs84: identity, decimals: 7 },
+  { uri: EPSG_4326, fromCrs84: swap, toCrs84: swap, decimals: 7 },
+  { uri: EPSG_3857, fromCrs84: mercatorFrom, toCrs84: mercatorTo, decimals: 2 },
+];
+
+/** The CRS a `crs` or `bbox-crs` parameter names (its URI, as the collection lists it); CRS84 when left out. */
+export function ogcCrsOf(raw: string | undefined, parameter: 'crs' | 'bbox-crs'): OgcCrs {
+  if (raw === undefined || raw === '') return OGC_CRS[0];
+  const found = OGC_CRS.find((c) => c.uri === raw.trim() || c.uri.replace(/^http:/, 'https:') === raw.trim());
+  if (!found) throw badInput(parameter, `"${raw.slice(0, 80)}" is not a CRS of this collection; use one of ${OGC_CRS.map((c) => c.uri).join(', ')}`);
+  return found;
+}
+
+/** `bbox` given in `crs` (`bbox-crs`) as CRS84 minLng,minLat,maxLng,maxLat: its corners converted and the box around them. */
+export function bboxInCrs84(bbox: string, crs: OgcCrs): string {
+  if (crs.uri === CRS84) return bbox;
+  const [a, b, c, d] = bbox.split(',').map(Number);
+  const corners = [crs.toCrs84(a, b), crs.toCrs84(c, d), crs.toCrs84(a, d), crs.toCrs84(c, b)];
+  if (corners.some((p) => p === null)) throw badInput('bbox', `is outside the area of ${crs.uri}`);
+  const lngs = corners.map((p) => p![0]);
+  const lats = corners.map((p) => p![1]);
+  return [Math.min(...lngs), Math.min(...lats), Math.max(...lngs), Math.max(...lats)].join(',');
+}
+
+/** A GeoJSON feature (CRS84) with its coordinates in `crs`, rounded to the CRS's decimals. */
+export function featureInCrs<F extends { geometry?: unknown }>(feature: F, crs: OgcCrs): F {
+  if (crs.uri === CRS84 || !feature.geometry) return feature;
+  const geometry = feature.geometry as { type: string; coordinates: unknown };
+  const scale = 10 ** crs.decimals;
+  const convert: ToWgs84 = (x, y) => {
+    const p = crs.fromCrs84(x, y);
+    return p ? [Math.round(p[0] * scale) / scale, Math.round(p[1] * scale) / scale] : null;
+  };
+  return { ...feature, geometry: { ...geometry, coordinates: convertCoordinates(geometry.coordinates, convert) } };
+}
+
 export function ogcCollection(id: string): OgcCollection | undefined {
   return OGC_COLLECTIONS.find((c) => c.id === id);
 }
@@ -168,7 +237,9 @@ export function apiDefinition(base: string): Record<string, unknown> {
           parameters: [
             { name: 'collectionId', in: 'path', required: true, schema: { type: 'string' } },
             param('limit', `Features per page, default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}`, { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),
-            param('bbox', 'minLng,minLat,maxLng,maxLat (CRS84)', { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 6 }),
+            param('bbox', 'minLng,minLat,maxLng,maxLat (CRS84; in bbox-crs when given)', { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 6 }),
+            param('bbox-crs', 'The CRS of bbox (OGC API - Features - Part 2)', { type: 'string', format: 'uri', enum: [CRS84, EPSG_4326, EPSG_3857] }),
+            param('crs', 'The CRS of the answer (Part 2); CRS84 by default', { type: 'string', format: 'uri', enum: [CRS84, EPSG_4326, EPSG_3857] }),
             param('datetime', 'RFC 3339 instant or interval, .. for an open end', { type: 'string' }),
             param('next', 'Cursor of the next page (from the next link)', { type: 'string' }),
           ],
@@ -188,7 +259,8 @@ export function collectionDocument(c: OgcCollection, base: string, cityBounds: B
       .map(([k, v]) => `${k} (${v})`)
       .join('; ')}.`,
     itemType: 'feature',
-    crs: [CRS84],
+    crs: OGC_CRS.map((c) => c.uri),
+    storageCrs: CRS84,
     extent: { spatial: { bbox: [[...cityBounds]], crs: CRS84 }, ...(c.temporal ? { temporal: { interval: [[null, null]] } } : {}) },
     parameters: c.parameters,
     links: [
@@ -268,4 +340,18 @@ export function itemsDocument(args: { features: unknown[]; numberMatched: number
     features: args.features,
     links,
   };
+}
+
+/** The cells of an analysis collection per collection, parameters, user and data version (as tiles keep theirs). */
+const cellsCache = createCache<string, Promise<Record<string, unknown>[]>>({ name: 'OGC cells', max: 16 });
+
+/**
+ * The cells of an analysis collection for one parameter set: `compute` (the GraphQL operation,
+ * with its roles, release gate and budget) runs once per parameters, user and data version, and
+ * every page, single feature and client (GDAL reads a first page of every collection when it
+ * lists them, then pages) reads the same answer until an import changes a layer.
+ */
+export async function cachedCells(ctx: RequestContext, collection: string, parameters: string, compute: () => Promise<Record<string, unknown>[]>): Promise<Record<string, unknown>[]> {
+  const key = [collection, ctx.user.role, ctx.user.agency ?? '', ctx.user.id, parameters, await dataVersion(ctx.knex)].join('\n');
+  return cachedPromise(cellsCache, key, compute);
 }

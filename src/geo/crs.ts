@@ -53,3 +53,13 @@ export function convertCoordinates(coordinates: unknown, convert: ToWgs84): unkn
   }
   return coordinates.map((c) => convertCoordinates(c, convert));
 }
+
+/** The conversion from WGS 84 [lng, lat] to a CRS (a proj4 definition): the inverse of `toWgs84`, for answers in that CRS. */
+export function fromWgs84(definition: string): ToWgs84 {
+  const converter = proj4(BUILT_IN_CRS[4326], definition);
+  return (lng, lat) => {
+    if (!Number.isFinite(lng) || !Number.isFinite(lat)) return null;
+    const [x, y] = converter.forward([lng, lat]);
+    return Number.isFinite(x) && Number.isFinite(y) ? [x, y] : null;
+  };
+}

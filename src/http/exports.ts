@@ -34,7 +34,10 @@ import type { Config } from '../config';
 import type { BBox, Role } from '../domain';
 import { badInput } from '../errors';
 import { budgetOfRequest, UNITS } from '../compute/budget';
+import { streamsList } from '../analysis/exportStreams';
+import type { RequestContext } from '../context';
 import { httpError, sendError } from './errors';
+import { writeStreamedRows } from './exportStream';
 import { checkKnownParams, QueryParams, queryParams } from './params';
 
 export interface ExportDefinition {
@@ -98,6 +101,8 @@ export interface ExportPlan {
   rowsField: string;
   /** the query answers a bare list: the answer itself is the rows */
   rootList: boolean;
+  /** the GraphQL type of a row */
+  rowType: string;
   columns: string[];
   columnTypes: CsvType[];
   geometryField: string | null;
@@ -258,6 +263,7 @@ export function planExport(schema: GraphQLSchema, field: string, params: QueryPa
     paged,
     rowsField: rows.name,
     rootList,
+    rowType: rowType.name,
     columns,
     columnTypes: columnFields.map(csvTypeOf),
     geometryField: geometry?.name ?? null,
@@ -279,6 +285,7 @@ function chunkWriter(res: Response): (chunk: string) => Promise<void> {
     resume?.();
   });
   return async (chunk) => {
+    if (res.destroyed) throw new Error('client went away');
     if (chunk === '' || res.write(chunk)) return;
     await new Promise<void>((resolve, reject) => {
       const onClose = () => reject(new Error('client went away'));
@@ -328,7 +335,7 @@ const EXPORT_PATH = /^\/([A-Za-z]+)\.(geojson|csv|csvt)$/;
 /** Rows read per page of a list export. */
 const EXPORT_PAGE_SIZE = (config: Config) => config.maxPageSize;
 
-export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Execute, roleOf: (req: Request) => Promise<Role>): Router {
+export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Execute, roleOf: (req: Request) => Promise<Role>, contextOf?: (req: Request) => Promise<RequestContext>): Router {
   const router = express.Router();
   router.get('/', (req, res) => {
     const base = `${req.protocol}://${req.get('host')}`;
@@ -383,6 +390,11 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
         (res as Response & { flush?: () => void }).flush?.();
         const pageInfo = answer.pageInfo as { endCursor: string | null; hasNextPage: boolean } | undefined;
         if (!plan.paged || !pageInfo?.hasNextPage) break;
+        if (contextOf && streamsList(plan.field) && pageInfo.endCursor) {
+          // the rest of a list in one SQL cursor (the first page, run as GraphQL, did every check)
+          await writeStreamedRows(await contextOf(req), schema, plan, variables, pageInfo.endCursor, writer, write);
+          break;
+        }
         result = await execute(req, plan.operation, { ...variables, after: pageInfo.endCursor });
         const later = failure(result);
         // the status is sent already: cut the body so the client sees an incomplete file, never a short one that parses

@@ -11,10 +11,13 @@ import type { GraphQLSchema } from 'graphql';
 import { featureOf } from '../analysis/exports';
 import {
   apiDefinition,
+  bboxInCrs84,
   bboxOf,
+  cachedCells,
   collectionDocument,
   collectionsDocument,
   datetimeWindow,
+  featureInCrs,
   GEOJSON,
   itemsDocument,
   landingPage,
@@ -23,12 +26,15 @@ import {
   OGC_CONFORMANCE,
   ogcCollection,
   OgcCollection,
+  ogcCrsOf,
   offsetOf,
   OPENAPI_TYPE,
 } from '../analysis/ogc';
+import { encodeCursor } from '../analysis/inputs';
 import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
 import { budgetOfRequest, UNITS } from '../compute/budget';
 import type { Config } from '../config';
+import type { RequestContext } from '../context';
 import type { Role } from '../domain';
 import { httpError, sendError } from './errors';
 import { Execute, ExportPlan, failure, planExport, rowsOf } from './exports';
@@ -37,7 +43,7 @@ import { QueryParams, queryParams } from './params';
 const ITEMS_PATH = /^\/collections\/([A-Za-z]+)\/items(?:\/([^/]+))?$/;
 const COLLECTION_PATH = /^\/collections\/([A-Za-z]+)$/;
 /** Parameters of the standard, translated before the rest go to the query as its arguments. */
-const OGC_PARAMS = new Set(['limit', 'next', 'bbox', 'datetime', 'f']);
+const OGC_PARAMS = new Set(['limit', 'next', 'bbox', 'datetime', 'f', 'crs', 'bbox-crs']);
 
 function baseUrl(req: Request): string {
   return `${req.protocol}://${req.get('host')}`;
@@ -60,7 +66,7 @@ function readable(role: Role, id: string): OgcCollection {
 function queryArguments(c: OgcCollection, params: QueryParams): QueryParams {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) if (!OGC_PARAMS.has(key)) out[key] = value;
-  if (params.bbox !== undefined) out.bbox = bboxOf(params.bbox);
+  if (params.bbox !== undefined) out.bbox = bboxInCrs84(bboxOf(params.bbox), ogcCrsOf(params['bbox-crs'], 'bbox-crs'));
   if (params.datetime !== undefined && c.temporal) Object.assign(out, datetimeWindow(params.datetime));
   return out;
 }
@@ -71,7 +77,7 @@ function withParams(url: string, params: QueryParams, change: Record<string, str
   return u.toString();
 }
 
-export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execute, roleOf: (req: Request) => Promise<Role>): Router {
+export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execute, roleOf: (req: Request) => Promise<Role>, contextOf: (req: Request) => Promise<RequestContext>): Router {
   const router = express.Router();
   const json = (res: Response, type: string, body: unknown) => res.status(200).type(type).send(JSON.stringify(body));
 
@@ -107,33 +113,40 @@ export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execut
       if (!items) throw httpError('NOT_FOUND', 'OGC API - Features: /ogc, /ogc/conformance, /ogc/collections, /ogc/collections/{id}, /ogc/collections/{id}/items[/{featureId}]');
       const c = readable(role, items[1]);
       const params = queryParams(req);
+      // Part 2: the answer's CRS (CRS84 unless asked), said in the Content-Crs header
+      const crs = ogcCrsOf(params.crs, 'crs');
+      const features = (rows: Record<string, unknown>[]) => rows.map((r) => featureInCrs(featureOf(plan, r), crs));
+      res.set('Content-Crs', `<${crs.uri}>`);
       const plan = planExport(schema, c.id, queryArguments(c, params), { cityBounds: config.cityBounds, points: c.points });
       const collectionUrl = `${base}/ogc/collections/${c.id}`;
+      const cells = async () => cachedCells(await contextOf(req), c.id, JSON.stringify(plan.variables), async () => rowsOf(plan, await run(req, plan, plan.variables)));
       const charge = (n: number) => budgetOfRequest(req)?.chargeNow(n * UNITS.exportRow, `OGC items of ${c.id}: ${n} rows x ${UNITS.exportRow}`);
 
       if (items[2] !== undefined) {
-        // one feature: the rows of the collection (with the request's parameters) until its id
         const featureId = decodeURIComponent(items[2]);
-        let after: string | null = null;
-        for (;;) {
-          const answer = await run(req, plan, plan.paged ? { ...plan.variables, first: config.maxPageSize, after } : plan.variables);
-          const rows = rowsOf(plan, answer);
-          charge(rows.length);
-          const row = rows.find((r) => plan.idField !== null && String(r[plan.idField]) === featureId);
-          if (row) {
-            const feature = {
-              ...featureOf(plan, row),
-              links: [
-                { href: `${collectionUrl}/items/${encodeURIComponent(featureId)}`, rel: 'self', type: GEOJSON },
-                { href: collectionUrl, rel: 'collection', type: 'application/json' },
-              ],
-            };
-            return void json(res, GEOJSON, feature);
-          }
-          const pageInfo = answer.pageInfo as { endCursor: string | null; hasNextPage: boolean } | undefined;
-          if (!plan.paged || !pageInfo?.hasNextPage) throw httpError('NOT_FOUND', `no feature ${featureId.slice(0, 40)} in collection ${c.id}`);
-          after = pageInfo.endCursor;
+        const missing = () => httpError('NOT_FOUND', `no feature ${featureId.slice(0, 40)} in collection ${c.id}`);
+        let row: Record<string, unknown> | undefined;
+        if (plan.paged) {
+          // one record of a list: the one-row page that starts at its id (the page after id - 1), through the
+          // same GraphQL operation and parameters, so the same rules, filters and audit apply to it
+          if (!/^\d{1,18}$/.test(featureId)) throw missing();
+          const previous = BigInt(featureId) - 1n;
+          const answer = await run(req, plan, { ...plan.variables, first: 1, after: previous >= 1n ? encodeCursor(String(previous)) : null });
+          row = rowsOf(plan, answer).find((r) => plan.idField !== null && String(r[plan.idField]) === featureId);
+        } else {
+          // a cell of an analysis: the analysis of the request's parameters (computed once, cached by the analysis)
+          row = (await cells()).find((r) => plan.idField !== null && String(r[plan.idField]) === featureId);
         }
+        if (!row) throw missing();
+        charge(1);
+        const feature = {
+          ...featureInCrs(featureOf(plan, row), crs),
+          links: [
+            { href: `${collectionUrl}/items/${encodeURIComponent(featureId)}`, rel: 'self', type: GEOJSON },
+            { href: collectionUrl, rel: 'collection', type: 'application/json' },
+          ],
+        };
+        return void json(res, GEOJSON, feature);
       }
 
       const limit = limitOf(params.limit, plan.paged ? config.maxPageSize : Number.MAX_SAFE_INTEGER);
@@ -145,15 +158,15 @@ export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execut
         const pageInfo = answer.pageInfo as { endCursor: string | null; hasNextPage: boolean };
         const nextUrl = pageInfo.hasNextPage && pageInfo.endCursor ? withParams(`${base}/ogc/collections/${c.id}/items`, params, { limit: String(limit), next: pageInfo.endCursor }) : null;
         const numberMatched = typeof answer.totalCount === 'number' ? answer.totalCount : null;
-        return void json(res, GEOJSON, itemsDocument({ features: rows.map((r) => featureOf(plan, r)), numberMatched, selfUrl, nextUrl, collectionUrl }));
+        return void json(res, GEOJSON, itemsDocument({ features: features(rows), numberMatched, selfUrl, nextUrl, collectionUrl }));
       }
-      // cells of an analysis: computed once per request (and cached by the analysis), served by offset
+      // cells of an analysis: computed once per parameters, user and data version, served by offset
       const offset = offsetOf(params.next);
-      const all = rowsOf(plan, await run(req, plan, plan.variables));
+      const all = await cells();
       const page = all.slice(offset, offset + limit);
       charge(page.length);
       const nextUrl = offset + limit < all.length ? withParams(`${base}/ogc/collections/${c.id}/items`, params, { limit: String(limit), next: String(offset + limit) }) : null;
-      json(res, GEOJSON, itemsDocument({ features: page.map((r) => featureOf(plan, r)), numberMatched: all.length, selfUrl, nextUrl, collectionUrl }));
+      json(res, GEOJSON, itemsDocument({ features: features(page), numberMatched: all.length, selfUrl, nextUrl, collectionUrl }));
     } catch (error) {
       sendError(res, error);
     }

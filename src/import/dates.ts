@@ -62,6 +62,34 @@ export function intlZoneOffsetMinutes(timeZone: string, ms: number): number {
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** zone -> UTC day number -> offset in minutes for the whole day, or NaN for a day that holds a change */
+const offsetsByDay = new Map<string, Map<number, number>>();
+/** Days remembered per zone before the cache starts over: about 27 years. */
+const MAX_CACHED_DAYS = 10_000;
+
+/**
+ * The offset of a zone for a whole UTC day when it has one: Intl gives the same offset at the
+ * day's first second, at noon and at its last second. No zone of the tz database keeps an offset
+ * for less than twelve hours, so a change and its return cannot both fall between two of those
+ * samples; a day in which the offset changes is NaN and is looked up by the hour.
+ */
+function offsetOfDay(timeZone: string, day: number): number {
+  let days = offsetsByDay.get(timeZone);
+  if (!days) {
+    days = new Map();
+    offsetsByDay.set(timeZone, days);
+  }
+  let offset = days.get(day);
+  if (offset === undefined) {
+    const start = day * DAY_MS;
+    const first = intlZoneOffsetMinutes(timeZone, start);
+    offset = first === intlZoneOffsetMinutes(timeZone, start + DAY_MS / 2) && first === intlZoneOffsetMinutes(timeZone, start + DAY_MS - 1000) ? first : NaN;
+    if (days.size >= MAX_CACHED_DAYS) days.clear();
+    days.set(day, offset);
+  }
+  return offset;
+}
 /** Hours remembered per zone before the cache starts over: about 23 years of hourly offsets. */
 const MAX_CACHED_HOURS = 200_000;
 /** zone -> UTC hour number -> offset in minutes, or NaN for an hour in which the offset changes */
@@ -78,6 +106,9 @@ const offsetsByHour = new Map<string, Map<number, number>>();
  */
 export function zoneOffsetMinutes(timeZone: string, at: Date): number {
   const ms = at.getTime();
+  // most days hold no change at all: one entry (three Intl calls) serves the whole day
+  const dayOffset = offsetOfDay(timeZone, Math.floor(ms / DAY_MS));
+  if (!Number.isNaN(dayOffset)) return dayOffset;
   const hour = Math.floor(ms / HOUR_MS);
   let hours = offsetsByHour.get(timeZone);
   if (!hours) {

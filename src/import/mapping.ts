@@ -124,8 +124,13 @@ function isEmpty(v: unknown): boolean {
   return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 }
 
+const BLANKS = /\s/;
+const ALL_BLANKS = /\s/g;
+
 function decimal(v: unknown, decimalComma: boolean): unknown {
-  return decimalComma && typeof v === 'string' ? v.replace(/\s/g, '').replace(',', '.') : v;
+  if (!decimalComma || typeof v !== 'string') return v;
+  // thousands written with blanks (`1 234,5`) lose them; most values have none
+  return (BLANKS.test(v) ? v.replace(ALL_BLANKS, '') : v).replace(',', '.');
 }
 
 function show(v: unknown): string {
@@ -314,11 +319,18 @@ function specGetter(target: string, spec: FieldSpec, resolve: (name: string, pat
   const valuesDefault = spec.valuesDefault;
   const formats = spec.formats;
   const number = NUMBER_FIELDS.has(target);
+  const seen = new Map<string, string | undefined>();
   return (raw, errors) => {
     let v = raw[column];
     if (isEmpty(v)) return undefined;
     if (values) {
-      const mapped = values.get(vocabularyKey(String(v)));
+      // a column of categories repeats a few values: each distinct text is looked up once
+      const text = String(v);
+      let mapped = seen.get(text);
+      if (mapped === undefined && !seen.has(text)) {
+        mapped = values.get(vocabularyKey(text));
+        if (seen.size < 10_000) seen.set(text, mapped);
+      }
       if (mapped !== undefined) v = mapped;
       else if (valuesDefault !== undefined) v = valuesDefault;
     }

@@ -1,91 +1,59 @@
 /** Import mutations: argument mapping and one call each (src/analysis/imports.ts). */
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
-import { importRecords, MAX_MUTATION_RECORDS } from '../analysis/imports';
+import { Arg, Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { importLayer, MAX_MUTATION_RECORDS } from '../analysis/imports';
 import { rolesFor } from '../auth/roleRules';
 import type { RequestContext } from '../context';
-import { AreaRecordInput, ImportResult, IncidentInput, LightingOutageInput, PopulationInput, PostInput, RiskFeatureInput, RoadDefectInput, YouthFacilityInput } from '../schema/imports';
+import { AreaRecordInput, ImportResult, RowImportArgs, IncidentInput, LightingOutageInput, PopulationInput, PostInput, RiskFeatureInput, RoadDefectInput, YouthFacilityInput } from '../schema/imports';
 
-const ATOMIC = { nullable: true, defaultValue: false, description: 'When true, nothing is written unless every record is valid.' };
+const RECORDS = { nullable: true, description: 'The records to import, with the fields of the layer (at most the mutation limit per call); or give `rows` instead.' };
 
 @Resolver()
 export class ImportMutations {
   @Authorized(...rolesFor('Mutation.importIncidents'))
   @Mutation(() => ImportResult, { description: `Import up to ${MAX_MUTATION_RECORDS} incidents. Valid records land; invalid ones are reported.` })
-  importIncidents(
-    @Ctx() ctx: RequestContext,
-    @Arg('records', () => [IncidentInput], { description: 'The records to import (at most the mutation limit per call).' }) records: IncidentInput[],
-    @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean,
-  ): Promise<ImportResult> {
-    return importRecords(ctx, 'incidents', records, atomic);
+  importIncidents(@Ctx() ctx: RequestContext, @Arg('records', () => [IncidentInput], RECORDS) records: IncidentInput[] | undefined, @Args() args: RowImportArgs): Promise<ImportResult> {
+    return importLayer(ctx, 'incidents', records, args);
   }
 
   @Authorized(...rolesFor('Mutation.importLightingOutages'))
   @Mutation(() => ImportResult, { description: 'Import lighting outages.' })
-  importLightingOutages(
-    @Ctx() ctx: RequestContext,
-    @Arg('records', () => [LightingOutageInput], { description: 'The records to import (at most the mutation limit per call).' }) records: LightingOutageInput[],
-    @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean,
-  ): Promise<ImportResult> {
-    return importRecords(ctx, 'lighting_outages', records, atomic);
+  importLightingOutages(@Ctx() ctx: RequestContext, @Arg('records', () => [LightingOutageInput], RECORDS) records: LightingOutageInput[] | undefined, @Args() args: RowImportArgs): Promise<ImportResult> {
+    return importLayer(ctx, 'lighting_outages', records, args);
   }
 
   @Authorized(...rolesFor('Mutation.importRoadDefects'))
   @Mutation(() => ImportResult, { description: 'Import road defects.' })
-  importRoadDefects(
-    @Ctx() ctx: RequestContext,
-    @Arg('records', () => [RoadDefectInput], { description: 'The records to import (at most the mutation limit per call).' }) records: RoadDefectInput[],
-    @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean,
-  ): Promise<ImportResult> {
-    return importRecords(ctx, 'road_defects', records, atomic);
+  importRoadDefects(@Ctx() ctx: RequestContext, @Arg('records', () => [RoadDefectInput], RECORDS) records: RoadDefectInput[] | undefined, @Args() args: RowImportArgs): Promise<ImportResult> {
+    return importLayer(ctx, 'road_defects', records, args);
   }
 
   @Authorized(...rolesFor('Mutation.importYouthFacilities'))
   @Mutation(() => ImportResult, { description: 'Import youth facilities.' })
-  importYouthFacilities(
-    @Ctx() ctx: RequestContext,
-    @Arg('records', () => [YouthFacilityInput], { description: 'The records to import (at most the mutation limit per call).' }) records: YouthFacilityInput[],
-    @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean,
-  ): Promise<ImportResult> {
-    return importRecords(ctx, 'youth_facilities', records, atomic);
+  importYouthFacilities(@Ctx() ctx: RequestContext, @Arg('records', () => [YouthFacilityInput], RECORDS) records: YouthFacilityInput[] | undefined, @Args() args: RowImportArgs): Promise<ImportResult> {
+    return importLayer(ctx, 'youth_facilities', records, args);
   }
 
   @Authorized(...rolesFor('Mutation.importPopulation'))
   @Mutation(() => ImportResult, { description: 'Import population cells.' })
-  importPopulation(
-    @Ctx() ctx: RequestContext,
-    @Arg('records', () => [PopulationInput], { description: 'The records to import (at most the mutation limit per call).' }) records: PopulationInput[],
-    @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean,
-  ): Promise<ImportResult> {
-    return importRecords(ctx, 'population', records, atomic);
+  importPopulation(@Ctx() ctx: RequestContext, @Arg('records', () => [PopulationInput], RECORDS) records: PopulationInput[] | undefined, @Args() args: RowImportArgs): Promise<ImportResult> {
+    return importLayer(ctx, 'population', records, args);
   }
 
   @Authorized(...rolesFor('Mutation.importPosts'))
   @Mutation(() => ImportResult, { description: 'Import police posts.' })
-  importPosts(
-    @Ctx() ctx: RequestContext,
-    @Arg('records', () => [PostInput], { description: 'The records to import (at most the mutation limit per call).' }) records: PostInput[],
-    @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean,
-  ): Promise<ImportResult> {
-    return importRecords(ctx, 'posts', records, atomic);
+  importPosts(@Ctx() ctx: RequestContext, @Arg('records', () => [PostInput], RECORDS) records: PostInput[] | undefined, @Args() args: RowImportArgs): Promise<ImportResult> {
+    return importLayer(ctx, 'posts', records, args);
   }
 
   @Authorized(...rolesFor('Mutation.importAreas'))
   @Mutation(() => ImportResult, { description: 'Import districts and precincts.' })
-  importAreas(
-    @Ctx() ctx: RequestContext,
-    @Arg('records', () => [AreaRecordInput], { description: 'The records to import (at most the mutation limit per call).' }) records: AreaRecordInput[],
-    @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean,
-  ): Promise<ImportResult> {
-    return importRecords(ctx, 'areas', records, atomic);
+  importAreas(@Ctx() ctx: RequestContext, @Arg('records', () => [AreaRecordInput], RECORDS) records: AreaRecordInput[] | undefined, @Args() args: RowImportArgs): Promise<ImportResult> {
+    return importLayer(ctx, 'areas', records, args);
   }
 
   @Authorized(...rolesFor('Mutation.importRiskFeatures'))
   @Mutation(() => ImportResult, { description: 'Import features of factor layers for the risk models (bars, bus stops, abandoned buildings, ...).' })
-  importRiskFeatures(
-    @Ctx() ctx: RequestContext,
-    @Arg('records', () => [RiskFeatureInput], { description: 'The records to import (at most the mutation limit per call).' }) records: RiskFeatureInput[],
-    @Arg('atomic', () => Boolean, ATOMIC) atomic: boolean,
-  ): Promise<ImportResult> {
-    return importRecords(ctx, 'risk_features', records, atomic);
+  importRiskFeatures(@Ctx() ctx: RequestContext, @Arg('records', () => [RiskFeatureInput], RECORDS) records: RiskFeatureInput[] | undefined, @Args() args: RowImportArgs): Promise<ImportResult> {
+    return importLayer(ctx, 'risk_features', records, args);
   }
 }

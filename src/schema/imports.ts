@@ -1,4 +1,5 @@
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { ArgsType, Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import type { Geometry } from '../domain';
 import { AreaKindEnum, IncidentCategoryEnum, PostKindEnum, RoadDefectKindEnum, YouthFacilityKindEnum } from './enums';
 import { GeoJSONScalar } from './scalars';
@@ -122,4 +123,29 @@ export class ImportResult {
   @Field(() => Int, { description: 'Records that existed and were the same.' }) unchanged: number;
   @Field(() => Int, { description: 'Number of records refused; see `rejectedRecords`.' }) rejected: number;
   @Field(() => [RejectedRecord], { description: 'Every refused record with its reasons.' }) rejectedRecords: RejectedRecord[];
+}
+
+@InputType({
+  description:
+    'A mapping profile for `rows` (docs/imports.md, "Mapping profiles"): a stored one by name, or one given inline. Give exactly one. Checked as the CLI checks it; errors name the profile field. delimiter and encoding describe files and do not apply to rows.',
+})
+export class ImportProfileInput {
+  @Field(() => String, { nullable: true, description: 'Name of a stored profile (`hotspots profile save <name> <file>`, `hotspots profile list`).' }) name?: string;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'A profile as JSON, in the format of schemas/import-profile.schema.json.' }) inline?: Record<string, unknown>;
+}
+
+@ArgsType()
+export class RowImportArgs {
+  @Field(() => [GraphQLJSONObject], {
+    nullable: true,
+    description:
+      "Instead of records: records as published, one JSON object per row with the source's own columns (as a CSV row or GeoJSON properties: strings, numbers, booleans). Mapped by `profile` when given, else read as the CSV columns of the layer (docs/imports.md). At most the mutation limit per call.",
+  })
+  rows?: Record<string, unknown>[];
+
+  @Field(() => ImportProfileInput, { nullable: true, description: "How `rows` become the layer's fields: a stored profile by name or an inline one." })
+  profile?: ImportProfileInput;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'When true, nothing is written unless every record is valid.' })
+  atomic: boolean;
 }

@@ -25,6 +25,9 @@ it('runs import, cases with floors and the mixed load at 5,000 incidents and wri
   expect(written.import).toMatchObject({ rows: 5000, target: { rowsPerSecond: 100000 } });
   expect(written.import.summary).toMatch(/inserted 5000/);
   expect(written.import.rowsPerSecond).toBeGreaterThan(0);
+  // the register layout with its profile imports every row too
+  expect(written.importWithProfile).toMatchObject({ rows: 5000, target: { maxCost: 0.2 } });
+  expect(written.importWithProfile!.summary).toMatch(/inserted 5000, updated 0, rejected 0/);
   const names = written.cases.map((c) => c.name);
   expect(names).toEqual(expect.arrayContaining(['hexagons city year res 9', 'hotspots city res 10', 'hotspots district res 9']));
   for (const c of written.cases.filter((x) => x.status === 'measured')) {

@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { Geometry } from '../../domain';
+import { streamRows } from '../stream';
 
 /** A validated area: what `AreaInput` becomes once checked. */
 export type AreaSpec =
@@ -69,10 +70,22 @@ export interface Listing<T> {
   count: () => Promise<number>;
   /** The filtered query itself, for other readers of the same rows (vector tiles): same filters by construction. */
   query: () => Knex.QueryBuilder;
+  /** Every row after `afterId` in id order, in batches, through one cursor (exports): the rows the pages would give. */
+  stream?: (afterId: string | null, batchSize: number) => AsyncIterable<T[]>;
+}
+
+async function* streamInOrder<T>(query: Knex.QueryBuilder, afterId: string | null, idColumn: string, map: (row: Record<string, unknown>) => T, batchSize: number): AsyncGenerator<T[]> {
+  if (afterId !== null) query.where(idColumn, '>', afterId);
+  for await (const rows of streamRows(query.orderBy(idColumn), batchSize)) yield rows.map(map);
 }
 
 export function listing<T>(build: () => Knex.QueryBuilder, idColumn: string, map: (row: Record<string, unknown>) => T): Listing<T> {
-  return { page: (request) => page(build(), request, idColumn, map), count: () => count(build()), query: build };
+  return {
+    page: (request) => page(build(), request, idColumn, map),
+    count: () => count(build()),
+    query: build,
+    stream: (afterId, batchSize) => streamInOrder(build(), afterId, idColumn, map, batchSize),
+  };
 }
 
 export const geo = (column = 'geom') => `ST_AsGeoJSON(${column}, 7)::json AS geometry`;
