@@ -16,4 +16,9 @@ export interface RequestContext {
    * fields and aliases): analyses charge their work to it with chargeCompute before doing it.
    */
   budget: ComputeBudget;
+  /**
+   * What the shared response cache needs to know of this answer (src/analysis/answerCache.ts):
+   * a part of the answer that must run for every request (an audited read) clears `store`.
+   */
+  answer?: { store: boolean };
 }

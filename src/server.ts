@@ -26,11 +26,15 @@ import { ogcRouter } from './http/ogc';
 import { tilesRouter } from './http/tiles';
 import { requestBudget } from './compute/budget';
 import { acquireComputePool, releaseComputePool } from './compute/pool';
+import { AnswerCache, openAnswerCache } from './analysis/answerCache';
+import { exportDescriber, graphQLAnswerOk, graphQLDescriber, responseCache } from './http/responseCache';
 
 export interface RunningServer {
   url: string;
   port: number;
   db: Database;
+  /** The response cache (null: RESPONSE_CACHE=off); its statistics count hits and misses. */
+  answerCache: AnswerCache | null;
   /** Stops accepting connections, lets requests in flight finish, then closes the pool it opened. */
   stop: () => Promise<void>;
 }
@@ -70,6 +74,8 @@ export interface ServerOptions {
    * import, so the first request after it does not wait for the load (`hotspots serve` does).
    */
   prewarmOnChange?: boolean;
+  /** Where response-cache warnings go (console.warn by default). */
+  warn?: (message: string) => void;
 }
 
 /** Vector tiles are protobuf that gzip shrinks by half or more, but mime-db does not call them compressible. */
@@ -86,6 +92,8 @@ export async function startServer(config: Config, existing?: Database, options: 
   checkAuthForProduction(config);
   const db = existing ?? connect(config.databaseUrl, { statementTimeoutMs: config.limits.statementTimeoutMs });
   const resolveUser = options.resolveUser ?? createUserResolver(config.auth, db.knex);
+  // GraphQL answers, exports and tiles shared by every process through Redis (src/analysis/answerCache.ts)
+  const answerCache = await openAnswerCache(config, db.knex, options.warn ?? ((message) => console.warn(message)));
   const app = express();
   // req.ip: X-Forwarded-For is read only through the proxies named in TRUST_PROXY (the city
   // gateway); without them it is the socket's address, so a client cannot name its own address
@@ -142,9 +150,18 @@ export async function startServer(config: Config, existing?: Database, options: 
     user: userOf(req.res as express.Response),
     // one compute budget per HTTP request (a GraphQL request, a tile, an export and all its pages)
     budget: requestBudget(req, userOf(req.res as express.Response).role, config.compute.budgets),
+    answer: (req.res as express.Response).locals.answer as RequestContext['answer'],
   });
-  app.use('/graphql', express.json({ limit: config.limits.bodyLimit }), ...guarded, expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }));
-  app.use('/tiles', corsForReads, ...guarded, tilesRouter(config, contextOf));
+  const cached = (describe: Parameters<typeof responseCache>[0]['describe'], acceptBody?: (body: Buffer) => boolean): express.RequestHandler[] =>
+    answerCache ? [responseCache({ cache: answerCache, contextOf, describe, acceptBody, maxEntryBytes: config.responseCache.maxEntryBytes })] : [];
+  app.use(
+    '/graphql',
+    express.json({ limit: config.limits.bodyLimit }),
+    ...guarded,
+    ...cached(graphQLDescriber(config.limits.maxTokens), graphQLAnswerOk),
+    expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }),
+  );
+  app.use('/tiles', corsForReads, ...guarded, tilesRouter(config, contextOf, answerCache));
   // exports and OGC API - Features run GraphQL operations through this executor with the request's context
   const execute = async (req: express.Request, query: string, variables: Record<string, unknown>) => {
     const response = await apollo.executeOperation({ query, variables }, { contextValue: await contextOf(req) });
@@ -152,7 +169,7 @@ export async function startServer(config: Config, existing?: Database, options: 
     return response.body.singleResult;
   };
   const roleOfRequest = async (req: express.Request) => userOf(req.res as express.Response).role;
-  app.use('/export', corsForReads, ...guarded, exportsRouter(config, schema, execute, roleOfRequest));
+  app.use('/export', corsForReads, ...guarded, ...cached(exportDescriber), exportsRouter(config, schema, execute, roleOfRequest));
   app.use('/ogc', corsForReads, ...guarded, ogcRouter(config, schema, execute, roleOfRequest));
   app.use(mapPageRouter());
   // body too large, malformed JSON, a failing credential lookup: JSON errors, never an HTML page or a stack
@@ -187,12 +204,14 @@ export async function startServer(config: Config, existing?: Database, options: 
     url: `http://localhost:${port}/graphql`,
     port,
     db,
+    answerCache,
     stop: async () => {
       stopping = true;
       await stopListening?.();
       await apollo.stop();
       // the worker threads end with the server: nothing keeps the process (or jest) alive
       await releaseComputePool();
+      await answerCache?.close();
       if (!existing) await db.knex.destroy();
     },
   };
