@@ -5,7 +5,7 @@
  * next to its SQL floor timed in the same run, then the contention cases (heavy anonymous
  * clients in a loop while a cheap query is timed, for --load-seconds), then a concurrent mixed
  * dashboard load with autocannon. `--only TEXT` runs just the cases and contention cases whose
- * name contains TEXT (no dashboard load), e.g. `--only contention` for the contention case alone.
+ * name contains TEXT (the dashboard load only for `--only load`), e.g. `--only contention` for the contention case alone.
  * The cases run against one server process with the response cache off; the load runs at one
  * process, at `--workers N` processes (default: the cores) and at N processes with the response
  * cache warm (bench/load.ts). Prints the one-screen table of every figure with a target
@@ -346,7 +346,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const loads: LoadRun[] = [];
     const processes = options.processes ?? os.availableParallelism();
     const dashboard = modules.find((m) => m.module.dashboardLoad)?.module.dashboardLoad;
-    if (dashboard && options.loadSeconds > 0 && options.only === undefined) {
+    if (dashboard && options.loadSeconds > 0 && wanted('mixed load')) {
       const mix = dashboard(ctx);
       for (const r of mix) {
         const problem = graphQLProblem((await post(url, r.query, r.variables)).body);

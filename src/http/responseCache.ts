@@ -88,21 +88,23 @@ export interface GraphQLDescriber {
  * are kept per text (bounded), as are the texts of persisted query hashes (verified).
  */
 export function graphQLDescriber(maxTokens: number): GraphQLDescriber {
-  const documents = new Map<string, DocumentNode | null>();
+  // per query text and operation name: what it asks (null: does not parse)
+  const infos = new Map<string, OperationInfo | null>();
   const persisted = new Map<string, string>();
   const MAX_KEPT = 2000;
-  const documentOf = (query: string): DocumentNode | null => {
-    let document = documents.get(query);
-    if (document === undefined) {
+  const infoOf = (query: string, operationName: string | null): OperationInfo | null => {
+    const key = `${operationName ?? ''}\u0000${query}`;
+    let info = infos.get(key);
+    if (info === undefined) {
       try {
-        document = parse(query, { maxTokens, noLocation: true });
+        info = operationInfo(parse(query, { maxTokens, noLocation: true }), operationName);
       } catch {
-        document = null;
+        info = null;
       }
-      if (documents.size >= MAX_KEPT) documents.delete(documents.keys().next().value!);
-      documents.set(query, document);
+      if (infos.size >= MAX_KEPT) infos.delete(infos.keys().next().value!);
+      infos.set(key, info);
     }
-    return document;
+    return info;
   };
   return (req) => {
     if (req.method !== 'POST' || !req.is('application/json')) return null;
@@ -116,14 +118,13 @@ export function graphQLDescriber(maxTokens: number): GraphQLDescriber {
     }
     if (query === null && hash !== null) query = persisted.get(hash) ?? null;
     if (query === null) return null;
-    const document = documentOf(query);
-    if (!document) return null;
     const operationName = typeof body.operationName === 'string' ? body.operationName : null;
-    const info = operationInfo(document, operationName);
-    if (!info.fields) return null;
+    const info = infoOf(query, operationName);
+    if (!info?.fields) return null;
     const variables = body.variables === undefined || body.variables === null ? {} : body.variables;
-    // the Accept header picks the media type of the answer (application/json or graphql-response+json)
-    return { kind: 'graphql', fields: info.fields, parts: [info.normalised, operationName, canonicalJson(variables), req.get('accept') ?? ''] };
+    // the Accept header picks the media type of the answer: application/json, or graphql-response+json when asked for
+    const media = /application\/graphql-response\+json/i.test(req.get('accept') ?? '') ? 'graphql-response' : 'json';
+    return { kind: 'graphql', fields: info.fields, parts: [info.normalised, operationName, canonicalJson(variables), media] };
   };
 }
 
