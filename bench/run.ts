@@ -5,8 +5,11 @@
  * next to its SQL floor timed in the same run, then the contention cases (heavy anonymous
  * clients in a loop while a cheap query is timed, for --load-seconds), then a concurrent mixed
  * dashboard load with autocannon. `--only TEXT` runs just the cases and contention cases whose
- * name contains TEXT (no dashboard load), e.g. `--only contention` for the contention case alone.
- * Prints a table and writes the figures to bench/results/bench-<N>.json.
+ * name contains TEXT (the dashboard load only for `--only load`), e.g. `--only contention` for the contention case alone.
+ * The cases run against one server process with the response cache off; the load runs at one
+ * process, at `--workers N` processes (default: the cores) and at N processes with the response
+ * cache warm (bench/load.ts). Prints the one-screen table of every figure with a target
+ * (bench/summary.ts) and writes the figures to bench/results/bench-<N>.json.
  */
 import 'reflect-metadata';
 import { spawn, ChildProcess } from 'node:child_process';
@@ -19,7 +22,6 @@ import zlib from 'node:zlib';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
 import type { Knex } from 'knex';
 import { loadConfig } from '../src/config';
 import { connect, dropDatabase } from '../src/db/connection';
@@ -27,6 +29,8 @@ import { generateCityLayers, storeCityLayers, writeIncidentsCsv } from './city';
 import { CopyFloor, copyFloorLine, timeCopyFloor } from './copyFloor';
 import { ProfileImportResult, timeProfileImport } from './importProfile';
 import type { AnonymousAsk, BenchCase, BenchContext, ContentionCase, FloorSql, LoadRequest } from './types';
+import { cacheLatency, LoadOptions, LoadRun, runLoad, warmUp } from './load';
+import { formatSummary } from './summary';
 
 /** The checkout: bench/ from the sources (tests), dist/bench/ when compiled. */
 const ROOT = existsSync(path.resolve(__dirname, '..', 'package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '..', '..');
@@ -44,6 +48,8 @@ export interface BenchOptions {
   log: (line: string) => void;
   /** run only the cases (and contention cases) whose name contains this; the dashboard load is then left out */
   only?: string;
+  /** server processes of the several-process load (default: the number of cores) */
+  processes?: number;
 }
 
 export interface Percentiles {
@@ -127,6 +133,8 @@ export interface BenchResults {
     target: { requestsPerSecond: number; p99Ms: number };
     met: boolean;
   } | null;
+  /** the mixed load at 1 process, N processes, and N processes with the response cache warm (bench/load.ts) */
+  loads?: LoadRun[];
   totalSeconds: number;
 }
 
@@ -151,10 +159,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
   });
 }
 
-/** Starts `hotspots serve` on a free port; resolves with its GraphQL URL once it answers. */
-function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+/** Starts `hotspots serve --workers N` on a free port; resolves with its GraphQL URL once it answers. */
+function startServer(env: NodeJS.ProcessEnv, workers = 1): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--workers', String(workers)], { env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -292,7 +300,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     }
 
     const ctx = await benchContext(db.knex);
-    const started = await startServer(env);
+    // the cases time the analyses: one process, no response cache
+    const started = await startServer({ ...env, RESPONSE_CACHE: 'off' });
     server = started.child;
     const url = started.url;
     log(`server at ${url}`);
@@ -352,34 +361,45 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     }
 
     let load: BenchResults['load'] = null;
+    const loads: LoadRun[] = [];
+    const processes = options.processes ?? os.availableParallelism();
     const dashboard = modules.find((m) => m.module.dashboardLoad)?.module.dashboardLoad;
-    if (dashboard && options.loadSeconds > 0 && options.only === undefined) {
+    if (dashboard && options.loadSeconds > 0 && wanted('mixed load')) {
       const mix = dashboard(ctx);
       for (const r of mix) {
         const problem = graphQLProblem((await post(url, r.query, r.variables)).body);
         if (problem) throw new Error(`load request ${r.name} fails: ${problem.code} ${problem.message}`);
       }
-      log(`mixed dashboard load: ${mix.length} requests cycled by ${options.connections} connections for ${options.loadSeconds} s`);
-      const result = await autocannon({
-        url,
-        connections: options.connections,
-        duration: options.loadSeconds,
-        requests: mix.map((r) => ({ method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query: r.query, variables: r.variables }) })),
-      });
-      const requestsPerSecond = result.requests.average;
-      load = {
-        seconds: options.loadSeconds,
-        connections: options.connections,
-        requests: result.requests.total,
-        requestsPerSecond,
-        latencyMs: { p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
-        errors: result.errors,
-        non2xx: result.non2xx,
-        mix: [...new Set(mix.map((r) => r.name))],
-        target: { requestsPerSecond: 300, p99Ms: 250 },
-        met: requestsPerSecond >= 300 && result.latency.p99 < 250 && result.errors === 0 && result.non2xx === 0,
-      };
-      log(`load: ${Math.round(requestsPerSecond)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors} errors, ${result.non2xx} non-2xx`);
+      log(
+        `mixed dashboard load: ${mix.length} requests cycled by ${options.connections} connections for ${options.loadSeconds} s, at 1 process, ${processes} processes, ${processes} processes with the response cache warm`,
+      );
+      const loadOptions = (at: string): LoadOptions => ({ url: at, authorization, connections: options.connections, seconds: options.loadSeconds });
+      const report = (run: LoadRun) =>
+        log(
+          `load, ${run.name}: ${Math.round(run.requestsPerSecond)} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${run.errors} errors, ${run.non2xx} non-2xx` +
+            (run.hitMs ? `; cache hit p50 ${run.hitMs.p50} ms p99 ${run.hitMs.p99}, miss p50 ${run.missMs!.p50} ms p99 ${run.missMs!.p99}` : ''),
+        );
+      const single = await runLoad(loadOptions(url), mix, { name: 'mixed load, 1 process', processes: 1, responseCache: 'off', target: LOAD_TARGET });
+      report(single);
+      loads.push(single);
+      load = { ...single, mix: single.mix };
+      await stopServer(server);
+      // N processes, no cache: every process builds its own columns first (round robin reaches each)
+      const several = await startServer({ ...env, RESPONSE_CACHE: 'off' }, processes);
+      server = several.child;
+      await warmUp(loadOptions(several.url), mix, processes + 1);
+      loads.push(await runLoad(loadOptions(several.url), mix, { name: `mixed load, ${processes} processes`, processes, responseCache: 'off', target: LOAD_TARGET }));
+      report(loads[loads.length - 1]);
+      await stopServer(server);
+      // N processes sharing the response cache in Redis (a key prefix of this run's own)
+      const cachedEnv = { ...env, RESPONSE_CACHE: 'on', RESPONSE_CACHE_PREFIX: `hotspots-bench:${process.pid}:${Date.now().toString(36)}:` };
+      const warm = await startServer(cachedEnv, processes);
+      server = warm.child;
+      const latency = await cacheLatency(loadOptions(warm.url), mix);
+      if (latency.unexpected > 0) log(`note: ${latency.unexpected} requests of the hit/miss timing were not the expected miss or hit (is Redis running?)`);
+      const warmRun = await runLoad(loadOptions(warm.url), mix, { name: `mixed load, ${processes} processes, cache warm`, processes, responseCache: 'warm', target: WARM_LOAD_TARGET });
+      loads.push({ ...warmRun, missMs: latency.missMs, hitMs: latency.hitMs });
+      report(loads[loads.length - 1]);
     }
 
     const results_: BenchResults = {
@@ -402,6 +422,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       contention,
       exports: exportResults,
       load,
+      loads,
       totalSeconds: 0,
     };
     results_.totalSeconds = round((performance.now() - benchStarted) / 1000);
@@ -410,14 +431,22 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await fs.rm(csv, { force: true });
     return results_;
   } finally {
-    if (server) {
-      const exited = new Promise((resolve) => server!.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    if (server) await stopServer(server);
     await db.knex.destroy();
     if (!options.keepDatabase) await dropDatabase(options.databaseUrl);
   }
+}
+
+/** The issue's targets for the mixed dashboard load: computed answers, and answers dashboards repeat. */
+const LOAD_TARGET = { requestsPerSecond: 300, p99Ms: 250 };
+const WARM_LOAD_TARGET = { requestsPerSecond: 2000, p99Ms: 250 };
+
+/** Stops a server started by startServer (all its processes) and waits for it to exit. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 /** Anonymous requests: no credentials, the public role. */
@@ -599,6 +628,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       keep: { type: 'boolean' },
       only: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   const int = (raw: string | undefined, fallback: number, name: string, min: number): number => {
@@ -619,9 +649,16 @@ async function main(): Promise<void> {
     out: values.out ?? path.join(ROOT, 'bench', 'results', `bench-${incidents}.json`),
     keepDatabase: values.keep ?? false,
     only: values.only,
+    processes: values.workers === undefined ? undefined : int(values.workers, 2, 'workers', 1),
     log: (line) => console.log(line),
   });
-  console.log('\n' + formatTable(results));
+  console.log(
+    '\n' +
+      formatSummary(
+        results,
+        `benchmark at ${results.incidents.toLocaleString('en')} incidents (${results.machine.cpus} CPUs, load average ${results.machine.loadAverage.join(' ')}; node ${results.machine.node}; total ${results.totalSeconds} s)`,
+      ),
+  );
   console.log(`\nresults written to ${path.relative(process.cwd(), values.out ?? path.join(ROOT, 'bench', 'results', `bench-${incidents}.json`))}`);
 }
 

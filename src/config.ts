@@ -40,6 +40,34 @@ export interface Config {
    * a tile server; null: the base map is the project's own streets and districts, offline.
    */
   basemapStyleUrl: string | null;
+  /** The shared response cache (docs/architecture.md, "Response cache"). */
+  responseCache: ResponseCacheConfig;
+}
+
+export interface ResponseCacheConfig {
+  /** RESPONSE_CACHE=off turns it off (every answer computed) */
+  enabled: boolean;
+  /** REDIS_URL: the shared tier; unreachable means each process answers from its own tier alone */
+  redisUrl: string;
+  /** RESPONSE_CACHE_PREFIX: the start of every key, so deployments (and test runs) can share one Redis */
+  prefix: string;
+  /** RESPONSE_CACHE_TTL_SECONDS: an answer is kept at most this long (the clock-dependent parts of answers, e.g. a window open to now, are at most this late) */
+  ttlSeconds: number;
+  /** RESPONSE_CACHE_LOCAL_MB: memory per process for the hottest answers in front of Redis */
+  localBytes: number;
+  /** RESPONSE_CACHE_MAX_ENTRY_MB: larger answers are not stored */
+  maxEntryBytes: number;
+}
+
+function loadResponseCacheConfig(env: NodeJS.ProcessEnv): ResponseCacheConfig {
+  return {
+    enabled: !/^(off|false|0|no)$/i.test(env.RESPONSE_CACHE ?? ''),
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    prefix: env.RESPONSE_CACHE_PREFIX ?? 'hotspots:answers:',
+    ttlSeconds: intFrom(env, 'RESPONSE_CACHE_TTL_SECONDS', 60, 1, 86_400),
+    localBytes: intFrom(env, 'RESPONSE_CACHE_LOCAL_MB', 64, 0, 16_384) * 1024 * 1024,
+    maxEntryBytes: intFrom(env, 'RESPONSE_CACHE_MAX_ENTRY_MB', 16, 1, 512) * 1024 * 1024,
+  };
 }
 
 export const DEFAULT_FIX_AGENCIES: Readonly<Record<string, Agency>> = { lighting_outage: 'lighting', road_defect: 'roads', youth_facility_gap: 'sport_youth' };
@@ -329,5 +357,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compute: loadComputeConfig(env),
     fixAgencies: parseFixAgencies(env.FIX_AGENCIES),
     basemapStyleUrl: env.BASEMAP_STYLE_URL?.trim() || null,
+    responseCache: loadResponseCacheConfig(env),
   };
 }

@@ -35,4 +35,9 @@ export interface RequestContext {
    * area names and messages are given in it; codes and machine names never change with it.
    */
   lang?: Language;
+  /**
+   * What the shared response cache needs to know of this answer (src/analysis/answerCache.ts):
+   * a part of the answer that must run for every request (an audited read) clears `store`.
+   */
+  answer?: { store: boolean };
 }

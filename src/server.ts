@@ -30,6 +30,8 @@ import { ogcRouter } from './http/ogc';
 import { tilesRouter } from './http/tiles';
 import { requestBudget } from './compute/budget';
 import { acquireComputePool, releaseComputePool } from './compute/pool';
+import { AnswerCache, openAnswerCache } from './analysis/answerCache';
+import { exportDescriber, graphQLAnswerOk, graphQLDescriber, responseCache } from './http/responseCache';
 
 export interface RunningServer {
   url: string;
@@ -38,6 +40,8 @@ export interface RunningServer {
   db: Database;
   /** where requests read: the replicas of DATABASE_READ_URLS in use, else the primary in read-only sessions */
   reads: ReadRouter;
+  /** The response cache (null: RESPONSE_CACHE=off); its statistics count hits and misses. */
+  answerCache: AnswerCache | null;
   /** Stops accepting connections, lets requests in flight finish, then closes the pool it opened. */
   stop: () => Promise<void>;
 }
@@ -77,6 +81,8 @@ export interface ServerOptions {
    * import, so the first request after it does not wait for the load (`hotspots serve` does).
    */
   prewarmOnChange?: boolean;
+  /** Where response-cache warnings go (console.warn by default). */
+  warn?: (message: string) => void;
 }
 
 /** After a mutation, this process reads from the primary until a replica has replayed it (src/db/replicas.ts). */
@@ -110,6 +116,8 @@ export async function startServer(config: Config, existing?: Database, options: 
   const reads = new ReadRouter(config.databaseUrl, config.readReplicas, { statementTimeoutMs: config.limits.statementTimeoutMs });
   await reads.start();
   const resolveUser = options.resolveUser ?? createUserResolver(config.auth, db.knex);
+  // GraphQL answers, exports and tiles shared by every process through Redis (src/analysis/answerCache.ts)
+  const answerCache = await openAnswerCache(config, db.knex, options.warn ?? ((message) => console.warn(message)));
   const app = express();
   // req.ip: X-Forwarded-For is read only through the proxies named in TRUST_PROXY (the city
   // gateway); without them it is the socket's address, so a client cannot name its own address
@@ -178,10 +186,19 @@ export async function startServer(config: Config, existing?: Database, options: 
     // one compute budget per HTTP request (a GraphQL request, a tile, an export and all its pages)
     budget: requestBudget(req, userOf(req.res as express.Response).role, config.compute.budgets),
     lang: requestLanguage(typeof req.query?.lang === 'string' ? req.query.lang : null, req.get('accept-language')),
+    answer: (req.res as express.Response).locals.answer as RequestContext['answer'],
   });
+  const cached = (describe: Parameters<typeof responseCache>[0]['describe'], acceptBody?: (body: Buffer) => boolean): express.RequestHandler[] =>
+    answerCache ? [responseCache({ cache: answerCache, contextOf, describe, acceptBody, maxEntryBytes: config.responseCache.maxEntryBytes })] : [];
   app.use(graphqlIdeRouter());
-  app.use('/graphql', express.json({ limit: config.limits.bodyLimit }), ...guarded, expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }));
-  app.use('/tiles', corsForReads, ...guarded, tilesRouter(config, contextOf));
+  app.use(
+    '/graphql',
+    express.json({ limit: config.limits.bodyLimit }),
+    ...guarded,
+    ...cached(graphQLDescriber(config.limits.maxTokens), graphQLAnswerOk),
+    expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }),
+  );
+  app.use('/tiles', corsForReads, ...guarded, tilesRouter(config, contextOf, answerCache));
   // exports and OGC API - Features run GraphQL operations through this executor with the request's context
   const execute = async (req: express.Request, query: string, variables: Record<string, unknown>) => {
     const response = await apollo.executeOperation({ query, variables }, { contextValue: await contextOf(req) });
@@ -189,7 +206,7 @@ export async function startServer(config: Config, existing?: Database, options: 
     return response.body.singleResult;
   };
   const roleOfRequest = async (req: express.Request) => userOf(req.res as express.Response).role;
-  app.use('/export', corsForReads, ...guarded, exportsRouter(config, schema, execute, roleOfRequest, contextOf));
+  app.use('/export', corsForReads, ...guarded, ...cached(exportDescriber), exportsRouter(config, schema, execute, roleOfRequest, contextOf));
   app.use('/ogc', corsForReads, ...guarded, ogcRouter(config, schema, execute, roleOfRequest, contextOf));
   app.use(mapPageRouter(config));
   // body too large, malformed JSON, a failing credential lookup: JSON errors, never an HTML page or a stack
@@ -225,6 +242,7 @@ export async function startServer(config: Config, existing?: Database, options: 
     port,
     db,
     reads,
+    answerCache,
     stop: async () => {
       stopping = true;
       await stopListening?.();
@@ -232,6 +250,7 @@ export async function startServer(config: Config, existing?: Database, options: 
       // the worker threads end with the server: nothing keeps the process (or jest) alive
       await releaseComputePool();
       await reads.stop();
+      await answerCache?.close();
       if (!existing) await db.knex.destroy();
     },
   };

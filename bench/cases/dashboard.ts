@@ -53,14 +53,14 @@ export const POSTS_QUERY = `query Posts($area: AreaInput) {
 export const cases: BenchCase[] = [
   {
     name: 'hexagons city year res 9',
-    target: { p50Ms: 50, floorRatio: 0.5 },
+    target: { p50Ms: 40, floorRatio: 0.5 },
     query: HEXAGONS_MAP_QUERY,
     variables: (ctx) => ({ area: { city: true }, resolution: 9, window: ctx.year }),
     floorSql: groupByFloor(9, (ctx) => ctx.year),
   },
   {
     name: 'hotspots city res 10',
-    target: { p50Ms: 150 },
+    target: { p50Ms: 80 },
     query: HOTSPOTS_MAP_QUERY,
     variables: (ctx) => ({ area: { city: true }, resolution: 10, window: ctx.year }),
     floorSql: groupByFloor(10, (ctx) => ctx.year),
@@ -80,7 +80,7 @@ export const cases: BenchCase[] = [
   },
   {
     name: 'hotspots district res 9',
-    target: { p50Ms: 20 },
+    target: { p50Ms: 15 },
     query: HOTSPOTS_QUERY,
     variables: (ctx) => ({ area: { districtId: ctx.districtIds[0] }, resolution: 9, window: ctx.year }),
   },

@@ -116,6 +116,8 @@ export function sensitiveScope(
 
 /** Writes an analyst's count of sensitive categories to the audit log, as reads of raw points are. */
 export async function auditSensitiveCount(ctx: RequestContext, operation: string, filter: unknown, cells: number): Promise<void> {
+  // every such read is audited: the answer is never served from the response cache
+  if (ctx.answer) ctx.answer.store = false;
   await recordRead(ctx.primary, ctx.user, `${operation} (sensitive categories)`, filter, cells);
 }
 

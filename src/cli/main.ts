@@ -36,7 +36,8 @@ commands:
                                first rows as the import would read them
   profile save <name> <file> [--layer L] | list | show <name>
                                mapping profiles kept in the database; --profile <name> uses one
-  serve                        start the GraphQL server at http://localhost:$PORT/graphql
+  serve [--workers N]          start the GraphQL server at http://localhost:$PORT/graphql in N processes
+                               (default: one per core; they share the port and the Redis response cache)
   demo                         migrate, seed when the database is empty, and serve
   schema [FILE]                print the GraphQL schema (SDL) to FILE, or to stdout
   token --role R [--agency A] [--sub NAME] [--expires 8h]
@@ -48,6 +49,21 @@ commands:
 environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/hotspots), PORT (default 4000),
              CITY_BOUNDS, CITY_TIME_ZONE, IMPORT_BATCH_SIZE, MAX_PAGE_SIZE; security settings
              (AUTH_JWT_SECRET, SUPPRESSION_THRESHOLD, RATE_LIMIT_PER_MINUTE, ...) in docs/security.md`;
+
+/** The demo's database: created, migrated and seeded with the demo city when it has no areas. */
+async function prepareDemo(config: ReturnType<typeof loadConfig>): Promise<void> {
+  await ensureDatabase(config.databaseUrl);
+  const db = connect(config.databaseUrl);
+  try {
+    await migrateLatest(db);
+    if ((await storedAreaCount(db.knex)) === 0) {
+      const { seedDemoCity } = await import('./seed.js');
+      await seedDemoCity(db.knex, config, { log: (line: string) => console.log(line) });
+    } else console.log('demo data already loaded');
+  } finally {
+    await db.knex.destroy();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -204,26 +220,27 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
     case 'demo': {
       checkAuthForProduction(config);
-      if (command === 'demo') {
-        await ensureDatabase(config.databaseUrl);
-        const db = connect(config.databaseUrl);
-        try {
-          await migrateLatest(db);
-          if ((await storedAreaCount(db.knex)) === 0) {
-            const { seedDemoCity } = await import('./seed.js');
-            await seedDemoCity(db.knex, config, { log: (line: string) => console.log(line) });
-          } else console.log('demo data already loaded');
-        } finally {
-          await db.knex.destroy();
-        }
+      const { values: serveOptions } = parseArgs({ args: rest, options: { workers: { type: 'string' } } });
+      const { availableParallelism } = await import('node:os');
+      const workers = serveOptions.workers === undefined ? (command === 'serve' ? availableParallelism() : 1) : Number(serveOptions.workers);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new ConfigError('--workers must be an integer from 1 to 256');
+      const processes = await import('./processes.js');
+      if (workers > 1 && !processes.isServerWorker()) {
+        if (command === 'demo') await prepareDemo(config);
+        processes.servePrimary(workers, (line) => console.log(line));
+        return -1;
       }
+      if (command === 'demo' && !processes.isServerWorker()) await prepareDemo(config);
       const { startServer } = await import('../server.js');
       if (config.auth.usingDevelopmentSecret) {
         console.warn('warning: no AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY configured; bearer tokens are checked against the built-in development secret (production refuses to start like this)');
       }
       const server = await startServer(config, undefined, { prewarmOnChange: true });
-      console.log(`hotspots API ready at ${server.url}`);
-      if (command === 'demo') {
+      if (processes.isServerWorker()) {
+        console.log(`worker ${process.pid} serving`);
+        processes.reportReady(server.url);
+      } else console.log(`hotspots API ready at ${server.url}`);
+      if (command === 'demo' && !processes.isServerWorker()) {
         // on a laptop the demo hands out an analyst token signed with the development secret
         let analystToken: string | null = null;
         if (config.auth.usingDevelopmentSecret) {
@@ -233,7 +250,10 @@ async function main(argv: string[]): Promise<number> {
         }
         console.log(exampleQueriesText(server.url, analystToken));
       }
+      let stopping = false;
       const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
         console.log(`${signal}: no new connections; finishing requests in flight, then closing the database pool`);
         try {
           await server.stop();

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_LANGUAGE, Language, requestLanguage, translate } from '../i18n';
 import express, { Request, Response, Router } from 'express';
+import { AnswerCache, cachedAnswer } from '../analysis/answerCache';
 import { checkTileAddress, tileDataVersion } from '../analysis/tiles';
 import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
 import type { Config } from '../config';
@@ -56,7 +57,7 @@ export function tileJson(layer: TileLayer, base: string, query: string, config: 
   };
 }
 
-export function tilesRouter(config: Config, contextOf: (req: Request) => Promise<RequestContext>): Router {
+export function tilesRouter(config: Config, contextOf: (req: Request) => Promise<RequestContext>, answerCache: AnswerCache | null = null): Router {
   const router = express.Router();
   router.get('/', (req, res) => {
     res.json({ layers: TILE_LAYERS.map((l) => ({ name: l.name, description: l.description, tilejson: `${baseUrl(req)}/tiles/${l.name}.json` })) });
@@ -87,7 +88,8 @@ export function tilesRouter(config: Config, contextOf: (req: Request) => Promise
         res.status(304).end();
         return;
       }
-      const body = await layer.render(ctx, tile, params);
+      // the shared response cache, keyed on the layers the tile's query reads (its ETag on every layer)
+      const body = await cachedAnswer(answerCache, ctx, { kind: 'tile', fields: [layer.query], parts: [layer.name, tile.z, tile.x, tile.y, canonicalParams(params)] }, () => layer.render(ctx, tile, params));
       // an empty tile is 204 No Content, as Martin and pg_tileserv answer it
       if (body.length === 0) {
         res.status(204).end();

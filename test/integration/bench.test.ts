@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runBench, formatTable, BenchResults } from '../../bench/run';
+import { formatSummary } from '../../bench/summary';
 
 it('runs import, cases with floors and the mixed load at 5,000 incidents and writes the JSON', async () => {
   const out = path.join(os.tmpdir(), `hotspots-bench-${process.pid}.json`);
@@ -17,6 +18,7 @@ it('runs import, cases with floors and the mixed load at 5,000 incidents and wri
     databaseUrl: `${base}/hotspots_bench_smoke_${process.pid}`,
     out,
     keepDatabase: false,
+    processes: 2,
     log: (line) => lines.push(line),
   });
   const written = JSON.parse(await fs.readFile(out, 'utf8')) as BenchResults;
@@ -40,5 +42,16 @@ it('runs import, cases with floors and the mixed load at 5,000 incidents and wri
   expect(written.load).toMatchObject({ connections: 2, errors: 0, non2xx: 0, target: { requestsPerSecond: 300, p99Ms: 250 } });
   expect(written.load!.requests).toBeGreaterThan(0);
   expect(formatTable(written)).toMatch(/hotspots city res 10/);
+  // the load at 1 process, 2 processes, and 2 processes with the response cache warm (hits and misses timed)
+  expect(written.loads!.map((l) => [l.processes, l.responseCache, l.errors, l.non2xx])).toEqual([
+    [1, 'off', 0, 0],
+    [2, 'off', 0, 0],
+    [2, 'warm', 0, 0],
+  ]);
+  expect(written.loads![2]).toMatchObject({ target: { requestsPerSecond: 2000, p99Ms: 250 }, hitMs: { p50: expect.any(Number) }, missMs: { p50: expect.any(Number) } });
+  expect(lines.some((l) => /requests of the hit\/miss timing were not/.test(l))).toBe(false);
+  const summary = formatSummary(written, 'bench');
+  expect(summary).toMatch(/import, CSV end to end/);
+  expect(summary).toMatch(/mixed load, 2 processes, cache warm/);
   await fs.rm(out, { force: true });
 }, 300_000);

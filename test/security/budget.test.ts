@@ -35,7 +35,8 @@ const hotspots = (alias: string, permutations: number) => `${alias}: hotspots(ar
 const aliases = (count: number, field: (alias: string) => string) => `{ ${Array.from({ length: count }, (_, i) => field(`a${i}`)).join(' ')} }`;
 
 beforeAll(async () => {
-  t = await startTestServer({}, { testUsers: true });
+  // the budget is charged for computing: a repeated request answered from the response cache costs nothing
+  t = await startTestServer({ RESPONSE_CACHE: 'off' }, { testUsers: true });
   await truncateLayers(t.server);
   // a year of incidents ending with the last whole month: the release windows of the public and of the risk models hold them
   await seedDemoCity(t.server.db.knex, t.config, { incidentCount: 6000, start: START, end: END });
@@ -187,7 +188,7 @@ describe('a full queue and export rows', () => {
     // the pool belongs to the process: the first server's is closed, the next one starts its own
     await t?.stop();
     t = null;
-    b = await startTestServer({ COMPUTE_QUEUE: '0', COMPUTE_BUDGET_PUBLIC: '50000' }, { testUsers: true });
+    b = await startTestServer({ COMPUTE_QUEUE: '0', COMPUTE_BUDGET_PUBLIC: '50000', RESPONSE_CACHE: 'off' }, { testUsers: true });
   });
   afterAll(async () => {
     await b?.stop();
