@@ -79,7 +79,7 @@ export function listIncidents(knex: Knex, q: IncidentQuery, reader: PointReader)
     // streamed exports: every batch is written to the audit log before it is handed on, as every page is
     stream: async function* (afterId, batchSize) {
       for await (const batch of points.stream!(afterId, batchSize)) {
-        await recordRead(knex, reader.user, reader.operation, { ...(reader.filter as object), first: batchSize, afterId, streamed: true }, batch.length);
+        await recordRead(reader.auditLog, reader.user, reader.operation, { ...(reader.filter as object), first: batchSize, afterId, streamed: true }, batch.length);
         afterId = batch[batch.length - 1].id;
         yield batch;
       }
