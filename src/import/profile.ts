@@ -167,9 +167,8 @@ export function parseProfile(input: unknown, layer: Layer, encodingExists: (name
         spec.formats = list.map((pattern, k) => {
           const at = Array.isArray(raw.format) ? `${path}.format[${k}]` : `${path}.format`;
           if (!nonEmptyString(pattern)) fail(at, 'must be a date format such as "dd.MM.yyyy HH:mm"');
-          if (pattern === 'iso') return { pattern: 'iso', parse: () => null };
           try {
-            return compileDateFormat(pattern as string);
+            return profileDateFormat(pattern as string);
           } catch (error) {
             return fail(at, (error as Error).message);
           }
@@ -236,4 +235,28 @@ function choiceNames(text: string, choices: readonly string[]): boolean {
         .replace(/[\s-]+/g, '_'),
     ) || vocabularyValue(text, choices) !== null
   );
+}
+
+/** A profile's date format: `iso` is the default reading (no pattern of its own), any other a pattern. */
+function profileDateFormat(pattern: string): DateFormat {
+  return pattern === 'iso' ? { pattern: 'iso', parse: () => null } : compileDateFormat(pattern);
+}
+
+/**
+ * A profile as it crosses to a worker thread: structured clone copies Maps but not functions, so
+ * each compiled date format travels as its pattern (`revivedProfile` compiles it again there).
+ */
+export function portableProfile(profile: ImportProfile | null): ImportProfile | null {
+  if (!profile) return null;
+  const fields = new Map<string, FieldSpec>();
+  for (const [name, spec] of profile.fields) fields.set(name, spec.formats ? { ...spec, formats: spec.formats.map((f) => ({ pattern: f.pattern }) as DateFormat) } : spec);
+  return { ...profile, fields };
+}
+
+/** The profile of `portableProfile` with its date formats compiled again. */
+export function revivedProfile(profile: ImportProfile | null): ImportProfile | null {
+  if (!profile) return null;
+  const fields = new Map<string, FieldSpec>();
+  for (const [name, spec] of profile.fields) fields.set(name, spec.formats ? { ...spec, formats: spec.formats.map((f) => profileDateFormat(f.pattern)) } : spec);
+  return { ...profile, fields };
 }

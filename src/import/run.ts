@@ -17,7 +17,7 @@ import { proj4DefinitionOf } from '../db/crs';
 import { BUILT_IN_CRS, toWgs84, ToWgs84 } from '../geo/crs';
 import { ImportRefusedError } from './errors';
 import { buildRowMapper, MapperOptions, RowMapper } from './mapping';
-import type { ImportProfile } from './profile';
+import { portableProfile, type ImportProfile } from './profile';
 import { detectDelimiter, detectEncoding, detectFormat, ImportFormat, Open311Mapping, PositionedRow, readRows } from './readers';
 import { areasInWriteOrder } from './screen';
 import { FirstLineIndex } from './keyIndex';
@@ -294,7 +294,7 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
         delimiter: shape.delimiter,
         validation,
         fineResolution: options.fineResolution,
-        mapper: mapper && mapperOptions ? { profile, options: mapperOptions, crsDefinition: epsg === 4326 ? null : await crsDefinition(knex, epsg) } : null,
+        mapper: mapper && mapperOptions ? { profile: portableProfile(profile), options: mapperOptions, crsDefinition: epsg === 4326 ? null : await crsDefinition(knex, epsg) } : null,
       };
       const again = createReadStream(options.file);
       again.on('data', (chunk) => (bytesRead += chunk.length));

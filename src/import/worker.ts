@@ -8,7 +8,7 @@ import type { Layer, LayerRecordMap } from '../domain';
 import { CopyTextBuilder } from '../db/copyText';
 import { toWgs84 } from '../geo/crs';
 import { buildRowMapper, MapperOptions, RowMapper } from './mapping';
-import type { ImportProfile } from './profile';
+import { revivedProfile, type ImportProfile } from './profile';
 import { CsvSyntaxError, csvTextRows } from './readers';
 import { checkRow, Rejection } from './rowCheck';
 import type { ValidationContext } from './validate';
@@ -55,7 +55,7 @@ function mapperOf(setup: ChunkSetup): RowMapper | null {
   let mapper: RowMapper | null = null;
   if (setup.mapper) {
     const convert = setup.mapper.crsDefinition ? toWgs84(setup.mapper.crsDefinition) : null;
-    mapper = buildRowMapper(setup.mapper.profile, setup.header, { ...setup.mapper.options, toWgs84: convert });
+    mapper = buildRowMapper(revivedProfile(setup.mapper.profile), setup.header, { ...setup.mapper.options, toWgs84: convert });
     if (mapper.identity) mapper = null;
   }
   current = { key: setup.key, mapper };

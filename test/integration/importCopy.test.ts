@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { ALMATY_BOUNDS } from '../../src/config';
 import { mulberry32 } from '../../src/geo/stats/random';
+import { parseProfile } from '../../src/import/profile';
 import { importFile, ImportOptions } from '../../src/import/run';
 import { startTestServer, TEST_ADMIN, TestServer, truncateLayers } from '../support/server';
 
@@ -114,6 +115,43 @@ describe('the COPY path of a file import', () => {
 
     const again = await importFile(knex, options(file, INWORKERS));
     expect([again.inserted, again.updated, again.unchanged]).toEqual([0, 0, inWorkers.inserted]);
+  });
+
+  it('a mapping profile with date formats and value maps reads the same in workers as on the main thread', async () => {
+    const file = path.join(workDir, 'register.csv');
+    const random = mulberry32(11);
+    const lines = ['Номер;Дата;Статья;Широта;Долгота'];
+    for (let i = 1; i <= 400; i++) {
+      const day = 1 + Math.floor(random() * 28);
+      lines.push(
+        `r-${i};${String(day).padStart(2, '0')}.03.2025 ${String(Math.floor(random() * 24)).padStart(2, '0')}:15;${i % 2 ? 'Кража' : 'Грабёж'};${(43.21 + random() * 0.1).toFixed(5).replace('.', ',')};${(76.85 + random() * 0.15).toFixed(5).replace('.', ',')}`,
+      );
+    }
+    await fs.writeFile(file, lines.join('\n') + '\n');
+    const profile = parseProfile(
+      {
+        delimiter: ';',
+        decimalComma: true,
+        fields: {
+          external_id: 'Номер',
+          source: { value: 'register' },
+          occurred_at: { column: 'Дата', format: 'dd.MM.yyyy HH:mm' },
+          category: { column: 'Статья', values: { Кража: 'theft', Грабёж: 'robbery' } },
+          lat: 'Широта',
+          lng: 'Долгота',
+        },
+      },
+      'incidents',
+    );
+    const register = async (): Promise<unknown[]> =>
+      (await knex.raw("SELECT external_id, occurred_at, category, ST_AsText(geom) AS geom, h3_r9 FROM incidents WHERE source = 'register' ORDER BY external_id")).rows as unknown[];
+    const inWorkers = await importFile(knex, options(file, { ...INWORKERS, profile }));
+    expect([inWorkers.inserted, inWorkers.rejected]).toEqual([400, 0]);
+    const rowsInWorkers = await register();
+    await knex.raw("DELETE FROM incidents WHERE source = 'register'");
+    const onMain = await importFile(knex, options(file, { ...MAIN_THREAD, profile }));
+    expect(onMain.inserted).toBe(400);
+    expect(await register()).toEqual(rowsInWorkers);
   });
 
   it("every incident's district and precinct are area_of_point's: lowest id on a shared edge, the nearest within 50 m, none farther", async () => {
