@@ -3,8 +3,8 @@
  * per step and cell, then one method's forecast of the next period (`forecastHotspots`) or every
  * method's rolling-origin scores (`forecastBacktest`).
  *
- * Analysts and admins: the incidents of the column store binned by UTC day (steps) into periods
- * of a day, an ISO week or a calendar month. Below analyst (and for an analyst's count of
+ * Analysts and admins: the incidents of the column store binned by the city's calendar day (steps,
+ * src/analysis/cityDays.ts) into periods of a day, a week from Monday or a calendar month. Below analyst (and for an analyst's count of
  * sensitive categories) the history is the release lattice itself: resolution 8, whole ended
  * calendar months, all categories, each month's counts as released by the gate (suppressed ones
  * as threshold / 2, as every statistic below analyst), steps of a month. Forecasts, ranks and
@@ -21,22 +21,30 @@ import type { AnalysisWarning } from '../schema/analysis';
 import { planeOf } from './densitySurface';
 import { argsForRelease, privacyNote, releaseCounts, ReleasePolicy } from './release';
 import { resolveStudyArea } from './studyArea';
+import { cityDay, cityDays, cityMidnight, DAY_MS } from './cityDays';
 
-const DAY_MS = 86_400_000;
 const SHARES = [0.01, 0.02, 0.05];
 const DEFAULT_HISTORY = { day: 120, week: 52, month: 24 };
 const MAX_HISTORY = { day: 730, week: 156, month: 36 };
 
-/** Start of the period containing `t` (UTC), and the start of the period `k` periods later. */
-export function periodStart(t: Date, period: 'day' | 'week' | 'month'): Date {
-  const d = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), period === 'month' ? 1 : t.getUTCDate()));
-  if (period === 'week') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
-  return d;
+/**
+ * Start of the period containing `t` in the calendar of `timeZone` (the city's for analysts, UTC
+ * on the release lattice), and the start of the period `k` periods later: days and weeks (from
+ * Monday) and months begin at local midnight.
+ */
+export function periodStart(t: Date, period: 'day' | 'week' | 'month', timeZone = 'UTC'): Date {
+  const day = cityDay(t.getTime(), timeZone);
+  const date = new Date(day * DAY_MS);
+  if (period === 'month') return cityMidnight(day - date.getUTCDate() + 1, timeZone);
+  if (period === 'week') return cityMidnight(day - ((date.getUTCDay() + 6) % 7), timeZone);
+  return cityMidnight(day, timeZone);
 }
 
-export function addPeriods(t: Date, period: 'day' | 'week' | 'month', k: number): Date {
-  if (period === 'month') return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + k, 1));
-  return new Date(t.getTime() + k * (period === 'week' ? 7 : 1) * DAY_MS);
+export function addPeriods(t: Date, period: 'day' | 'week' | 'month', k: number, timeZone = 'UTC'): Date {
+  const day = cityDay(t.getTime(), timeZone);
+  if (period !== 'month') return cityMidnight(day + k * (period === 'week' ? 7 : 1), timeZone);
+  const date = new Date(day * DAY_MS);
+  return cityMidnight(Math.round(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + k, 1) / DAY_MS), timeZone);
 }
 
 interface GatheredHistory {
@@ -49,6 +57,8 @@ interface GatheredHistory {
   policy: ReleasePolicy;
   suppressedCells: number;
   warnings: AnalysisWarning[];
+  /** the calendar of the periods: the city's time zone, UTC on the release lattice */
+  zone: string;
 }
 
 async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMethods: number): Promise<GatheredHistory> {
@@ -65,11 +75,14 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
   const area = await resolveStudyArea(ctx, released.args, policy.maxCells);
   const cells = area.cells;
   const n = cells.length;
-  const end = periodStart(policy.restricted ? new Date() : (args.asOf ?? new Date()), period);
-  const starts = Array.from({ length: historyPeriods + 2 }, (_, k) => addPeriods(end, period, k - historyPeriods));
-  const from = starts[0];
+  // the release lattice is in UTC calendar months; analysts' periods in the city's calendar
   const monthly = policy.restricted;
-  const edges = starts.map((s, k) => (monthly ? k : Math.round((s.getTime() - from.getTime()) / DAY_MS)));
+  const zone = monthly ? 'UTC' : ctx.config.timeZone;
+  const end = periodStart(policy.restricted ? new Date() : (args.asOf ?? new Date()), period, zone);
+  const starts = Array.from({ length: historyPeriods + 2 }, (_, k) => addPeriods(end, period, k - historyPeriods, zone));
+  const from = starts[0];
+  const fromDay = cityDay(from.getTime(), zone);
+  const edges = starts.map((s, k) => (monthly ? k : cityDay(s.getTime(), zone) - fromDay));
   const steps = edges[historyPeriods];
   await chargeCompute(ctx, UNITS.forecastPerCellPeriod * n * (historyPeriods + steps) * (1 + extraMethods), `forecast: ${n} cells x ${steps} steps`);
   const counts = new Float64Array(steps * n);
@@ -86,7 +99,8 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
     }
   } else {
     const events = await incidentEventsInArea(ctx.knex, { cells, resolution: area.resolution, from, to: end, categories: released.categories });
-    for (let i = 0; i < events.time.length; i++) counts[Math.floor((events.time[i] - from.getTime()) / DAY_MS) * n + events.cell[i]]++;
+    const days = cityDays(events.time, zone);
+    for (let i = 0; i < days.length; i++) counts[(days[i] - fromDay) * n + events.cell[i]]++;
     incidentCount = events.time.length;
   }
   const plane = planeOf(area.envelope);
@@ -105,7 +119,10 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
     y,
     cellArea: Float64Array.from(cells, cellAreaKm2),
     kdeBandwidthMeters: 2 * neighbourSpacingMeters(area.resolution),
-    phase: starts.map((s) => (s.getTime() - Date.UTC(s.getUTCFullYear(), 0, 1)) / (365.25 * DAY_MS)),
+    phase: starts.map((s) => {
+      const day = cityDay(s.getTime(), zone);
+      return (day - Date.UTC(new Date(day * DAY_MS).getUTCFullYear(), 0, 1) / DAY_MS) / 365.25;
+    }),
   };
   const warnings: AnalysisWarning[] = [];
   if (incidentCount < 10 * historyPeriods) warnings.push({ code: 'FEW_INCIDENTS', message: `${incidentCount} incidents over ${historyPeriods} periods: forecasts and scores of so few incidents vary a lot`, cells: [] });
@@ -117,6 +134,7 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
     policy,
     suppressedCells,
     warnings,
+    zone,
     frame: { area: area.description, resolution: area.resolution, cellCount: n, period, historyFrom: from, historyTo: end, historyPeriods, incidentCount, categories: released.categories },
   };
 }
@@ -135,7 +153,7 @@ export async function computeForecastHotspots(ctx: RequestContext, args: Forecas
   const rank = new Int32Array(order.length);
   order.forEach((cell, k) => (rank[cell] = k + 1));
   return {
-    method: `${args.method}: ${forecast.note}; from ${g.periods} ${g.frame.period}s of ${g.policy.restricted ? 'released monthly cell counts (release lattice)' : 'incidents binned by UTC day'}`,
+    method: `${args.method}: ${forecast.note}; from ${g.periods} ${g.frame.period}s of ${g.policy.restricted ? 'released monthly cell counts (release lattice, UTC months)' : `incidents binned by calendar day in ${g.zone}`}`,
     frame: g.frame,
     forecastFrom: g.starts[g.periods],
     forecastTo: g.starts[g.periods + 1],

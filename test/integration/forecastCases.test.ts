@@ -106,7 +106,7 @@ describe('forecasts and near-repeat areas in cases', () => {
     const rec = res.data!.createRecommendation;
     caseId = rec.id;
     const [forecast, near] = rec.items;
-    expect(forecast).toMatchObject({ kind: 'FORECAST_CELL', method: 'selfExciting', resolution: 9, windowFrom: '2025-06-02T00:00:00.000Z', windowTo: '2025-06-09T00:00:00.000Z' });
+    expect(forecast).toMatchObject({ kind: 'FORECAST_CELL', method: 'selfExciting', resolution: 9, windowFrom: '2025-06-01T19:00:00.000Z', windowTo: '2025-06-08T19:00:00.000Z' });
     expect(near).toMatchObject({ kind: 'NEAR_REPEAT_AREA', method: 'knox', resolution: 9 });
     expect(near.cells!.length).toBeGreaterThan(0);
     expect(near.values!.every((v) => v >= 1)).toBe(true);
