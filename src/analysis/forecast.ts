@@ -3,9 +3,10 @@
  * per step and cell, then one method's forecast of the next period (`forecastHotspots`) or every
  * method's rolling-origin scores (`forecastBacktest`).
  *
- * Analysts and admins: the incidents of the column store binned by the city's calendar day (steps,
- * src/analysis/cityDays.ts) into periods of a day, a week from Monday or a calendar month. Below analyst (and for an analyst's count of
- * sensitive categories) the history is the release lattice itself: resolution 8, whole ended
+ * Analysts and admins: the incidents of the column store binned by the city's calendar day
+ * (steps, src/analysis/cityDays.ts) into periods of a day, a week from Monday or a calendar month,
+ * and for the negative binomial the risk model's environmental factors (forecastFactors.ts).
+ * Below analyst (and for an analyst's count of sensitive categories) the history is the release lattice itself: resolution 8, whole ended
  * calendar months, all categories, each month's counts as released by the gate (suppressed ones
  * as threshold / 2, as every statistic below analyst), steps of a month. Forecasts, ranks and
  * scores are then functions of released numbers only.
@@ -22,6 +23,7 @@ import { planeOf } from './densitySurface';
 import { argsForRelease, privacyNote, releaseCounts, ReleasePolicy } from './release';
 import { resolveStudyArea } from './studyArea';
 import { cityDay, cityDays, cityMidnight, DAY_MS } from './cityDays';
+import { forecastFactors } from './forecastFactors';
 
 const SHARES = [0.01, 0.02, 0.05];
 const DEFAULT_HISTORY = { day: 120, week: 52, month: 24 };
@@ -143,6 +145,12 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export async function computeForecastHotspots(ctx: RequestContext, args: ForecastHotspotsArgs): Promise<HotspotForecast> {
   const g = await gatherHistory(ctx, args, 0);
+  let factorNote = '';
+  if (args.method === 'negativeBinomial' && !g.policy.restricted) {
+    const f = await forecastFactors(ctx, args, g.frame.resolution, g.cells, g.starts[g.periods]);
+    g.history.factors = f.factors;
+    factorNote = `; ${f.note}`;
+  }
   const totals = periodCounts(g.history, g.periods);
   const forecast = forecastPeriod(g.history, totals, args.method, g.periods);
   const ties = tieOrder(g.history.cells, args.seed ?? 12345);
@@ -153,7 +161,7 @@ export async function computeForecastHotspots(ctx: RequestContext, args: Forecas
   const rank = new Int32Array(order.length);
   order.forEach((cell, k) => (rank[cell] = k + 1));
   return {
-    method: `${args.method}: ${forecast.note}; from ${g.periods} ${g.frame.period}s of ${g.policy.restricted ? 'released monthly cell counts (release lattice, UTC months)' : `incidents binned by calendar day in ${g.zone}`}`,
+    method: `${args.method}: ${forecast.note}; from ${g.periods} ${g.frame.period}s of ${g.policy.restricted ? 'released monthly cell counts (release lattice, UTC months)' : `incidents binned by calendar day in ${g.zone}`}${factorNote}`,
     frame: g.frame,
     forecastFrom: g.starts[g.periods],
     forecastTo: g.starts[g.periods + 1],
@@ -176,9 +184,16 @@ export async function computeForecastBacktest(ctx: RequestContext, args: Forecas
   if (!Number.isInteger(args.origins) || args.origins < 2 || args.origins > 52) throw badInput('origins', `must be an integer from 2 to 52, got ${args.origins}`);
   const g = await gatherHistory(ctx, args, FORECAST_METHODS.length);
   if (args.origins > g.periods - 4) throw badInput('origins', `at most historyPeriods - 4 (${g.periods - 4}): every origin needs earlier periods to learn from`);
+  // the negative binomial's factors as the risk model saw the year before the first origin (no look-ahead)
+  let factorNote = '';
+  if (!g.policy.restricted) {
+    const f = await forecastFactors(ctx, args, g.frame.resolution, g.cells, g.starts[Math.max(1, g.periods - args.origins)]);
+    g.history.factors = f.factors;
+    factorNote = `; negative binomial: ${f.note}`;
+  }
   const result = backtestForecasts(g.history, g.periods, { origins: args.origins, shares: SHARES, primaryShare: args.areaShare, methods: FORECAST_METHODS, seed: args.seed ?? 12345 });
   return {
-    method: `rolling origin over the last ${args.origins} of ${g.periods} ${g.frame.period}s: each method forecasts each period from the ones before it; hot cells are the highest-ranked cells within 1, 2 and 5 % of the area (ties in a seeded order); PAI, PEI and RRI averaged over the origins; each method's PAI at ${args.areaShare * 100} % against LAST_PERIOD by an exact sign-flip test, Benjamini-Hochberg adjusted`,
+    method: `rolling origin over the last ${args.origins} of ${g.periods} ${g.frame.period}s: each method forecasts each period from the ones before it; hot cells are the highest-ranked cells within 1, 2 and 5 % of the area (ties in a seeded order); PAI, PEI and RRI averaged over the origins; each method's PAI at ${args.areaShare * 100} % against LAST_PERIOD by an exact sign-flip test, Benjamini-Hochberg adjusted${factorNote}`,
     frame: g.frame,
     origins: result.originPeriods.map((p) => g.starts[p]),
     areaShare: args.areaShare,

@@ -110,7 +110,8 @@ function negativeBinomial(history: ForecastHistory, totals: Float64Array, p: num
   const lags = state.lags;
   // features of period p need the totals of the periods before it only
   const featureLags = p < periods ? lags : { periods: p + 1, ...lagFeatures(totals.subarray(0, p * cells), cells, p + 1) };
-  const factors = history.factors ?? [];
+  // a factor constant over the cells is the intercept again (and would make the design singular)
+  const factors = (history.factors ?? []).filter((f) => f.values.some((v) => v !== f.values[0]));
   const width = 5 + factors.length;
   const features = (q: number, n: number, out: Float64Array): void => {
     const source = q < periods ? lags : featureLags;

@@ -158,3 +158,34 @@ describe('negative binomial warm start', () => {
     expect(warm.theta!).toBeCloseTo(cold.theta!, 5);
   });
 });
+
+describe('negative binomial forecast with environmental factors', () => {
+  it('takes the factor columns as covariates and names them', () => {
+    const cells = 300;
+    const periods = 30;
+    const random = createRandom(9);
+    const factor = Float64Array.from({ length: cells }, () => random.nextFloat());
+    const counts = new Float64Array(periods * cells);
+    for (let p = 0; p < periods; p++) for (let n = 0; n < cells; n++) counts[p * cells + n] = poisson(random, Math.exp(-0.5 + 1.5 * factor[n]));
+    const history: ForecastHistory = {
+      cells,
+      counts,
+      edges: Array.from({ length: periods + 2 }, (_, k) => k),
+      x: Float64Array.from({ length: cells }, (_, i) => (i % 20) * 300),
+      y: Float64Array.from({ length: cells }, (_, i) => Math.floor(i / 20) * 300),
+      cellArea: new Float64Array(cells).fill(0.1),
+      kdeBandwidthMeters: 600,
+      phase: Array.from({ length: periods + 2 }, (_, k) => (k / 52) % 1),
+      factors: [
+        { name: 'lighting|density', values: factor },
+        { name: 'constant', values: new Float64Array(cells).fill(2) },
+      ],
+    };
+    const result = backtestForecasts(history, periods, { origins: 4, shares: [0.01, 0.02, 0.05], primaryShare: 0.02, methods: ['negativeBinomial'], seed: 1 });
+    const note = result.methods[0].note;
+    const estimate = Number(/lighting\|density (-?[0-9.]+)/.exec(note)![1]);
+    // the lags carry part of the factor's effect; the factor keeps a clearly positive coefficient
+    expect(estimate).toBeGreaterThan(0.3);
+    expect(note).not.toMatch(/constant/);
+  });
+});
