@@ -13,10 +13,11 @@
  */
 import type { RequestContext } from '../context';
 import { chargeCompute, UNITS } from '../compute/budget';
+import { runComputeTask } from '../compute/pool';
 import { incidentCountsInArea, incidentEventsInArea } from '../db/aggregates';
 import { badInput } from '../errors';
 import { cellAreaKm2, cellCentre, cellPolygon, neighbourSpacingMeters } from '../geo/h3';
-import { backtestForecasts, FORECAST_METHODS, ForecastHistory, forecastPeriod, hotCells, periodCounts, tieOrder } from '../geo/forecast';
+import { FORECAST_METHODS, ForecastHistory, forecastPeriod, hotCells, periodCounts, tieOrder } from '../geo/forecast';
 import type { ForecastArgs, ForecastBacktest, ForecastBacktestArgs, ForecastFrame, ForecastHotspotsArgs, HotspotForecast } from '../schema/forecast';
 import type { AnalysisWarning } from '../schema/analysis';
 import { planeOf } from './densitySurface';
@@ -191,7 +192,13 @@ export async function computeForecastBacktest(ctx: RequestContext, args: Forecas
     g.history.factors = f.factors;
     factorNote = `; negative binomial: ${f.note}`;
   }
-  const result = backtestForecasts(g.history, g.periods, { origins: args.origins, shares: SHARES, primaryShare: args.areaShare, methods: FORECAST_METHODS, seed: args.seed ?? 12345 });
+  // on the compute pool's worker thread (the same code on the same numbers as on this one)
+  const units = UNITS.forecastPerCellPeriod * g.history.counts.length * FORECAST_METHODS.length;
+  const result = await runComputeTask(
+    'backtest',
+    { history: g.history, periods: g.periods, options: { origins: args.origins, shares: SHARES, primaryShare: args.areaShare, methods: FORECAST_METHODS, seed: args.seed ?? 12345 } },
+    units,
+  );
   return {
     method: `rolling origin over the last ${args.origins} of ${g.periods} ${g.frame.period}s: each method forecasts each period from the ones before it; hot cells are the highest-ranked cells within 1, 2 and 5 % of the area (ties in a seeded order); PAI, PEI and RRI averaged over the origins; each method's PAI at ${args.areaShare * 100} % against LAST_PERIOD by an exact sign-flip test, Benjamini-Hochberg adjusted${factorNote}`,
     frame: g.frame,

@@ -3,6 +3,7 @@
  * a result is the same whether it was computed in a worker or on the main thread (the same
  * code on the same numbers; typed arrays cross threads bit for bit).
  */
+import { BacktestOptions, BacktestResult, backtestForecasts, ForecastHistory } from '../geo/forecast';
 import { getisOrdGiStar, GiStarOptions, GiStarResult, KnoxBands, KnoxOptions, KnoxPoints, KnoxResult, knoxTest, localMoran, LocalMoranOptions, LocalMoranResult, SpatialWeights } from '../geo/stats';
 
 /** Weights as they cross to a worker: the CSR arrays only (an H3Weights' cell list stays behind). */
@@ -44,7 +45,17 @@ export function knox(task: KnoxTask): KnoxResult {
   return knoxTest(task.points, task.bands, task.options);
 }
 
-export const TASKS = { giStar, moran, knox };
+export interface BacktestTask {
+  history: ForecastHistory;
+  periods: number;
+  options: BacktestOptions;
+}
+
+export function backtest(task: BacktestTask): BacktestResult {
+  return backtestForecasts(task.history, task.periods, task.options);
+}
+
+export const TASKS = { giStar, moran, knox, backtest };
 export type TaskName = keyof typeof TASKS;
 export type TaskInput<K extends TaskName> = Parameters<(typeof TASKS)[K]>[0];
 export type TaskOutput<K extends TaskName> = ReturnType<(typeof TASKS)[K]>;

@@ -236,6 +236,16 @@ function kernelCounts(kernel: PairKernel, day: Int32Array, totals: Float64Array,
   }
 }
 
+/** Fisher-Yates in place: a uniformly random assignment of the dates to the locations. */
+function shuffle(values: Int32Array, random: ReturnType<typeof createRandom>): void {
+  for (let i = values.length - 1; i > 0; i--) {
+    const k = random.nextInt(i + 1);
+    const t = values[i];
+    values[i] = values[k];
+    values[k] = t;
+  }
+}
+
 export function knoxTest(points: KnoxPoints, bands: KnoxBands, options: KnoxOptions): KnoxResult {
   const n = points.x.length;
   const seed = options.seed ?? DEFAULT_KNOX_SEED;
@@ -266,12 +276,7 @@ export function knoxTest(points: KnoxPoints, bands: KnoxBands, options: KnoxOpti
   for (let r = 0; r < options.permutations; r++) {
     // Fisher-Yates: a uniformly random assignment of the dates to the locations
     if (kernel) {
-      for (let i = n - 1; i > 0; i--) {
-        const k = random.nextInt(i + 1);
-        const t = offsets[i];
-        offsets[i] = offsets[k];
-        offsets[k] = t;
-      }
+      shuffle(offsets, random);
       kernelCounts(kernel, offsets, totals, close, simulated, rows, columns);
     } else {
       for (let i = n - 1; i > 0; i--) {
