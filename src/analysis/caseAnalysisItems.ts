@@ -93,6 +93,19 @@ async function nearRepeatReference(ctx: RequestContext, input: NearRepeatItemInp
   return { kind: 'near_repeat_area', analysis: { cells, method: 'knox', windowFrom: answer.asOf, windowTo, detail } };
 }
 
+/** An argument refused by the analysis, named from the mutation's input (input.items[i].forecast.area...). */
+async function underPath<T>(path: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const extensions = (error as { extensions?: { code?: unknown; argumentPath?: unknown; reason?: unknown } }).extensions;
+    if (extensions?.code === 'BAD_USER_INPUT' && typeof extensions.argumentPath === 'string' && typeof extensions.reason === 'string' && !extensions.argumentPath.startsWith(path)) {
+      throw badInput(`${path}.${extensions.argumentPath}`, extensions.reason);
+    }
+    throw error;
+  }
+}
+
 /**
  * The forecast and near-repeat items of a write, computed before its transaction: item index →
  * reference. checkItems takes the rest.
@@ -100,8 +113,10 @@ async function nearRepeatReference(ctx: RequestContext, input: NearRepeatItemInp
 export async function analysisItemReferences(ctx: RequestContext, items: RecommendationItemInput[] | null | undefined, path: string): Promise<Map<number, ItemReference>> {
   const out = new Map<number, ItemReference>();
   for (const [i, item] of (items ?? []).entries()) {
-    if (item.forecast) out.set(i, await forecastReference(ctx, item.forecast, `${path}[${i}].forecast`));
-    else if (item.nearRepeat) out.set(i, await nearRepeatReference(ctx, item.nearRepeat, `${path}[${i}].nearRepeat`));
+    const forecast = item.forecast;
+    const nearRepeat = item.nearRepeat;
+    if (forecast) out.set(i, await underPath(`${path}[${i}].forecast`, () => forecastReference(ctx, forecast, `${path}[${i}].forecast`)));
+    else if (nearRepeat) out.set(i, await underPath(`${path}[${i}].nearRepeat`, () => nearRepeatReference(ctx, nearRepeat, `${path}[${i}].nearRepeat`)));
   }
   return out;
 }

@@ -148,7 +148,7 @@ export async function computeNearRepeat(ctx: RequestContext, args: NearRepeatArg
     until: new Date(c.until),
   }));
   const warnings = [];
-  if (coarseShare(events) > 0.5) warnings.push({ code: 'TIME_TOO_COARSE', message: 'most incidents are dated to the month only (midnight on the 1st): time bands shorter than a month mean nothing', cells: [] });
+  if (coarseShare(events) > 0.5) warnings.push({ code: 'DATES_TOO_COARSE', message: 'most incidents are dated to the month only (midnight on the 1st): time bands shorter than a month mean nothing', cells: [] });
   if (n < 30) warnings.push({ code: 'FEW_INCIDENTS', message: `only ${n} incidents: the Knox table has few pairs per band`, cells: [] });
   const sig = args.significance === 'fdr' ? 'Benjamini-Hochberg adjusted pseudo p' : 'raw pseudo p';
   return {

@@ -196,6 +196,14 @@ describe('forecasts', () => {
     }
   });
 
+  it("warns in the caller's language", async () => {
+    const query = 'query ($area: AreaInput!) { forecastHotspots(area: $area, period: WEEK, asOf: "2025-06-04T00:00:00Z", historyPeriods: 8) { warnings { code message } } }';
+    const res = await t.gql<{ forecastHotspots: { warnings: { code: string; message: string }[] } }>(query, { area: { bbox: BOX } }, { ...testUserHeaders(TEST_ANALYST), 'accept-language': 'ru' });
+    expect(res.errors).toBeUndefined();
+    const few = res.data!.forecastHotspots.warnings.find((w) => w.code === 'FEW_INCIDENTS');
+    expect(few?.message).toMatch(/^Мало происшествий/);
+  });
+
   it('backtests every method and names the one chosen', async () => {
     const res = await t.gql<BacktestAnswer>(BACKTEST, { area: { bbox: BOX }, period: 'WEEK', asOf: '2025-06-04T00:00:00Z', historyPeriods: 8, origins: 3 });
     expect(res.errors).toBeUndefined();
