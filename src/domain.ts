@@ -224,6 +224,30 @@ export const NEXT_RECOMMENDATION_STATUSES: Record<RecommendationStatus, readonly
   cancelled: [],
 };
 
-/** What a recommendation is about: a stored outage or defect, an H3 cell lacking youth facilities, or a feature of an imported factor layer. */
-export const RECOMMENDATION_ITEM_KINDS = ['lighting_outage', 'road_defect', 'youth_gap_cell', 'risk_feature'] as const;
+/**
+ * What a recommendation is about: a stored outage or defect, an H3 cell lacking youth facilities,
+ * a feature of an imported factor layer, the hot cells of a forecast, or a near-repeat area.
+ */
+export const RECOMMENDATION_ITEM_KINDS = ['lighting_outage', 'road_defect', 'youth_gap_cell', 'risk_feature', 'forecast_cell', 'near_repeat_area'] as const;
 export type RecommendationItemKind = (typeof RECOMMENDATION_ITEM_KINDS)[number];
+
+/** What a forecast or near-repeat item keeps of its analysis. */
+export interface AnalysisItemDetail {
+  resolution: number;
+  /** the area as asked, in words */
+  area: string;
+  /** forecast: expected count per attached cell; near repeat: incidents whose risk reaches it, and when the risk ends (ISO) */
+  values: number[];
+  until?: string[];
+  /** words: the period, the share, the release lattice, the bands */
+  note: string;
+}
+
+/** A forecast or near-repeat item as attached: the cells (hex), the method, the window and what the analysis said. */
+export interface AnalysisSnapshot {
+  cells: string[];
+  method: string;
+  windowFrom: Date;
+  windowTo: Date;
+  detail: AnalysisItemDetail;
+}

@@ -55,17 +55,25 @@ export function checkFixedAt(value: Date | null | undefined, path: string, now: 
   return value;
 }
 
-/** Items checked for shape, then for existence in the database (inside the write's transaction). */
-export async function checkItems(knex: Knex, items: RecommendationItemInput[] | null | undefined, path: string): Promise<ItemReference[]> {
+/**
+ * Items checked for shape, then for existence in the database (inside the write's transaction);
+ * `analysed` holds the forecast and near-repeat items, computed before (caseAnalysisItems.ts).
+ */
+export async function checkItems(knex: Knex, items: RecommendationItemInput[] | null | undefined, path: string, analysed: ReadonlyMap<number, ItemReference> = new Map()): Promise<ItemReference[]> {
   if (!items) return [];
   if (items.length > MAX_ITEMS) throw badInput(path, `at most ${MAX_ITEMS} items`);
   const references: ItemReference[] = [];
   const seen = new Set<string>();
   items.forEach((item, i) => {
-    const given = (['lightingOutageId', 'roadDefectId', 'youthGapCell', 'riskFeatureId'] as const).filter((k) => item[k] !== undefined && item[k] !== null);
-    if (given.length !== 1) throw badInput(`${path}[${i}]`, `give exactly one of lightingOutageId, roadDefectId, youthGapCell, riskFeatureId (got ${given.length === 0 ? 'none' : given.join(', ')})`);
+    const given = (['lightingOutageId', 'roadDefectId', 'youthGapCell', 'riskFeatureId', 'forecast', 'nearRepeat'] as const).filter((k) => item[k] !== undefined && item[k] !== null);
+    if (given.length !== 1)
+      throw badInput(`${path}[${i}]`, `give exactly one of lightingOutageId, roadDefectId, youthGapCell, riskFeatureId, forecast, nearRepeat (got ${given.length === 0 ? 'none' : given.join(', ')})`);
     let reference: ItemReference;
-    if (item.lightingOutageId != null) reference = { kind: 'lighting_outage', lightingOutageId: toId(item.lightingOutageId, `${path}[${i}].lightingOutageId`) };
+    if (item.forecast != null || item.nearRepeat != null) {
+      const computed = analysed.get(i);
+      if (!computed) throw badInput(`${path}[${i}]`, 'the forecast or near-repeat item was not analysed');
+      reference = computed;
+    } else if (item.lightingOutageId != null) reference = { kind: 'lighting_outage', lightingOutageId: toId(item.lightingOutageId, `${path}[${i}].lightingOutageId`) };
     else if (item.roadDefectId != null) reference = { kind: 'road_defect', roadDefectId: toId(item.roadDefectId, `${path}[${i}].roadDefectId`) };
     else if (item.riskFeatureId != null) reference = { kind: 'risk_feature', riskFeatureId: toId(item.riskFeatureId, `${path}[${i}].riskFeatureId`) };
     else {
@@ -95,18 +103,16 @@ export async function checkItems(knex: Knex, items: RecommendationItemInput[] | 
   return references;
 }
 
-/** The geometry given, or the union of the items; one of them must exist. */
+/**
+ * The geometry given, or the union of the items; one of them must exist. Near-repeat areas never
+ * shape a case's place (every role that sees the case sees its place; they are for analysts).
+ */
 export async function whereOf(knex: Knex, given: Geometry | null, items: ItemReference[], path: string): Promise<{ geometry: Geometry; derived: boolean }> {
   if (given) return { geometry: given, derived: false };
-  const derived =
-    items.length > 0
-      ? await unionOfItems(
-          knex,
-          items,
-          items.filter((i) => i.h3).map((i) => cellPolygon(i.h3 as string)),
-        )
-      : null;
-  if (!derived) throw badInput(path, 'give a geometry or at least one item to derive it from');
+  const shaping = items.filter((i) => i.kind !== 'near_repeat_area');
+  const outlines = shaping.flatMap((i) => (i.h3 ? [i.h3] : (i.analysis?.cells ?? []))).map((c) => cellPolygon(c));
+  const derived = shaping.length > 0 ? await unionOfItems(knex, shaping, outlines) : null;
+  if (!derived) throw badInput(path, items.length > 0 ? 'give a geometry: near-repeat areas do not make the place of a case' : 'give a geometry or at least one item to derive it from');
   return { geometry: derived, derived: true };
 }
 
@@ -118,8 +124,14 @@ export function checkTransition(from: RecommendationStatus, to: RecommendationSt
   }
 }
 
-/** One item in words for history and duplicate checks: kind and the id or cell it names. */
+/**
+ * One item in words for history and duplicate checks: kind and the id or cell it names; a
+ * forecast or near-repeat item by its method, window and number of cells (the history is read by
+ * every role that sees the case, near-repeat cells are for analysts).
+ */
 export function referenceKey(item: ItemReference): string {
+  const a = item.analysis;
+  if (a) return `${item.kind}:${a.method}:${a.windowFrom.toISOString()}..${a.windowTo.toISOString()}:${a.cells.length} cells`;
   return `${item.kind}:${item.lightingOutageId ?? item.roadDefectId ?? item.riskFeatureId ?? item.h3}`;
 }
 
@@ -128,5 +140,9 @@ export function itemKey(item: RecommendationItemRow): string {
 }
 
 export function toReference(item: RecommendationItemRow): ItemReference {
-  return { kind: item.kind, lightingOutageId: item.lightingOutageId ?? undefined, roadDefectId: item.roadDefectId ?? undefined, riskFeatureId: item.riskFeatureId ?? undefined, h3: item.h3 ?? undefined };
+  const analysis =
+    item.cells && item.method && item.windowFrom && item.windowTo && item.detail
+      ? { cells: item.cells, method: item.method, windowFrom: new Date(item.windowFrom), windowTo: new Date(item.windowTo), detail: item.detail }
+      : undefined;
+  return { kind: item.kind, lightingOutageId: item.lightingOutageId ?? undefined, roadDefectId: item.roadDefectId ?? undefined, riskFeatureId: item.riskFeatureId ?? undefined, h3: item.h3 ?? undefined, analysis };
 }

@@ -15,6 +15,7 @@ import { cellPolygon } from '../geo/h3';
 import type { PageArgs } from '../schema/inputs';
 import type { CreateRecommendationInput, Recommendation, RecommendationFilter, RecommendationHistoryEntry, RecommendationItem, UpdateRecommendationInput } from '../schema/recommendations';
 import type { Page } from '../schema/types';
+import { analysisFields, analysisItemReferences, cellsOutline, seesNearRepeat } from './caseAnalysisItems';
 import { checkDueDate, checkFixedAt, checkGeometry, checkItems, checkText, checkTitle, checkTransition, itemKey, referenceKey, toReference, whereOf } from './caseInput';
 import { nonEmpty, toAreaSpec, toId, toPageRequest } from './inputs';
 import { pageOf } from './pages';
@@ -80,8 +81,9 @@ export async function createCase(ctx: RequestContext, input: CreateRecommendatio
   const dueDate = checkDueDate(input.dueDate, 'input.dueDate');
   const geometry = checkGeometry(input.geometry, 'input.geometry', ctx.config);
   const comment = checkText(input.comment, 'input.comment');
+  const analysed = await analysisItemReferences(ctx, input.items, 'input.items');
   const id = await ctx.primary.transaction(async (trx) => {
-    const items = await checkItems(trx, input.items, 'input.items');
+    const items = await checkItems(trx, input.items, 'input.items', analysed);
     const where = await whereOf(trx, geometry, items, 'input.geometry');
     const newId = await insertRecommendation(trx, { title, description, agency: input.agency, dueDate, geometry: where.geometry, geometryDerived: where.derived }, actorOf(ctx.user));
     await replaceItems(trx, newId, items);
@@ -94,6 +96,7 @@ export async function createCase(ctx: RequestContext, input: CreateRecommendatio
 /** Changes to an open case's text, due date, agency, geometry or items; history records each changed field. */
 export async function updateCase(ctx: RequestContext, id: string, input: UpdateRecommendationInput, comment: string | undefined): Promise<Recommendation> {
   const note = checkText(comment, 'comment');
+  const analysed = await analysisItemReferences(ctx, input.items, 'input.items');
   await ctx.primary.transaction(async (trx) => {
     const current = await caseInScope(trx, ctx, id, true);
     if (TERMINAL.has(current.status)) throw badInput('id', `recommendation ${id} is ${current.status.toUpperCase()}; a closed case is kept as it was closed (add a comment instead)`);
@@ -126,8 +129,11 @@ export async function updateCase(ctx: RequestContext, id: string, input: UpdateR
     }
     let items: ItemReference[] | null = null;
     if (input.items !== undefined && input.items !== null) {
-      items = await checkItems(trx, input.items, 'input.items');
-      const before = (await ctx.loaders.recommendationItems.load(id)).map(itemKey);
+      items = await checkItems(trx, input.items, 'input.items', analysed);
+      const current = await ctx.loaders.recommendationItems.load(id);
+      // below analyst the near-repeat items are not listed to the caller, so its list keeps them
+      if (!seesNearRepeat(ctx)) items.push(...current.filter((r) => r.kind === 'near_repeat_area').map(toReference));
+      const before = current.map(itemKey);
       const after = items.map(referenceKey);
       if (before.join(',') !== after.join(',')) changes.items = { from: before, to: after };
       await replaceItems(trx, id, items);
@@ -194,10 +200,10 @@ async function moveTo(ctx: RequestContext, id: string, status: RecommendationSta
   return afterWrite(ctx, id);
 }
 
-/** The records a case is about; a youth-gap cell's geometry is its outline. */
+/** The records a case is about; a cell's geometry is its outline; near-repeat areas for analysts and admins only. */
 export async function caseItems(ctx: RequestContext, recommendationId: string): Promise<RecommendationItem[]> {
-  const rows = await ctx.loaders.recommendationItems.load(recommendationId);
-  return rows.map((row) => ({ ...row, geometry: row.geometry ?? cellPolygon(row.h3 as string) }));
+  const rows = (await ctx.loaders.recommendationItems.load(recommendationId)).filter((row) => row.kind !== 'near_repeat_area' || seesNearRepeat(ctx));
+  return rows.map((row) => ({ ...row, ...analysisFields(row), geometry: row.geometry ?? (row.cells ? cellsOutline(row.cells) : cellPolygon(row.h3 as string)) }));
 }
 
 /** Every change of a case, oldest first. */

@@ -3,9 +3,10 @@
  * per step and cell, then one method's forecast of the next period (`forecastHotspots`) or every
  * method's rolling-origin scores (`forecastBacktest`).
  *
- * Analysts and admins: the incidents of the column store binned by UTC day (steps) into periods
- * of a day, an ISO week or a calendar month. Below analyst (and for an analyst's count of
- * sensitive categories) the history is the release lattice itself: resolution 8, whole ended
+ * Analysts and admins: the incidents of the column store binned by the city's calendar day
+ * (steps, src/analysis/cityDays.ts) into periods of a day, a week from Monday or a calendar month,
+ * and for the negative binomial the risk model's environmental factors (forecastFactors.ts).
+ * Below analyst (and for an analyst's count of sensitive categories) the history is the release lattice itself: resolution 8, whole ended
  * calendar months, all categories, each month's counts as released by the gate (suppressed ones
  * as threshold / 2, as every statistic below analyst), steps of a month. Forecasts, ranks and
  * scores are then functions of released numbers only.
@@ -13,31 +14,41 @@
 import { english } from '../i18n/texts';
 import type { RequestContext } from '../context';
 import { chargeCompute, UNITS } from '../compute/budget';
+import { runComputeTask } from '../compute/pool';
 import { incidentCountsInArea, incidentEventsInArea } from '../db/aggregates';
 import { badInput } from '../errors';
 import { cellAreaKm2, cellCentre, cellPolygon, neighbourSpacingMeters } from '../geo/h3';
-import { backtestForecasts, FORECAST_METHODS, ForecastHistory, forecastPeriod, hotCells, periodCounts, tieOrder } from '../geo/forecast';
+import { FORECAST_METHODS, ForecastHistory, forecastPeriod, hotCells, periodCounts, tieOrder } from '../geo/forecast';
 import type { ForecastArgs, ForecastBacktest, ForecastBacktestArgs, ForecastFrame, ForecastHotspotsArgs, HotspotForecast } from '../schema/forecast';
 import type { AnalysisWarning } from '../schema/analysis';
 import { planeOf } from './densitySurface';
 import { argsForRelease, privacyNote, releaseCounts, ReleasePolicy } from './release';
 import { resolveStudyArea } from './studyArea';
+import { cityDay, cityDays, cityMidnight, DAY_MS } from './cityDays';
+import { forecastFactors } from './forecastFactors';
 
-const DAY_MS = 86_400_000;
 const SHARES = [0.01, 0.02, 0.05];
 const DEFAULT_HISTORY = { day: 120, week: 52, month: 24 };
 const MAX_HISTORY = { day: 730, week: 156, month: 36 };
 
-/** Start of the period containing `t` (UTC), and the start of the period `k` periods later. */
-export function periodStart(t: Date, period: 'day' | 'week' | 'month'): Date {
-  const d = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), period === 'month' ? 1 : t.getUTCDate()));
-  if (period === 'week') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
-  return d;
+/**
+ * Start of the period containing `t` in the calendar of `timeZone` (the city's for analysts, UTC
+ * on the release lattice), and the start of the period `k` periods later: days and weeks (from
+ * Monday) and months begin at local midnight.
+ */
+export function periodStart(t: Date, period: 'day' | 'week' | 'month', timeZone = 'UTC'): Date {
+  const day = cityDay(t.getTime(), timeZone);
+  const date = new Date(day * DAY_MS);
+  if (period === 'month') return cityMidnight(day - date.getUTCDate() + 1, timeZone);
+  if (period === 'week') return cityMidnight(day - ((date.getUTCDay() + 6) % 7), timeZone);
+  return cityMidnight(day, timeZone);
 }
 
-export function addPeriods(t: Date, period: 'day' | 'week' | 'month', k: number): Date {
-  if (period === 'month') return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + k, 1));
-  return new Date(t.getTime() + k * (period === 'week' ? 7 : 1) * DAY_MS);
+export function addPeriods(t: Date, period: 'day' | 'week' | 'month', k: number, timeZone = 'UTC'): Date {
+  const day = cityDay(t.getTime(), timeZone);
+  if (period !== 'month') return cityMidnight(day + k * (period === 'week' ? 7 : 1), timeZone);
+  const date = new Date(day * DAY_MS);
+  return cityMidnight(Math.round(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + k, 1) / DAY_MS), timeZone);
 }
 
 interface GatheredHistory {
@@ -50,6 +61,8 @@ interface GatheredHistory {
   policy: ReleasePolicy;
   suppressedCells: number;
   warnings: AnalysisWarning[];
+  /** the calendar of the periods: the city's time zone, UTC on the release lattice */
+  zone: string;
 }
 
 async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMethods: number): Promise<GatheredHistory> {
@@ -66,11 +79,14 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
   const area = await resolveStudyArea(ctx, released.args, policy.maxCells);
   const cells = area.cells;
   const n = cells.length;
-  const end = periodStart(policy.restricted ? new Date() : (args.asOf ?? new Date()), period);
-  const starts = Array.from({ length: historyPeriods + 2 }, (_, k) => addPeriods(end, period, k - historyPeriods));
-  const from = starts[0];
+  // the release lattice is in UTC calendar months; analysts' periods in the city's calendar
   const monthly = policy.restricted;
-  const edges = starts.map((s, k) => (monthly ? k : Math.round((s.getTime() - from.getTime()) / DAY_MS)));
+  const zone = monthly ? 'UTC' : ctx.config.timeZone;
+  const end = periodStart(policy.restricted ? new Date() : (args.asOf ?? new Date()), period, zone);
+  const starts = Array.from({ length: historyPeriods + 2 }, (_, k) => addPeriods(end, period, k - historyPeriods, zone));
+  const from = starts[0];
+  const fromDay = cityDay(from.getTime(), zone);
+  const edges = starts.map((s, k) => (monthly ? k : cityDay(s.getTime(), zone) - fromDay));
   const steps = edges[historyPeriods];
   await chargeCompute(ctx, UNITS.forecastPerCellPeriod * n * (historyPeriods + steps) * (1 + extraMethods), `forecast: ${n} cells x ${steps} steps`);
   const counts = new Float64Array(steps * n);
@@ -87,7 +103,8 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
     }
   } else {
     const events = await incidentEventsInArea(ctx.knex, { cells, resolution: area.resolution, from, to: end, categories: released.categories });
-    for (let i = 0; i < events.time.length; i++) counts[Math.floor((events.time[i] - from.getTime()) / DAY_MS) * n + events.cell[i]]++;
+    const days = cityDays(events.time, zone);
+    for (let i = 0; i < days.length; i++) counts[(days[i] - fromDay) * n + events.cell[i]]++;
     incidentCount = events.time.length;
   }
   const plane = planeOf(area.envelope);
@@ -106,7 +123,10 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
     y,
     cellArea: Float64Array.from(cells, cellAreaKm2),
     kdeBandwidthMeters: 2 * neighbourSpacingMeters(area.resolution),
-    phase: starts.map((s) => (s.getTime() - Date.UTC(s.getUTCFullYear(), 0, 1)) / (365.25 * DAY_MS)),
+    phase: starts.map((s) => {
+      const day = cityDay(s.getTime(), zone);
+      return (day - Date.UTC(new Date(day * DAY_MS).getUTCFullYear(), 0, 1) / DAY_MS) / 365.25;
+    }),
   };
   const warnings: AnalysisWarning[] = [];
   if (incidentCount < 10 * historyPeriods) warnings.push({ code: 'FEW_INCIDENTS', message: `${incidentCount} incidents over ${historyPeriods} periods: forecasts and scores of so few incidents vary a lot`, cells: [] });
@@ -118,6 +138,7 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
     policy,
     suppressedCells,
     warnings,
+    zone,
     frame: { area: english(area.description), resolution: area.resolution, cellCount: n, period, historyFrom: from, historyTo: end, historyPeriods, incidentCount, categories: released.categories },
   };
 }
@@ -126,6 +147,12 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export async function computeForecastHotspots(ctx: RequestContext, args: ForecastHotspotsArgs): Promise<HotspotForecast> {
   const g = await gatherHistory(ctx, args, 0);
+  let factorNote = '';
+  if (args.method === 'negativeBinomial' && !g.policy.restricted) {
+    const f = await forecastFactors(ctx, args, g.frame.resolution, g.cells, g.starts[g.periods]);
+    g.history.factors = f.factors;
+    factorNote = `; ${f.note}`;
+  }
   const totals = periodCounts(g.history, g.periods);
   const forecast = forecastPeriod(g.history, totals, args.method, g.periods);
   const ties = tieOrder(g.history.cells, args.seed ?? 12345);
@@ -136,7 +163,7 @@ export async function computeForecastHotspots(ctx: RequestContext, args: Forecas
   const rank = new Int32Array(order.length);
   order.forEach((cell, k) => (rank[cell] = k + 1));
   return {
-    method: `${args.method}: ${forecast.note}; from ${g.periods} ${g.frame.period}s of ${g.policy.restricted ? 'released monthly cell counts (release lattice)' : 'incidents binned by UTC day'}`,
+    method: `${args.method}: ${forecast.note}; from ${g.periods} ${g.frame.period}s of ${g.policy.restricted ? 'released monthly cell counts (release lattice, UTC months)' : `incidents binned by calendar day in ${g.zone}`}${factorNote}`,
     frame: g.frame,
     forecastFrom: g.starts[g.periods],
     forecastTo: g.starts[g.periods + 1],
@@ -159,9 +186,22 @@ export async function computeForecastBacktest(ctx: RequestContext, args: Forecas
   if (!Number.isInteger(args.origins) || args.origins < 2 || args.origins > 52) throw badInput('origins', `must be an integer from 2 to 52, got ${args.origins}`);
   const g = await gatherHistory(ctx, args, FORECAST_METHODS.length);
   if (args.origins > g.periods - 4) throw badInput('origins', `at most historyPeriods - 4 (${g.periods - 4}): every origin needs earlier periods to learn from`);
-  const result = backtestForecasts(g.history, g.periods, { origins: args.origins, shares: SHARES, primaryShare: args.areaShare, methods: FORECAST_METHODS, seed: args.seed ?? 12345 });
+  // the negative binomial's factors as the risk model saw the year before the first origin (no look-ahead)
+  let factorNote = '';
+  if (!g.policy.restricted) {
+    const f = await forecastFactors(ctx, args, g.frame.resolution, g.cells, g.starts[Math.max(1, g.periods - args.origins)]);
+    g.history.factors = f.factors;
+    factorNote = `; negative binomial: ${f.note}`;
+  }
+  // on the compute pool's worker thread (the same code on the same numbers as on this one)
+  const units = UNITS.forecastPerCellPeriod * g.history.counts.length * FORECAST_METHODS.length;
+  const result = await runComputeTask(
+    'backtest',
+    { history: g.history, periods: g.periods, options: { origins: args.origins, shares: SHARES, primaryShare: args.areaShare, methods: FORECAST_METHODS, seed: args.seed ?? 12345 } },
+    units,
+  );
   return {
-    method: `rolling origin over the last ${args.origins} of ${g.periods} ${g.frame.period}s: each method forecasts each period from the ones before it; hot cells are the highest-ranked cells within 1, 2 and 5 % of the area (ties in a seeded order); PAI, PEI and RRI averaged over the origins; each method's PAI at ${args.areaShare * 100} % against LAST_PERIOD by an exact sign-flip test, Benjamini-Hochberg adjusted`,
+    method: `rolling origin over the last ${args.origins} of ${g.periods} ${g.frame.period}s: each method forecasts each period from the ones before it; hot cells are the highest-ranked cells within 1, 2 and 5 % of the area (ties in a seeded order); PAI, PEI and RRI averaged over the origins; each method's PAI at ${args.areaShare * 100} % against LAST_PERIOD by an exact sign-flip test, Benjamini-Hochberg adjusted${factorNote}`,
     frame: g.frame,
     origins: result.originPeriods.map((p) => g.starts[p]),
     areaShare: args.areaShare,

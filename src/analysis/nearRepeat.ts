@@ -19,6 +19,7 @@ import type { NearRepeatAnalysis, NearRepeatArgs, NearRepeatBand, NearRepeatCell
 import { nonEmpty, toTimeWindow } from './inputs';
 import { planeOf } from './densitySurface';
 import { resolveStudyArea } from './studyArea';
+import { cityDays, cityMidnight } from './cityDays';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_YEAR_MS = 365 * DAY_MS;
@@ -98,7 +99,10 @@ export async function computeNearRepeat(ctx: RequestContext, args: NearRepeatArg
   const plane = planeOf(area.envelope);
   const x = Float64Array.from(events.lng, (lng) => (lng - plane.origin[0]) * plane.perDegree.lng);
   const y = Float64Array.from(events.lat, (lat) => (lat - plane.origin[1]) * plane.perDegree.lat);
-  const day = Float64Array.from(events.time, (t) => Math.floor(t / DAY_MS));
+  // whole days apart by the city's calendar (an incident at 01:00 in Almaty is on that local day)
+  const zone = ctx.config.timeZone;
+  const localDays = cityDays(events.time, zone);
+  const day = Float64Array.from(localDays);
   // close pairs expected: n²/2 x (share of the area's box within the largest band)
   const reach = bands.distanceBands * bands.distanceBandMeters;
   const boxM2 = Math.max(1, (x.length ? Math.max(...x) - Math.min(...x) : 1) * (y.length ? Math.max(...y) - Math.min(...y) : 1));
@@ -120,7 +124,8 @@ export async function computeNearRepeat(ctx: RequestContext, args: NearRepeatArg
     for (let i = 0; i < n; i++) {
       if (events.time[i] < since) continue;
       const position: [number, number] = [events.lng[i], events.lat[i]];
-      const until = (Math.floor(events.time[i] / DAY_MS) + riskDays + 1) * DAY_MS;
+      // the risk window ends at the city's midnight after the last day of the farthest band
+      const until = cityMidnight(localDays[i] + riskDays + 1, zone).getTime();
       const h3 = pointToCell(position, area.resolution);
       places.push({ h3, geometry: { type: 'Point', coordinates: position }, occurredAt: new Date(events.time[i]), radiusMeters: radius, until: new Date(until) });
       for (const cell of cellDisk(h3, k)) {
@@ -144,11 +149,11 @@ export async function computeNearRepeat(ctx: RequestContext, args: NearRepeatArg
     until: new Date(c.until),
   }));
   const warnings = [];
-  if (coarseShare(events) > 0.5) warnings.push({ code: 'TIME_TOO_COARSE', message: 'most incidents are dated to the month only (midnight on the 1st): time bands shorter than a month mean nothing', cells: [] });
+  if (coarseShare(events) > 0.5) warnings.push({ code: 'DATES_TOO_COARSE', message: 'most incidents are dated to the month only (midnight on the 1st): time bands shorter than a month mean nothing', cells: [] });
   if (n < 30) warnings.push({ code: 'FEW_INCIDENTS', message: `only ${n} incidents: the Knox table has few pairs per band`, cells: [] });
   const sig = args.significance === 'fdr' ? 'Benjamini-Hochberg adjusted pseudo p' : 'raw pseudo p';
   return {
-    method: `Knox test as Ratcliffe's Near Repeat Calculator: pairs of incidents by Euclidean distance (same location <= ${bands.sameLocationMeters} m, ${bands.distanceBands} bands of ${bands.distanceBandMeters} m, beyond) and whole UTC days apart (${bands.timeBands} bands of ${bands.timeBandDays} days, beyond); expected counts from ${args.permutations} Monte Carlo permutations of the dates (seed ${seed}); Knox ratio observed / expected; a band is significant when its ratio is above 1 and its ${sig} is at most ${args.alpha}; risk places: incidents of the last ${riskDays ?? 0} days before ${to.toISOString()}, radius ${riskRadius ?? 0} m`,
+    method: `Knox test as Ratcliffe's Near Repeat Calculator: pairs of incidents by Euclidean distance (same location <= ${bands.sameLocationMeters} m, ${bands.distanceBands} bands of ${bands.distanceBandMeters} m, beyond) and whole calendar days apart in ${zone} (${bands.timeBands} bands of ${bands.timeBandDays} days, beyond); expected counts from ${args.permutations} Monte Carlo permutations of the dates (seed ${seed}); Knox ratio observed / expected; a band is significant when its ratio is above 1 and its ${sig} is at most ${args.alpha}; risk places: incidents of the last ${riskDays ?? 0} days before ${to.toISOString()}, radius ${riskRadius ?? 0} m`,
     area: english(area.description),
     resolution: area.resolution,
     from,

@@ -4,6 +4,7 @@
  * code on the same numbers; typed arrays cross threads bit for bit).
  */
 import { solveMaximalCoveringMip, solveSetCoveringMip, type CoveringMipOptions, type MaximalCoveringInput, type MaximalCoveringMipResult, type SetCoveringInput, type SetCoveringMipResult } from '../geo/coverage';
+import { BacktestOptions, BacktestResult, backtestForecasts, ForecastHistory } from '../geo/forecast';
 import { getisOrdGiStar, GiStarOptions, GiStarResult, KnoxBands, KnoxOptions, KnoxPoints, KnoxResult, knoxTest, localMoran, LocalMoranOptions, LocalMoranResult, SpatialWeights } from '../geo/stats';
 import { highsMipSolve } from './mipSolver';
 
@@ -77,7 +78,17 @@ export async function setCovering(task: SetCoveringTask): Promise<SetCoveringMip
   return solveSetCoveringMip(task.input, await mipOptions(task.settings));
 }
 
-export const TASKS = { giStar, moran, knox, maximalCovering, setCovering };
+export interface BacktestTask {
+  history: ForecastHistory;
+  periods: number;
+  options: BacktestOptions;
+}
+
+export function backtest(task: BacktestTask): BacktestResult {
+  return backtestForecasts(task.history, task.periods, task.options);
+}
+
+export const TASKS = { giStar, moran, knox, backtest, maximalCovering, setCovering };
 export type TaskName = keyof typeof TASKS;
 export type TaskInput<K extends TaskName> = Parameters<(typeof TASKS)[K]>[0];
 export type TaskOutput<K extends TaskName> = ReturnType<(typeof TASKS)[K]>;

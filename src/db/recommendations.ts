@@ -3,7 +3,7 @@
  * only their own agency's cases: every read takes a `CaseScope` and filters in SQL.
  */
 import type { Knex } from 'knex';
-import type { Geometry, RecommendationItemKind, RecommendationStatus, Role } from '../domain';
+import type { AnalysisItemDetail, AnalysisSnapshot, Geometry, RecommendationItemKind, RecommendationStatus, Role } from '../domain';
 import { OPEN_RECOMMENDATION_STATUSES } from '../domain';
 import { bigintToCell, cellToBigint } from '../geo/h3';
 import { AreaSpec, areaCondition, Listing, PageRequest, PageResult } from './reads';
@@ -48,6 +48,13 @@ export interface RecommendationItemRow {
   reportedAt: Date | null;
   /** when the outage or defect was fixed (a feature closed), as its layer records it */
   fixedAt: Date | null;
+  /** forecast and near-repeat items: the cells (hex), the method and the window they were attached with */
+  cells: string[] | null;
+  method: string | null;
+  windowFrom: Date | null;
+  windowTo: Date | null;
+  /** per cell what the analysis said (expected count and rank, or sources and risk window) and its frame */
+  detail: AnalysisItemDetail | null;
 }
 
 export interface HistoryRow {
@@ -70,6 +77,8 @@ export interface ItemReference {
   /** hex H3 cell */
   h3?: string;
   riskFeatureId?: string;
+  /** forecast_cell and near_repeat_area: the snapshot of the analysis */
+  analysis?: AnalysisSnapshot;
 }
 
 export interface Actor {
@@ -258,6 +267,11 @@ export async function replaceItems(knex: Knex, recommendationId: string, items: 
       road_defect_id: item.roadDefectId ?? null,
       risk_feature_id: item.riskFeatureId ?? null,
       h3: item.h3 ? cellToBigint(item.h3).toString() : null,
+      cells: item.analysis ? JSON.stringify(item.analysis.cells) : null,
+      method: item.analysis?.method ?? null,
+      window_from: item.analysis?.windowFrom ?? null,
+      window_to: item.analysis?.windowTo ?? null,
+      detail: item.analysis ? JSON.stringify(item.analysis.detail) : null,
     })),
   );
 }
@@ -294,6 +308,7 @@ export async function itemsOfRecommendations(knex: Knex, ids: readonly string[])
       'i.road_defect_id',
       'i.risk_feature_id',
       'i.h3',
+      ...['cells', 'method', 'window_from', 'window_to', 'detail'].map((c) => `i.${c}`),
       knex.raw('ST_AsGeoJSON(coalesce(o.geom, d.geom, f.geom), 7)::json AS geometry'),
       knex.raw('coalesce(o.reported_at, d.reported_at, f.opened_at) AS reported_at'),
       knex.raw('coalesce(o.fixed_at, d.fixed_at, f.closed_at) AS fixed_at'),
@@ -311,6 +326,11 @@ export async function itemsOfRecommendations(knex: Knex, ids: readonly string[])
     geometry: row.geometry as Geometry | null,
     reportedAt: row.reported_at as Date | null,
     fixedAt: row.fixed_at as Date | null,
+    cells: (row.cells as string[] | null) ?? null,
+    method: (row.method as string | null) ?? null,
+    windowFrom: (row.window_from as Date | null) ?? null,
+    windowTo: (row.window_to as Date | null) ?? null,
+    detail: (row.detail as AnalysisItemDetail | null) ?? null,
   }));
 }
 

@@ -128,11 +128,13 @@ registerEnumType(RecommendationStatusEnum, {
 export const RecommendationItemKindEnum = enumOf(RECOMMENDATION_ITEM_KINDS);
 registerEnumType(RecommendationItemKindEnum, {
   name: 'RecommendationItemKind',
-  description: 'A lighting outage, a road defect, an H3 cell lacking youth facilities, or a feature of an imported factor layer.',
+  description: 'A lighting outage, a road defect, an H3 cell lacking youth facilities, a feature of an imported factor layer, the hot cells of a forecast, or a near-repeat area.',
   valuesConfig: described({
     lighting_outage: 'A stored lighting outage, by id.',
     road_defect: 'A stored road defect, by id.',
     youth_gap_cell: 'An H3 cell whose young residents lack a youth facility within reach.',
     risk_feature: 'A feature of an imported factor layer (see `riskFeatures`), by id: a bar, an abandoned building, ...',
+    forecast_cell: 'The hot cells of a forecast (`forecastHotspots`), with its method and forecast period.',
+    near_repeat_area: 'Cells under elevated near-repeat risk (`nearRepeat`), with the risk window; listed to analysts and admins only.',
   }),
 });

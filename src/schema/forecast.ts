@@ -9,8 +9,12 @@ import { GeoJSONScalar } from './scalars';
 export const ForecastPeriodEnum = { DAY: 'day', WEEK: 'week', MONTH: 'month' } as const;
 registerEnumType(ForecastPeriodEnum, {
   name: 'ForecastPeriod',
-  valuesConfig: { DAY: { description: 'A UTC calendar day.' }, WEEK: { description: 'An ISO week from Monday (UTC).' }, MONTH: { description: 'A calendar month (UTC).' } },
-  description: 'DAY (UTC calendar day), WEEK (ISO week from Monday, UTC) or MONTH (calendar month, UTC).',
+  valuesConfig: {
+    DAY: { description: "A calendar day in the city's time zone." },
+    WEEK: { description: "An ISO week from Monday, in the city's time zone." },
+    MONTH: { description: "A calendar month in the city's time zone (below the analyst role: a UTC month of the release lattice)." },
+  },
+  description: "DAY, WEEK (from Monday) or MONTH, each beginning at midnight in the city's time zone (CITY_TIME_ZONE, Asia/Almaty); UTC months on the release lattice below the analyst role.",
 });
 
 export const ForecastMethodEnum = {

@@ -3,7 +3,7 @@
  * Russian and in Kazakh: MapLibre, i18next and the catalogues from the server, the public view of
  * the last month with data (named), no English word of the catalogues on the page, coverage of
  * the visible district; with an analyst's token the fix priorities, one of which is clicked and
- * flown to. Screenshots of both languages go to docs/ (docs/map.md shows them).
+ * flown to; the density layer switched on (in Kazakh). Screenshots of both languages go to docs/ (docs/map.md shows them).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -196,6 +196,11 @@ it('in Kazakh: the same page in Kazakh words, the month named, no English', asyn
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('kk');
   expect(await page.title()).toBe('Құқық бұзушылық ошақтарының картасы');
   await checkPublicView(page, 'kk');
+  // the looking-ahead layers: near repeats are not offered without an analyst's token; density switched on shows cells and its legend
+  expect(await page.locator('#near-repeat-toggle').isHidden()).toBe(true);
+  await page.check('#show-density');
+  await page.waitForFunction(() => (window as unknown as { mapState: { layers: { density: number } } }).mapState.layers.density > 0, undefined, { timeout: 60_000 });
+  expect(await page.locator('#density-legend').isVisible()).toBe(true);
   await checkNoEnglish(page, 'kk');
   await page.screenshot({ path: path.join(DOCS, 'map-kk.png') });
   expect(fs.statSync(path.join(DOCS, 'map-kk.png')).size).toBeGreaterThan(10_000);

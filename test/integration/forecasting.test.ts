@@ -169,7 +169,7 @@ interface ForecastAnswer {
   };
 }
 interface BacktestAnswer {
-  forecastBacktest: { chosen: string; origins: string[]; methods: { method: string; scores: { areaShare: number; pai: number | null; pei: number | null }[]; pVersusLastPeriod: number | null }[] };
+  forecastBacktest: { method: string; chosen: string; origins: string[]; methods: { method: string; scores: { areaShare: number; pai: number | null; pei: number | null }[]; pVersusLastPeriod: number | null }[] };
 }
 const FORECAST = `query ($area: AreaInput!, $period: ForecastPeriod, $asOf: DateTimeISO, $historyPeriods: Int, $method: ForecastMethod, $resolution: Int) {
   forecastHotspots(area: $area, period: $period, asOf: $asOf, historyPeriods: $historyPeriods, method: $method, resolution: $resolution) {
@@ -178,7 +178,7 @@ const FORECAST = `query ($area: AreaInput!, $period: ForecastPeriod, $asOf: Date
 }`;
 const BACKTEST = `query ($area: AreaInput!, $asOf: DateTimeISO, $period: ForecastPeriod, $historyPeriods: Int, $origins: Int, $resolution: Int) {
   forecastBacktest(area: $area, asOf: $asOf, period: $period, historyPeriods: $historyPeriods, origins: $origins, resolution: $resolution) {
-    chosen origins methods { method scores { areaShare pai pei } pVersusLastPeriod }
+    method chosen origins methods { method scores { areaShare pai pei } pVersusLastPeriod }
   }
 }`;
 
@@ -188,11 +188,20 @@ describe('forecasts', () => {
       const res = await t.gql<ForecastAnswer>(FORECAST, { area: { bbox: BOX }, period: 'WEEK', asOf: '2025-06-04T00:00:00Z', historyPeriods: 8, method });
       expect(res.errors).toBeUndefined();
       const f = res.data!.forecastHotspots;
-      expect(f.forecastFrom).toBe('2025-06-02T00:00:00.000Z');
+      // the week from Monday 2 June in Almaty (UTC+5)
+      expect(f.forecastFrom).toBe('2025-06-01T19:00:00.000Z');
       expect(f.frame.incidentCount).toBe(60);
       expect(f.cells.filter((c) => c.rank === 1)).toHaveLength(1);
       expect(f.cells.some((c) => c.hot)).toBe(true);
     }
+  });
+
+  it("warns in the caller's language", async () => {
+    const query = 'query ($area: AreaInput!) { forecastHotspots(area: $area, period: WEEK, asOf: "2025-06-04T00:00:00Z", historyPeriods: 8) { warnings { code message } } }';
+    const res = await t.gql<{ forecastHotspots: { warnings: { code: string; message: string }[] } }>(query, { area: { bbox: BOX } }, { ...testUserHeaders(TEST_ANALYST), 'accept-language': 'ru' });
+    expect(res.errors).toBeUndefined();
+    const few = res.data!.forecastHotspots.warnings.find((w) => w.code === 'FEW_INCIDENTS');
+    expect(few?.message).toMatch(/^Мало происшествий/);
   });
 
   it('backtests every method and names the one chosen', async () => {
@@ -203,6 +212,8 @@ describe('forecasts', () => {
     expect(b.methods.map((m) => m.method)).toEqual(['lastPeriod', 'longTermAverage', 'recentKde', 'selfExciting', 'negativeBinomial']);
     expect(b.methods.map((m) => m.method)).toContain(b.chosen);
     expect(b.methods[0].scores.map((s) => s.areaShare)).toEqual([0.01, 0.02, 0.05]);
+    // the negative binomial takes the risk model's factors of the year before the first origin (here it finds none to take)
+    expect(b.method).toMatch(/negative binomial: (no )?environmental factors/);
   });
 
   it('below analyst forecasts months of released counts at resolution 8 only', async () => {

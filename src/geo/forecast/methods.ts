@@ -16,9 +16,9 @@
  * History: counts per step (a day, or a month on the release lattice) and cell, and the period
  * edges as step indices. Period p covers steps [edges[p], edges[p + 1]).
  */
-import { fitNegativeBinomial, fitPoisson, GlmFit } from '../stats/glm';
+import { fitNegativeBinomial, fitPoisson, GlmFit, GlmStart } from '../stats/glm';
 import { kernelDensity } from '../stats/kernelDensity';
-import { fitSelfExciting, selfExcitingForecast, SelfExcitingFit } from './selfExciting';
+import { eventsBefore, EventSteps, eventSteps, fitSelfExcitingEvents, selfExcitingForecast, SelfExcitingFit } from './selfExciting';
 
 export const FORECAST_METHODS = ['lastPeriod', 'longTermAverage', 'recentKde', 'selfExciting', 'negativeBinomial'] as const;
 export type ForecastMethod = (typeof FORECAST_METHODS)[number];
@@ -38,6 +38,8 @@ export interface ForecastHistory {
   kdeBandwidthMeters: number;
   /** season of each period: its start as a fraction of the year (0..1) */
   phase: number[];
+  /** static environmental factors per cell for the negative binomial (the risk model's selected terms) */
+  factors?: { name: string; values: Float64Array }[];
 }
 
 export interface CellForecast {
@@ -78,65 +80,106 @@ function recentKde(history: ForecastHistory, totals: Float64Array, p: number): C
   return { values, note: `quartic kernel density, radius ${history.kdeBandwidthMeters.toFixed(0)} m, of the mean of the last ${k} periods` };
 }
 
-function negativeBinomial(history: ForecastHistory, totals: Float64Array, p: number): CellForecast | null {
+/** Per cell-period q: the NB's lag features from the period totals (prefix sums: O(periods × cells) for all). */
+function lagFeatures(totals: Float64Array, cells: number, periods: number): { last: Float64Array; recent: Float64Array; all: Float64Array } {
+  const last = new Float64Array(periods * cells);
+  const recent = new Float64Array(periods * cells);
+  const all = new Float64Array(periods * cells);
+  const running = new Float64Array(cells);
+  for (let q = 1; q < periods; q++) {
+    for (let n = 0; n < cells; n++) {
+      const i = q * cells + n;
+      const previous = totals[(q - 1) * cells + n];
+      running[n] += previous;
+      last[i] = Math.log1p(previous);
+      all[i] = Math.log1p(running[n] / q);
+      if (q >= 3) recent[i] = Math.log1p((totals[(q - 3) * cells + n] + totals[(q - 2) * cells + n] + previous) / 3);
+    }
+  }
+  return { last, recent, all };
+}
+
+function negativeBinomial(history: ForecastHistory, totals: Float64Array, p: number, state: ForecastState): CellForecast | null {
   const { cells } = history;
   const first = Math.max(3, p - NB_PERIODS);
   if (p - first < 2) return null;
   const lengths = history.edges.slice(1).map((e, q) => e - history.edges[q]);
   const meanLength = lengths.slice(0, p + 1).reduce((a, b) => a + b, 0) / (p + 1);
-  const features = (q: number, n: number): number[] => {
-    let recent = 0;
-    for (let r = q - 3; r < q; r++) recent += totals[r * cells + n] / 3;
-    let all = 0;
-    for (let r = 0; r < q; r++) all += totals[r * cells + n] / q;
-    return [Math.log1p(totals[(q - 1) * cells + n]), Math.log1p(recent), Math.log1p(all), Math.sin(2 * Math.PI * history.phase[q]), Math.cos(2 * Math.PI * history.phase[q])];
+  const periods = Math.floor(totals.length / cells);
+  if (!state.lags || state.lags.periods !== periods) state.lags = { periods, ...lagFeatures(totals, cells, periods) };
+  const lags = state.lags;
+  // features of period p need the totals of the periods before it only
+  const featureLags = p < periods ? lags : { periods: p + 1, ...lagFeatures(totals.subarray(0, p * cells), cells, p + 1) };
+  // a factor constant over the cells is the intercept again (and would make the design singular)
+  const factors = (history.factors ?? []).filter((f) => f.values.some((v) => v !== f.values[0]));
+  const width = 5 + factors.length;
+  const features = (q: number, n: number, out: Float64Array): void => {
+    const source = q < periods ? lags : featureLags;
+    const i = q * cells + n;
+    out[0] = source.last[i];
+    out[1] = source.recent[i];
+    out[2] = source.all[i];
+    out[3] = Math.sin(2 * Math.PI * history.phase[q]);
+    out[4] = Math.cos(2 * Math.PI * history.phase[q]);
+    for (let f = 0; f < factors.length; f++) out[5 + f] = factors[f].values[n];
   };
   const rows = (p - first) * cells;
-  const columns = Array.from({ length: 5 }, () => new Float64Array(rows));
+  const columns = Array.from({ length: width }, () => new Float64Array(rows));
   const y = new Float64Array(rows);
   const offset = new Float64Array(rows);
+  const f = new Float64Array(width);
   let i = 0;
   for (let q = first; q < p; q++) {
     for (let n = 0; n < cells; n++, i++) {
-      const f = features(q, n);
-      for (let c = 0; c < 5; c++) columns[c][i] = f[c];
+      features(q, n, f);
+      for (let c = 0; c < width; c++) columns[c][i] = f[c];
       y[i] = totals[q * cells + n];
       offset[i] = Math.log(lengths[q] / meanLength);
     }
   }
-  const names = ['log1p(last)', 'log1p(mean of last 3)', 'log1p(mean of all)', 'sin(season)', 'cos(season)'];
+  const names = ['log1p(last)', 'log1p(mean of last 3)', 'log1p(mean of all)', 'sin(season)', 'cos(season)', ...factors.map((x) => x.name)];
   let fit: GlmFit | null;
   let family = 'negative binomial';
   try {
-    fit = fitNegativeBinomial({ y, columns, names, offset }, { maxIterations: 50, epsilon: 1e-8 });
+    // warm start from the previous origin's fit (the same optimum, fewer iterations)
+    fit = fitNegativeBinomial({ y, columns, names, offset }, { maxIterations: 50, epsilon: 1e-8 }, state.negativeBinomial);
   } catch {
     fit = null;
   }
   if (!fit || !fit.converged || !fit.coefficients.every((c) => Number.isFinite(c.estimate))) {
     family = 'Poisson (the negative binomial fit failed)';
+    state.negativeBinomial = undefined;
     try {
       fit = fitPoisson({ y, columns, names, offset }, { maxIterations: 50, epsilon: 1e-8 });
     } catch {
       return null;
     }
     if (!fit.coefficients.every((c) => Number.isFinite(c.estimate))) return null;
+  } else {
+    state.negativeBinomial = { coefficients: fit.coefficients.map((c) => c.estimate), theta: fit.theta! };
   }
   const beta = fit.coefficients.map((c) => c.estimate);
   const values = new Float64Array(cells);
   const lengthOffset = Math.log(lengths[p] / meanLength);
   for (let n = 0; n < cells; n++) {
-    const f = features(p, n);
+    features(p, n, f);
     let eta = beta[0] + lengthOffset;
-    for (let c = 0; c < 5; c++) eta += beta[c + 1] * f[c];
+    for (let c = 0; c < width; c++) eta += beta[c + 1] * f[c];
     values[n] = Math.exp(eta);
   }
   const shown = fit.coefficients.map((c) => `${c.name} ${c.estimate.toFixed(3)}`).join(', ');
-  return { values, note: `${family} over ${p - first} periods x ${cells} cells: ${shown}${fit.theta !== null ? `, theta ${fit.theta.toFixed(3)}` : ''}` };
+  return { values, note: `${family} over ${p - first} periods x ${cells} cells: ${shown}${fit.theta !== null ? `, theta ${fit.theta.toFixed(3)}` : ''} (${fit.iterations} IRLS iterations)` };
 }
 
 /** State carried between the origins of a backtest (warm starts). */
 export interface ForecastState {
   selfExciting?: SelfExcitingFit;
+  /** the history's cell-steps with events, listed once for every origin */
+  events?: EventSteps;
+  /** the negative binomial fit of the previous origin (a warm start) */
+  negativeBinomial?: GlmStart;
+  /** lag features of the negative binomial, per period and cell */
+  lags?: { periods: number; last: Float64Array; recent: Float64Array; all: Float64Array };
 }
 
 /**
@@ -156,7 +199,8 @@ export function forecastPeriod(history: ForecastHistory, totals: Float64Array, m
     case 'selfExciting': {
       const steps = history.edges[p];
       const start = state.selfExciting ? { theta: Math.max(0.01, state.selfExciting.theta), omega: state.selfExciting.omega } : undefined;
-      const fit = fitSelfExciting(history.counts, cells, steps, { start });
+      state.events ??= eventSteps(history.counts, cells, Math.floor(history.counts.length / cells));
+      const fit = fitSelfExcitingEvents(eventsBefore(state.events, steps), cells, steps, { start });
       state.selfExciting = fit;
       const values = selfExcitingForecast(fit, history.counts, cells, steps, history.edges[p + 1] - steps);
       return {
@@ -165,7 +209,7 @@ export function forecastPeriod(history: ForecastHistory, totals: Float64Array, m
       };
     }
     case 'negativeBinomial': {
-      const nb = negativeBinomial(history, totals, p);
+      const nb = negativeBinomial(history, totals, p, state);
       if (nb) return nb;
       const fallback = meanOfPeriods(totals, cells, 0, p);
       return { values: fallback, note: 'too little history or no fit: the long-term average instead' };

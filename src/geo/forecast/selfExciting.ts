@@ -56,52 +56,113 @@ export interface SelfExcitingOptions {
  * Cells without events get μ = 0.
  */
 export function fitSelfExciting(counts: Float64Array, cells: number, steps: number, options: SelfExcitingOptions = {}): SelfExcitingFit {
+  return fitSelfExcitingEvents(eventSteps(counts, cells, steps), cells, steps, options);
+}
+
+/**
+ * The history as the EM reads it: per cell, its steps with events (sorted) and their counts,
+ * cells with events only. A cell-step without events adds nothing to the E-step, and between two
+ * steps with events S and R move by closed forms (Δ steps apart, e = e^{−ω}):
+ *   S_k = e^Δ (S_{k−1} + c_{k−1}),   R_k = e^Δ (R_{k−1} + Δ (S_{k−1} + c_{k−1}))
+ * so an iteration costs O(cell-steps with events), not O(cells × steps): the sufficient
+ * statistics of the likelihood are the events, and a district at resolution 9 over a year of
+ * days is mostly empty cell-steps.
+ */
+export interface EventSteps {
+  /** cells with events, ascending */
+  cell: Int32Array;
+  /** per listed cell k: its events are entries offsets[k] .. offsets[k + 1] − 1 */
+  offsets: Int32Array;
+  step: Int32Array;
+  count: Float64Array;
+}
+
+/** The steps with events of each cell over steps [0, steps) of a step-major count table. */
+export function eventSteps(counts: Float64Array, cells: number, steps: number): EventSteps {
+  const perCell = new Int32Array(cells);
+  for (let d = 0; d < steps; d++) {
+    const base = d * cells;
+    for (let n = 0; n < cells; n++) if (counts[base + n] !== 0) perCell[n]++;
+  }
+  const listed: number[] = [];
+  for (let n = 0; n < cells; n++) if (perCell[n] > 0) listed.push(n);
+  const cell = Int32Array.from(listed);
+  const offsets = new Int32Array(cell.length + 1);
+  const slot = new Int32Array(cells).fill(-1);
+  cell.forEach((n, k) => {
+    offsets[k + 1] = offsets[k] + perCell[n];
+    slot[n] = offsets[k];
+  });
+  const total = offsets[cell.length];
+  const step = new Int32Array(total);
+  const count = new Float64Array(total);
+  for (let d = 0; d < steps; d++) {
+    const base = d * cells;
+    for (let n = 0; n < cells; n++) {
+      const c = counts[base + n];
+      if (c === 0) continue;
+      step[slot[n]] = d;
+      count[slot[n]++] = c;
+    }
+  }
+  return { cell, offsets, step, count };
+}
+
+/** fitSelfExciting on the events of eventSteps (the same model and iterations). */
+export function fitSelfExcitingEvents(events: EventSteps, cells: number, steps: number, options: SelfExcitingOptions = {}): SelfExcitingFit {
   const maxIterations = options.maxIterations ?? 100;
   const tolerance = options.tolerance ?? 1e-5;
   let theta = options.start?.theta ?? 0.2;
   let omega = options.start?.omega ?? 0.2;
-  const active: number[] = [];
-  let total = 0;
-  for (let n = 0; n < cells; n++) {
-    let s = 0;
-    for (let d = 0; d < steps; d++) s += counts[d * cells + n];
-    if (s > 0) active.push(n);
-    total += s;
-  }
+  const { cell, offsets, step, count } = events;
   const mu = new Float64Array(cells);
-  for (const n of active) {
+  let total = 0;
+  // per step d: events at d, summed over the cells (for the truncated offspring sum)
+  const perStep = new Float64Array(steps);
+  for (let k = 0; k < cell.length; k++) {
     let s = 0;
-    for (let d = 0; d < steps; d++) s += counts[d * cells + n];
-    mu[n] = (0.5 * s) / steps;
+    for (let e = offsets[k]; e < offsets[k + 1]; e++) {
+      s += count[e];
+      perStep[step[e]] += count[e];
+    }
+    mu[cell[k]] = (0.5 * s) / steps;
+    total += s;
   }
   let iterations = 0;
   let converged = false;
   if (total === 0 || steps < 2) return { mu, theta: 0, omega, branchingRatio: 0, iterations, converged: true };
-  // per step d: events at d, summed over the active cells (for the truncated offspring sum)
-  const perStep = new Float64Array(steps);
-  for (const n of active) for (let d = 0; d < steps; d++) perStep[d] += counts[d * cells + n];
+  // e^{−ωΔ} for every gap Δ between two steps, refilled when ω changes
+  const decayOf = new Float64Array(steps + 1);
   for (; iterations < maxIterations;) {
     iterations++;
     const decay = exp(-omega);
+    decayOf[0] = 1;
+    for (let g = 1; g <= steps; g++) decayOf[g] = decayOf[g - 1] * decay;
     const tw = theta * omega;
     let triggered = 0;
     let triggeredLag = 0;
-    for (const n of active) {
+    for (let k = 0; k < cell.length; k++) {
+      const n = cell[k];
+      const m = mu[n];
       let S = 0;
       let R = 0;
       let background = 0;
+      let prevStep = -1;
       let prev = 0;
-      for (let d = 0; d < steps; d++) {
-        if (d > 0) {
-          R = decay * (R + S + prev);
-          S = decay * (S + prev);
+      for (let e = offsets[k]; e < offsets[k + 1]; e++) {
+        const d = step[e];
+        if (prevStep >= 0) {
+          const gap = d - prevStep;
+          const f = decayOf[gap];
+          R = f * (R + gap * (S + prev));
+          S = f * (S + prev);
         }
-        const c = counts[d * cells + n];
+        const c = count[e];
+        prevStep = d;
         prev = c;
-        if (c === 0) continue;
-        const lambda = mu[n] + tw * S;
+        const lambda = m + tw * S;
         if (lambda <= 0) continue;
-        background += (c * mu[n]) / lambda;
+        background += (c * m) / lambda;
         triggered += (c * tw * S) / lambda;
         triggeredLag += (c * tw * R) / lambda;
       }
@@ -125,6 +186,29 @@ export function fitSelfExciting(counts: Float64Array, cells: number, steps: numb
     }
   }
   return { mu, theta, omega, branchingRatio: (theta * omega * exp(-omega)) / (1 - exp(-omega)), iterations, converged };
+}
+
+/** The events of `events` before step `steps` (an earlier origin of a backtest: a prefix of each cell's list). */
+export function eventsBefore(events: EventSteps, steps: number): EventSteps {
+  const keep: number[] = [];
+  const ends: number[] = [];
+  for (let k = 0; k < events.cell.length; k++) {
+    let end = events.offsets[k];
+    while (end < events.offsets[k + 1] && events.step[end] < steps) end++;
+    if (end > events.offsets[k]) {
+      keep.push(k);
+      ends.push(end);
+    }
+  }
+  const offsets = new Int32Array(keep.length + 1);
+  keep.forEach((k, i) => (offsets[i + 1] = offsets[i] + ends[i] - events.offsets[k]));
+  const step = new Int32Array(offsets[keep.length]);
+  const count = new Float64Array(offsets[keep.length]);
+  keep.forEach((k, i) => {
+    step.set(events.step.subarray(events.offsets[k], ends[i]), offsets[i]);
+    count.set(events.count.subarray(events.offsets[k], ends[i]), offsets[i]);
+  });
+  return { cell: Int32Array.from(keep, (k) => events.cell[k]), offsets, step, count };
 }
 
 /** Expected events of each cell over steps [steps, steps + horizon) given the counts of steps [0, steps). */

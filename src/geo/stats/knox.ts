@@ -196,6 +196,56 @@ export interface KnoxOptions {
 
 export const DEFAULT_KNOX_SEED = 12345;
 
+/**
+ * The close pairs ready for counting many tables: each pair's distance row as the offset of its
+ * row in the table, and the time column of every whole-day difference up to the span of the days
+ * by lookup, so a permutation costs one subtraction and two array reads per close pair.
+ */
+interface PairKernel {
+  a: Int32Array;
+  b: Int32Array;
+  /** row × columns per pair */
+  base: Int32Array;
+  /** time column per Δ days from −span to span, at Δ + span (no branch on the sign: it is random) */
+  columnOf: Int32Array;
+  span: number;
+}
+
+function pairKernel(pairs: ClosePairs, span: number, bands: KnoxBands): PairKernel {
+  const columns = bands.timeBands + 1;
+  const columnOf = new Int32Array(2 * span + 1);
+  for (let delta = -span; delta <= span; delta++) columnOf[delta + span] = timeColumn(Math.abs(delta), bands);
+  const base = new Int32Array(pairs.row.length);
+  for (let k = 0; k < base.length; k++) base[k] = pairs.row[k] * columns;
+  return { a: pairs.i, b: pairs.j, base, columnOf, span };
+}
+
+/** knoxCounts for whole days (as offsets from the first day): the close rows into `close`, then the beyond row. */
+function kernelCounts(kernel: PairKernel, day: Int32Array, totals: Float64Array, close: Int32Array, out: Float64Array, rows: number, columns: number): void {
+  close.fill(0);
+  const { a, b, base, columnOf, span } = kernel;
+  for (let k = 0, m = a.length; k < m; k++) close[base[k] + columnOf[day[a[k]] - day[b[k]] + span]]++;
+  const beyond = (rows - 1) * columns;
+  for (let c = 0; c < columns; c++) {
+    let sum = 0;
+    for (let r = 0; r < rows - 1; r++) {
+      out[r * columns + c] = close[r * columns + c];
+      sum += close[r * columns + c];
+    }
+    out[beyond + c] = totals[c] - sum;
+  }
+}
+
+/** Fisher-Yates in place: a uniformly random assignment of the dates to the locations. */
+function shuffle(values: Int32Array, random: ReturnType<typeof createRandom>): void {
+  for (let i = values.length - 1; i > 0; i--) {
+    const k = random.nextInt(i + 1);
+    const t = values[i];
+    values[i] = values[k];
+    values[k] = t;
+  }
+}
+
 export function knoxTest(points: KnoxPoints, bands: KnoxBands, options: KnoxOptions): KnoxResult {
   const n = points.x.length;
   const seed = options.seed ?? DEFAULT_KNOX_SEED;
@@ -208,15 +258,35 @@ export function knoxTest(points: KnoxPoints, bands: KnoxBands, options: KnoxOpti
   const atLeast = new Float64Array(rows * columns);
   const random = createRandom(seed);
   const days = Float64Array.from(points.day);
+  // whole days: the fast kernel on offsets from the first day (a permutation keeps the multiset of days)
+  let first = Infinity;
+  let lastDay = -Infinity;
+  let whole = true;
+  for (let i = 0; i < n; i++) {
+    const d = days[i];
+    if (d !== floor(d)) whole = false;
+    if (d < first) first = d;
+    if (d > lastDay) lastDay = d;
+  }
+  whole = whole && n > 0 && lastDay - first < 1e7;
+  const kernel = whole ? pairKernel(pairs, lastDay - first, bands) : null;
+  const offsets = whole ? Int32Array.from(days, (d) => d - first) : new Int32Array(0);
+  const close = new Int32Array(rows * columns);
+  let simulated: Float64Array = new Float64Array(rows * columns);
   for (let r = 0; r < options.permutations; r++) {
     // Fisher-Yates: a uniformly random assignment of the dates to the locations
-    for (let i = n - 1; i > 0; i--) {
-      const k = random.nextInt(i + 1);
-      const t = days[i];
-      days[i] = days[k];
-      days[k] = t;
+    if (kernel) {
+      shuffle(offsets, random);
+      kernelCounts(kernel, offsets, totals, close, simulated, rows, columns);
+    } else {
+      for (let i = n - 1; i > 0; i--) {
+        const k = random.nextInt(i + 1);
+        const t = days[i];
+        days[i] = days[k];
+        days[k] = t;
+      }
+      simulated = knoxCounts(pairs, days, totals, bands);
     }
-    const simulated = knoxCounts(pairs, days, totals, bands);
     for (let c = 0; c < sum.length; c++) {
       sum[c] += simulated[c];
       if (simulated[c] >= observed[c]) atLeast[c]++;

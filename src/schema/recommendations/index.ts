@@ -4,7 +4,7 @@
  * and the pooled evaluation of many fixes.
  */
 export { RecommendationItem, FieldChange, RecommendationHistoryEntry, Recommendation, RecommendationConnection } from './recommendation';
-export { RecommendationFilter, RecommendationItemInput, CreateRecommendationInput, UpdateRecommendationInput } from './inputs';
+export { RecommendationFilter, RecommendationItemInput, ForecastItemInput, NearRepeatItemInput, CreateRecommendationInput, UpdateRecommendationInput } from './inputs';
 export { EvaluationArgs, CellGroupCounts, DifferenceInDifferencesEstimate, RecommendationEvaluation } from './evaluation';
 export type { TimeOfDay } from './evaluation';
 export { AgencyStatistics, AgencyStatisticsReport, AgencyStatisticsArgs } from './agencyStatistics';

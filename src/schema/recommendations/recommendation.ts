@@ -1,5 +1,5 @@
 /** A working-group recommendation: its items, its append-only history and the paged list of them. */
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { Geometry, RecommendationItemKind, RecommendationStatus, Role } from '../../domain';
 import { AgencyEnum, RecommendationItemKindEnum, RecommendationStatusEnum, RoleEnum } from '../enums';
 import { GeoJSONScalar } from '../scalars';
@@ -10,7 +10,7 @@ export class RecommendationItem {
   @Field(() => ID, { description: 'Id of the item row.' })
   id: string;
 
-  @Field(() => RecommendationItemKindEnum, { description: 'Which of the four kinds of record.' })
+  @Field(() => RecommendationItemKindEnum, { description: 'Which of the six kinds of record.' })
   kind: RecommendationItemKind;
 
   @Field(() => ID, { nullable: true, description: 'The lighting outage (see `lightingOutages`), for LIGHTING_OUTAGE items.' })
@@ -25,7 +25,28 @@ export class RecommendationItem {
   @Field(() => ID, { nullable: true, description: 'The feature of an imported factor layer (see `riskFeatures`), for RISK_FEATURE items.' })
   riskFeatureId: string | null;
 
-  @Field(() => GeoJSONScalar, { description: "The outage's, defect's or feature's geometry, or the cell's outline." })
+  @Field(() => [String], { nullable: true, description: 'FORECAST_CELL and NEAR_REPEAT_AREA: the cells (hex) attached.' })
+  cells: string[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'FORECAST_CELL and NEAR_REPEAT_AREA: the H3 resolution of the cells.' })
+  resolution: number | null;
+
+  @Field(() => String, { nullable: true, description: 'FORECAST_CELL: the forecast method (e.g. selfExciting); NEAR_REPEAT_AREA: knox.' })
+  method: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'FORECAST_CELL: start of the forecast period; NEAR_REPEAT_AREA: the as-of instant of the analysis.' })
+  windowFrom: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "FORECAST_CELL: end of the forecast period (exclusive); NEAR_REPEAT_AREA: the latest end of a cell's risk window." })
+  windowTo: Date | null;
+
+  @Field(() => [Float], { nullable: true, description: 'Per cell, in the order of `cells`: the expected count (FORECAST_CELL) or the recent incidents whose risk reaches it (NEAR_REPEAT_AREA).' })
+  values: number[] | null;
+
+  @Field(() => String, { nullable: true, description: 'FORECAST_CELL and NEAR_REPEAT_AREA: the area, the period, the share, the bands, in words.' })
+  note: string | null;
+
+  @Field(() => GeoJSONScalar, { description: "The outage's, defect's or feature's geometry, or the outline of the cell(s)." })
   geometry: Geometry;
 
   @Field(() => Date, { nullable: true, description: 'When the outage or defect was fixed, or the feature closed, as its own layer records it (null for cells and for records still open).' })
