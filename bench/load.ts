@@ -20,10 +20,8 @@ export interface LatencySummary {
   runs: number;
 }
 
-export interface LoadRun {
-  name: string;
-  processes: number;
-  responseCache: 'off' | 'warm';
+/** What autocannon measured of a mixed load, as every load figure of the bench reports it. */
+export interface LoadFigures {
   seconds: number;
   connections: number;
   requests: number;
@@ -32,8 +30,14 @@ export interface LoadRun {
   errors: number;
   non2xx: number;
   mix: string[];
-  target: LoadTarget;
   met: boolean;
+}
+
+export interface LoadRun extends LoadFigures {
+  name: string;
+  processes: number;
+  responseCache: 'off' | 'warm';
+  target: LoadTarget;
   /** with the cache on: each request of the mix timed once cold (a miss, computed and stored) and once more (a hit) */
   missMs?: LatencySummary;
   hitMs?: LatencySummary;

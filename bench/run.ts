@@ -29,7 +29,7 @@ import { generateCityLayers, storeCityLayers, writeIncidentsCsv } from './city';
 import { CopyFloor, copyFloorLine, timeCopyFloor } from './copyFloor';
 import { ProfileImportResult, timeProfileImport } from './importProfile';
 import type { AnonymousAsk, BenchCase, BenchContext, ContentionCase, FloorSql, LoadRequest } from './types';
-import { cacheLatency, LoadOptions, LoadRun, runLoad, warmUp } from './load';
+import { cacheLatency, LoadFigures, LoadOptions, LoadRun, runLoad, warmUp } from './load';
 import { formatSummary } from './summary';
 
 /** The checkout: bench/ from the sources (tests), dist/bench/ when compiled. */
@@ -121,18 +121,7 @@ export interface BenchResults {
   contention: ContentionResult[];
   /** city-wide exports of every incident point, gzip-compressed as a client asking for it gets them */
   exports?: ExportResult[];
-  load: {
-    seconds: number;
-    connections: number;
-    requests: number;
-    requestsPerSecond: number;
-    latencyMs: { p50: number; p97_5: number; p99: number; max: number };
-    errors: number;
-    non2xx: number;
-    mix: string[];
-    target: { requestsPerSecond: number; p99Ms: number };
-    met: boolean;
-  } | null;
+  load: (LoadFigures & { target: { requestsPerSecond: number; p99Ms: number } }) | null;
   /** the mixed load at 1 process, N processes, and N processes with the response cache warm (bench/load.ts) */
   loads?: LoadRun[];
   totalSeconds: number;

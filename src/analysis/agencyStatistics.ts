@@ -5,7 +5,8 @@
  * is listed, with zeros where it has no case. See docs/cases.md.
  */
 import type { RequestContext } from '../context';
-import { agencyStatistics as agencyStatisticsRows, AgencyStatisticsRow, recommendationsByIds, todayIn } from '../db/recommendations';
+import { agencyStatistics as agencyStatisticsRows, AgencyStatisticsRow } from '../db/agencyStatistics';
+import { recommendationsByIds, todayIn } from '../db/recommendations';
 import { AGENCIES } from '../domain';
 import type { AgencyStatistics, AgencyStatisticsArgs, AgencyStatisticsReport } from '../schema/recommendations';
 import { caseScope, toRecommendation } from './cases';

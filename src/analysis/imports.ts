@@ -21,7 +21,7 @@ import type { ToWgs84 } from '../geo/crs';
 import { ImportRefusedError } from '../import/errors';
 import { buildRowMapper, RowMapper } from '../import/mapping';
 import { ImportProfile, parseProfile } from '../import/profile';
-import { resolveCrs } from '../import/run';
+import { resolveCrs } from '../import/fileShape';
 import { areasInWriteOrder, RecordScreen } from '../import/screen';
 import { validateRow, type RawRow } from '../import/validate';
 import type { ImportResult, RejectedRecord } from '../schema/imports';

@@ -14,7 +14,7 @@ import { ImportRefusedError } from './errors';
 import { buildRowMapper, findColumn, lookalikeColumns } from './mapping';
 import { CHOICE_FIELDS, ImportProfile, isDateField, layerFields, parseProfile } from './profile';
 import { PositionedRow, readRows } from './readers';
-import { fileShape, FileShape, resolveCrs } from './run';
+import { fileShape, FileShape, resolveCrs } from './fileShape';
 import { validateRow } from './validate';
 import { vocabularyValue } from './vocabulary';
 

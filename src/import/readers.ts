@@ -5,17 +5,14 @@
 import { createHash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import iconv from 'iconv-lite';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
-import chardet from 'chardet';
 import { chain } from 'stream-chain';
 import { parser as jsonParser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
 import { streamArray } from 'stream-json/streamers/StreamArray';
 import type { Layer } from '../domain';
-import { epsgCode } from '../geo/crs';
 import { ImportRefusedError } from './errors';
-import { GDAL_EXTENSIONS, GdalReadOptions, readGdal } from './gdal';
+import { GdalReadOptions, readGdal } from './gdal';
 import type { RawRow } from './validate';
 
 export const IMPORT_FORMATS = ['csv', 'geojson', 'open311', 'police-uk', 'gis'] as const;
@@ -368,77 +365,6 @@ export async function* readPoliceUk(input: Readable): AsyncGenerator<PositionedR
       },
     };
   }
-}
-
-export function detectFormat(fileName: string, firstBytes: string): ImportFormat {
-  const head = firstBytes.replace(/^\uFEFF/, '').trimStart();
-  const ext = path.extname(fileName).toLowerCase();
-  // GeoPackage (SQLite), zip archives (zipped Shapefile, XLSX, KMZ, ODS), Shapefile, KML: through GDAL
-  if (firstBytes.startsWith('SQLite format 3') || firstBytes.startsWith('PK\u0003\u0004') || firstBytes.startsWith("\u0000\u0000'\n")) return 'gis';
-  if (ext in GDAL_EXTENSIONS) return 'gis';
-  if (head.startsWith('<?xml') && /<kml[\s>]/.test(head)) return 'gis';
-  if (head.startsWith('{')) return geoJsonCrsIsWgs84(head) ? 'geojson' : 'gis';
-  if (head.startsWith('[')) return 'open311';
-  if (/^crime id,month,/i.test(head)) return 'police-uk';
-  if (/\.(geo)?json$/i.test(fileName)) return 'geojson';
-  return 'csv';
-}
-
-/**
- * Whether a GeoJSON's head declares no coordinate system or WGS 84. A (pre-RFC 7946) `crs`
- * member naming another system sends the file through GDAL, which reprojects it.
- */
-function geoJsonCrsIsWgs84(head: string): boolean {
-  const match = /"crs"\s*:\s*\{[^}]*"name"\s*:\s*"([^"]+)"/.exec(head);
-  if (!match) return true;
-  const code = epsgCode(match[1]);
-  return code === 4326;
-}
-
-/** The delimiter of a CSV from its first line: the commonest of `,` `;` tab and `|` outside quotes. */
-export function detectDelimiter(head: string): string {
-  const firstLine = head
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/, 1)[0]
-    .replace(/"[^"]*"/g, '');
-  let best = ',';
-  let bestCount = 0;
-  for (const candidate of [',', ';', '\t', '|']) {
-    const count = firstLine.split(candidate).length - 1;
-    if (count > bestCount) {
-      best = candidate;
-      bestCount = count;
-    }
-  }
-  return best;
-}
-
-/**
- * The encoding of a text file from its first bytes: UTF-8 when they decode as UTF-8 (a cut
- * character at the end aside), else chardet's guess among the encodings iconv-lite knows, else
- * Windows-1251 (what Almaty's registers are exported in).
- */
-export function detectEncoding(head: Buffer): string {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, utf8SafeEnd(head)));
-    return 'utf-8';
-  } catch {
-    const guesses = chardet.analyse(head);
-    const known = guesses.find((g: { name: string; confidence: number }) => g.confidence >= 10 && !/^utf-?8$/i.test(g.name) && iconv.encodingExists(g.name));
-    return known && /^(windows-125\d|iso-8859-\d+|koi8-r|utf-16(le|be)?)$/i.test(known.name) ? known.name.toLowerCase() : 'windows-1251';
-  }
-}
-
-/** The end of a byte range without a UTF-8 sequence cut at its end. */
-function utf8SafeEnd(bytes: Buffer): number {
-  let end = bytes.length;
-  for (let k = 1; k <= 3 && end - k >= 0; k++) {
-    const b = bytes[end - k];
-    if ((b & 0xc0) === 0x80) continue;
-    if (b >= 0xc0) end -= k;
-    break;
-  }
-  return end;
 }
 
 export interface ReadRowsOptions extends ReaderOptions {

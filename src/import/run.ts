@@ -5,7 +5,6 @@
  */
 import { createReadStream, createWriteStream, promises as fs, WriteStream } from 'node:fs';
 import path from 'node:path';
-import iconv from 'iconv-lite';
 import type { Knex } from 'knex';
 import { AreaRecord, BBox, Layer, LayerRecordMap } from '../domain';
 import { finishImportRun, startImportRun } from '../db/importRuns';
@@ -13,12 +12,11 @@ import { dropBulkIndexes, ensureBulkIndexes, storedRowEstimate, UpsertCounts } f
 import { copyText } from '../db/copyText';
 import { stagePhases, writeStagedBatch } from '../db/stage';
 import { rebuildStreetNetwork } from '../db/streets';
-import { proj4DefinitionOf } from '../db/crs';
-import { BUILT_IN_CRS, toWgs84, ToWgs84 } from '../geo/crs';
 import { ImportRefusedError } from './errors';
 import { buildRowMapper, MapperOptions, RowMapper } from './mapping';
 import { portableProfile, type ImportProfile } from './profile';
-import { detectDelimiter, detectEncoding, detectFormat, ImportFormat, Open311Mapping, PositionedRow, readRows } from './readers';
+import { crsDefinition, fileShape, resolveCrs, simpleHeader } from './fileShape';
+import { ImportFormat, Open311Mapping, PositionedRow, readRows } from './readers';
 import { areasInWriteOrder } from './screen';
 import { FirstLineIndex } from './keyIndex';
 import { importWorkerCount, importWorkersAvailable, readCsvInWorkers } from './parallel';
@@ -122,35 +120,6 @@ class RejectsWriter {
     if (!stream) return;
     await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }
-}
-
-/** The conversion of a profile's coordinate system to WGS 84: built in, or PostGIS's definition. */
-export async function resolveCrs(knex: Knex | null, epsg: number): Promise<ToWgs84> {
-  const definition = BUILT_IN_CRS[epsg] ?? (knex ? await proj4DefinitionOf(knex, epsg) : null);
-  if (!definition) throw new ImportRefusedError(`profile field coordinates.crs: EPSG:${epsg} is not a coordinate system PostGIS knows`, 2);
-  try {
-    return toWgs84(definition);
-  } catch (error) {
-    throw new ImportRefusedError(`profile field coordinates.crs: EPSG:${epsg} cannot be used (${(error as Error).message})`, 2);
-  }
-}
-
-/** What the reading of a file needs from its first bytes: format, encoding, delimiter. */
-export interface FileShape {
-  format: ImportFormat;
-  encoding: string;
-  delimiter: string;
-  decimalComma: boolean;
-}
-
-export async function fileShape(file: string, format: ImportFormat | undefined, profile: ImportProfile | null | undefined): Promise<FileShape> {
-  const head = await readHead(file);
-  const encoding = profile?.encoding ?? detectEncoding(head);
-  const text = head.toString('utf8');
-  const detected = format ?? detectFormat(file, text);
-  const decoded = /^utf-?8$/i.test(encoding) ? text : iconv.decode(head, encoding);
-  const delimiter = profile?.delimiter ?? (detected === 'csv' ? detectDelimiter(decoded) : ',');
-  return { format: detected, encoding, delimiter, decimalComma: profile?.decimalComma ?? delimiter === ';' };
 }
 
 export async function importFile(knex: Knex, options: ImportOptions): Promise<ImportSummary> {
@@ -418,37 +387,6 @@ export async function importFile(knex: Knex, options: ImportOptions): Promise<Im
     throw new ImportRefusedError(`${options.layer}: all ${offered} records were rejected, nothing was imported${where}; the first: ${rejects.first}`);
   }
   return summary;
-}
-
-/** A CSV whose header is its whole first line (no quotes, so no line break inside it): what the workers' reader expects. */
-async function simpleHeader(file: string): Promise<boolean> {
-  const head = (await readHead(file)).toString('latin1');
-  const end = head.indexOf('\n');
-  return (
-    end > 0 &&
-    !head.slice(0, end).includes('"') &&
-    head
-      .slice(0, end)
-      .replace(/^\xef\xbb\xbf/, '')
-      .trim().length > 0
-  );
-}
-
-/** The proj4 definition of a coordinate system, for the workers to build the same conversion. */
-async function crsDefinition(knex: Knex, epsg: number): Promise<string | null> {
-  return BUILT_IN_CRS[epsg] ?? (await proj4DefinitionOf(knex, epsg));
-}
-
-/** The first 64 KiB of a file: enough to tell its format, encoding and delimiter. */
-async function readHead(file: string): Promise<Buffer> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(65536);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 export function formatSummary(summary: ImportSummary): string {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
-import { detectDelimiter, detectEncoding, detectFormat, readCsv } from '../../../src/import/readers';
+import { detectDelimiter, detectEncoding, detectFormat } from '../../../src/import/fileShape';
+import { readCsv } from '../../../src/import/readers';
 
 async function rows(input: Buffer, options: Parameters<typeof readCsv>[1]) {
   const out = [];
