@@ -187,7 +187,8 @@ export class ReadRouter {
   private async checkReplica(r: Replica): Promise<void> {
     try {
       if (!r.checker) {
-        const timeout = Math.max(1000, this.config.checkIntervalMs);
+        // generous: the timer also runs out when this process's event loop is busy, which says nothing about the replica
+        const timeout = Math.max(3000, 2 * this.config.checkIntervalMs);
         const client = new Client({ connectionString: r.url, connectionTimeoutMillis: timeout, query_timeout: timeout });
         client.on('error', () => undefined); // a dropped connection fails the next check, which reconnects
         r.checker = client;

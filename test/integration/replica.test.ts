@@ -7,7 +7,8 @@
  * incident columns follow the replica's version, not the primary's. A replica beyond the lag
  * limit, and one that is down, is skipped (reads go to the primary) with a log line.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
@@ -71,13 +72,17 @@ async function importThrough(t: TestServer, prefix: string, n: number): Promise<
   expect(answer.data!.importIncidents).toEqual({ inserted: n, rejected: 0 });
 }
 
-/** `hotspots import incidents <csv>` against the primary, as an operator runs it. */
-function cliImport(prefix: string, n: number): void {
+/**
+ * `hotspots import incidents <csv>` against the primary, as an operator runs it. Asynchronous: the
+ * server under test shares this process, and its replica checks must keep running meanwhile (a
+ * blocked event loop would time its check out and mark the replica down).
+ */
+async function cliImport(prefix: string, n: number): Promise<void> {
   const file = path.join(cluster.root, `${prefix}.csv`);
   const rows = incidents(prefix, n).map((r) => [r.externalId, r.source, r.occurredAt, 'theft', r.lat, r.lng].join(','));
   writeFileSync(file, ['external_id,source,occurred_at,category,lat,lng', ...rows].join('\n') + '\n');
   const cli = path.resolve(__dirname, '../../dist/src/cli/main.js');
-  execFileSync(process.execPath, [cli, 'import', 'incidents', file, '--rejects', `${file}.rejects`], { env: { ...process.env, DATABASE_URL: primary.url(DB) }, stdio: 'pipe' });
+  await promisify(execFile)(process.execPath, [cli, 'import', 'incidents', file, '--rejects', `${file}.rejects`], { env: { ...process.env, DATABASE_URL: primary.url(DB) } });
 }
 
 const storedOnPrimary = async () => Number(((await primaryKnex('incidents').count('* as n')) as { n: string }[])[0].n);
@@ -140,7 +145,7 @@ describeIfPostgres('a streaming replica serves the reads', () => {
     await replicaKnex.raw('SELECT pg_wal_replay_pause()');
     try {
       const started = Date.now();
-      cliImport('second', 20);
+      await cliImport('second', 20);
       timings.cliImportMs = Date.now() - started;
       expect(await storedOnPrimary()).toBe(50);
       expect(await incidentCount(t)).toBe(30);
@@ -164,7 +169,7 @@ describeIfPostgres('a streaming replica serves the reads', () => {
       expect(await incidentCount(strict)).toBe(55);
       await replicaKnex.raw('SELECT pg_wal_replay_pause()');
       try {
-        cliImport('third', 10);
+        await cliImport('third', 10);
         timings.skippedAfterMs = await waitUntil('the replica is skipped', () => strict.server.reads.status()[0].state === 'lagging');
         expect(log.mock.calls.flat().join('\n')).toMatch(/read replica 127\.0\.0\.1:\d+\/hotspots_replica: skipped, \d+ ms behind the primary \(limit 300 ms\)/);
         // from the primary now: the new rows are counted although the replica has not replayed them
