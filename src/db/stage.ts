@@ -6,12 +6,15 @@
  * unchanged) and the same stored values as the upsert of the parameters' arrays.
  *
  * The incidents' district and precinct (the rule of `area_of_point`, migrations
- * 20261203000011) are computed for the whole batch at once: per area (lowest id first, each area
- * once), the staged points it covers, found through a GIST index on the staged points. PostGIS
- * then keeps the area's prepared polygon between consecutive calls instead of reading and
- * preparing it again for every point (which `area_of_point` per row does: about 60 µs a
- * district). A point no area covers takes `area_of_point` itself (the nearest area within 50 m,
- * else none), so the rule is the same function's.
+ * 20261203000011 and 20261203000030) are computed for the whole batch at once:
+ * - a point in a square that one area wholly covers (`area_squares`) takes that area, by a hash
+ *   join on the square's key;
+ * - the other points (near a boundary, or outside every area) are copied to a second staging
+ *   table with a GIST index, and each area (each once) finds the ones it covers there. PostGIS
+ *   keeps the area's prepared polygon between consecutive calls instead of reading and preparing
+ *   it for every point (which `area_of_point` per row does: about 60 µs a district);
+ * - a point no area covers takes `area_of_point` itself (the nearest area within 50 m, else
+ *   none), so the rule is the same function's.
  */
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
@@ -23,6 +26,8 @@ import type { Layer } from '../domain';
 import { batchColumnTypes, UpsertCounts, upsertStatementFrom } from './upsert';
 
 export const STAGE_TABLE = 'import_stage';
+/** the staged incidents that some kind of area does not cover by a whole square */
+const EDGE_TABLE = 'import_stage_edge';
 
 /** The point of a staged incident, as the upsert stores it. */
 const STAGED_POINT = 'ST_SetSRID(ST_MakePoint(lng, lat), 4326)';
@@ -36,13 +41,21 @@ function stageDdl(layer: Layer): string {
   return `CREATE TEMP TABLE ${STAGE_TABLE} (${columns.join(', ')}) ON COMMIT DROP`;
 }
 
-/** For each staged point an area of `kind` covers: the covering area of lowest id. */
+const squareOf = (kind: (typeof AREA_KINDS)[number], alias: string): string => `${alias}.kind = '${kind}' AND ${alias}.square = area_square_key(s.lng, s.lat)`;
+
+/** Copies the staged incidents that lie in no whole square of some kind into EDGE_TABLE, indexed. */
+const EDGE_DDL = `CREATE TEMP TABLE ${EDGE_TABLE} ON COMMIT DROP AS
+    SELECT s.ord, s.pt FROM ${STAGE_TABLE} s
+     WHERE ${AREA_KINDS.map((k) => `NOT EXISTS (SELECT 1 FROM area_squares q WHERE ${squareOf(k, 'q')})`).join(' OR ')};
+  CREATE INDEX ON ${EDGE_TABLE} USING gist (pt)`;
+
+/** For each edge point an area of `kind` covers: the covering area of lowest id. */
 function coveringArea(kind: (typeof AREA_KINDS)[number]): string {
   // areas outside, points inside: each area's polygon is prepared once for all its points
   return `${kind}_of AS (
       SELECT p.ord, min(a.id) AS id
         FROM (SELECT id, geom FROM areas WHERE kind = '${kind}') a
-        CROSS JOIN LATERAL (SELECT s.ord FROM ${STAGE_TABLE} s WHERE ST_Covers(a.geom, s.pt) OFFSET 0) p
+        CROSS JOIN LATERAL (SELECT e.ord FROM ${EDGE_TABLE} e WHERE ST_Covers(a.geom, e.pt) OFFSET 0) p
        GROUP BY p.ord)`;
 }
 
@@ -53,12 +66,12 @@ export function stagedUpsertStatement(layer: Layer): string {
   if (cached) return cached;
   let sql: string;
   if (layer === 'incidents') {
-    const joins = AREA_KINDS.map((k) => `LEFT JOIN ${k}_of ON ${k}_of.ord = s.ord`).join(' ');
+    const joins = AREA_KINDS.map((k) => `LEFT JOIN area_squares ${k}_square ON ${squareOf(k, `${k}_square`)} LEFT JOIN ${k}_of ON ${k}_of.ord = s.ord`).join(' ');
     sql = upsertStatementFrom(layer, {
       with: AREA_KINDS.map(coveringArea).join(',\n    '),
       from: `${STAGE_TABLE} s ${joins}`,
-      // covered: the covering area of lowest id; else the function's own answer (the nearest within 50 m, or none)
-      derived: Object.fromEntries(AREA_KINDS.map((k) => [`${k}_id`, `coalesce(${k}_of.id, area_of_point('${k}', s.pt))`])),
+      // its whole square's area; else the covering area of lowest id; else the function's own answer (the nearest within 50 m, or none)
+      derived: Object.fromEntries(AREA_KINDS.map((k) => [`${k}_id`, `coalesce(${k}_square.area_id, ${k}_of.id, area_of_point('${k}', s.pt))`])),
     });
   } else {
     sql = upsertStatementFrom(layer, { with: '', from: `${STAGE_TABLE} s` });
@@ -106,7 +119,7 @@ export async function writeStagedBatch(knex: Knex, batch: StagedBatch): Promise<
       };
       await pipeline(Readable.from([batch.text]), client.query(copyFrom(`COPY ${STAGE_TABLE} (${columns.join(', ')}) FROM STDIN`)));
       lap('copy');
-      if (batch.layer === 'incidents') await query(client, `CREATE INDEX ON ${STAGE_TABLE} USING gist (pt)`);
+      if (batch.layer === 'incidents') await query(client, EDGE_DDL);
       lap('areaIndex');
       const { rows } = await query(client, stagedUpsertStatement(batch.layer));
       lap('upsert');

@@ -54,6 +54,9 @@ function testFile(rows: number): string {
         return [76.85025, 43.2 + random() * 0.05];
       case 2:
         return [77.05 + random() * 0.0008, 43.21 + random() * 0.1];
+      case 3:
+        // exactly on the lines between area squares (1/512 degree)
+        return [Math.round((76.8 + random() * 0.35) * 512) / 512, Math.round((43.2 + random() * 0.22) * 512) / 512];
       default:
         return [76.8 + random() * 0.35, 43.2 + random() * 0.22];
     }
@@ -154,16 +157,27 @@ describe('the COPY path of a file import', () => {
     expect(await register()).toEqual(rowsInWorkers);
   });
 
-  it("every incident's district and precinct are area_of_point's: lowest id on a shared edge, the nearest within 50 m, none farther", async () => {
+  it("every incident's district and precinct follow the rule: lowest id on a shared edge, the nearest within 50 m, none farther", async () => {
+    // the rule written out against the areas themselves (neither area_of_point nor its squares)
+    const rule = (kind: string) => `coalesce(
+        (SELECT min(a.id) FROM areas a WHERE a.kind = '${kind}' AND ST_Covers(a.geom, incidents.geom)),
+        (SELECT a.id FROM areas a WHERE a.kind = '${kind}' AND ST_DWithin(a.geom::geography, incidents.geom::geography, 50)
+          ORDER BY ST_Distance(a.geom::geography, incidents.geom::geography), a.id LIMIT 1))`;
     const { rows } = await knex.raw(`
       SELECT count(*)::int AS n,
-             count(*) FILTER (WHERE district_id IS DISTINCT FROM area_of_point('district', geom) OR precinct_id IS DISTINCT FROM area_of_point('precinct', geom))::int AS differ,
+             count(*) FILTER (WHERE district_id IS DISTINCT FROM ${rule('district')} OR precinct_id IS DISTINCT FROM ${rule('precinct')})::int AS differ,
+             count(*) FILTER (WHERE district_id IS DISTINCT FROM area_of_point('district', geom) OR precinct_id IS DISTINCT FROM area_of_point('precinct', geom))::int AS differ_function,
+             count(*) FILTER (WHERE EXISTS (SELECT 1 FROM area_squares q WHERE q.kind = 'district' AND q.square = area_square_key(ST_X(geom), ST_Y(geom))))::int AS in_square,
              count(*) FILTER (WHERE precinct_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas a WHERE a.id = precinct_id AND ST_Covers(a.geom, incidents.geom)))::int AS nearest,
              count(*) FILTER (WHERE district_id IS NULL)::int AS none
         FROM incidents WHERE source = 'copy_test'`);
-    const r = rows[0] as { n: number; differ: number; nearest: number; none: number };
+    const r = rows[0] as { n: number; differ: number; differ_function: number; in_square: number; nearest: number; none: number };
     expect(r.n).toBeGreaterThan(2900);
     expect(r.differ).toBe(0);
+    expect(r.differ_function).toBe(0);
+    // most points are decided by their square, the rest by the exact test
+    expect(r.in_square).toBeGreaterThan(r.n / 3);
+    expect(r.in_square).toBeLessThan(r.n);
     // the cases the rule distinguishes all occur
     expect(r.nearest).toBeGreaterThan(0);
     expect(r.none).toBeGreaterThan(0);
