@@ -47,7 +47,7 @@ export interface Config {
 export interface ResponseCacheConfig {
   /** RESPONSE_CACHE=off turns it off (every answer computed) */
   enabled: boolean;
-  /** REDIS_URL: the shared tier; unreachable means each process answers from its own tier alone */
+  /** REDIS_URL: the shared tier (and the shared rate-limit counts); unreachable means each process answers from its own tier alone */
   redisUrl: string;
   /** RESPONSE_CACHE_PREFIX: the start of every key, so deployments (and test runs) can share one Redis */
   prefix: string;
@@ -115,6 +115,10 @@ export interface PrivacyConfig {
 
 export interface LimitConfig {
   rateLimitPerMinute: number;
+  /** RATE_LIMIT_SHARED=off: each process counts its callers alone; by default the budgets are shared through Redis (REDIS_URL) */
+  rateLimitShared: boolean;
+  /** RATE_LIMIT_PREFIX: the start of every rate-limit key in Redis (the database's identity follows it) */
+  rateLimitPrefix: string;
   maxDepth: number;
   maxAliases: number;
   maxCost: number;
@@ -347,6 +351,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     limits: {
       rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
+      rateLimitShared: !/^(off|false|0|no)$/i.test(env.RATE_LIMIT_SHARED ?? ''),
+      rateLimitPrefix: env.RATE_LIMIT_PREFIX ?? 'hotspots:ratelimit:',
       maxDepth: intFrom(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
       maxAliases: intFrom(env, 'MAX_QUERY_ALIASES', 30, 1, 1000),
       maxCost: intFrom(env, 'MAX_QUERY_COST', 50000, 10, 1_000_000),

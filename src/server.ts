@@ -12,11 +12,12 @@ import { GraphQLFormattedError } from 'graphql';
 import { authenticateRequests, createUserResolver, UserResolver, userOf } from './auth/authenticate';
 import { queryLimits } from './auth/limits';
 import { rateLimitedAuthentication } from './auth/rateLimit';
+import { openRateLimitStores, RateLimitStores } from './auth/rateLimitStore';
 import { checkAuthForProduction, Config } from './config';
 import { connect, Database, ReadKnex } from './db/connection';
 import { listenForLayerChanges } from './db/layerCache';
 import { createLoaders } from './db/loaders';
-import { pingDatabase } from './db/maintenance';
+import { databaseIdentity, pingDatabase } from './db/maintenance';
 import { ReadRouter } from './db/replicas';
 import type { RequestContext } from './context';
 import { buildApiSchema } from './graphql/build';
@@ -42,6 +43,8 @@ export interface RunningServer {
   reads: ReadRouter;
   /** The response cache (null: RESPONSE_CACHE=off); its statistics count hits and misses. */
   answerCache: AnswerCache | null;
+  /** where the rate limits count (Redis, or this process when it is away) */
+  rateLimitStores: RateLimitStores;
   /** Stops accepting connections, lets requests in flight finish, then closes the pool it opened. */
   stop: () => Promise<void>;
 }
@@ -117,7 +120,12 @@ export async function startServer(config: Config, existing?: Database, options: 
   await reads.start();
   const resolveUser = options.resolveUser ?? createUserResolver(config.auth, db.knex);
   // GraphQL answers, exports and tiles shared by every process through Redis (src/analysis/answerCache.ts)
-  const answerCache = await openAnswerCache(config, db.knex, options.warn ?? ((message) => console.warn(message)));
+  // and one budget per caller across every process and instance of this database (src/auth/rateLimitStore.ts)
+  const warn = options.warn ?? ((message: string) => console.warn(message));
+  const [answerCache, rateLimitStores] = await Promise.all([
+    openAnswerCache(config, db.knex, warn),
+    databaseIdentity(db.knex).then((identity) => openRateLimitStores({ redisUrl: config.limits.rateLimitShared ? config.responseCache.redisUrl : null, prefix: `${config.limits.rateLimitPrefix}${identity}:`, warn })),
+  ]);
   const app = express();
   // req.ip: X-Forwarded-For is read only through the proxies named in TRUST_PROXY (the city
   // gateway); without them it is the socket's address, so a client cannot name its own address
@@ -167,7 +175,7 @@ export async function startServer(config: Config, existing?: Database, options: 
 
   // every route that answers with data: the same rate limits and the same authentication
   // (refused credentials per address before verifying, then each verified principal or anonymous address)
-  const guarded = rateLimitedAuthentication(authenticateRequests(resolveUser), config.limits.rateLimitPerMinute);
+  const guarded = rateLimitedAuthentication(authenticateRequests(resolveUser), config.limits.rateLimitPerMinute, rateLimitStores);
   // one read server per HTTP request (an export's pages and a tile's analysis included), so the
   // layer versions its caches are keyed by come from the server that served its data
   const readsByRequest = new WeakMap<express.Request, ReadKnex>();
@@ -235,6 +243,7 @@ export async function startServer(config: Config, existing?: Database, options: 
 
   // heavy analyses run in worker threads while this server runs (src/compute/pool.ts)
   acquireComputePool(config.compute);
+  await rateLimitStores.ready();
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
   const port = (httpServer.address() as AddressInfo).port;
   return {
@@ -243,6 +252,7 @@ export async function startServer(config: Config, existing?: Database, options: 
     db,
     reads,
     answerCache,
+    rateLimitStores,
     stop: async () => {
       stopping = true;
       await stopListening?.();
@@ -251,6 +261,7 @@ export async function startServer(config: Config, existing?: Database, options: 
       await releaseComputePool();
       await reads.stop();
       await answerCache?.close();
+      await rateLimitStores.close();
       if (!existing) await db.knex.destroy();
     },
   };

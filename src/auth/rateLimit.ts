@@ -11,11 +11,14 @@
  *
  * The client address is `req.ip`: X-Forwarded-For counts only when the request comes through a
  * proxy named in TRUST_PROXY (Express `trust proxy`), so a client cannot pick its own address.
+ * Both counts are kept in the stores of src/auth/rateLimitStore.ts: in Redis, shared by every
+ * process and instance of the deployment, or in this process while Redis is away.
  */
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, MemoryStore, Options, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, Options, rateLimit, Store } from 'express-rate-limit';
 import { ANONYMOUS_USER, RequestUser } from '../domain';
+import type { RateLimitStores } from './rateLimitStore';
 
 const WINDOW_MS = 60_000;
 
@@ -46,14 +49,13 @@ function rateLimited(res: Response, message: string, retryAfterMs: number | null
  * bad tokens cannot all be in verification at once. Honest callers behind one gateway address
  * are not affected by each other's traffic, only by refused credentials.
  */
-export function rateLimitFailuresPerAddress(perMinute: number): RequestHandler {
-  const store = new MemoryStore();
-  store.init({ windowMs: WINDOW_MS } as Options);
+export function rateLimitFailuresPerAddress(perMinute: number, store: Store): RequestHandler {
+  void store.init?.({ windowMs: WINDOW_MS } as Options);
   return async (req, res, next) => {
     const key = clientAddress(req);
     let windowEnd: number;
     try {
-      const current = await store.get(key);
+      const current = await store.get!(key);
       if (current && current.totalHits >= perMinute) {
         rateLimited(res, `too many refused credentials from this address: at most ${perMinute} per minute`, current.resetTime ? current.resetTime.getTime() - Date.now() : WINDOW_MS);
         return;
@@ -67,8 +69,9 @@ export function rateLimitFailuresPerAddress(perMinute: number): RequestHandler {
     const release = () => {
       if (!held) return;
       held = false;
-      // a hold from a window that has ended is gone with it
-      void store.get(key).then((now) => (now?.resetTime?.getTime() === windowEnd ? store.decrement(key) : undefined));
+      // a hold from a window that has ended is gone with it. Redis reports the end as now + its
+      // time to live, a few ms off each time; a later window ends at least a whole window later
+      void Promise.resolve(store.get!(key)).then((now) => (now?.resetTime && Math.abs(now.resetTime.getTime() - windowEnd) < WINDOW_MS / 2 ? store.decrement(key) : undefined));
     };
     res.locals[RELEASE_HOLD] = release;
     // a request answered without reaching the per-caller limit keeps its hold only if it was refused
@@ -85,8 +88,9 @@ export function rateLimitFailuresPerAddress(perMinute: number): RequestHandler {
  * after authentication (it reads `res.locals.user`); its own refusals do not count as refused
  * credentials, so one caller over its budget does not use up its gateway address's.
  */
-export function rateLimitPerCaller(perMinute: number): RequestHandler {
+export function rateLimitPerCaller(perMinute: number, store: Store): RequestHandler {
   const limiter = rateLimit({
+    store,
     windowMs: WINDOW_MS,
     limit: perMinute,
     standardHeaders: 'draft-8',
@@ -104,7 +108,10 @@ export function rateLimitPerCaller(perMinute: number): RequestHandler {
   };
 }
 
-/** The chain of every route that answers with data: refused credentials per address, authentication, then per caller. */
-export function rateLimitedAuthentication(authenticate: RequestHandler, perMinute: number): RequestHandler[] {
-  return [rateLimitFailuresPerAddress(perMinute), authenticate, rateLimitPerCaller(perMinute)];
+/**
+ * The chain of every route that answers with data: refused credentials per address, authentication,
+ * then per caller; counted in `stores` (shared by the server's processes through Redis, src/auth/rateLimitStore.ts).
+ */
+export function rateLimitedAuthentication(authenticate: RequestHandler, perMinute: number, stores: RateLimitStores): RequestHandler[] {
+  return [rateLimitFailuresPerAddress(perMinute, stores.store('refused')), authenticate, rateLimitPerCaller(perMinute, stores.store('callers'))];
 }

@@ -179,7 +179,7 @@ it('keeps answering with Redis unreachable, and says so once', async () => {
     expect(second.cache).toBe('miss');
     expect(second.body).toBe(first.body);
     expect(JSON.parse(first.body).data.hexagons.studyArea.incidentCount).toBeGreaterThan(0);
-    expect(own.filter((m) => /Redis at 127\.0\.0\.1:1 is unreachable/.test(m))).toHaveLength(1);
+    expect(own.filter((m) => /response cache: Redis at 127\.0\.0\.1:1 is unreachable/.test(m))).toHaveLength(1);
   } finally {
     await away.stop();
   }

@@ -190,3 +190,46 @@ describe('refused credentials: a cheap limit per address before any verification
     expect(bad).toEqual([...Array(20).fill(401), 429]);
   });
 });
+
+describe('several processes: one budget per caller, counted in Redis', () => {
+  let second: TestServer | null = null;
+  afterEach(async () => {
+    await second?.stop();
+    second = null;
+  });
+
+  it('two servers of one deployment (as `serve --workers 2`) share each caller’s budget and each address’s refusals', async () => {
+    const deployment = { RATE_LIMIT_PREFIX: `hotspots:test:ratelimit:shared-${Date.now()}:` };
+    t = await server(deployment);
+    second = await server(deployment);
+    expect(t.server.rateLimitStores.shared).toBe(true);
+    expect(second.server.rateLimitStores.shared).toBe(true);
+    const key = await apiKey(t, 'rate-limit-two-processes');
+    const answers: number[] = [];
+    // alternating between the processes: together they grant LIMIT requests, not 2 x LIMIT
+    for (let i = 0; i < LIMIT + 3; i++) answers.push((await ask(i % 2 ? second : t, { 'x-api-key': key })).status);
+    expect(answers).toEqual([...served(LIMIT), 429, 429, 429]);
+    // made-up credentials from one address, spread over both: refused LIMIT times in all, then cut off
+    const made: number[] = [];
+    for (let i = 0; i < LIMIT + 2; i++) made.push((await ask(i % 2 ? second : t, { authorization: `Bearer made.up.${i}` }, '127.0.0.20')).status);
+    expect(made).toEqual([...Array(LIMIT).fill(401), 429, 429]);
+  });
+
+  it('another deployment (prefix or database) keeps its own budgets', async () => {
+    t = await server({ RATE_LIMIT_PREFIX: `hotspots:test:ratelimit:a-${Date.now()}:` });
+    second = await server({ RATE_LIMIT_PREFIX: `hotspots:test:ratelimit:b-${Date.now()}:` });
+    const key = await apiKey(t, 'rate-limit-deployments');
+    expect(await statuses(t, Array(LIMIT + 1).fill({ 'x-api-key': key }))).toEqual([...served(LIMIT), 429]);
+    expect((await ask(second, { 'x-api-key': key })).status).toBe(200);
+  });
+
+  it('without Redis each process still limits its callers, and says once that it counts alone', async () => {
+    const warnings: string[] = [];
+    // a port nothing listens on
+    t = await startTestServer({ AUTH_JWT_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: String(LIMIT), REDIS_URL: 'redis://127.0.0.1:9' }, { warn: (line) => warnings.push(line) });
+    expect(t.server.rateLimitStores.shared).toBe(false);
+    expect(warnings.join('\n')).toMatch(/rate limits: Redis at 127\.0\.0\.1:9 is unreachable .*each process counts its callers on its own/);
+    const key = await apiKey(t, 'rate-limit-no-redis');
+    expect(await statuses(t, Array(LIMIT + 2).fill({ 'x-api-key': key }))).toEqual([...served(LIMIT), 429, 429]);
+  });
+});

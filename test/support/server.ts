@@ -1,4 +1,5 @@
 /** Starts the real server on a free port against the run's test database; talks to it over HTTP. */
+import { randomUUID } from 'node:crypto';
 import { loadConfig, Config } from '../../src/config';
 import type { RequestUser } from '../../src/domain';
 import { ANONYMOUS_USER, AGENCIES, ROLES } from '../../src/domain';
@@ -49,7 +50,8 @@ export const TEST_ADMIN: RequestUser = { id: 'test-admin', role: 'admin', agency
 
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   // a high rate limit unless a test sets one: test requests all come from one address
-  const config = loadConfig({ ...process.env, PORT: '0', RATE_LIMIT_PER_MINUTE: '1000000', ...env });
+  // and budgets of its own: servers of one test run share the database, and Redis would share their counts
+  const config = loadConfig({ ...process.env, PORT: '0', RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PREFIX: `hotspots:test:ratelimit:${randomUUID()}:`, ...env });
   const testUsers = options.testUsers || options.actAs !== undefined;
   const server = await startServer(config, undefined, testUsers ? { ...options, resolveUser: userFromTestHeader } : options);
   const defaultHeaders = options.actAs ? testUserHeaders(options.actAs) : {};
