@@ -4,7 +4,9 @@
  * TileJSON URL fixes the parameters of a map layer). Tiles carry an ETag made of the layer, the
  * tile, the parameters, the caller's role and the data version; If-None-Match answers 304. An
  * empty tile answers 204. Features carry ids (the record id; the H3 index as a number for
- * cells) and enum values are spelled as in GraphQL (MODULAR_POST, OPEN, DISTRICT).
+ * cells) and enum values are spelled as in GraphQL (MODULAR_POST, OPEN, DISTRICT). `lang` (or
+ * Accept-Language) chooses the language of error messages and of the TileJSON's attribution; no
+ * tile, ETag or cache key depends on it.
  */
 import { createHash } from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
