@@ -5,8 +5,9 @@
  * that overrides the request's language. The explanatory texts of the analyses (`method`,
  * `notes`, `caveat`, `rules`, `description`, ...) are rendered in the request's language from the
  * Texts their answers keep (src/i18n/texts.ts). Error messages are localised after formatting, by
- * their code, and a BAD_USER_INPUT reason by the catalogue's templates; `extensions.code` and
- * `argumentPath` never change. Words come from the catalogues (src/i18n).
+ * their code, and a BAD_USER_INPUT reason by the catalogue's templates (src/i18n/errors.ts, shared
+ * with the HTTP routes); `extensions.code` and `argumentPath` never change. Words come from the
+ * catalogues (src/i18n).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
@@ -27,11 +28,10 @@ import {
   isListType,
   isNonNullType,
   type GraphQLFieldConfigArgumentMap,
-  type GraphQLFormattedError,
 } from 'graphql';
 import type { RequestContext } from '../context';
 import { binLabel, DEFAULT_LANGUAGE, enumLabel, hasKey, isLanguage, LABEL_EXTENSION, Language, translate } from '../i18n';
-import { localisedReason } from '../i18n/reasons';
+import { localisedError } from '../i18n/errors';
 import { localisedValue } from '../i18n/texts';
 
 const BIN_FIELD = /^bin(Fdr)?$/;
@@ -155,33 +155,18 @@ function localisedWarning(field: GraphQLFieldConfig<unknown, RequestContext>, ar
 }
 
 /**
- * An error's message in a language: the catalogue's sentence for its code. The reason of a
- * BAD_USER_INPUT is said in the language when a template of the catalogue matches it (and
- * `extensions.reason` then holds it in the language too), else quoted in English; other codes
- * quote their English detail. English keeps the message as it was; so does a code the catalogue
- * does not know. `extensions.code` and `argumentPath` never change.
+ * Localises the formatted errors of every GraphQL answer sent over HTTP in the request's language
+ * (src/i18n/errors.ts). Operations run in-process (`executeOperation`, which has no `http`: the
+ * exports and OGC API) keep English errors: their route rewrites a message in the words of the
+ * URL and localises it once, when it sends it (src/http/errors.ts).
  */
-export function localisedError<E extends GraphQLFormattedError>(error: E, lang: Language): E {
-  const code = error.extensions?.code;
-  if (lang === DEFAULT_LANGUAGE || typeof code !== 'string' || !hasKey(`error.${code}`)) return error;
-  const { argumentPath, reason } = error.extensions ?? {};
-  if (code === 'BAD_USER_INPUT') {
-    if (typeof argumentPath !== 'string' || typeof reason !== 'string') return { ...error, message: translate(lang, 'error.BAD_USER_INPUT_GENERIC') };
-    const localised = localisedReason(lang, reason);
-    if (localised === null) return { ...error, message: translate(lang, 'error.BAD_USER_INPUT_ENGLISH', { argumentPath, reason }) };
-    return { ...error, message: translate(lang, 'error.BAD_USER_INPUT', { argumentPath, reason: localised }), extensions: { ...error.extensions, reason: localised } };
-  }
-  return { ...error, message: translate(lang, `error.${code}`, { argumentPath, reason, detail: error.message }) };
-}
-
-/** Localises the formatted errors of every GraphQL answer in the request's language. */
 export function localisedErrorsPlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response, contextValue }) {
+        async willSendResponse({ request, response, contextValue }) {
           const lang = contextValue?.lang ?? DEFAULT_LANGUAGE;
-          if (lang === DEFAULT_LANGUAGE || response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          if (lang === DEFAULT_LANGUAGE || !request.http || response.body.kind !== 'single' || !response.body.singleResult.errors) return;
           response.body.singleResult.errors = response.body.singleResult.errors.map((e) => localisedError(e, lang));
         },
       };

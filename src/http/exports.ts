@@ -29,6 +29,7 @@ import {
 import { CsvType, csvtRow, exportRowWriter, ExportFormat } from '../analysis/exports';
 import { exportLanguage, localiseExport } from '../analysis/exportLabels';
 import { LABEL_EXTENSION } from '../i18n';
+import { text } from '../i18n/texts';
 import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
 import type { Config } from '../config';
 import type { BBox, Role } from '../domain';
@@ -36,7 +37,7 @@ import { badInput } from '../errors';
 import { budgetOfRequest, UNITS } from '../compute/budget';
 import { streamsList } from '../analysis/exportStreams';
 import type { RequestContext } from '../context';
-import { httpError, sendError } from './errors';
+import { failure, GraphQLResult, httpError, languageOfRequest, sendError } from './errors';
 import { writeStreamedRows } from './exportStream';
 import { checkKnownParams, QueryParams, queryParams } from './params';
 
@@ -85,10 +86,7 @@ export const EXPORTS: ExportDefinition[] = [
   { field: 'recommendationsEvaluation' },
 ];
 
-export interface GraphQLResult {
-  data?: Record<string, unknown> | null;
-  errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
-}
+export type { GraphQLResult } from './errors';
 
 export type Execute = (req: Request, query: string, variables: Record<string, unknown>) => Promise<GraphQLResult>;
 
@@ -202,15 +200,15 @@ function selectionOf(type: GraphQLObjectType, labels = false): string {
 /** The operation, variables and columns of one export, read off the schema. */
 export function planExport(schema: GraphQLSchema, field: string, params: QueryParams, options: { cityBounds?: BBox; points?: boolean; labels?: boolean } = {}): ExportPlan {
   const root = schema.getQueryType()?.getFields()[field];
-  if (!root) throw httpError('NOT_FOUND', `no query ${field}`);
+  if (!root) throw httpError('NOT_FOUND', text('http.noQuery', { query: field }));
   const answer = getNamedType(root.type);
-  if (!isObjectType(answer)) throw httpError('NOT_FOUND', `${field} answers no rows`);
+  if (!isObjectType(answer)) throw httpError('NOT_FOUND', text('http.noRows', { query: field }));
   const rootList = listOfObjects(root) !== null;
   const answerFields = answer.getFields();
   const paged = 'nodes' in answerFields && 'pageInfo' in answerFields;
   const listFields = Object.values(answerFields).filter((f) => listOfObjects(f) !== null);
   const rows = rootList ? root : paged ? answerFields.nodes : (listFields.find((f) => Object.values(listOfObjects(f)!.getFields()).some(isGeometryField)) ?? listFields[0]);
-  if (!rows) throw httpError('NOT_FOUND', `${field} answers no rows`);
+  if (!rows) throw httpError('NOT_FOUND', text('http.noRows', { query: field }));
   const rowType = listOfObjects(rows)!;
   const rowFields = leafFields(rowType, options.labels);
   const geometry = rowFields.find((f) => isGeometryField(f) && (f.name === 'geometry' || f.name === 'boundary')) ?? rowFields.find(isGeometryField) ?? null;
@@ -298,32 +296,6 @@ function chunkWriter(res: Response): (chunk: string) => Promise<void> {
   };
 }
 
-/**
- * The URL parameter a GraphQL message or argument path is about: the query string flattens
- * inputs, so it is the last name of the path (`area.bbox` -> `bbox`, `$resolution` -> `resolution`).
- */
-function urlParameter(path: string): string {
-  const names = path.split(/[.[\]]/).filter((n) => n !== '' && !/^\d+$/.test(n));
-  return names[names.length - 1] ?? path;
-}
-
-/** A GraphQL message in the words of the URL: `Variable "$area" ... at "area.bbox"` becomes `Parameter "bbox" ...`. */
-export function urlMessage(message: string): string {
-  return message.replace(/Variable "\$(\w+)"(.*?)(?: at "([^"]+)")?(;|$)/, (_all, variable: string, middle: string, at: string | undefined, end: string) => `Parameter "${urlParameter(at ?? variable)}"${middle}${end}`);
-}
-
-export function failure(result: GraphQLResult): Error | null {
-  if (!result.errors || result.errors.length === 0) return null;
-  const first = result.errors[0];
-  const extensions = { ...first.extensions };
-  if (typeof extensions.argumentPath === 'string') extensions.parameter = urlParameter(extensions.argumentPath);
-  // the first error's extensions (argumentPath, reason, limit, ...) at the top, as tiles give them
-  return httpError(String(extensions.code ?? 'INTERNAL_SERVER_ERROR'), urlMessage(first.message), {
-    ...extensions,
-    errors: result.errors.map((e) => ({ ...e, message: urlMessage(e.message) })),
-  });
-}
-
 /** The rows of one answer (a page of a list, the cells of an analysis, or a bare list). */
 export function rowsOf(plan: ExportPlan, answer: unknown): Record<string, unknown>[] {
   const rows = plan.rootList ? (Array.isArray(answer) ? answer : []) : (answer as Record<string, unknown>)[plan.rowsField];
@@ -344,13 +316,13 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
   router.get(/.*/, async (req: Request, res: Response) => {
     try {
       const match = EXPORT_PATH.exec(req.path);
-      if (!match) throw httpError('NOT_FOUND', 'exports are at /export/{query}.geojson, /export/{query}.csv and /export/{query}.csvt (the CSV column types)');
+      if (!match) throw httpError('NOT_FOUND', text('http.exportPaths'));
       const definition = EXPORTS.find((e) => e.field === match[1]);
-      if (!definition) throw httpError('NOT_FOUND', `no export "${match[1].slice(0, 40)}"; exports: ${EXPORTS.map((e) => e.field).join(', ')}`);
+      if (!definition) throw httpError('NOT_FOUND', text('http.noExport', { name: match[1].slice(0, 40), exports: EXPORTS.map((e) => e.field).join(', ') }));
       const role = await roleOf(req);
       const roles = queryFieldRoles(definition.field);
       if (roles && !roleAllowed(role, roles)) {
-        throw role === 'public' ? httpError('UNAUTHENTICATED', `exporting ${definition.field} needs credentials`) : httpError('FORBIDDEN', `role ${role} may not export ${definition.field}`);
+        throw role === 'public' ? httpError('UNAUTHENTICATED', text('http.exportCredentials', { query: definition.field })) : httpError('FORBIDDEN', text('http.exportForbidden', { role, query: definition.field }));
       }
       // lang and excel shape the file for people (src/analysis/exportLabels.ts), not the query
       const { lang: langParam, excel, ...params } = queryParams(req);
@@ -410,7 +382,7 @@ export function exportsRouter(config: Config, schema: GraphQLSchema, execute: Ex
         res.destroy();
         return;
       }
-      sendError(res, error);
+      sendError(res, error, languageOfRequest(req));
     }
   });
   return router;

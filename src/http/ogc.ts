@@ -36,9 +36,10 @@ import { budgetOfRequest, UNITS } from '../compute/budget';
 import type { Config } from '../config';
 import type { RequestContext } from '../context';
 import type { Role } from '../domain';
-import { httpError, sendError } from './errors';
-import { Execute, ExportPlan, failure, planExport, rowsOf } from './exports';
-import { QueryParams, queryParams } from './params';
+import { text } from '../i18n/texts';
+import { failure, httpError, languageOfRequest, sendError } from './errors';
+import { Execute, ExportPlan, planExport, rowsOf } from './exports';
+import { dataParams, QueryParams, queryParams } from './params';
 
 const ITEMS_PATH = /^\/collections\/([A-Za-z]+)\/items(?:\/([^/]+))?$/;
 const COLLECTION_PATH = /^\/collections\/([A-Za-z]+)$/;
@@ -56,9 +57,9 @@ function mayRead(role: Role, c: OgcCollection): boolean {
 
 function readable(role: Role, id: string): OgcCollection {
   const c = ogcCollection(id);
-  if (!c) throw httpError('NOT_FOUND', `no collection "${id.slice(0, 40)}"`);
+  if (!c) throw httpError('NOT_FOUND', text('http.noCollection', { id: id.slice(0, 40) }));
   // a collection the caller may not read is answered as one that does not exist: its name tells nothing
-  if (!mayRead(role, c)) throw role === 'public' ? httpError('UNAUTHENTICATED', `collection ${c.id} needs credentials`) : httpError('FORBIDDEN', `role ${role} may not read collection ${c.id}`);
+  if (!mayRead(role, c)) throw role === 'public' ? httpError('UNAUTHENTICATED', text('http.collectionCredentials', { id: c.id })) : httpError('FORBIDDEN', text('http.collectionForbidden', { role, id: c.id }));
   return c;
 }
 
@@ -110,9 +111,11 @@ export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execut
       const one = COLLECTION_PATH.exec(path);
       if (one) return void json(res, 'application/json', collectionDocument(readable(role, one[1]), base, config.cityBounds));
       const items = ITEMS_PATH.exec(path);
-      if (!items) throw httpError('NOT_FOUND', 'OGC API - Features: /ogc, /ogc/conformance, /ogc/collections, /ogc/collections/{id}, /ogc/collections/{id}/items[/{featureId}]');
+      if (!items) throw httpError('NOT_FOUND', text('http.ogcPaths'));
       const c = readable(role, items[1]);
-      const params = queryParams(req);
+      // `lang` is the language of the messages, kept in the next links but no argument of the query
+      const asked = queryParams(req);
+      const params = dataParams(asked);
       // Part 2: the answer's CRS (CRS84 unless asked), said in the Content-Crs header
       const crs = ogcCrsOf(params.crs, 'crs');
       const features = (rows: Record<string, unknown>[]) => rows.map((r) => featureInCrs(featureOf(plan, r), crs));
@@ -124,7 +127,7 @@ export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execut
 
       if (items[2] !== undefined) {
         const featureId = decodeURIComponent(items[2]);
-        const missing = () => httpError('NOT_FOUND', `no feature ${featureId.slice(0, 40)} in collection ${c.id}`);
+        const missing = () => httpError('NOT_FOUND', text('http.noFeature', { id: featureId.slice(0, 40), collection: c.id }));
         let row: Record<string, unknown> | undefined;
         if (plan.paged) {
           // one record of a list: the one-row page that starts at its id (the page after id - 1), through the
@@ -156,7 +159,7 @@ export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execut
         const rows = rowsOf(plan, answer);
         charge(rows.length);
         const pageInfo = answer.pageInfo as { endCursor: string | null; hasNextPage: boolean };
-        const nextUrl = pageInfo.hasNextPage && pageInfo.endCursor ? withParams(`${base}/ogc/collections/${c.id}/items`, params, { limit: String(limit), next: pageInfo.endCursor }) : null;
+        const nextUrl = pageInfo.hasNextPage && pageInfo.endCursor ? withParams(`${base}/ogc/collections/${c.id}/items`, asked, { limit: String(limit), next: pageInfo.endCursor }) : null;
         const numberMatched = typeof answer.totalCount === 'number' ? answer.totalCount : null;
         return void json(res, GEOJSON, itemsDocument({ features: features(rows), numberMatched, selfUrl, nextUrl, collectionUrl }));
       }
@@ -165,10 +168,10 @@ export function ogcRouter(config: Config, schema: GraphQLSchema, execute: Execut
       const all = await cells();
       const page = all.slice(offset, offset + limit);
       charge(page.length);
-      const nextUrl = offset + limit < all.length ? withParams(`${base}/ogc/collections/${c.id}/items`, params, { limit: String(limit), next: String(offset + limit) }) : null;
+      const nextUrl = offset + limit < all.length ? withParams(`${base}/ogc/collections/${c.id}/items`, asked, { limit: String(limit), next: String(offset + limit) }) : null;
       json(res, GEOJSON, itemsDocument({ features: features(page), numberMatched: all.length, selfUrl, nextUrl, collectionUrl }));
     } catch (error) {
-      sendError(res, error);
+      sendError(res, error, languageOfRequest(req));
     }
   });
   return router;

@@ -20,6 +20,14 @@ export function queryParams(request: Request): QueryParams {
   return out;
 }
 
+/**
+ * The parameters without `lang` (tiles, OGC API): it chooses the language of the messages, not
+ * the data, so it is no argument of the query and no part of a tile's ETag or cache key.
+ */
+export function dataParams(params: QueryParams): QueryParams {
+  return Object.fromEntries(Object.entries(params).filter(([name]) => name !== 'lang'));
+}
+
 /** The parameters in a stable order, for cache keys and ETags. */
 export function canonicalParams(params: QueryParams): string {
   return Object.keys(params)

@@ -4,18 +4,21 @@
  * TileJSON URL fixes the parameters of a map layer). Tiles carry an ETag made of the layer, the
  * tile, the parameters, the caller's role and the data version; If-None-Match answers 304. An
  * empty tile answers 204. Features carry ids (the record id; the H3 index as a number for
- * cells) and enum values are spelled as in GraphQL (MODULAR_POST, OPEN, DISTRICT).
+ * cells) and enum values are spelled as in GraphQL (MODULAR_POST, OPEN, DISTRICT). `lang` (or
+ * Accept-Language) chooses the language of error messages and of the TileJSON's attribution; no
+ * tile, ETag or cache key depends on it.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_LANGUAGE, Language, requestLanguage, translate } from '../i18n';
 import express, { Request, Response, Router } from 'express';
 import { AnswerCache, cachedAnswer } from '../analysis/answerCache';
 import { checkTileAddress, tileDataVersion } from '../analysis/tiles';
 import { queryFieldRoles, roleAllowed } from '../auth/authChecker';
 import type { Config } from '../config';
 import type { RequestContext } from '../context';
-import { httpError, sendError } from './errors';
-import { canonicalParams, checkKnownParams, queryParams } from './params';
+import { DEFAULT_LANGUAGE, Language, translate } from '../i18n';
+import { text } from '../i18n/texts';
+import { httpError, languageOfRequest, sendError } from './errors';
+import { canonicalParams, checkKnownParams, dataParams, queryParams } from './params';
 import { TILE_LAYERS, TileLayer, tileLayer } from './tileLayers';
 
 const TILE_PATH = /^\/([a-z_]+)\/(\d{1,2})\/(\d{1,8})\/(\d{1,8})\.mvt$/;
@@ -25,10 +28,10 @@ const CACHE_CONTROL = 'private, max-age=60, must-revalidate';
 
 function findLayer(name: string, ctx: RequestContext): TileLayer {
   const layer = tileLayer(name);
-  if (!layer) throw httpError('NOT_FOUND', `no tile layer "${name.slice(0, 40)}"; layers: ${TILE_LAYERS.map((l) => l.name).join(', ')}`);
+  if (!layer) throw httpError('NOT_FOUND', text('http.noTileLayer', { name: name.slice(0, 40), layers: TILE_LAYERS.map((l) => l.name).join(', ') }));
   const refusedBy = [layer.roles, queryFieldRoles(layer.query)].some((roles) => roles !== null && !roleAllowed(ctx.user.role, roles));
   if (refusedBy) {
-    throw ctx.user.role === 'public' ? httpError('UNAUTHENTICATED', `tile layer ${name} needs credentials`) : httpError('FORBIDDEN', `role ${ctx.user.role} may not read tile layer ${name}`);
+    throw ctx.user.role === 'public' ? httpError('UNAUTHENTICATED', text('http.tileLayerCredentials', { layer: name })) : httpError('FORBIDDEN', text('http.tileLayerForbidden', { role: ctx.user.role, layer: name }));
   }
   return layer;
 }
@@ -65,16 +68,16 @@ export function tilesRouter(config: Config, contextOf: (req: Request) => Promise
   router.get(/.*/, async (req: Request, res: Response) => {
     try {
       const ctx = await contextOf(req);
-      const params = queryParams(req);
+      const params = dataParams(queryParams(req));
       const json = TILEJSON_PATH.exec(req.path);
       if (json) {
         const layer = findLayer(json[1], ctx);
         checkKnownParams(params, Object.keys(layer.parameters), `tile layer ${layer.name}`);
-        res.json(tileJson(layer, baseUrl(req), new URL(req.originalUrl, 'http://local').searchParams.toString(), config, requestLanguage(null, req.get('accept-language'))));
+        res.json(tileJson(layer, baseUrl(req), new URL(req.originalUrl, 'http://local').searchParams.toString(), config, languageOfRequest(req)));
         return;
       }
       const match = TILE_PATH.exec(req.path);
-      if (!match) throw httpError('NOT_FOUND', 'tiles are at /tiles/{layer}/{z}/{x}/{y}.mvt and TileJSON at /tiles/{layer}.json');
+      if (!match) throw httpError('NOT_FOUND', text('http.tilePaths'));
       const layer = findLayer(match[1], ctx);
       checkKnownParams(params, Object.keys(layer.parameters), `tile layer ${layer.name}`);
       const tile = { z: Number(match[2]), x: Number(match[3]), y: Number(match[4]) };
@@ -97,7 +100,7 @@ export function tilesRouter(config: Config, contextOf: (req: Request) => Promise
       }
       res.status(200).type('application/vnd.mapbox-vector-tile').send(body);
     } catch (error) {
-      sendError(res, error);
+      sendError(res, error, languageOfRequest(req));
     }
   });
   return router;

@@ -1,7 +1,8 @@
 /**
  * The API in Russian and Kazakh: labels beside enums and bins, area names, error messages by the
  * caller's language with unchanged codes; the public view's month; CSV exports for Excel with a
- * byte-order mark, Russian headers and city time; the GraphQL IDE served from our own assets.
+ * byte-order mark, Russian headers and city time; the errors of exports, tiles and OGC API in the
+ * caller's language; the GraphQL IDE served from our own assets.
  */
 import { seedDemoCity } from '../../src/cli/seed';
 import { startTestServer, TEST_ANALYST, TestServer, testUserHeaders, truncateLayers } from '../support/server';
@@ -175,6 +176,97 @@ describe('exports for people', () => {
     const header = text.split('\r\n')[0];
     expect(header).toContain('reportedAt');
     expect(header).not.toContain('kindLabel');
+  });
+});
+
+describe('errors of exports, tiles and OGC API in the caller language', () => {
+  interface ErrorBody {
+    errors: { message: string; extensions: Record<string, unknown> }[];
+  }
+  const ANALYST = testUserHeaders(TEST_ANALYST);
+  const KAZAKH = /[ӘәҒғҚқҢңӨөҰұҮүҺһІі]/;
+
+  /** The same failing request in English (nothing asked), Russian (`?lang=ru`) and Kazakh (Accept-Language). */
+  async function inEachLanguage(path: string, headers: Record<string, string> = {}) {
+    const ask = async (url: string, extra: Record<string, string> = {}) => {
+      const response = await fetch(origin + url, { headers: { ...headers, ...extra } });
+      return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as ErrorBody };
+    };
+    const [en, ru, kk] = await Promise.all([ask(path), ask(`${path}${path.includes('?') ? '&' : '?'}lang=ru`), ask(path, { 'accept-language': 'kk-KZ,ru;q=0.5' })]);
+    for (const answer of [ru, kk]) {
+      expect(answer.status).toBe(en.status);
+      expect(answer.type).toBe(en.type);
+      const [error] = answer.body.errors;
+      const [english] = en.body.errors;
+      // the code and the other machine values stay; the message is in the language and no longer the English one
+      expect(error.extensions.code).toBe(english.extensions.code);
+      for (const key of ['argumentPath', 'parameter']) expect(error.extensions[key]).toEqual(english.extensions[key]);
+      expect(error.message).toMatch(CYRILLIC);
+      expect(error.message).not.toBe(english.message);
+    }
+    expect(kk.body.errors[0].message).toMatch(KAZAKH);
+    return { en: en.body.errors[0], ru: ru.body.errors[0], kk: kk.body.errors[0], status: en.status };
+  }
+
+  it('an export with a bad bbox: BAD_USER_INPUT naming bbox as the URL wrote it', async () => {
+    const { en, ru, kk, status } = await inEachLanguage('/export/incidents.geojson?bbox=76.9,43.2,77', ANALYST);
+    expect(status).toBe(400);
+    expect(en).toMatchObject({ message: 'filter.area.bbox: must be four numbers [minLng, minLat, maxLng, maxLat]', extensions: { code: 'BAD_USER_INPUT', parameter: 'bbox' } });
+    expect(ru.message).toBe('Недопустимое значение «bbox»: должно состоять из четырёх чисел [minLng, minLat, maxLng, maxLat]');
+    expect(kk.message).toBe('«bbox» мәні жарамсыз: төрт саннан тұруы керек [minLng, minLat, maxLng, maxLat]');
+  });
+
+  it('an export in an unknown format or of an unknown query: NOT_FOUND', async () => {
+    const format = await inEachLanguage('/export/incidents.xlsx', ANALYST);
+    expect(format.status).toBe(404);
+    expect(format.en.message).toBe('exports are at /export/{query}.geojson, /export/{query}.csv and /export/{query}.csvt (the CSV column types)');
+    expect(format.ru.message).toMatch(/^Выгрузки доступны по адресам \/export\/\{query\}\.geojson/);
+    const query = await inEachLanguage('/export/nosuch.csv');
+    expect(query.en.message).toMatch(/^no export "nosuch"; exports: incidents, /);
+    expect(query.ru.message).toMatch(/^Выгрузка «nosuch» не найдена; доступные выгрузки: incidents, /);
+  });
+
+  it('a tile with a bad address or of an unknown layer', async () => {
+    const address = await inEachLanguage('/tiles/hexagons/3/100/1.mvt');
+    expect(address.status).toBe(400);
+    expect(address.en).toEqual({
+      message: 'z/x/y: x must be an integer from 0 to 7 at zoom 3, got 100',
+      extensions: { code: 'BAD_USER_INPUT', argumentPath: 'z/x/y', reason: 'x must be an integer from 0 to 7 at zoom 3, got 100' },
+    });
+    expect(address.ru.message).toBe('Недопустимое значение «z/x/y»: координата x должна быть целым числом от 0 до 7 на уровне масштаба 3, получено 100');
+    const layer = await inEachLanguage('/tiles/nosuch/1/1/1.mvt');
+    expect(layer.status).toBe(404);
+    expect(layer.en.message).toMatch(/^no tile layer "nosuch"; layers: hotspots, /);
+    expect(layer.ru.message).toMatch(/^Слой тайлов «nosuch» не найден; доступные слои: hotspots, /);
+    expect(layer.kk.message).toMatch(/^«nosuch» тайлдар қабаты жоқ/);
+    const parameter = await inEachLanguage('/tiles/hexagons/11/1493/765.mvt?radius=5');
+    expect(parameter.ru.message).toMatch(/^Недопустимое значение «radius»: не является параметром слоя тайлов hexagons; его параметры: bbox, /);
+  });
+
+  it('OGC API items with a bad limit or datetime, of an unknown collection, and an item that does not exist', async () => {
+    const limit = await inEachLanguage('/ogc/collections/incidents/items?limit=ten', ANALYST);
+    expect(limit.status).toBe(400);
+    expect(limit.en).toMatchObject({ message: 'limit: must be a positive integer, got "ten"', extensions: { code: 'BAD_USER_INPUT', argumentPath: 'limit' } });
+    expect(limit.ru.message).toBe('Недопустимое значение «limit»: должно быть положительным целым числом, получено «ten»');
+    const datetime = await inEachLanguage('/ogc/collections/incidents/items?datetime=yesterday', ANALYST);
+    expect(datetime.ru.message).toMatch(/^Недопустимое значение «datetime»: «yesterday» не является датой и временем RFC 3339/);
+    const collection = await inEachLanguage('/ogc/collections/nosuch/items');
+    expect(collection.status).toBe(404);
+    expect(collection.en).toEqual({ message: 'no collection "nosuch"', extensions: { code: 'NOT_FOUND' } });
+    expect([collection.ru.message, collection.kk.message]).toEqual(['Коллекция «nosuch» не найдена', '«nosuch» жинағы жоқ']);
+    const item = await inEachLanguage('/ogc/collections/incidents/items/999999999', ANALYST);
+    expect(item.status).toBe(404);
+    expect(item.en.message).toBe('no feature 999999999 in collection incidents');
+    expect(item.ru.message).toBe('Объект 999999999 в коллекции incidents не найден');
+  });
+
+  it('takes ?lang= on tiles and OGC API without refusing it as a query parameter', async () => {
+    const items = await fetch(`${origin}/ogc/collections/incidents/items?limit=1&lang=ru`, { headers: ANALYST });
+    expect(items.status).toBe(200);
+    const next = ((await items.json()) as { links: { rel: string; href: string }[] }).links.find((l) => l.rel === 'next');
+    expect(next?.href).toContain('lang=ru');
+    const tile = await fetch(`${origin}/tiles/posts/11/1493/765.mvt?lang=kk`);
+    expect([200, 204]).toContain(tile.status);
   });
 });
 
