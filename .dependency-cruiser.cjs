@@ -12,7 +12,7 @@
  *   auth/, compute/, schema/            below analysis
  *   db/                                 geo, domain, config, cache
  *   geo/                                domain only (pure functions, no I/O)
- *   i18n/                               nothing of ours (the catalogues; used by analysis, http, graphql)
+ *   i18n/                               nothing of ours (the catalogues; used by analysis, http, graphql, auth)
  *   domain.ts                           nothing of ours
  *
  * h3-js is imported by src/geo/h3.ts alone (the (lat, lng) swap happens in one place). SQL is
@@ -144,9 +144,9 @@ module.exports = {
     {
       name: 'auth-allowed',
       severity: 'error',
-      comment: 'src/auth (tokens, keys, roles, limits) sits below the resolvers and src/analysis.',
+      comment: 'src/auth (tokens, keys, roles, limits) sits below the resolvers and src/analysis; its refusals are said in the caller language (src/i18n).',
       from: { path: '^src/auth/' },
-      to: { path: '^(src|seeds)/', pathNot: ['^src/(auth|db|geo|compute)/', '^src/(domain|config|context|errors|cache)\\.ts$', TOP] },
+      to: { path: '^(src|seeds)/', pathNot: ['^src/(auth|db|geo|compute|i18n)/', '^src/(domain|config|context|errors|cache)\\.ts$', TOP] },
     },
     {
       name: 'compute-allowed',

@@ -9,6 +9,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthConfig } from '../config';
 import { findActiveApiKey } from '../db/apiKeys';
 import { ANONYMOUS_USER, RequestUser } from '../domain';
+import { languageOfRequest } from '../i18n';
+import { render, text } from '../i18n/texts';
 import { hashApiKey } from './apiKeys';
 import { InvalidCredentialsError, verifyToken } from './tokens';
 
@@ -29,11 +31,11 @@ function header(request: RequestWithHeaders, name: string): string | undefined {
 export function credentialOf(request: RequestWithHeaders): Credential {
   const authorization = header(request, 'authorization');
   const apiKeyHeader = header(request, 'x-api-key');
-  if (authorization !== undefined && apiKeyHeader !== undefined) throw new InvalidCredentialsError('send either Authorization or x-api-key, not both');
+  if (authorization !== undefined && apiKeyHeader !== undefined) throw new InvalidCredentialsError(text('auth.bothHeaders'));
   if (apiKeyHeader !== undefined) return { kind: 'apiKey', key: apiKeyHeader.trim() };
   if (authorization === undefined) return { kind: 'none' };
   const match = /^(Bearer|ApiKey)\s+(\S+)\s*$/i.exec(authorization);
-  if (!match) throw new InvalidCredentialsError('Authorization must be "Bearer <token>" or "ApiKey <key>"');
+  if (!match) throw new InvalidCredentialsError(text('auth.scheme'));
   return match[1].toLowerCase() === 'bearer' ? { kind: 'bearer', token: match[2] } : { kind: 'apiKey', key: match[2] };
 }
 
@@ -43,9 +45,9 @@ export function createUserResolver(config: AuthConfig, knex: Knex): UserResolver
     const credential = credentialOf(request);
     if (credential.kind === 'none') return ANONYMOUS_USER;
     if (credential.kind === 'bearer') return verifyToken(config, credential.token);
-    if (credential.key.length === 0 || credential.key.length > 200) throw new InvalidCredentialsError('the API key is not valid');
+    if (credential.key.length === 0 || credential.key.length > 200) throw new InvalidCredentialsError(text('auth.apiKeyInvalid'));
     const key = await findActiveApiKey(knex, hashApiKey(credential.key));
-    if (!key) throw new InvalidCredentialsError('the API key is not valid or has been revoked');
+    if (!key) throw new InvalidCredentialsError(text('auth.apiKeyRevoked'));
     return { id: `apikey:${key.name}`, role: key.role, agency: key.agency };
   };
 }
@@ -65,7 +67,7 @@ export function authenticateRequests(resolveUser: UserResolver): RequestHandler 
         res
           .status(401)
           .set('WWW-Authenticate', 'Bearer')
-          .json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+          .json({ errors: [{ message: render(languageOfRequest(req), error.text), extensions: { code: 'UNAUTHENTICATED' } }] });
         return;
       }
       next(error);

@@ -18,6 +18,8 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, Options, rateLimit, Store } from 'express-rate-limit';
 import { ANONYMOUS_USER, RequestUser } from '../domain';
+import { languageOfRequest } from '../i18n';
+import { render, Text, text } from '../i18n/texts';
 import type { RateLimitStores } from './rateLimitStore';
 
 const WINDOW_MS = 60_000;
@@ -37,9 +39,9 @@ export function callerKey(req: Request, user: RequestUser | undefined): string {
 /** Set on res.locals by the per-address limit: ends the request's hold once its credential is accepted. */
 const RELEASE_HOLD = 'releaseCredentialHold';
 
-function rateLimited(res: Response, message: string, retryAfterMs: number | null): void {
+function rateLimited(req: Request, res: Response, message: Text, retryAfterMs: number | null): void {
   if (retryAfterMs !== null) res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
-  res.status(429).json({ errors: [{ message, extensions: { code: 'RATE_LIMITED' } }] });
+  res.status(429).json({ errors: [{ message: render(languageOfRequest(req), message), extensions: { code: 'RATE_LIMITED' } }] });
 }
 
 /**
@@ -57,7 +59,7 @@ export function rateLimitFailuresPerAddress(perMinute: number, store: Store): Re
     try {
       const current = await store.get!(key);
       if (current && current.totalHits >= perMinute) {
-        rateLimited(res, `too many refused credentials from this address: at most ${perMinute} per minute`, current.resetTime ? current.resetTime.getTime() - Date.now() : WINDOW_MS);
+        rateLimited(req, res, text('auth.tooManyRefused', { limit: perMinute }), current.resetTime ? current.resetTime.getTime() - Date.now() : WINDOW_MS);
         return;
       }
       windowEnd = (await store.increment(key)).resetTime?.getTime() ?? 0;
@@ -97,8 +99,8 @@ export function rateLimitPerCaller(perMinute: number, store: Store): RequestHand
     legacyHeaders: false,
     validate: ADDRESS_VALIDATIONS,
     keyGenerator: (req, res) => callerKey(req, res.locals.user as RequestUser | undefined),
-    handler: (_req, res) => {
-      rateLimited(res, `too many requests: at most ${perMinute} per minute per user, API key or (without credentials) address; retry after the time in the RateLimit header`, null);
+    handler: (req, res) => {
+      rateLimited(req, res, text('auth.tooManyRequests', { limit: perMinute }), null);
     },
   });
   return (req, res, next) => {

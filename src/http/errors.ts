@@ -4,9 +4,9 @@
  * by GraphQL) and said in the caller's language when it is sent, by the function that localises
  * GraphQL's errors (src/i18n/errors.ts).
  */
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { GraphQLError } from 'graphql';
-import { Language, requestLanguage } from '../i18n';
+import type { Language } from '../i18n';
 import { keepMessageText, localisedError, messageTextOf } from '../i18n/errors';
 import { english, isText, Text } from '../i18n/texts';
 
@@ -33,10 +33,7 @@ export function statusOf(code: unknown): number {
   return typeof code === 'string' ? (STATUS_BY_CODE[code] ?? 500) : 500;
 }
 
-/** The caller's language, as GraphQL's context reads it: `?lang=`, else Accept-Language, else English. */
-export function languageOfRequest(req: Request): Language {
-  return requestLanguage(typeof req.query?.lang === 'string' ? req.query.lang : null, req.get('accept-language'));
-}
+export { languageOfRequest } from '../i18n';
 
 /**
  * An error of an HTTP route. Its message is a catalogue sentence (`text('http.noCollection', {...})`),

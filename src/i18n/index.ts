@@ -100,6 +100,18 @@ export function requestLanguage(explicit: string | null | undefined, acceptLangu
   return languageOfTag(explicit) ?? languageOfAcceptLanguage(acceptLanguage) ?? DEFAULT_LANGUAGE;
 }
 
+/** An HTTP request as far as its language goes (Express's Request is one). */
+export interface LanguageOfRequest {
+  query?: unknown;
+  get(name: 'accept-language'): string | undefined;
+}
+
+/** The language of an HTTP request: `?lang=`, else Accept-Language, else English (as GraphQL's context reads it). */
+export function languageOfRequest(req: LanguageOfRequest): Language {
+  const lang = (req.query as Record<string, unknown> | undefined)?.lang;
+  return requestLanguage(typeof lang === 'string' ? lang : null, req.get('accept-language'));
+}
+
 export function translate(language: Language, key: string, options: TOptions = {}): string {
   return translator().t(key, { ...options, lng: language });
 }

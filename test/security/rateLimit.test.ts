@@ -233,3 +233,23 @@ describe('several processes: one budget per caller, counted in Redis', () => {
     expect(await statuses(t, Array(LIMIT + 2).fill({ 'x-api-key': key }))).toEqual([...served(LIMIT), 429, 429]);
   });
 });
+
+describe('refusals in the caller’s language', () => {
+  it('401 and 429 are said in Russian or Kazakh as Accept-Language asks; the codes stay', async () => {
+    t = await server();
+    const english = await ask(t, { authorization: 'Bearer not-a-jwt' });
+    expect(english.status).toBe(401);
+    expect(english.body.errors![0].message).toBe('the bearer token is not a JWT');
+    const russian = await ask(t, { authorization: 'Bearer not-a-jwt', 'accept-language': 'ru-RU,ru;q=0.9' });
+    expect(russian.body.errors![0]).toEqual({ message: 'Токен в заголовке Bearer не является JWT', extensions: { code: 'UNAUTHENTICATED' } });
+    const kazakh = await ask(t, { 'x-api-key': 'hsk_made_up', 'accept-language': 'kk' }, '127.0.0.30');
+    expect(kazakh.body.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    expect(kazakh.body.errors![0].message).toMatch(/^API кілті жарамсыз/);
+    const key = await apiKey(t, 'rate-limit-languages');
+    const answers: Answer[] = [];
+    for (let i = 0; i <= LIMIT; i++) answers.push(await ask(t, { 'x-api-key': key, 'accept-language': 'ru' }, '127.0.0.31'));
+    expect(answers[LIMIT].status).toBe(429);
+    expect(answers[LIMIT].body.errors![0].extensions!.code).toBe('RATE_LIMITED');
+    expect(answers[LIMIT].body.errors![0].message).toMatch(/^Слишком много запросов: не более 5 в минуту/);
+  });
+});
