@@ -34,27 +34,19 @@ const BUILD_SQUARES = `
 const SLIVER_METERS = 50;
 const SLIVER_DEGREES = 0.002;
 
-/** area_of_point of migration 20261203000011 with a first look at the point's square */
-const AREA_OF_POINT = `
+/** area_of_point of migration 20261203000011, with (or, to undo, without) a first look at the point's square */
+function areaOfPoint(withSquares: boolean): string {
+  const square = '(SELECT q.area_id FROM area_squares q WHERE q.kind = area_kind AND q.square = area_square_key(ST_X(point), ST_Y(point))),';
+  return `
     CREATE OR REPLACE FUNCTION area_of_point(area_kind text, point geometry) RETURNS bigint LANGUAGE sql STABLE PARALLEL SAFE AS $$
-      SELECT coalesce(
-        (SELECT q.area_id FROM area_squares q WHERE q.kind = area_kind AND q.square = area_square_key(ST_X(point), ST_Y(point))),
+      SELECT coalesce(${withSquares ? square : ''}
         (SELECT p.area_id FROM area_pieces p WHERE p.kind = area_kind AND ST_Covers(p.geom, point) ORDER BY p.area_id LIMIT 1),
         (SELECT p.area_id FROM area_pieces p
           WHERE p.kind = area_kind AND p.geom && ST_Expand(point, ${SLIVER_DEGREES})
             AND ST_DWithin(p.geom::geography, point::geography, ${SLIVER_METERS})
           ORDER BY ST_Distance(p.geom::geography, point::geography), p.area_id LIMIT 1))
     $$`;
-
-const AREA_OF_POINT_BEFORE = `
-    CREATE OR REPLACE FUNCTION area_of_point(area_kind text, point geometry) RETURNS bigint LANGUAGE sql STABLE PARALLEL SAFE AS $$
-      SELECT coalesce(
-        (SELECT p.area_id FROM area_pieces p WHERE p.kind = area_kind AND ST_Covers(p.geom, point) ORDER BY p.area_id LIMIT 1),
-        (SELECT p.area_id FROM area_pieces p
-          WHERE p.kind = area_kind AND p.geom && ST_Expand(point, ${SLIVER_DEGREES})
-            AND ST_DWithin(p.geom::geography, point::geography, ${SLIVER_METERS})
-          ORDER BY ST_Distance(p.geom::geography, point::geography), p.area_id LIMIT 1))
-    $$`;
+}
 
 function refreshMembership(withSquares: boolean): string {
   return `
@@ -86,13 +78,13 @@ export async function up(knex: Knex): Promise<void> {
     )`);
   await knex.raw(BUILD_SQUARES);
   await knex.raw('ANALYZE area_squares');
-  await knex.raw(AREA_OF_POINT);
+  await knex.raw(areaOfPoint(true));
   await knex.raw(refreshMembership(true));
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(refreshMembership(false));
-  await knex.raw(AREA_OF_POINT_BEFORE);
+  await knex.raw(areaOfPoint(false));
   await knex.raw('DROP TABLE IF EXISTS area_squares');
   await knex.raw('DROP FUNCTION IF EXISTS area_square_key(float8, float8)');
 }

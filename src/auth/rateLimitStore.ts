@@ -78,40 +78,29 @@ class FallbackStore implements Store {
     return this.remote && this.redis?.status === 'ready' ? this.remote : null;
   }
 
-  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
+  /** The call on the shared store, or on this process's when the shared one is away or fails. */
+  private async counted<T>(call: (store: Store) => Promise<T> | T): Promise<T> {
     const remote = this.shared();
     if (remote) {
       try {
-        return await remote.get(key);
+        return await call(remote);
       } catch {
         // counted in memory from here until the connection is back
       }
     }
-    return this.local.get(key);
+    return call(this.local);
   }
 
-  async increment(key: string): Promise<IncrementResponse> {
-    const remote = this.shared();
-    if (remote) {
-      try {
-        return await remote.increment(key);
-      } catch {
-        // as in get
-      }
-    }
-    return this.local.increment(key);
+  get(key: string): Promise<ClientRateLimitInfo | undefined> {
+    return this.counted((store) => store.get!(key));
   }
 
-  async decrement(key: string): Promise<void> {
-    const remote = this.shared();
-    if (remote) {
-      try {
-        return await remote.decrement(key);
-      } catch {
-        // as in get
-      }
-    }
-    return this.local.decrement(key);
+  increment(key: string): Promise<IncrementResponse> {
+    return this.counted((store) => store.increment(key));
+  }
+
+  decrement(key: string): Promise<void> {
+    return this.counted((store) => store.decrement(key));
   }
 
   async resetKey(key: string): Promise<void> {
