@@ -32,7 +32,7 @@ import { tilesRouter } from './http/tiles';
 import { requestBudget } from './compute/budget';
 import { acquireComputePool, releaseComputePool } from './compute/pool';
 import { AnswerCache, openAnswerCache } from './analysis/answerCache';
-import { exportDescriber, graphQLAnswerOk, graphQLDescriber, responseCache } from './http/responseCache';
+import { exportDescriber, graphQLAnswerOk, graphQLDescriber, ogcDescriber, responseCache } from './http/responseCache';
 
 export interface RunningServer {
   url: string;
@@ -215,7 +215,7 @@ export async function startServer(config: Config, existing?: Database, options: 
   };
   const roleOfRequest = async (req: express.Request) => userOf(req.res as express.Response).role;
   app.use('/export', corsForReads, ...guarded, ...cached(exportDescriber), exportsRouter(config, schema, execute, roleOfRequest, contextOf));
-  app.use('/ogc', corsForReads, ...guarded, ogcRouter(config, schema, execute, roleOfRequest, contextOf));
+  app.use('/ogc', corsForReads, ...guarded, ...cached(ogcDescriber), ogcRouter(config, schema, execute, roleOfRequest, contextOf));
   app.use(mapPageRouter(config));
   // body too large, malformed JSON, a failing credential lookup: JSON errors, never an HTML page or a stack
   app.use((error: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {

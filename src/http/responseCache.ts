@@ -17,7 +17,8 @@ import { DocumentNode, FragmentDefinitionNode, Kind, OperationDefinitionNode, pa
 import { AnswerCache, AnswerDescription, answerKey } from '../analysis/answerCache';
 import type { RequestContext } from '../context';
 
-const REPLAYED_HEADERS = ['content-type', 'content-disposition'];
+// Content-Crs: the CRS of an OGC API answer (Part 2)
+const REPLAYED_HEADERS = ['content-type', 'content-disposition', 'content-crs'];
 
 /** status, headers and body in one buffer: a 4-byte length, the JSON head, the body */
 export function encodeAnswer(status: number, headers: Record<string, string>, body: Buffer): Buffer {
@@ -136,6 +137,22 @@ export function exportDescriber(req: Request): AnswerDescription | null {
   const params = new URL(req.originalUrl, 'http://local').searchParams;
   params.sort();
   return { kind: 'export', fields: [match[1]], parts: [match[2], params.toString()] };
+}
+
+/**
+ * What GET /ogc/collections/{id}/items[/{featureId}]?... asks: the collection's query field, the
+ * path and the sorted parameters, and the address the client used (the answer's links are
+ * absolute). The documents about the service (landing page, conformance, collections) are cheap
+ * and not cached.
+ */
+export function ogcDescriber(req: Request): AnswerDescription | null {
+  if (req.method !== 'GET') return null;
+  const path = req.path.replace(/\/+$/, '');
+  const match = /^\/collections\/([A-Za-z]+)\/items(?:\/[^/]+)?$/.exec(path);
+  if (!match) return null;
+  const params = new URL(req.originalUrl, 'http://local').searchParams;
+  params.sort();
+  return { kind: 'ogc', fields: [match[1]], parts: [`${req.protocol}://${req.get('host')}`, path, params.toString()] };
 }
 
 /** Captures what the handler sends (up to `limit` bytes) and calls `done` once the answer ended whole. */

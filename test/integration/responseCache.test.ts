@@ -168,6 +168,35 @@ it('answers exports and tiles from the cache too', async () => {
   expect(stats().hitsLocal).toBe(hitsBefore + 1);
 });
 
+it('answers OGC API items from the cache, with their CRS; never raw incidents; an import of posts makes the posts pages new', async () => {
+  const base = t.server.url.replace(/\/graphql$/, '');
+  const analyst = testUserHeaders(TEST_ANALYST);
+  const items = async (path: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${base}/ogc/collections/${path}`, { headers });
+    return { status: response.status, cache: response.headers.get('x-response-cache'), crs: response.headers.get('content-crs'), type: response.headers.get('content-type'), body: await response.text() };
+  };
+  const page = 'posts/items?limit=5&crs=http://www.opengis.net/def/crs/EPSG/0/3857';
+  const first = await items(page);
+  const second = await items(page);
+  expect(first).toMatchObject({ status: 200, cache: 'miss', crs: '<http://www.opengis.net/def/crs/EPSG/0/3857>' });
+  expect(second).toMatchObject({ status: 200, cache: 'hit-local', crs: first.crs, type: first.type });
+  expect(second.body).toBe(first.body);
+  // the same parameters in another order are the same page
+  expect((await items('posts/items?crs=http://www.opengis.net/def/crs/EPSG/0/3857&limit=5')).cache).toBe('hit-local');
+  // raw points: every read is audited, so never cached
+  expect((await items('incidents/items?limit=2', analyst)).cache).toBe('bypass');
+  expect((await items('incidents/items?limit=2', analyst)).cache).toBe('bypass');
+  // an analysis collection
+  const hex = 'hexagons/items?limit=3&resolution=8';
+  expect((await items(hex)).cache).toBe('miss');
+  expect((await items(hex)).cache).toBe('hit-local');
+  // a write to posts (its trigger bumps the posts version): the page is asked under a new key and shows it
+  await t.server.db.knex.raw("UPDATE posts SET name = name || ' (renamed)' WHERE id = (SELECT min(id) FROM posts)");
+  const renamed = await items(page);
+  expect(renamed.cache).toBe('miss');
+  expect(renamed.body).toContain('(renamed)');
+});
+
 it('keeps answering with Redis unreachable, and says so once', async () => {
   const own: string[] = [];
   const away = await startTestServer({ ...ENV, REDIS_URL: 'redis://127.0.0.1:1', RESPONSE_CACHE_LOCAL_MB: '0' }, { testUsers: true, warn: (m) => own.push(m) });
