@@ -45,41 +45,49 @@ function rateLimited(req: Request, res: Response, message: Text, retryAfterMs: n
 }
 
 /**
- * Refused credentials per minute per client address, checked before authentication. A request
- * is counted when it arrives and uncounted as soon as its credential is accepted (or it has
- * none), so what stays counted is refused credentials, and the ones being verified: a burst of
- * bad tokens cannot all be in verification at once. Honest callers behind one gateway address
- * are not affected by each other's traffic, only by refused credentials.
+ * Refused credentials per minute per client address, checked before authentication. What counts
+ * against an address is its refused credentials (kept in `store`, shared by the processes) and
+ * the requests of it whose credential this process is still verifying (kept here: they last
+ * milliseconds), so a burst of bad tokens cannot all be in verification at once. A request that
+ * arrives takes a hold; the hold ends when its credential is accepted (or it has none), and a
+ * request that ends still holding (refused with 401, or dropped by the client mid-check: it cost
+ * a check) becomes a refusal in the store. So an honest request costs one read of the store, and
+ * honest callers behind one gateway address are not affected by each other's traffic, only by
+ * refused credentials.
  */
 export function rateLimitFailuresPerAddress(perMinute: number, store: Store): RequestHandler {
   void store.init?.({ windowMs: WINDOW_MS } as Options);
+  const verifying = new Map<string, number>();
+  const hold = (key: string, change: 1 | -1) => {
+    const n = (verifying.get(key) ?? 0) + change;
+    if (n > 0) verifying.set(key, n);
+    else verifying.delete(key);
+  };
   return async (req, res, next) => {
     const key = clientAddress(req);
-    let windowEnd: number;
     try {
-      const current = await store.get!(key);
-      if (current && current.totalHits >= perMinute) {
-        rateLimited(req, res, text('auth.tooManyRefused', { limit: perMinute }), current.resetTime ? current.resetTime.getTime() - Date.now() : WINDOW_MS);
+      const refused = await store.get!(key);
+      if ((refused?.totalHits ?? 0) + (verifying.get(key) ?? 0) >= perMinute) {
+        rateLimited(req, res, text('auth.tooManyRefused', { limit: perMinute }), refused?.resetTime ? refused.resetTime.getTime() - Date.now() : WINDOW_MS);
         return;
       }
-      windowEnd = (await store.increment(key)).resetTime?.getTime() ?? 0;
     } catch (error) {
       next(error);
       return;
     }
+    hold(key, 1);
     let held = true;
-    const release = () => {
-      if (!held) return;
+    const release = (): boolean => {
+      if (!held) return false;
       held = false;
-      // a hold from a window that has ended is gone with it. Redis reports the end as now + its
-      // time to live, a few ms off each time; a later window ends at least a whole window later
-      void Promise.resolve(store.get!(key)).then((now) => (now?.resetTime && Math.abs(now.resetTime.getTime() - windowEnd) < WINDOW_MS / 2 ? store.decrement(key) : undefined));
+      hold(key, -1);
+      return true;
     };
     res.locals[RELEASE_HOLD] = release;
-    // a request answered without reaching the per-caller limit keeps its hold only if it was refused
-    // (4xx), not after a server failure; one the client dropped mid-check keeps it (it cost a check)
+    // still held when the answer ends: a refused credential (4xx), or a client that left mid-check;
+    // a server failure is not the caller's refusal (nor is an answer without one)
     res.once('close', () => {
-      if (res.writableFinished && (res.statusCode < 400 || res.statusCode >= 500)) release();
+      if (release() && !(res.writableFinished && (res.statusCode < 400 || res.statusCode >= 500))) void Promise.resolve(store.increment(key)).catch(() => undefined);
     });
     next();
   };
@@ -105,7 +113,7 @@ export function rateLimitPerCaller(perMinute: number, store: Store): RequestHand
   });
   return (req, res, next) => {
     // authentication accepted the credential (or there was none): it is no longer a candidate refusal
-    (res.locals[RELEASE_HOLD] as (() => void) | undefined)?.();
+    (res.locals[RELEASE_HOLD] as (() => boolean) | undefined)?.();
     return limiter(req, res, next);
   };
 }
