@@ -54,11 +54,13 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs,
   const areasVersion = spec.kind === 'area' || spec.kind === 'city' ? ((await layerVersions(ctx.knex)).get('areas') ?? 0) : 0;
   const areaKey = `${JSON.stringify(spec)}@${areasVersion}`;
   const key = `${areaKey}|${resolution}`;
-  const cached = studyAreaCache.get(key);
-  if (cached) {
-    if (cached.cells.length > maxCells) throw badInput('area', `holds ${cached.cells.length} cells at resolution ${resolution}; at most ${maxCells} are analysed for this role`);
+  const known = (): ResolvedStudyArea | undefined => {
+    const cached = studyAreaCache.get(key);
+    if (cached && cached.cells.length > maxCells) throw badInput('area', `holds ${cached.cells.length} cells at resolution ${resolution}; at most ${maxCells} are analysed for this role`);
     return cached;
-  }
+  };
+  const before = known();
+  if (before) return before;
 
   let geometry: PolygonGeometry | MultiPolygonGeometry;
   let description: Text;
@@ -88,6 +90,9 @@ export async function resolveStudyArea(ctx: RequestContext, args: StudyAreaArgs,
     );
   }
 
+  // requests that asked at once all waited for the geometry: the first to get here fills the cells for the rest
+  const meanwhile = known();
+  if (meanwhile) return meanwhile;
   const cells = studyAreaCells(geometry, resolution);
   if (cells.length === 0) throw badInput('area', `contains no cell centre at resolution ${resolution}`);
   // points in edge cells may lie outside the area: read a box grown by two cell edges
