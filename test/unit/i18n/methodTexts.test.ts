@@ -161,3 +161,31 @@ describe('near repeat and density methods', () => {
     expect(render('kk', released)).toContain('2,5');
   });
 });
+
+describe('risk model texts', () => {
+  it("a fix's basis and a model's family reason", () => {
+    const notSelected = text('analysis.fix.notSelected', { factor: 'road_defect:pothole', response: text('analysis.risk.timeOfDay.all') });
+    expect(english(notSelected)).toBe('road_defect:pothole was not selected by BIC in the model of all incidents: no expected effect');
+    const youth = text('analysis.fix.selectedModel', {
+      family: text('analysis.fix.family.negative_binomial'),
+      response: text('analysis.risk.timeOfDay.all'),
+      operationalisation: text('analysis.fix.operationalisation.density'),
+      detail: text('analysis.fix.beyondGap', { km: fixed(0.4567, 2) }),
+      notPositive: text('analysis.fix.notPositive'),
+    });
+    expect(english(youth)).toBe(
+      'RR from the selected negative_binomial model of all incidents per cell, density operationalisation, for 0.46 km beyond the gap distance; the association is not positive, so no expected effect',
+    );
+    const panel = text('analysis.fix.lightingPanel', {
+      response: text('analysis.risk.timeOfDay.night'),
+      operationalisation: text('analysis.fix.operationalisation.density'),
+      detail: text('analysis.fix.oneOutage'),
+      notPositive: '',
+    });
+    expect(english(panel)).toBe('RR from the within-cell panel of night incidents (cell and period fixed effects), density operationalisation, one outage dark every night');
+    const reason = text('analysis.risk.familyReason.dispersion', { dispersion: fixed(2.345, 2), comparison: '>', threshold: 1.5 });
+    expect(english(reason)).toBe('AUTO: Pearson dispersion of the Poisson model with every candidate 2.35 > 1.5');
+    expect(render('ru', reason)).toContain('2,35 > 1,5');
+    for (const t of [notSelected, youth, panel, reason, text('analysis.risk.familyReason.asked')]) inOwnWords(t);
+  });
+});
