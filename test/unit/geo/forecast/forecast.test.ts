@@ -184,10 +184,10 @@ describe('negative binomial forecast with environmental factors', () => {
     const result = backtestForecasts(history, periods, { origins: 4, shares: [0.01, 0.02, 0.05], primaryShare: 0.02, methods: ['negativeBinomial'], seed: 1 });
     const note = result.methods[0].note;
     if (note.kind !== 'regression') throw new Error(`expected a regression note, got ${note.kind}`);
-    const factor = note.coefficients.find((c) => c.name === 'lighting|density')!;
-    expect(factor.term).toBeNull();
+    const coefficient = note.coefficients.find((c) => c.name === 'lighting|density')!;
+    expect(coefficient.term).toBeNull();
     // the lags carry part of the factor's effect; the factor keeps a clearly positive coefficient
-    expect(factor.estimate).toBeGreaterThan(0.3);
+    expect(coefficient.estimate).toBeGreaterThan(0.3);
     expect(note.coefficients.map((c) => c.name)).not.toContain('constant');
   });
 });
