@@ -3,6 +3,7 @@
  * English exactly as the modules wrote it as template strings before, Russian and Kazakh in their
  * own words with numbers in their locale.
  */
+import { didNoteText } from '../../../src/analysis/evaluation';
 import { forecastNoteText } from '../../../src/analysis/forecastNotes';
 import type { ForecastNote } from '../../../src/geo/forecast';
 import { english, fixed, joined, render, text, type Text } from '../../../src/i18n/texts';
@@ -187,5 +188,18 @@ describe('risk model texts', () => {
     expect(english(reason)).toBe('AUTO: Pearson dispersion of the Poisson model with every candidate 2.35 > 1.5');
     expect(render('ru', reason)).toContain('2,35 > 1,5');
     for (const t of [notSelected, youth, panel, reason, text('analysis.risk.familyReason.asked')]) inOwnWords(t);
+  });
+});
+
+describe('difference-in-differences notes', () => {
+  it('say in words what src/geo/stats reports as data', () => {
+    expect(english(didNoteText({ kind: 'continuityCorrected' }))).toBe('a count is zero: 0.5 was added to each of the four counts (Haldane-Anscombe) so the ratio and its interval exist');
+    expect(english(didNoteText({ kind: 'fewCounts', smallest: 3, minimum: 10 }))).toBe('too few incidents to conclude: the smallest of the four counts is 3 (below 10)');
+    expect(english(didNoteText({ kind: 'fewExpected', expected: 4.57, minimum: 5 }))).toBe('too few incidents to conclude: the treated after-count expected without change is 4.57 (below 5)');
+    expect(render('ru', didNoteText({ kind: 'fewExpected', expected: 4.57, minimum: 5 }))).toContain('4,57');
+    expect(english(didNoteText({ kind: 'noPooledRatio' }))).toBe('no fix has counts on both sides of its table: the pooled ratio does not exist');
+    expect(english(didNoteText({ kind: 'fewPooledCounts', smallest: 2, minimum: 10 }))).toBe('too few incidents to conclude: the smallest pooled count is 2 (below 10)');
+    for (const kind of ['continuityCorrected', 'noPooledRatio'] as const) inOwnWords(didNoteText({ kind }));
+    inOwnWords(didNoteText({ kind: 'fewExpected', expected: 4.57, minimum: 5 }));
   });
 });
