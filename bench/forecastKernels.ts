@@ -8,9 +8,11 @@
 import { performance } from 'node:perf_hooks';
 import { latLngToCell, polygonToCells } from 'h3-js';
 import { generateDemoCity, iterateIncidents } from '../seeds/almaty';
+import { forecastNoteText } from '../src/analysis/forecastNotes';
 import { backtestForecasts, FORECAST_METHODS, ForecastHistory } from '../src/geo/forecast';
 import { metresPerDegree } from '../src/geo/geometry';
 import { knoxTest } from '../src/geo/stats';
+import { english } from '../src/i18n/texts';
 
 const DAY = 86_400_000;
 const count = Number(process.argv[2] ?? 100_000);
@@ -73,6 +75,6 @@ if (!only || only === 'backtest') {
   for (const method of FORECAST_METHODS) {
     const t = start();
     const result = backtestForecasts(history, weeks, { origins: 12, shares: [0.01, 0.02, 0.05], primaryShare: 0.02, methods: [method], seed: 12345 });
-    console.log(`backtest ${method}: ${cells.length} cells, ${inside} incidents, ${since(t)}; PAI 2 % ${result.methods[0].scores[1].pai.toFixed(3)}; ${result.methods[0].note.slice(-160)}`);
+    console.log(`backtest ${method}: ${cells.length} cells, ${inside} incidents, ${since(t)}; PAI 2 % ${result.methods[0].scores[1].pai.toFixed(3)}; ${english(forecastNoteText(result.methods[0].note)).slice(-160)}`);
   }
 }

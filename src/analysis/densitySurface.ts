@@ -18,6 +18,7 @@ import { contourPolygons } from '../geo/contours';
 import { metresPerDegree } from '../geo/geometry';
 import { cellCentre, cellPolygon, lazyObject } from '../geo/h3';
 import { kernelDensity, meanAndSpread, silvermanBandwidth } from '../geo/stats';
+import { fixed, text, withTexts } from '../i18n/texts';
 import type { DensityCell, DensitySurface, DensitySurfaceArgs } from '../schema/densitySurface';
 import { privacyNote } from './release';
 import { countIncidents, CountedStudyArea, describeStudyArea, releaseOf } from './studyArea';
@@ -132,11 +133,17 @@ export async function computeDensitySurface(ctx: RequestContext, args: DensitySu
   let cellObjects: DensityCell[] | null = null;
   const { release, policy } = releaseOf(counted);
   const spread = meanAndSpread(counted.counts);
-  const source = policy.restricted
-    ? `released cell counts at the cell centres (suppressed ones as ${policy.threshold / 2})`
-    : `${points.x.length} incidents at their positions (those outside the study area are not smoothed in)`;
-  return {
-    method: `kernel density (Silverman 1986), ${kernel} kernel, ${kernel === 'quartic' ? 'search radius' : 'standard deviation'} ${bandwidth.toFixed(1)} m (${rule === 'silverman' ? "Silverman's rule as Esri's default search radius" : 'fixed'}), of ${source}; evaluated at each cell centre per km²; per resident: the ratio of the incident and the resident surfaces (same kernel and bandwidth); contours by marching squares on a ${columns} x ${rows} grid`,
+  const source = policy.restricted ? text('analysis.density.source.released', { suppressedAs: policy.threshold / 2 }) : text('analysis.density.source.incidents', { incidents: points.x.length });
+  return withTexts<DensitySurface>({
+    method: text('analysis.density.method', {
+      kernel: text(`analysis.density.kernel.${kernel}`),
+      bandwidthKind: text(kernel === 'quartic' ? 'analysis.density.searchRadius' : 'analysis.density.standardDeviation'),
+      bandwidth: fixed(bandwidth, 1),
+      rule: text(rule === 'silverman' ? 'analysis.density.rule.silverman' : 'analysis.density.rule.fixed'),
+      source,
+      columns,
+      rows,
+    }),
     kernel,
     bandwidthMeters: bandwidth,
     bandwidthRule: rule,
@@ -156,5 +163,5 @@ export async function computeDensitySurface(ctx: RequestContext, args: DensitySu
     columns: lazyObject({ h3: () => cells, perKm2: () => Array.from(perKm2), per1000Residents: () => Array.from(perKm2, (_, i) => rate(i)) }),
     contours: { type: 'FeatureCollection', features: contours },
     privacy: privacyNote(policy, counted.area.resolution, release.suppressedCells),
-  };
+  });
 }

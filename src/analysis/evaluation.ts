@@ -24,7 +24,7 @@ import { badInput } from '../errors';
 import { cellCentre, cellEdgeLengthMeters } from '../geo/h3';
 import { EvaluationWindows, evaluationWindows, influenceArea, matchControls } from '../geo/influenceArea';
 import { ReleaseEvaluationMonths, releaseEvaluationMonths } from '../geo/privacy';
-import { differenceInDifferences, DiDResult } from '../geo/stats';
+import { differenceInDifferences, DiDNote, DiDResult } from '../geo/stats';
 import { fixed, Text, text, withTexts } from '../i18n/texts';
 import type { StudyAreaArgs } from '../schema/analysis';
 import type { CellGroupCounts, DifferenceInDifferencesEstimate, EvaluationArgs, Recommendation, RecommendationEvaluation, TimeOfDay } from '../schema/recommendations';
@@ -234,8 +234,21 @@ export async function evaluate(
   });
 }
 
+/** A note of a difference-in-differences estimate in words (src/geo/stats gives it as data). */
+export function didNoteText(note: DiDNote): Text {
+  switch (note.kind) {
+    case 'fewCounts':
+    case 'fewPooledCounts':
+      return text(`analysis.did.${note.kind}`, { smallest: note.smallest, minimum: note.minimum });
+    case 'fewExpected':
+      return text('analysis.did.fewExpected', { expected: note.expected, minimum: note.minimum });
+    default:
+      return text(`analysis.did.${note.kind}`);
+  }
+}
+
 function estimate(result: DiDResult): DifferenceInDifferencesEstimate {
-  return {
+  return withTexts<DifferenceInDifferencesEstimate>({
     ratioOfRateRatios: result.ratioOfRateRatios,
     percentChange: result.percentChange,
     lower: result.lower,
@@ -247,8 +260,8 @@ function estimate(result: DiDResult): DifferenceInDifferencesEstimate {
     expectedAfter: result.expectedTreatedAfter,
     continuityCorrected: result.continuityCorrected,
     conclusive: result.conclusive,
-    notes: result.notes,
-  };
+    notes: result.notes.map(didNoteText),
+  });
 }
 
 function envelopeOf(cells: Iterable<string>, resolution: number): BBox {

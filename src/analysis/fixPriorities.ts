@@ -17,8 +17,8 @@ import { DEFAULT_ACCESS_M, nearestAlongStreets } from '../geo/coverage';
 import { DEFAULT_DETOUR_FACTOR } from '../geo/coverage/straightLineReach';
 import { cellCentre } from '../geo/h3';
 import { countBand, CountBand } from '../geo/privacy';
-import { FixItemInput, rankFixes } from '../geo/risk';
-import { text, withTexts } from '../i18n/texts';
+import { FixBasis, FixItemInput, rankFixes } from '../geo/risk';
+import { fixed, text, withTexts, type Text } from '../i18n/texts';
 import type { AnalysisWarning } from '../schema/analysis';
 import type { FixPriorityArgs, FixPriorityItem, FixPriorityList } from '../schema/risk';
 import { encodeCursor, toPageRequest } from './inputs';
@@ -163,7 +163,14 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     districtId: places[i]?.districtId ?? null,
     districtName: (lang === 'ru' ? places[i]?.districtNameRu : lang === 'kk' ? places[i]?.districtNameKk : null) ?? places[i]?.districtName ?? null,
     score: r.score,
-    scoreParts: { relativeRisk: r.base.relativeRisk, crimesNear: r.near, crimesNearPerYear: r.crimesNearPerYear, preventableShare: r.base.preventableShare, weight: r.weight, basis: r.base.basis },
+    scoreParts: withTexts<FixPriorityItem['scoreParts']>({
+      relativeRisk: r.base.relativeRisk,
+      crimesNear: r.near,
+      crimesNearPerYear: r.crimesNearPerYear,
+      preventableShare: r.base.preventableShare,
+      weight: r.weight,
+      basis: basisText(r.base.basis),
+    }),
   }));
   const last = pageItems[pageItems.length - 1];
   return withTexts<FixPriorityList>({
@@ -180,6 +187,19 @@ export async function computeFixPriorities(ctx: RequestContext, args: FixPriorit
     caveat: RISK_CAVEAT,
     privacy: riskPrivacyNote(ctx, fitted, text('analysis.risk.releasedFixes', { threshold: policy.threshold, suppressedMax: policy.threshold - 1, imputed: policy.threshold / 2 }), suppressedCells),
   });
+}
+
+/** Where an item's relative risk comes from, in words (src/geo/risk/fixPriorities.ts gives it as data). */
+function basisText(basis: FixBasis): Text {
+  const response = text(`analysis.risk.timeOfDay.${basis.response}`);
+  if (basis.kind === 'notSelected') return text('analysis.fix.notSelected', { factor: basis.factor, response });
+  const operationalisation = text(`analysis.fix.operationalisation.${basis.operationalisation}`);
+  const notPositive = basis.positive ? '' : text('analysis.fix.notPositive');
+  if (basis.kind === 'lightingPanel') {
+    return text('analysis.fix.lightingPanel', { response, operationalisation, detail: basis.operationalisation === 'density' ? text('analysis.fix.oneOutage') : '', notPositive });
+  }
+  const detail = basis.youthKmBeyondGap !== null ? text('analysis.fix.beyondGap', { km: fixed(basis.youthKmBeyondGap, 2) }) : basis.operationalisation === 'density' ? text('analysis.fix.oneItem') : '';
+  return text('analysis.fix.selectedModel', { family: text(`analysis.fix.family.${basis.family}`), response, operationalisation, detail, notPositive });
 }
 
 /** 1 - 1/RR: the share of the incidents near an item associated with its factor; 0 when RR <= 1. */

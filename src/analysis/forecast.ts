@@ -11,7 +11,7 @@
  * as threshold / 2, as every statistic below analyst), steps of a month. Forecasts, ranks and
  * scores are then functions of released numbers only.
  */
-import { english } from '../i18n/texts';
+import { english, joined, text, withTexts, type Text } from '../i18n/texts';
 import type { RequestContext } from '../context';
 import { chargeCompute, UNITS } from '../compute/budget';
 import { runComputeTask } from '../compute/pool';
@@ -26,6 +26,7 @@ import { argsForRelease, privacyNote, releaseCounts, ReleasePolicy } from './rel
 import { resolveStudyArea } from './studyArea';
 import { cityDay, cityDays, cityMidnight, DAY_MS } from './cityDays';
 import { forecastFactors } from './forecastFactors';
+import { forecastNoteText } from './forecastNotes';
 
 const SHARES = [0.01, 0.02, 0.05];
 const DEFAULT_HISTORY = { day: 120, week: 52, month: 24 };
@@ -145,13 +146,16 @@ async function gatherHistory(ctx: RequestContext, args: ForecastArgs, extraMetho
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+/** `8 weeks`: a count of periods (plural forms by the catalogue). */
+const periodSpan = (g: GatheredHistory): Text => text(`analysis.forecast.span.${g.frame.period}`, { count: g.periods });
+
 export async function computeForecastHotspots(ctx: RequestContext, args: ForecastHotspotsArgs): Promise<HotspotForecast> {
   const g = await gatherHistory(ctx, args, 0);
-  let factorNote = '';
+  let factorNote: Text | null = null;
   if (args.method === 'negativeBinomial' && !g.policy.restricted) {
     const f = await forecastFactors(ctx, args, g.frame.resolution, g.cells, g.starts[g.periods]);
     g.history.factors = f.factors;
-    factorNote = `; ${f.note}`;
+    factorNote = f.note;
   }
   const totals = periodCounts(g.history, g.periods);
   const forecast = forecastPeriod(g.history, totals, args.method, g.periods);
@@ -162,8 +166,13 @@ export async function computeForecastHotspots(ctx: RequestContext, args: Forecas
   const order = Array.from(forecast.values.keys()).sort((a, b) => forecast.values[b] - forecast.values[a] || rankOfTie[a] - rankOfTie[b]);
   const rank = new Int32Array(order.length);
   order.forEach((cell, k) => (rank[cell] = k + 1));
-  return {
-    method: `${args.method}: ${forecast.note}; from ${g.periods} ${g.frame.period}s of ${g.policy.restricted ? 'released monthly cell counts (release lattice, UTC months)' : `incidents binned by calendar day in ${g.zone}`}${factorNote}`,
+  return withTexts<HotspotForecast>({
+    method: text('analysis.forecast.method', {
+      method: args.method,
+      note: forecastNoteText(forecast.note),
+      history: periodSpan(g),
+      source: joined([g.policy.restricted ? text('analysis.forecast.source.released') : text('analysis.forecast.source.incidents', { zone: g.zone }), ...(factorNote ? [factorNote] : [])], '; '),
+    }),
     frame: g.frame,
     forecastFrom: g.starts[g.periods],
     forecastTo: g.starts[g.periods + 1],
@@ -179,7 +188,7 @@ export async function computeForecastHotspots(ctx: RequestContext, args: Forecas
     })),
     warnings: g.warnings,
     privacy: privacyNote(g.policy, g.frame.resolution, g.suppressedCells),
-  };
+  });
 }
 
 export async function computeForecastBacktest(ctx: RequestContext, args: ForecastBacktestArgs): Promise<ForecastBacktest> {
@@ -187,11 +196,11 @@ export async function computeForecastBacktest(ctx: RequestContext, args: Forecas
   const g = await gatherHistory(ctx, args, FORECAST_METHODS.length);
   if (args.origins > g.periods - 4) throw badInput('origins', `at most historyPeriods - 4 (${g.periods - 4}): every origin needs earlier periods to learn from`);
   // the negative binomial's factors as the risk model saw the year before the first origin (no look-ahead)
-  let factorNote = '';
+  let factorNote: Text | '' = '';
   if (!g.policy.restricted) {
     const f = await forecastFactors(ctx, args, g.frame.resolution, g.cells, g.starts[Math.max(1, g.periods - args.origins)]);
     g.history.factors = f.factors;
-    factorNote = `; negative binomial: ${f.note}`;
+    factorNote = text('analysis.forecast.factorsOfNegativeBinomial', { note: f.note });
   }
   // on the compute pool's worker thread (the same code on the same numbers as on this one)
   const units = UNITS.forecastPerCellPeriod * g.history.counts.length * FORECAST_METHODS.length;
@@ -200,21 +209,23 @@ export async function computeForecastBacktest(ctx: RequestContext, args: Forecas
     { history: g.history, periods: g.periods, options: { origins: args.origins, shares: SHARES, primaryShare: args.areaShare, methods: FORECAST_METHODS, seed: args.seed ?? 12345 } },
     units,
   );
-  return {
-    method: `rolling origin over the last ${args.origins} of ${g.periods} ${g.frame.period}s: each method forecasts each period from the ones before it; hot cells are the highest-ranked cells within 1, 2 and 5 % of the area (ties in a seeded order); PAI, PEI and RRI averaged over the origins; each method's PAI at ${args.areaShare * 100} % against LAST_PERIOD by an exact sign-flip test, Benjamini-Hochberg adjusted${factorNote}`,
+  return withTexts<ForecastBacktest>({
+    method: text('analysis.forecast.backtest', { origins: args.origins, history: periodSpan(g), share: args.areaShare * 100, factors: factorNote }),
     frame: g.frame,
     origins: result.originPeriods.map((p) => g.starts[p]),
     areaShare: args.areaShare,
     chosen: result.chosen,
-    methods: result.methods.map((m) => ({
-      method: m.method,
-      scores: m.scores.map((s) => ({ areaShare: s.share, pai: finite(s.pai), pei: finite(s.pei), rri: finite(s.rri), hitRate: finite(s.hitRate) })),
-      paiByOrigin: m.perOrigin.map((s) => finite(s.pai)),
-      pVersusLastPeriod: finite(m.pVersusLastPeriod),
-      pVersusLastPeriodFdr: finite(m.pVersusLastPeriodFdr),
-      note: m.note,
-    })),
+    methods: result.methods.map((m) =>
+      withTexts<ForecastBacktest['methods'][number]>({
+        method: m.method,
+        scores: m.scores.map((s) => ({ areaShare: s.share, pai: finite(s.pai), pei: finite(s.pei), rri: finite(s.rri), hitRate: finite(s.hitRate) })),
+        paiByOrigin: m.perOrigin.map((s) => finite(s.pai)),
+        pVersusLastPeriod: finite(m.pVersusLastPeriod),
+        pVersusLastPeriodFdr: finite(m.pVersusLastPeriodFdr),
+        note: forecastNoteText(m.note),
+      }),
+    ),
     warnings: g.warnings,
     privacy: privacyNote(g.policy, g.frame.resolution, g.suppressedCells),
-  };
+  });
 }

@@ -13,6 +13,7 @@
  */
 import type { RequestContext } from '../context';
 import type { ForecastHistory } from '../geo/forecast';
+import { text, type Text } from '../i18n/texts';
 import type { ForecastArgs } from '../schema/forecast';
 import { DAY_MS } from './cityDays';
 import { fitRiskModels } from './riskModels';
@@ -22,7 +23,7 @@ const WINDOW_DAYS = 365;
 export interface ForecastFactors {
   factors: NonNullable<ForecastHistory['factors']>;
   /** what was taken, in words (or why nothing) */
-  note: string;
+  note: Text;
 }
 
 /** The risk model's selected terms as columns over `cells` (cells outside the model take the column mean). */
@@ -43,15 +44,15 @@ export async function forecastFactors(ctx: RequestContext, args: ForecastArgs, r
       'all',
     );
   } catch (error) {
-    return { factors: [], note: `no environmental factors (the risk model could not be fitted: ${error instanceof Error ? error.message : String(error)})` };
+    return { factors: [], note: text('analysis.forecast.factors.notFitted', { reason: error instanceof Error ? error.message : String(error) }) };
   }
   const { model, cells: modelCells } = fitted.analysis;
-  if (model.selectedTerms.length === 0) return { factors: [], note: 'no environmental factors: the risk model selected none' };
+  if (model.selectedTerms.length === 0) return { factors: [], note: text('analysis.forecast.factors.none') };
   const index = new Map(modelCells.map((c, i) => [c, i]));
   const factors = model.selectedTerms.map((name, t) => {
     const column = model.selectedColumns[t];
     const mean = column.reduce((a, b) => a + b, 0) / Math.max(1, column.length);
     return { name, values: Float64Array.from(cells, (c) => column[index.get(c) ?? -1] ?? mean) };
   });
-  return { factors, note: `environmental factors selected by the risk model over the year before ${to.toISOString().slice(0, 10)}: ${model.selectedTerms.join(', ')}` };
+  return { factors, note: text('analysis.forecast.factors.selected', { before: to.toISOString().slice(0, 10), terms: model.selectedTerms.join(', ') }) };
 }

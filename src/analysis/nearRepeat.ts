@@ -5,7 +5,7 @@
  * significant bands. Built from exact positions and dates, so analysts and admins only (the role
  * table), and sensitive categories are never analysed (they are never released as points).
  */
-import { english } from '../i18n/texts';
+import { english, text, withTexts } from '../i18n/texts';
 import type { RequestContext } from '../context';
 import { chargeCompute, UNITS } from '../compute/budget';
 import { runComputeTask } from '../compute/pool';
@@ -151,9 +151,23 @@ export async function computeNearRepeat(ctx: RequestContext, args: NearRepeatArg
   const warnings = [];
   if (coarseShare(events) > 0.5) warnings.push({ code: 'DATES_TOO_COARSE', message: 'most incidents are dated to the month only (midnight on the 1st): time bands shorter than a month mean nothing', cells: [] });
   if (n < 30) warnings.push({ code: 'FEW_INCIDENTS', message: `only ${n} incidents: the Knox table has few pairs per band`, cells: [] });
-  const sig = args.significance === 'fdr' ? 'Benjamini-Hochberg adjusted pseudo p' : 'raw pseudo p';
-  return {
-    method: `Knox test as Ratcliffe's Near Repeat Calculator: pairs of incidents by Euclidean distance (same location <= ${bands.sameLocationMeters} m, ${bands.distanceBands} bands of ${bands.distanceBandMeters} m, beyond) and whole calendar days apart in ${zone} (${bands.timeBands} bands of ${bands.timeBandDays} days, beyond); expected counts from ${args.permutations} Monte Carlo permutations of the dates (seed ${seed}); Knox ratio observed / expected; a band is significant when its ratio is above 1 and its ${sig} is at most ${args.alpha}; risk places: incidents of the last ${riskDays ?? 0} days before ${to.toISOString()}, radius ${riskRadius ?? 0} m`,
+  return withTexts<NearRepeatAnalysis>({
+    method: text('analysis.nearRepeat.method', {
+      sameLocation: bands.sameLocationMeters,
+      distanceBands: bands.distanceBands,
+      distanceBand: bands.distanceBandMeters,
+      zone,
+      timeBands: bands.timeBands,
+      timeBand: bands.timeBandDays,
+      permutations: args.permutations,
+      // a seed is a name, not a quantity: no digit grouping
+      seed: String(seed),
+      p: text(args.significance === 'fdr' ? 'analysis.nearRepeat.pFdr' : 'analysis.nearRepeat.pRaw'),
+      alpha: args.alpha,
+      days: riskDays ?? 0,
+      asOf: to.toISOString(),
+      radius: riskRadius ?? 0,
+    }),
     area: english(area.description),
     resolution: area.resolution,
     from,
@@ -170,5 +184,5 @@ export async function computeNearRepeat(ctx: RequestContext, args: NearRepeatArg
     riskPlaces: places,
     cells,
     warnings,
-  };
+  });
 }

@@ -13,7 +13,7 @@ import { DiDCounts, finiteOrNull, mantelHaenszelRatioOfRateRatios, PooledDiDResu
 import { text, withTexts } from '../i18n/texts';
 import type { EvaluationArgs, PooledEstimate, PooledEvaluation, RecommendationFilter } from '../schema/recommendations';
 import { caseScope } from './cases';
-import { checkEvaluationArgs, evaluate } from './evaluation';
+import { checkEvaluationArgs, didNoteText, evaluate } from './evaluation';
 import { toAreaSpec } from './inputs';
 import { releasePolicy } from './release';
 
@@ -93,7 +93,7 @@ export async function computePooledEvaluation(ctx: RequestContext, args: Evaluat
 }
 
 function pooledEstimate(result: PooledDiDResult): PooledEstimate {
-  return {
+  return withTexts<PooledEstimate>({
     ratioOfRateRatios: finiteOrNull(result.ratioOfRateRatios),
     percentChange: finiteOrNull(result.percentChange),
     lower: finiteOrNull(result.lower),
@@ -104,6 +104,6 @@ function pooledEstimate(result: PooledDiDResult): PooledEstimate {
     strata: result.strata,
     ...result.totals,
     conclusive: result.conclusive,
-    notes: result.notes,
-  };
+    notes: result.notes.map(didNoteText),
+  });
 }

@@ -4,9 +4,9 @@
  * src/analysis/riskModels.ts.
  */
 import type { RequestContext } from '../context';
-import type { LightingPanelResult, RiskModelResult } from '../geo/risk';
+import type { FamilyReason, LightingPanelResult, RiskModelResult } from '../geo/risk';
 import { finiteOrNull, type GlmCoefficient } from '../geo/stats';
-import { Text, text, withTexts } from '../i18n/texts';
+import { fixed, Text, text, withTexts } from '../i18n/texts';
 import type { StudyArea } from '../schema/analysis';
 import type { PrivacyNote } from '../schema/privacy';
 import type { LightingPanelSummary, RelativeRiskEstimate, RiskModelSummary } from '../schema/risk';
@@ -24,12 +24,19 @@ function coefficientOf(c: GlmCoefficient): RelativeRiskEstimate {
   return { coefficient: c.estimate, standardError: c.standardError, relativeRisk: c.relativeRisk, relativeRiskLow: c.relativeRiskLow, relativeRiskHigh: c.relativeRiskHigh, p: c.p, pFdr: null };
 }
 
+/** Why the model has its family, in words (src/geo/risk gives it as data). */
+function familyReasonText(reason: FamilyReason): Text {
+  if (reason.kind === 'asked') return text('analysis.risk.familyReason.asked');
+  if (reason.kind === 'thetaNotConverging') return text('analysis.risk.familyReason.thetaNotConverging', { dispersion: fixed(reason.dispersion, 2) });
+  return text('analysis.risk.familyReason.dispersion', { dispersion: fixed(reason.dispersion, 2), comparison: reason.overdispersed ? '>' : '<=', threshold: reason.threshold });
+}
+
 export function summaryOf(m: RiskModelResult): RiskModelSummary {
   const f = m.fit;
-  return {
+  return withTexts<RiskModelSummary>({
     response: m.response,
     family: m.family,
-    familyReason: m.familyReason,
+    familyReason: familyReasonText(m.familyReason),
     selectedTerms: m.selectedTerms,
     coefficients: f.coefficients.map((c) => ({ name: c.name, estimate: coefficientOf(c) })),
     cellCount: f.n,
@@ -44,7 +51,7 @@ export function summaryOf(m: RiskModelResult): RiskModelSummary {
     thetaStandardError: f.thetaStandardError,
     converged: f.converged,
     residualMoran: m.residualMoran,
-  };
+  });
 }
 
 export function lightingSummaryOf(l: LightingPanelResult): LightingPanelSummary {

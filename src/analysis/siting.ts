@@ -20,6 +20,7 @@ import { DEFAULT_WALKING_RADIUS_M } from '../domain';
 import { badInput } from '../errors';
 import { buildCoverageRelation, DEFAULT_MIP_TIME_LIMIT_SECONDS, type LatLng, type MipReport } from '../geo/coverage';
 import { cellCentre } from '../geo/h3';
+import { text, withTexts, type Text } from '../i18n/texts';
 import type { AnalysisWarning, HotspotAnalysis, StudyAreaArgs } from '../schema/analysis';
 import type { MinimumSites, SiteSuggestion, SitingArgs, SolverRun, SuggestedSite, SuggestSitesArgs } from '../schema/coverage';
 import { checkResolution, coverageHotspotArgs, FINE_RESOLUTION, scopedCategories, SIGNIFICANT_BIN } from './coverage';
@@ -44,13 +45,13 @@ function checkTimeLimit(args: SitingArgs): void {
  * by default 10 s or what the budget left affords, whichever is less (greedy alone, with a
  * warning, when that is under 0.1 s).
  */
-async function solverSettings(ctx: RequestContext, args: SitingArgs, operation: string, warnings: AnalysisWarning[]): Promise<{ settings: SitingSettings; skipped: string | null }> {
+async function solverSettings(ctx: RequestContext, args: SitingArgs, operation: string, warnings: AnalysisWarning[]): Promise<{ settings: SitingSettings; skipped: Text | null }> {
   const method = args.solver === 'exact' ? 'mip' : args.solver;
   if (method === 'greedy') return { settings: { method }, skipped: null };
   let seconds = args.timeLimitSeconds ?? Math.min(DEFAULT_MIP_TIME_LIMIT_SECONDS, Math.floor(affordableSolverSeconds(ctx) * 10) / 10);
   if (seconds < SOLVER_SECONDS.min) {
-    const skipped = 'the compute budget left by this request affords no solver time: greedy alone';
-    warnings.push({ code: 'SOLVER_NOT_AFFORDED', message: `${skipped} (ask for fewer candidates, a smaller area or fewer aliases)`, cells: [] });
+    const skipped = text('analysis.siting.notAfforded');
+    warnings.push(withTexts<AnalysisWarning>({ code: 'SOLVER_NOT_AFFORDED', message: text('analysis.siting.notAffordedWarning', { reason: skipped }), cells: [] }));
     return { settings: { method: 'greedy' }, skipped };
   }
   seconds = Math.min(seconds, SOLVER_SECONDS.max);
@@ -79,9 +80,21 @@ function searchOutcomeOf(mip: MipReport | null): string {
   return mip.status === 'optimal' ? 'proven' : mip.status === 'timeLimit' ? 'timeBudgetExceeded' : mip.status;
 }
 
-function solverWords(solver: string, mip: MipReport | null): string {
-  if (solver === 'mip') return `, then the integer program (${mip?.solver ?? 'HiGHS'}) on the reduced instance`;
-  return mip ? `; the integer program (${mip.solver}) found nothing better` : '';
+/** What the integer program added to greedy, for the method's text. */
+function solverWords(solver: string, mip: MipReport | null): Text | '' {
+  if (solver === 'mip') return text('analysis.siting.solver.mip', { solver: mip?.solver ?? 'HiGHS' });
+  return mip ? text('analysis.siting.solver.nothingBetter', { solver: mip.solver }) : '';
+}
+
+/**
+ * Why greedy's sites are the answer. The words mirror src/geo/coverage/coverageMip.ts's English
+ * `fallback` (pure, so without the catalogues): a report with a MIP run failed or found nothing
+ * better; without one no solver was there.
+ */
+function fallbackText(fallback: string | null, mip: MipReport | null, skipped: Text | null): Text | null {
+  if (fallback === null) return skipped;
+  if (!mip) return text('analysis.siting.noSolver');
+  return text(mip.status === 'failed' ? 'analysis.siting.solverFailed' : 'analysis.siting.nothingBetter', { detail: mip.detail });
 }
 
 interface Candidate {
@@ -196,14 +209,22 @@ export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSi
     warnings.push({ code: 'FEWER_SITES', message: `only ${result.sites.length} of ${args.count} sites add anything; the others would cover nothing new`, cells: [] });
   }
   const share = (v: number): number | null => (result.totalDemand > 0 ? v / result.totalDemand : null);
-  return {
+  return withTexts<SiteSuggestion>({
     reach: describeReach(instance.settings),
     demand: args.demand,
-    method: `maximal covering location problem (Church and ReVelle 1974) over ${demand.cells.length} resolution-${instance.area.resolution} demand cells (${args.demand}${args.demand === 'hotspotWeight' ? ': Gi* z of cells with binFdr >= 2' : ''}) and ${instance.candidates.length} candidates with a ${instance.candidateRadiusM} m walking radius, ${instance.posts.length} existing posts fixed; greedy with the Nemhauser-Wolsey-Fisher bound${solverWords(result.method, result.mip)}`,
+    method: text('analysis.siting.maximalCovering', {
+      cells: demand.cells.length,
+      resolution: instance.area.resolution,
+      demand: text(`analysis.siting.demand.${args.demand}`),
+      candidates: instance.candidates.length,
+      radius: instance.candidateRadiusM,
+      posts: instance.posts.length,
+      solver: solverWords(result.method, result.mip),
+    }),
     solver: result.method,
     optimal: result.optimal,
     searchOutcome: searchOutcomeOf(result.mip),
-    fallbackReason: result.fallback ?? skipped,
+    fallbackReason: fallbackText(result.fallback, result.mip, skipped),
     solverRun: solverRunOf(result.mip),
     candidateCount: instance.candidates.length,
     existingPostCount: instance.posts.length,
@@ -221,7 +242,7 @@ export async function computeSiteSuggestion(ctx: RequestContext, args: SuggestSi
     uncoverableDemand: result.uncoverableDemand,
     sites: result.sites.map((s, k) => siteOf(instance, s.candidate, k + 1, s.marginalGain, s.coveredAfter)),
     warnings,
-  };
+  });
 }
 
 export async function computeMinimumSites(ctx: RequestContext, args: SitingArgs): Promise<MinimumSites> {
@@ -237,9 +258,16 @@ export async function computeMinimumSites(ctx: RequestContext, args: SitingArgs)
   const result = await runComputeTask('setCovering', { input: { demandCount: targets.length, targets: targets.map((_, j) => j), candidateCoverage, coveredByExistingPosts: existing }, settings }, units);
   if (targets.length === 0) warnings.push({ code: 'NO_TARGETS', message: 'the area holds no significant hot spot cell (binFdr >= 2): no site is needed', cells: [] });
   let covered = result.alreadyCoveredTargets.length;
-  return {
+  return withTexts<MinimumSites>({
     reach: describeReach(instance.settings),
-    method: `location set covering (Toregas et al. 1971) of ${targets.length} significant hot spot cells (resolution ${instance.area.resolution}, binFdr >= 2) with ${instance.candidates.length} candidates at a ${instance.candidateRadiusM} m walking radius, ${instance.posts.length} existing posts fixed; greedy with lower bounds${solverWords(result.method, result.mip)}`,
+    method: text('analysis.siting.setCovering', {
+      targets: targets.length,
+      resolution: instance.area.resolution,
+      candidates: instance.candidates.length,
+      radius: instance.candidateRadiusM,
+      posts: instance.posts.length,
+      solver: solverWords(result.method, result.mip),
+    }),
     solver: result.method,
     optimal: result.optimal,
     count: result.sites.length,
@@ -247,7 +275,7 @@ export async function computeMinimumSites(ctx: RequestContext, args: SitingArgs)
     lpBound: result.lpBound,
     gap: result.gap,
     greedyCount: result.greedySiteCount,
-    fallbackReason: result.fallback ?? skipped,
+    fallbackReason: fallbackText(result.fallback, result.mip, skipped),
     solverRun: solverRunOf(result.mip),
     greedyFactor: result.greedyFactor,
     targetCount: targets.length,
@@ -259,5 +287,5 @@ export async function computeMinimumSites(ctx: RequestContext, args: SitingArgs)
       return siteOf(instance, s.candidate, k + 1, s.newlyCoveredTargets, covered);
     }),
     warnings,
-  };
+  });
 }

@@ -16,7 +16,13 @@ export interface FixedNumber {
   digits: number;
 }
 
-export type TextParam = string | number | FixedNumber | Text | null | undefined;
+/** Parameters rendered one by one and joined, for lists whose elements are themselves Texts or numbers. */
+export interface JoinedParams {
+  joined: TextParam[];
+  separator: string;
+}
+
+export type TextParam = string | number | FixedNumber | JoinedParams | Text | null | undefined;
 
 const TEXT = Symbol('text');
 
@@ -33,6 +39,11 @@ export function text(key: string, params: Record<string, TextParam> = {}): Text 
 
 export function isText(value: unknown): value is Text {
   return typeof value === 'object' && value !== null && (value as Partial<Text>)[TEXT] === true;
+}
+
+/** A list to show joined by `separator` (each element rendered in the language). */
+export function joined(items: TextParam[], separator = ', '): JoinedParams {
+  return { joined: items, separator };
 }
 
 /** A number to show with `digits` decimals. */
@@ -59,6 +70,7 @@ function renderParam(lang: Language, value: TextParam): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return formatNumber(lang, value);
   if (isText(value)) return render(lang, value);
+  if ('joined' in value) return value.joined.map((v) => renderParam(lang, v)).join(value.separator);
   return formatNumber(lang, value.fixed, value.digits);
 }
 

@@ -225,3 +225,58 @@ describe('forecasts', () => {
     expect(res.data!.forecastHotspots.method).toMatch(/released monthly cell counts/);
   });
 });
+
+describe("methods in the caller's language", () => {
+  const CYRILLIC = /[А-Яа-яЁё]/;
+  const KAZAKH = /[ӘәҒғҚқҢңӨөҰұҮүҺһІі]/;
+  /** Three lower-case English words in a row: an English sentence left in a Russian or Kazakh answer. */
+  const ENGLISH_SENTENCE = /\b[a-z]{2,}\s+[a-z]{2,}\s+[a-z]{2,}\b/;
+  /** Names left as they are written: fields, methods, time zones, authors with their years. */
+  const words = (s: string) => s.replace(/[A-Za-z_]*[A-Z_][A-Za-z_]*|\([^)]*\d{4}\)/g, ' ');
+  const QUERY = `query ($area: AreaInput!) {
+    densitySurface(area: $area, resolution: 9, window: { from: "2025-05-01T00:00:00Z", to: "2025-06-01T00:00:00Z" }) { method }
+    nearRepeat(area: $area, window: { from: "2025-05-01T00:00:00Z", to: "2025-06-01T00:00:00Z" }, permutations: 99, seed: 3) { method }
+    forecastHotspots(area: $area, period: WEEK, asOf: "2025-06-04T00:00:00Z", historyPeriods: 8, method: NEGATIVE_BINOMIAL) { method }
+    kde: forecastHotspots(area: $area, period: WEEK, asOf: "2025-06-04T00:00:00Z", historyPeriods: 8, method: RECENT_KDE) { method }
+    selfExciting: forecastHotspots(area: $area, period: WEEK, asOf: "2025-06-04T00:00:00Z", historyPeriods: 8, method: SELF_EXCITING) { method }
+    forecastBacktest(area: $area, period: WEEK, asOf: "2025-06-04T00:00:00Z", historyPeriods: 8, origins: 3) { method methods { method note } }
+  }`;
+  type Methods = {
+    densitySurface: { method: string };
+    nearRepeat: { method: string };
+    forecastHotspots: { method: string };
+    kde: { method: string };
+    selfExciting: { method: string };
+    forecastBacktest: { method: string; methods: { method: string; note: string }[] };
+  };
+  const texts = (d: Methods) => [d.densitySurface.method, d.nearRepeat.method, d.forecastHotspots.method, d.kde.method, d.selfExciting.method, d.forecastBacktest.method, ...d.forecastBacktest.methods.map((m) => m.note)];
+
+  it('says densitySurface, nearRepeat, forecastHotspots and forecastBacktest in Russian and Kazakh, English as before', async () => {
+    const ask = (lang: string) => t.gql<Methods>(QUERY, { area: { bbox: BOX } }, { ...testUserHeaders(TEST_ANALYST), 'accept-language': lang });
+    const en = await ask('en');
+    expect(en.errors).toBeUndefined();
+    expect(en.data!.densitySurface.method).toMatch(/^kernel density \(Silverman 1986\), quartic kernel, search radius [0-9.]+ m \(Silverman's rule/);
+    expect(en.data!.nearRepeat.method).toMatch(/99 Monte Carlo permutations of the dates \(seed 3\)/);
+    expect(en.data!.forecastHotspots.method).toMatch(/^negativeBinomial: .*; from 8 weeks of incidents binned by calendar day in Asia\/Almaty; (no )?environmental factors/);
+    expect(en.data!.kde.method).toMatch(/^recentKde: quartic kernel density, radius \d+ m, of the mean of the last 4 periods; from 8 weeks/);
+    expect(en.data!.forecastBacktest.method).toMatch(/^rolling origin over the last 3 of 8 weeks: .*; negative binomial: (no )?environmental factors/);
+    expect(en.data!.forecastBacktest.methods[0].note).toBe('the counts of the previous period');
+
+    const [ru, kk] = await Promise.all([ask('ru-RU'), ask('kk')]);
+    for (const [answer, script] of [
+      [ru, CYRILLIC],
+      [kk, KAZAKH],
+    ] as const) {
+      expect(answer.errors).toBeUndefined();
+      for (const value of texts(answer.data!)) {
+        expect([value, script.test(value)]).toEqual([value, true]);
+        expect([value, ENGLISH_SENTENCE.test(words(value))]).toEqual([value, false]);
+      }
+    }
+    expect(ru.data!.nearRepeat.method).toMatch(/^тест Knox/);
+    expect(ru.data!.forecastHotspots.method).toMatch(/по данным за 8 недель/);
+    expect(ru.data!.forecastBacktest.methods[0].note).toBe('числа предыдущего периода');
+    // machine values stay as they are
+    expect(ru.data!.forecastBacktest.methods.map((m) => m.method)).toEqual(en.data!.forecastBacktest.methods.map((m) => m.method));
+  });
+});

@@ -138,6 +138,33 @@ describe('explanatory texts and input errors in the caller language', () => {
     expect((await ask('en')).data!.riskFactors.method).toBe(en.data!.riskFactors.method);
   });
 
+  it('gives the methods of post siting in Russian and Kazakh, and English unchanged', async () => {
+    // an analyst's siting over a small part of the demo city: the solver's words are part of the method
+    const query = `{
+      suggestPostSites(area: { bbox: [76.9, 43.22, 76.96, 43.26] }, count: 2, method: STRAIGHT_LINE, timeLimitSeconds: 1) { method solver }
+      minimumPostSites(area: { bbox: [76.9, 43.22, 76.96, 43.26] }, method: STRAIGHT_LINE, timeLimitSeconds: 1) { method }
+    }`;
+    type Siting = { suggestPostSites: { method: string; solver: string }; minimumPostSites: { method: string } };
+    const en = await t.gql<Siting>(query, {}, { ...testUserHeaders(TEST_ANALYST), 'accept-language': 'en' });
+    expect(en.errors).toBeUndefined();
+    expect(en.data!.suggestPostSites.method).toMatch(/^maximal covering location problem \(Church and ReVelle 1974\) over \d+ resolution-10 demand cells \(incidents\)/);
+    expect(en.data!.minimumPostSites.method).toMatch(/^location set covering \(Toregas et al\. 1971\) of \d+ significant hot spot cells/);
+    const [ru, kk] = await Promise.all(['ru', 'kk'].map((l) => t.gql<Siting>(query, {}, { ...testUserHeaders(TEST_ANALYST), 'accept-language': l })));
+    for (const [answer, script] of [
+      [ru, /[А-Яа-я]/],
+      [kk, KAZAKH],
+    ] as const) {
+      expect(answer.errors).toBeUndefined();
+      for (const value of [answer.data!.suggestPostSites.method, answer.data!.minimumPostSites.method]) {
+        expect(value).toMatch(script);
+        expect([value, ENGLISH_SENTENCE.test(words(value))]).toEqual([value, false]);
+      }
+    }
+    expect(ru.data!.suggestPostSites.method).toMatch(/^задача о максимальном покрытии \(Church и ReVelle 1974\)/);
+    expect(ru.data!.minimumPostSites.method).toMatch(/^задача о покрытии множества \(Toregas et al\. 1971\)/);
+    if (en.data!.suggestPostSites.solver === 'mip') expect(ru.data!.suggestPostSites.method).toContain('целочисленного программирования');
+  });
+
   it('says the reason of a BAD_USER_INPUT in the language, with code and argumentPath unchanged', async () => {
     const bad = '{ hotspots(area: { bbox: [76.85, 43.2, 77.0, 43.3] }, resolution: 8, k: 9) { hotCellCount } }';
     const [en, ru, kk] = await Promise.all(['en', 'ru', 'kk'].map((l) => t.gql(bad, {}, { 'accept-language': l })));

@@ -4,7 +4,7 @@
  * before it, and is scored against what happened. The method chosen is the one with the highest
  * mean PAI at the primary share of the area (ties: the earlier, simpler method).
  */
-import { CellForecast, ForecastHistory, ForecastMethod, forecastPeriod, ForecastState, periodCounts } from './methods';
+import { CellForecast, ForecastHistory, ForecastMethod, ForecastNote, forecastPeriod, ForecastState, periodCounts } from './methods';
 import { benjaminiHochberg, finiteMean, ForecastScore, scoreForecast, signFlipTest, tieOrder } from './scoring';
 
 export interface BacktestOptions {
@@ -34,8 +34,8 @@ export interface MethodBacktest {
   /** sign-flip test of PAI against lastPeriod at the primary share (NaN for lastPeriod itself) */
   pVersusLastPeriod: number;
   pVersusLastPeriodFdr: number;
-  /** the fit of the last origin, in words */
-  note: string;
+  /** the fit of the last origin */
+  note: ForecastNote;
 }
 
 export interface BacktestResult {
@@ -73,7 +73,7 @@ export function backtestForecasts(history: ForecastHistory, periods: number, opt
       perOrigin: byShare[primary >= 0 ? primary : 0],
       pVersusLastPeriod: NaN,
       pVersusLastPeriodFdr: NaN,
-      note: last?.note ?? 'no origin',
+      note: last?.note ?? { kind: 'noOrigin' },
     };
   });
   const baseline = results.find((r) => r.method === 'lastPeriod');

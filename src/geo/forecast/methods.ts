@@ -42,10 +42,36 @@ export interface ForecastHistory {
   factors?: { name: string; values: Float64Array }[];
 }
 
+/** The built-in terms of the negative binomial, in the order of its columns after the intercept. */
+export const NB_TERMS = ['last', 'recentMean', 'allMean', 'sinSeason', 'cosSeason'] as const;
+export type NbTerm = 'intercept' | (typeof NB_TERMS)[number];
+
+/**
+ * What a method fitted (parameters, fall-backs), as data: src/analysis puts it into words in the
+ * caller's language (this module stays free of the catalogues, and runs on worker threads).
+ */
+export type ForecastNote =
+  | { kind: 'lastPeriod' }
+  | { kind: 'longTermAverage'; periods: number }
+  | { kind: 'recentKde'; radiusMeters: number; periods: number }
+  | { kind: 'selfExciting'; steps: number; theta: number; omega: number; branchingRatio: number; meanDelaySteps: number; iterations: number; converged: boolean }
+  | {
+      kind: 'regression';
+      /** poisson: the negative binomial fit failed */
+      family: 'negativeBinomial' | 'poisson';
+      periods: number;
+      cells: number;
+      /** a built-in term, or an environmental factor (term null) by its name */
+      coefficients: { term: NbTerm | null; name: string; estimate: number }[];
+      theta: number | null;
+      iterations: number;
+    }
+  | { kind: 'longTermAverageInstead' }
+  | { kind: 'noOrigin' };
+
 export interface CellForecast {
   values: Float64Array;
-  /** what was fitted, in words (parameters, fall-backs) */
-  note: string;
+  note: ForecastNote;
 }
 
 const RECENT_PERIODS = 4;
@@ -77,7 +103,7 @@ function recentKde(history: ForecastHistory, totals: Float64Array, p: number): C
   const weights = meanOfPeriods(totals, history.cells, p - k, p);
   const density = kernelDensity({ x: history.x, y: history.y, weight: weights }, history, history.kdeBandwidthMeters, 'quartic');
   const values = density.map((d, n) => d * 1e6 * history.cellArea[n]);
-  return { values, note: `quartic kernel density, radius ${history.kdeBandwidthMeters.toFixed(0)} m, of the mean of the last ${k} periods` };
+  return { values, note: { kind: 'recentKde', radiusMeters: history.kdeBandwidthMeters, periods: k } };
 }
 
 /** Per cell-period q: the NB's lag features from the period totals (prefix sums: O(periods × cells) for all). */
@@ -137,9 +163,9 @@ function negativeBinomial(history: ForecastHistory, totals: Float64Array, p: num
       offset[i] = Math.log(lengths[q] / meanLength);
     }
   }
-  const names = ['log1p(last)', 'log1p(mean of last 3)', 'log1p(mean of all)', 'sin(season)', 'cos(season)', ...factors.map((x) => x.name)];
+  const names = [...NB_TERMS, ...factors.map((x) => x.name)];
   let fit: GlmFit | null;
-  let family = 'negative binomial';
+  let family: 'negativeBinomial' | 'poisson' = 'negativeBinomial';
   try {
     // warm start from the previous origin's fit (the same optimum, fewer iterations)
     fit = fitNegativeBinomial({ y, columns, names, offset }, { maxIterations: 50, epsilon: 1e-8 }, state.negativeBinomial);
@@ -147,7 +173,7 @@ function negativeBinomial(history: ForecastHistory, totals: Float64Array, p: num
     fit = null;
   }
   if (!fit || !fit.converged || !fit.coefficients.every((c) => Number.isFinite(c.estimate))) {
-    family = 'Poisson (the negative binomial fit failed)';
+    family = 'poisson';
     state.negativeBinomial = undefined;
     try {
       fit = fitPoisson({ y, columns, names, offset }, { maxIterations: 50, epsilon: 1e-8 });
@@ -167,8 +193,9 @@ function negativeBinomial(history: ForecastHistory, totals: Float64Array, p: num
     for (let c = 0; c < width; c++) eta += beta[c + 1] * f[c];
     values[n] = Math.exp(eta);
   }
-  const shown = fit.coefficients.map((c) => `${c.name} ${c.estimate.toFixed(3)}`).join(', ');
-  return { values, note: `${family} over ${p - first} periods x ${cells} cells: ${shown}${fit.theta !== null ? `, theta ${fit.theta.toFixed(3)}` : ''} (${fit.iterations} IRLS iterations)` };
+  // the intercept first, then the built-in terms, then the factors (the order of the columns)
+  const coefficients = fit.coefficients.map((c, j) => ({ term: j === 0 ? ('intercept' as const) : j <= NB_TERMS.length ? NB_TERMS[j - 1] : null, name: c.name, estimate: c.estimate }));
+  return { values, note: { kind: 'regression', family, periods: p - first, cells, coefficients, theta: fit.theta, iterations: fit.iterations } };
 }
 
 /** State carried between the origins of a backtest (warm starts). */
@@ -191,9 +218,9 @@ export function forecastPeriod(history: ForecastHistory, totals: Float64Array, m
   if (p < 1) throw new RangeError('a forecast needs at least one earlier period');
   switch (method) {
     case 'lastPeriod':
-      return { values: totals.slice((p - 1) * cells, p * cells), note: 'the counts of the previous period' };
+      return { values: totals.slice((p - 1) * cells, p * cells), note: { kind: 'lastPeriod' } };
     case 'longTermAverage':
-      return { values: meanOfPeriods(totals, cells, 0, p), note: `the mean of ${p} earlier periods` };
+      return { values: meanOfPeriods(totals, cells, 0, p), note: { kind: 'longTermAverage', periods: p } };
     case 'recentKde':
       return recentKde(history, totals, p);
     case 'selfExciting': {
@@ -205,14 +232,23 @@ export function forecastPeriod(history: ForecastHistory, totals: Float64Array, m
       const values = selfExcitingForecast(fit, history.counts, cells, steps, history.edges[p + 1] - steps);
       return {
         values,
-        note: `EM over ${steps} steps: theta ${fit.theta.toFixed(3)}, decay omega ${fit.omega.toFixed(3)} per step, branching ratio ${fit.branchingRatio.toFixed(3)} (mean delay ${(1 / (1 - Math.exp(-fit.omega))).toFixed(1)} steps), ${fit.iterations} iterations${fit.converged ? '' : ' (not converged)'}`,
+        note: {
+          kind: 'selfExciting',
+          steps,
+          theta: fit.theta,
+          omega: fit.omega,
+          branchingRatio: fit.branchingRatio,
+          meanDelaySteps: 1 / (1 - Math.exp(-fit.omega)),
+          iterations: fit.iterations,
+          converged: fit.converged,
+        },
       };
     }
     case 'negativeBinomial': {
       const nb = negativeBinomial(history, totals, p, state);
       if (nb) return nb;
       const fallback = meanOfPeriods(totals, cells, 0, p);
-      return { values: fallback, note: 'too little history or no fit: the long-term average instead' };
+      return { values: fallback, note: { kind: 'longTermAverageInstead' } };
     }
   }
 }

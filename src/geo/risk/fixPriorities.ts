@@ -22,7 +22,8 @@
 import { haversineDistanceMeters } from '../coverage/straightLineReach';
 import type { NearestAlongStreets } from '../coverage/streetNetwork';
 import { cellDisk } from '../h3';
-import { RiskAnalysis, termName, YOUTH_DISTANCE_CAP_KM } from './types';
+import type { GlmFamily } from '../stats';
+import { Operationalisation, RiskAnalysis, termName, TimeOfDay, YOUTH_DISTANCE_CAP_KM } from './types';
 
 export type FixKind = 'lighting_outage' | 'road_defect' | 'youth_facility_gap';
 
@@ -89,8 +90,18 @@ export interface FixPriority {
   weight: number;
   expectedPreventedPerYear: number;
   score: number;
-  basis: string;
+  basis: FixBasis;
 }
+
+/**
+ * Where an item's relative risk comes from, as data: src/analysis puts it into words in the
+ * caller's language (this module stays free of the catalogues). `positive` false: the
+ * association is not positive, so no expected effect.
+ */
+export type FixBasis =
+  | { kind: 'notSelected'; factor: string; response: TimeOfDay }
+  | { kind: 'lightingPanel'; response: TimeOfDay; operationalisation: Operationalisation; positive: boolean }
+  | { kind: 'selectedModel'; family: GlmFamily; response: TimeOfDay; operationalisation: Operationalisation; youthKmBeyondGap: number | null; positive: boolean };
 
 const DAY_MS = 86_400_000;
 
@@ -126,13 +137,14 @@ export function rankFixes(analysis: RiskAnalysis, items: readonly FixItemInput[]
     let relativeRisk = 1;
     let relativeRiskLow = 1;
     let relativeRiskHigh = 1;
-    let basis = `${factor} was not selected by BIC in the model of ${response} incidents: no expected effect`;
+    let basis: FixBasis = { kind: 'notSelected', factor, response };
     if (kind === 'lighting') {
       if (lighting.selected && lighting.fit) {
         relativeRisk = lighting.fit.relativeRisk;
         relativeRiskLow = lighting.fit.relativeRiskLow;
         relativeRiskHigh = lighting.fit.relativeRiskHigh;
-        basis = `RR from the within-cell panel of ${response} incidents (cell and period fixed effects), ${lighting.candidate} operationalisation${lighting.candidate === 'density' ? ', one outage dark every night' : ''}`;
+        // a selected panel always has its candidate operationalisation
+        basis = { kind: 'lightingPanel', response, operationalisation: lighting.candidate ?? 'proximity', positive: relativeRisk > 1 };
       }
     } else {
       const term = model.selectedTerms.find((t) => t.startsWith(`${factor}|`));
@@ -150,10 +162,16 @@ export function rankFixes(analysis: RiskAnalysis, items: readonly FixItemInput[]
         // the interval of exp(beta) scales as exp(beta * delta) does
         relativeRiskLow = Math.pow(estimate.relativeRiskLow, delta);
         relativeRiskHigh = Math.pow(estimate.relativeRiskHigh, delta);
-        basis = `RR from the selected ${model.family} model of ${response} incidents per cell, ${density ? 'density' : 'proximity'} operationalisation${kind === 'youth' && density ? `, for ${delta.toFixed(2)} km beyond the gap distance` : density ? ', one item' : ''}`;
+        basis = {
+          kind: 'selectedModel',
+          family: model.family,
+          response,
+          operationalisation: density ? 'density' : 'proximity',
+          youthKmBeyondGap: kind === 'youth' && density ? delta : null,
+          positive: relativeRisk > 1,
+        };
       }
     }
-    if (relativeRisk <= 1 && basis.startsWith('RR')) basis += '; the association is not positive, so no expected effect';
     const preventableShare = relativeRisk > 1 ? 1 - 1 / relativeRisk : 0;
     const expectedPreventedPerYear = crimesNearPerYear * preventableShare;
 

@@ -52,6 +52,7 @@ import {
   FamilyChoice,
   IMPORTED_FACTOR_PREFIX,
   FactorDefinition,
+  FamilyReason,
   factorDefinitions,
   FactorEstimate,
   FactorResult,
@@ -150,7 +151,7 @@ function pickRows(column: Float64Array, indices: Int32Array, periods: number): F
   return out;
 }
 
-function chooseFamily(choice: FamilyChoice, y: Float64Array, offset: Float64Array, columns: Float64Array[]): { family: GlmFamily; reason: string; warning: string | null } {
+function chooseFamily(choice: FamilyChoice, y: Float64Array, offset: Float64Array, columns: Float64Array[]): { family: GlmFamily; reason: FamilyReason; warning: string | null } {
   let poisson: GlmFit;
   try {
     poisson = fitGlm('poisson', { y, offset, columns }, FIT_OPTIONS);
@@ -160,16 +161,15 @@ function chooseFamily(choice: FamilyChoice, y: Float64Array, offset: Float64Arra
   const dispersion = poisson.pearsonDispersion;
   if (choice === 'poisson') {
     const warning = dispersion > OVERDISPERSION_THRESHOLD ? `the Poisson model's Pearson dispersion is ${dispersion.toFixed(2)}: counts are overdispersed, standard errors are too small; prefer NEGATIVE_BINOMIAL` : null;
-    return { family: 'poisson', reason: 'asked for', warning };
+    return { family: 'poisson', reason: { kind: 'asked' }, warning };
   }
-  if (choice === 'negative_binomial') return { family: 'negative_binomial', reason: 'asked for', warning: null };
-  if (dispersion <= OVERDISPERSION_THRESHOLD)
-    return { family: 'poisson', reason: `AUTO: Pearson dispersion of the Poisson model with every candidate ${dispersion.toFixed(2)} <= ${OVERDISPERSION_THRESHOLD}`, warning: null };
+  if (choice === 'negative_binomial') return { family: 'negative_binomial', reason: { kind: 'asked' }, warning: null };
+  if (dispersion <= OVERDISPERSION_THRESHOLD) return { family: 'poisson', reason: { kind: 'dispersion', dispersion, threshold: OVERDISPERSION_THRESHOLD, overdispersed: false }, warning: null };
   try {
     fitGlm('negative_binomial', { y, offset, columns: [] }, FIT_OPTIONS);
-    return { family: 'negative_binomial', reason: `AUTO: Pearson dispersion of the Poisson model with every candidate ${dispersion.toFixed(2)} > ${OVERDISPERSION_THRESHOLD}`, warning: null };
+    return { family: 'negative_binomial', reason: { kind: 'dispersion', dispersion, threshold: OVERDISPERSION_THRESHOLD, overdispersed: true }, warning: null };
   } catch {
-    return { family: 'poisson', reason: `AUTO: dispersion ${dispersion.toFixed(2)} but theta does not converge`, warning: null };
+    return { family: 'poisson', reason: { kind: 'thetaNotConverging', dispersion }, warning: null };
   }
 }
 

@@ -124,11 +124,18 @@ export interface ResidualMoran {
   significant: boolean;
 }
 
+/**
+ * Why the model has its family, as data: src/analysis puts it into words in the caller's
+ * language (this module stays free of the catalogues). `dispersion`: the Pearson dispersion of
+ * the Poisson model with every candidate.
+ */
+export type FamilyReason = { kind: 'asked' } | { kind: 'dispersion'; dispersion: number; threshold: number; overdispersed: boolean } | { kind: 'thetaNotConverging'; dispersion: number };
+
 /** The cross-sectional model of the static factors. */
 export interface RiskModelResult {
   response: TimeOfDay;
   family: GlmFamily;
-  familyReason: string;
+  familyReason: FamilyReason;
   /** names: factor|operationalisation of the selected terms, in the order they entered */
   selectedTerms: string[];
   fit: GlmFit;

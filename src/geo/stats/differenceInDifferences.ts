@@ -75,8 +75,20 @@ export interface DiDResult extends RatioOfRateRatiosEstimate {
   continuityCorrected: boolean;
   /** false when the counts are too small for any conclusion */
   conclusive: boolean;
-  notes: string[];
+  notes: DiDNote[];
 }
+
+/**
+ * What an estimate's reader must know, as data: src/analysis puts it into words in the caller's
+ * language (this module stays free of the catalogues). `minimum`: the count (or expected count)
+ * below which no conclusion is drawn; `expected` rounded to 2 decimals.
+ */
+export type DiDNote =
+  | { kind: 'continuityCorrected' }
+  | { kind: 'fewCounts'; smallest: number; minimum: number }
+  | { kind: 'fewExpected'; expected: number; minimum: number }
+  | { kind: 'noPooledRatio' }
+  | { kind: 'fewPooledCounts'; smallest: number; minimum: number };
 
 /** Quantile of the standard normal by bisection on the upper tail (only used for the interval's z). */
 export function normalQuantile(probability: number): number {
@@ -99,10 +111,10 @@ export function differenceInDifferences(counts: DiDCounts, options: DiDOptions =
   const raw = [counts.treatedBefore, counts.treatedAfter, counts.controlBefore, counts.controlAfter];
   if (raw.some((v) => !Number.isFinite(v) || v < 0)) throw new RangeError('counts must be finite and non-negative');
 
-  const notes: string[] = [];
+  const notes: DiDNote[] = [];
   const continuityCorrected = raw.some((v) => v === 0);
   const [a, b, c, d] = continuityCorrected ? raw.map((v) => v + 0.5) : raw;
-  if (continuityCorrected) notes.push('a count is zero: 0.5 was added to each of the four counts (Haldane-Anscombe) so the ratio and its interval exist');
+  if (continuityCorrected) notes.push({ kind: 'continuityCorrected' });
 
   const logRatio = Math.log(b) - Math.log(a) - (Math.log(d) - Math.log(c));
   const standardErrorLog = Math.sqrt(1 / a + 1 / b + 1 / c + 1 / d);
@@ -112,11 +124,11 @@ export function differenceInDifferences(counts: DiDCounts, options: DiDOptions =
   let conclusive = true;
   if (smallest < minCount) {
     conclusive = false;
-    notes.push(`too few incidents to conclude: the smallest of the four counts is ${smallest} (below ${minCount})`);
+    notes.push({ kind: 'fewCounts', smallest, minimum: minCount });
   }
   if (expectedTreatedAfter < minExpected) {
     conclusive = false;
-    notes.push(`too few incidents to conclude: the treated after-count expected without change is ${round(expectedTreatedAfter)} (below ${minExpected})`);
+    notes.push({ kind: 'fewExpected', expected: round(expectedTreatedAfter), minimum: minExpected });
   }
   return {
     ...ratioOfRateRatiosEstimate(logRatio, standardErrorLog, confidence),

@@ -13,14 +13,14 @@
  * with P = (A + D) / n and Q = (B + C) / n. Unlike adding up the counts of every fix, this keeps
  * each fix compared with its own controls over its own windows.
  */
-import { DiDCounts, RatioOfRateRatiosEstimate, ratioOfRateRatiosEstimate } from './differenceInDifferences';
+import { DiDCounts, DiDNote, RatioOfRateRatiosEstimate, ratioOfRateRatiosEstimate } from './differenceInDifferences';
 
 export interface PooledDiDResult extends RatioOfRateRatiosEstimate {
   /** tables that carried information (n > 0) */
   strata: number;
   totals: DiDCounts;
   conclusive: boolean;
-  notes: string[];
+  notes: DiDNote[];
 }
 
 export function mantelHaenszelRatioOfRateRatios(tables: readonly DiDCounts[], options: { confidence?: number; minCount?: number } = {}): PooledDiDResult {
@@ -58,18 +58,18 @@ export function mantelHaenszelRatioOfRateRatios(tables: readonly DiDCounts[], op
     sumPSQR += P * S + Q * R;
     sumQS += Q * S;
   }
-  const notes: string[] = [];
+  const notes: DiDNote[] = [];
   const logRatio = Math.log(sumR) - Math.log(sumS);
   const standardErrorLog = Math.sqrt(sumPR / (2 * sumR * sumR) + sumPSQR / (2 * sumR * sumS) + sumQS / (2 * sumS * sumS));
   let conclusive = true;
   if (!(sumR > 0 && sumS > 0)) {
     conclusive = false;
-    notes.push('no fix has counts on both sides of its table: the pooled ratio does not exist');
+    notes.push({ kind: 'noPooledRatio' });
   }
   const smallest = Math.min(totals.treatedBefore, totals.treatedAfter, totals.controlBefore, totals.controlAfter);
   if (smallest < minCount) {
     conclusive = false;
-    notes.push(`too few incidents to conclude: the smallest pooled count is ${smallest} (below ${minCount})`);
+    notes.push({ kind: 'fewPooledCounts', smallest, minimum: minCount });
   }
   return {
     ...ratioOfRateRatiosEstimate(logRatio, standardErrorLog, confidence),

@@ -112,7 +112,7 @@ it('ranks fixes by weight x incidents near x (1 - 1/RR), and weights reorder the
   expect(busyFix.withinPostReach).toBe(true);
   expect(busyFix.nearestPostWalkingM).toBeCloseTo(0, 6);
   expect(byId.get('pothole')!.score).toBe(0);
-  expect(byId.get('pothole')!.basis).toMatch(/not selected/);
+  expect(byId.get('pothole')!.basis).toMatchObject({ kind: 'notSelected' });
   const roadsOnly = rankFixes(analysis, items, posts, { ...options, weights: { lighting: 0, roads: 1, youth: 1 } });
   expect(roadsOnly[0].item.id).toBe('sidewalk');
 });

@@ -38,9 +38,9 @@ describe('Mantel-Haenszel pooled ratio of rate ratios', () => {
     ]);
     expect(result.strata).toBe(1);
     expect(result.conclusive).toBe(false);
-    expect(result.notes.join(' ')).toMatch(/smallest pooled count is 2/);
+    expect(result.notes).toContainEqual({ kind: 'fewPooledCounts', smallest: 2, minimum: 10 });
     const none = mantelHaenszelRatioOfRateRatios([{ treatedBefore: 0, treatedAfter: 5, controlBefore: 0, controlAfter: 9 }]);
     expect(none.conclusive).toBe(false);
-    expect(none.notes[0]).toMatch(/does not exist/);
+    expect(none.notes[0]).toEqual({ kind: 'noPooledRatio' });
   });
 });
