@@ -8,9 +8,9 @@
 import type { RequestContext } from '../context';
 import { finiteOrNull } from '../geo/stats';
 import { text, withTexts } from '../i18n/texts';
-import type { RiskFactorAnalysis, RiskModelArgs } from '../schema/risk';
+import type { RiskFactor, RiskFactorAnalysis, RiskModelArgs } from '../schema/risk';
 import { fitRiskModels } from './riskModels';
-import { estimateOf, lightingSummaryOf, methodOf, RISK_CAVEAT, riskPrivacyNote, studyAreaOf, summaryOf, warningsOf } from './riskReport';
+import { estimateOf, factorNoteText, factorParameterText, lightingSummaryOf, methodOf, RISK_CAVEAT, riskPrivacyNote, studyAreaOf, summaryOf, warningsOf } from './riskReport';
 
 export async function computeRiskFactors(ctx: RequestContext, args: RiskModelArgs): Promise<RiskFactorAnalysis> {
   const fitted = await fitRiskModels(ctx, args, args.timeOfDay ?? null);
@@ -25,13 +25,17 @@ export async function computeRiskFactors(ctx: RequestContext, args: RiskModelArg
     droppedCellCount: a.droppedCells,
     model: summaryOf(a.model),
     lightingModel: lightingSummaryOf(a.lighting),
-    factors: a.factors.map((r) => ({
-      ...r,
-      spearmanRho: finiteOrNull(r.spearmanRho),
-      spearmanP: finiteOrNull(r.spearmanP),
-      univariate: r.univariate ? estimateOf(r.univariate) : null,
-      model: r.model ? estimateOf(r.model) : null,
-    })),
+    factors: a.factors.map((r) =>
+      withTexts<RiskFactor>({
+        ...r,
+        parameter: factorParameterText(r.parameter),
+        note: factorNoteText(r.note),
+        spearmanRho: finiteOrNull(r.spearmanRho),
+        spearmanP: finiteOrNull(r.spearmanP),
+        univariate: r.univariate ? estimateOf(r.univariate) : null,
+        model: r.model ? estimateOf(r.model) : null,
+      }),
+    ),
     warnings: warningsOf(fitted),
     caveat: RISK_CAVEAT,
     privacy: riskPrivacyNote(ctx, fitted, text('analysis.risk.releasedFactors')),

@@ -4,7 +4,7 @@
  * src/analysis/riskModels.ts.
  */
 import type { RequestContext } from '../context';
-import type { FamilyReason, LightingPanelResult, RiskModelResult } from '../geo/risk';
+import type { FactorNote, FactorParameter, FamilyReason, LightingPanelResult, RiskModelResult } from '../geo/risk';
 import { finiteOrNull, type GlmCoefficient } from '../geo/stats';
 import { fixed, Text, text, withTexts } from '../i18n/texts';
 import type { StudyArea } from '../schema/analysis';
@@ -29,6 +29,24 @@ function familyReasonText(reason: FamilyReason): Text {
   if (reason.kind === 'asked') return text('analysis.risk.familyReason.asked');
   if (reason.kind === 'thetaNotConverging') return text('analysis.risk.familyReason.thetaNotConverging', { dispersion: fixed(reason.dispersion, 2) });
   return text('analysis.risk.familyReason.dispersion', { dispersion: fixed(reason.dispersion, 2), comparison: reason.overdispersed ? '>' : '<=', threshold: reason.threshold });
+}
+
+/** What a factor's column measures, in words (src/geo/risk gives it as data). */
+export function factorParameterText(p: FactorParameter): Text {
+  if (p.kind === 'youthGap') return text('analysis.risk.parameter.youthGap', { metres: p.metres });
+  if (p.kind === 'youthDistance') return text('analysis.risk.parameter.youthDistance', { cap: p.capKm });
+  const reach = p.rings === 0 ? text('analysis.risk.reach.cell') : text('analysis.risk.reach.rings', { count: p.rings });
+  if (p.kind === 'outagePresent' || p.kind === 'outageDensity') return text(`analysis.risk.parameter.${p.kind}`, { reach, days: p.days, periods: p.periods });
+  return text(`analysis.risk.parameter.${p.kind}`, { reach });
+}
+
+/** Why a factor has no estimate, in words (src/geo/risk gives it as data). */
+export function factorNoteText(note: FactorNote | null): Text | null {
+  if (note === null) return null;
+  if (note.kind === 'withheld') return text('analysis.risk.note.withheld', { minimum: note.minimum });
+  // the fitting code's own message is quoted as it is
+  if (note.kind === 'notEstimable') return text('analysis.risk.note.notEstimable', { detail: note.detail });
+  return text(`analysis.risk.note.${note.kind}`);
 }
 
 export function summaryOf(m: RiskModelResult): RiskModelSummary {

@@ -110,7 +110,24 @@ export function localiseSchema(schema: GraphQLSchema): GraphQLSchema {
 }
 
 /** Fields that may hold an analysis's explanatory text (a String or a list of them). */
-const TEXT_FIELDS = ['method', 'note', 'fallbackReason', 'familyReason', 'hotspotMethod', 'basis', 'notes', 'caveat', 'rules', 'description', 'incidents', 'controlSelection', 'noData', 'emptyReason', 'message'];
+const TEXT_FIELDS = [
+  'method',
+  'parameter',
+  'note',
+  'fallbackReason',
+  'familyReason',
+  'hotspotMethod',
+  'basis',
+  'notes',
+  'caveat',
+  'rules',
+  'description',
+  'incidents',
+  'controlSelection',
+  'noData',
+  'emptyReason',
+  'message',
+];
 
 /** A text field in the request's language when its answer keeps a Text for it; its value otherwise. */
 function localisedText(name: string, field: GraphQLFieldConfig<unknown, RequestContext>): GraphQLFieldConfig<unknown, RequestContext> {

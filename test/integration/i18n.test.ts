@@ -98,8 +98,11 @@ describe('explanatory texts and input errors in the caller language', () => {
   const query = `query ($month: TimeWindowInput) {
     hotspots(area: { bbox: [76.85, 43.2, 77.0, 43.3] }, resolution: 8, window: $month) { method studyArea { description } privacy { rules } }
   }`;
-  const riskQuery = `query ($year: TimeWindowInput) { riskFactors(area: { city: true }, window: $year) { method caveat privacy { rules } } }`;
-  type Answer = { hotspots: { method: string; studyArea: { description: string }; privacy: { rules: string } }; riskFactors: { method: string; caveat: string; privacy: { rules: string } } };
+  const riskQuery = `query ($year: TimeWindowInput) { riskFactors(area: { city: true }, window: $year) { method caveat privacy { rules } factors { parameter note } } }`;
+  type Answer = {
+    hotspots: { method: string; studyArea: { description: string }; privacy: { rules: string } };
+    riskFactors: { method: string; caveat: string; privacy: { rules: string }; factors: { parameter: string; note: string | null }[] };
+  };
 
   /** The public's hotspots of the last month with data, and an analyst's risk factors of the year before it. */
   async function ask(language: string) {
@@ -121,12 +124,16 @@ describe('explanatory texts and input errors in the caller language', () => {
     expect(en.data!.hotspots.studyArea.description).toBe('bbox 76.85,43.2,77,43.3');
     expect(en.data!.hotspots.privacy.rules).toMatch(/^below the analyst role: counts from 1 to \d+ are null/);
     expect(en.data!.riskFactors.caveat).toMatch(/^These are associations between environmental factors/);
+    expect(en.data!.riskFactors.factors.map((f) => f.parameter)).toContain('1 when an open defect of this kind lies in the cell');
     for (const [answer, script] of [
       [ru, /[А-Яа-я]/],
       [kk, KAZAKH],
     ] as const) {
       const d = answer.data!;
-      for (const value of [d.hotspots.method, d.hotspots.studyArea.description, d.hotspots.privacy.rules, d.riskFactors.method, d.riskFactors.caveat, d.riskFactors.privacy.rules]) {
+      // each factor's parameter, and the notes of factors without an estimate (the fitting code's own detail is quoted as it is)
+      const quotesDetail = /^(оценка невозможна|бағалау мүмкін емес):/;
+      const factorTexts = d.riskFactors.factors.flatMap((f) => [f.parameter, ...(f.note !== null && !quotesDetail.test(f.note) ? [f.note] : [])]);
+      for (const value of [d.hotspots.method, d.hotspots.studyArea.description, d.hotspots.privacy.rules, d.riskFactors.method, d.riskFactors.caveat, d.riskFactors.privacy.rules, ...factorTexts]) {
         expect(value).toMatch(script);
         expect([value, ENGLISH_SENTENCE.test(words(value))]).toEqual([value, false]);
       }

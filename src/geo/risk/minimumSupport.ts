@@ -6,9 +6,10 @@
  * one cell gives that cell's count. Requiring a threshold of exposed cells and of incidents on
  * either side keeps every such implied sum at least as large as a released count.
  */
+import type { FactorNote } from './types';
 
 /** Why a factor (its column over the cells and the incidents y of each cell) is withheld, or null when it has `minimum` support. */
-export function withheldNote(column: Float64Array, y: Float64Array, minimum: number): string | null {
+export function withheldNote(column: Float64Array, y: Float64Array, minimum: number): FactorNote | null {
   let exposedCells = 0;
   let exposed = 0;
   let unexposed = 0;
@@ -19,5 +20,5 @@ export function withheldNote(column: Float64Array, y: Float64Array, minimum: num
     } else unexposed += y[i];
   }
   if (exposedCells >= minimum && exposed >= minimum && unexposed >= minimum) return null;
-  return `withheld below the analyst role: fewer than ${minimum} exposed cells, or fewer than ${minimum} incidents in the exposed or in the unexposed cells, so an estimate could reveal a small count`;
+  return { kind: 'withheld', minimum };
 }

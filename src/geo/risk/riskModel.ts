@@ -68,6 +68,8 @@ import {
   ResidualMoran,
   termName,
   TimeOfDay,
+  FactorNote,
+  FactorParameter,
   YOUTH_DISTANCE_CAP_KM,
 } from './types';
 
@@ -86,7 +88,7 @@ function diskSums(disk: SpatialWeights | null, values: Float64Array): Float64Arr
 
 interface Column {
   column: Float64Array;
-  parameter: string;
+  parameter: FactorParameter;
 }
 
 /** Static columns over every study cell, and the lighting columns over every cell x period (row i * periods + t). */
@@ -96,7 +98,7 @@ function buildColumns(input: readonly RiskCellInput[], options: RiskModelOptions
   const P = options.periods;
   const statics = new Map<string, Column>();
   const disk = options.rings === 0 ? null : buildH3Weights(cells, { k: options.rings, kernel: 'binary', includeSelf: true });
-  const reach = options.rings === 0 ? 'in the cell' : `within ${options.rings} ring${options.rings > 1 ? 's' : ''} of the cell`;
+  const rings = options.rings;
   for (const def of definitions) {
     if (def.kind === 'youth') {
       const distance = new Float64Array(n);
@@ -106,19 +108,19 @@ function buildColumns(input: readonly RiskCellInput[], options: RiskModelOptions
         distance[i] = min(m / 1000, YOUTH_DISTANCE_CAP_KM);
         gap[i] = m > options.youthGapMeters ? 1 : 0;
       });
-      statics.set(termName(def.factor, 'proximity'), { column: gap, parameter: `1 when the nearest youth facility is more than ${options.youthGapMeters} m walking from the cell centre` });
-      statics.set(termName(def.factor, 'density'), { column: distance, parameter: `walking km to the nearest youth facility, capped at ${YOUTH_DISTANCE_CAP_KM} km (per km)` });
+      statics.set(termName(def.factor, 'proximity'), { column: gap, parameter: { kind: 'youthGap', metres: options.youthGapMeters } });
+      statics.set(termName(def.factor, 'density'), { column: distance, parameter: { kind: 'youthDistance', capKm: YOUTH_DISTANCE_CAP_KM } });
     } else if (def.kind === 'roads') {
       const raw = Float64Array.from(input, (c) => c.openDefectsByKind[def.factor.slice('road_defect:'.length)] ?? 0);
       const sums = diskSums(disk, raw);
-      statics.set(termName(def.factor, 'proximity'), { column: sums.map((v) => (v > 0 ? 1 : 0)), parameter: `1 when an open defect of this kind lies ${reach}` });
-      statics.set(termName(def.factor, 'density'), { column: sums, parameter: `open defects of this kind ${reach} (per defect)` });
+      statics.set(termName(def.factor, 'proximity'), { column: sums.map((v) => (v > 0 ? 1 : 0)), parameter: { kind: 'defectPresent', rings } });
+      statics.set(termName(def.factor, 'density'), { column: sums, parameter: { kind: 'defectCount', rings } });
     } else if (def.kind === 'imported') {
       const name = def.factor.slice(IMPORTED_FACTOR_PREFIX.length);
       const raw = Float64Array.from(input, (c) => c.importedByFactor?.[name] ?? 0);
       const sums = diskSums(disk, raw);
-      statics.set(termName(def.factor, 'proximity'), { column: sums.map((v) => (v > 0 ? 1 : 0)), parameter: `1 when a feature of the layer present at the window end lies ${reach}` });
-      statics.set(termName(def.factor, 'density'), { column: sums, parameter: `features of the layer present at the window end ${reach} (per feature)` });
+      statics.set(termName(def.factor, 'proximity'), { column: sums.map((v) => (v > 0 ? 1 : 0)), parameter: { kind: 'featurePresent', rings } });
+      statics.set(termName(def.factor, 'density'), { column: sums, parameter: { kind: 'featureCount', rings } });
     }
   }
   const density = new Float64Array(n * P);
@@ -130,8 +132,8 @@ function buildColumns(input: readonly RiskCellInput[], options: RiskModelOptions
   }
   const days = Math.round(options.periodDays);
   const lighting = new Map<Operationalisation, Column>([
-    ['proximity', { column: density.map((v) => (v > 0 ? 1 : 0)), parameter: `1 in a ${days}-day period when an outage was dark ${reach} at some time in it (within-cell comparison over ${P} periods)` }],
-    ['density', { column: density, parameter: `outages dark on an average night of a ${days}-day period ${reach} (per outage; within-cell comparison over ${P} periods)` }],
+    ['proximity', { column: density.map((v) => (v > 0 ? 1 : 0)), parameter: { kind: 'outagePresent', rings, days, periods: P } }],
+    ['density', { column: density, parameter: { kind: 'outageDensity', rings, days, periods: P } }],
   ]);
   return { statics, lighting };
 }
@@ -173,7 +175,7 @@ function chooseFamily(choice: FamilyChoice, y: Float64Array, offset: Float64Arra
   }
 }
 
-function newRow(def: FactorDefinition, op: Operationalisation, parameter: string, response: TimeOfDay, column: Float64Array, y: Float64Array, yRanks: Float64Array): FactorResult {
+function newRow(def: FactorDefinition, op: Operationalisation, parameter: FactorParameter, response: TimeOfDay, column: Float64Array, y: Float64Array, yRanks: Float64Array): FactorResult {
   let exposed = 0;
   for (const v of column) if (v !== 0) exposed++;
   const rho = spearman(column, y, yRanks);
@@ -192,12 +194,12 @@ function newRow(def: FactorDefinition, op: Operationalisation, parameter: string
     model: null,
     selected: false,
     candidate: false,
-    note: exposed === 0 ? 'nothing exposed: not estimable' : exposed === column.length && op === 'proximity' ? 'everything exposed: not estimable' : null,
+    note: exposed === 0 ? { kind: 'nothingExposed' } : exposed === column.length && op === 'proximity' ? { kind: 'everythingExposed' } : null,
   };
 }
 
 /** A withheld row keeps its name and exposed cells, and loses its test as well as its estimates. */
-function withhold(row: FactorResult, note: string | null): void {
+function withhold(row: FactorResult, note: FactorNote | null): void {
   if (note === null) return;
   row.note = note;
   row.spearmanRho = NaN;
@@ -250,7 +252,7 @@ export function analyseRiskFactors(input: readonly RiskCellInput[], options: Ris
       row.univariate = estimateOf(fit.coefficients[1]);
       row.univariateBic = fit.bic;
     } catch (error) {
-      row.note = `not estimable: ${error instanceof Error ? error.message : String(error)}`;
+      row.note = { kind: 'notEstimable', detail: error instanceof Error ? error.message : String(error) };
     }
   }
   const candidates: { name: string; column: Float64Array }[] = [];
@@ -309,7 +311,7 @@ export function analyseRiskFactors(input: readonly RiskCellInput[], options: Ris
     const x = pickRows(column, cellIndices, P);
     panelColumns.set(op, x);
     const row = newRow(lightingDef, op, parameter, lightingResponse, x, panelY, panelRanks);
-    if (P < 2) row.note = 'the window is too short for a within-cell comparison (one period)';
+    if (P < 2) row.note = { kind: 'windowTooShort' };
     if (row.note === null && options.minimumSupport) withhold(row, withheldNote(x, panelY, options.minimumSupport));
     if (row.note === null) {
       try {
@@ -318,7 +320,7 @@ export function analyseRiskFactors(input: readonly RiskCellInput[], options: Ris
         row.univariate = estimateOf(fit);
         row.univariateBic = -2 * fit.logLikelihood + log(fit.rows) * (fit.informativeCells + P);
       } catch (error) {
-        row.note = `not estimable: ${error instanceof Error ? error.message : String(error)}`;
+        row.note = { kind: 'notEstimable', detail: error instanceof Error ? error.message : String(error) };
       }
     }
     lightingRows.push(row);

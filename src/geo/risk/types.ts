@@ -97,8 +97,8 @@ export interface FactorResult {
   kind: FactorKind;
   label: string;
   operationalisation: Operationalisation;
-  /** what the column measures, with its parameter, in words */
-  parameter: string;
+  /** what the column measures, with its parameter (src/analysis words it) */
+  parameter: FactorParameter;
   /** the incidents it is judged against */
   response: TimeOfDay;
   /** cells where the column is non-zero */
@@ -113,8 +113,30 @@ export interface FactorResult {
   selected: boolean;
   /** the better of the two operationalisations by one-factor BIC: the one offered to selection */
   candidate: boolean;
-  note: string | null;
+  /** why the factor has no estimate, or null */
+  note: FactorNote | null;
 }
+
+/**
+ * What a factor's column measures, as data: `rings` around the cell (0: the cell itself), the
+ * lighting panel's period length and count.
+ */
+export type FactorParameter =
+  | { kind: 'youthGap'; metres: number }
+  | { kind: 'youthDistance'; capKm: number }
+  | { kind: 'defectPresent' | 'defectCount' | 'featurePresent' | 'featureCount'; rings: number }
+  | { kind: 'outagePresent' | 'outageDensity'; rings: number; days: number; periods: number };
+
+/** Why a factor has no estimate, as data. */
+export type FactorNote =
+  | { kind: 'nothingExposed' }
+  | { kind: 'everythingExposed' }
+  /** below the analyst role: fewer than `minimum` exposed cells, or incidents on either side */
+  | { kind: 'withheld'; minimum: number }
+  /** the fit failed; `detail` is the fitting code's own message */
+  | { kind: 'notEstimable'; detail: string }
+  /** one period only: no within-cell comparison */
+  | { kind: 'windowTooShort' };
 
 export interface ResidualMoran {
   i: number;

@@ -5,6 +5,7 @@
  */
 import { didNoteText } from '../../../src/analysis/evaluation';
 import { forecastNoteText } from '../../../src/analysis/forecastNotes';
+import { factorNoteText, factorParameterText } from '../../../src/analysis/riskReport';
 import type { ForecastNote } from '../../../src/geo/forecast';
 import { english, fixed, joined, render, text, type Text } from '../../../src/i18n/texts';
 
@@ -201,5 +202,33 @@ describe('difference-in-differences notes', () => {
     expect(english(didNoteText({ kind: 'fewPooledCounts', smallest: 2, minimum: 10 }))).toBe('too few incidents to conclude: the smallest pooled count is 2 (below 10)');
     for (const kind of ['continuityCorrected', 'noPooledRatio'] as const) inOwnWords(didNoteText({ kind }));
     inOwnWords(didNoteText({ kind: 'fewExpected', expected: 4.57, minimum: 5 }));
+  });
+});
+
+describe("a risk factor's parameter and note", () => {
+  it('read as the risk model wrote them in English, with the rings counted in Russian', () => {
+    expect(english(factorParameterText({ kind: 'defectPresent', rings: 0 }))).toBe('1 when an open defect of this kind lies in the cell');
+    expect(english(factorParameterText({ kind: 'defectCount', rings: 1 }))).toBe('open defects of this kind within 1 ring of the cell (per defect)');
+    expect(english(factorParameterText({ kind: 'featurePresent', rings: 2 }))).toBe('1 when a feature of the layer present at the window end lies within 2 rings of the cell');
+    expect(english(factorParameterText({ kind: 'outagePresent', rings: 1, days: 61, periods: 6 }))).toBe(
+      '1 in a 61-day period when an outage was dark within 1 ring of the cell at some time in it (within-cell comparison over 6 periods)',
+    );
+    expect(english(factorParameterText({ kind: 'youthGap', metres: 1000 }))).toBe('1 when the nearest youth facility is more than 1000 m walking from the cell centre');
+    expect(english(factorNoteText({ kind: 'withheld', minimum: 5 })!)).toBe(
+      'withheld below the analyst role: fewer than 5 exposed cells, or fewer than 5 incidents in the exposed or in the unexposed cells, so an estimate could reveal a small count',
+    );
+    expect(english(factorNoteText({ kind: 'notEstimable', detail: 'singular matrix' })!)).toBe('not estimable: singular matrix');
+    expect(factorNoteText(null)).toBeNull();
+    expect(render('ru', factorParameterText({ kind: 'defectCount', rings: 2 }))).toBe('открытые дефекты этого вида в пределах 2 колец вокруг ячейки (на дефект)');
+    expect(render('ru', factorParameterText({ kind: 'defectCount', rings: 1 }))).toBe('открытые дефекты этого вида в пределах 1 кольца вокруг ячейки (на дефект)');
+    for (const p of [
+      { kind: 'youthGap', metres: 1000 },
+      { kind: 'youthDistance', capKm: 3 },
+      { kind: 'defectPresent', rings: 1 },
+      { kind: 'featureCount', rings: 0 },
+      { kind: 'outageDensity', rings: 2, days: 30, periods: 12 },
+    ] as const)
+      inOwnWords(factorParameterText(p));
+    for (const n of [{ kind: 'nothingExposed' }, { kind: 'everythingExposed' }, { kind: 'withheld', minimum: 5 }, { kind: 'windowTooShort' }] as const) inOwnWords(factorNoteText(n)!);
   });
 });

@@ -62,7 +62,7 @@ it('recovers a planted static factor across cells and leaves an unplanted one ou
   expect(row('road_defect:pothole', 'density').selected).toBe(false);
   expect(analysis.model.response).toBe('all');
   // no gap cell at 1000 m: a constant proximity column is reported, not fitted
-  expect(row('youth_facility_gap', 'proximity').note).toMatch(/not estimable/);
+  expect(row('youth_facility_gap', 'proximity').note).toEqual({ kind: 'nothingExposed' });
 });
 
 it('recovers a planted lighting effect within cells over time against night incidents', () => {
@@ -192,13 +192,13 @@ describe('withheldNote: factors too thin to release below analyst', () => {
   const y = Float64Array.from([3, 0, 2, 7, 1, 4, 0, 9]);
   it('withholds a factor with fewer exposed cells than the threshold', () => {
     // 4 exposed cells hold 3 + 0 + 2 + 7 = 12 incidents, the rest 14: enough incidents, too few cells
-    expect(withheldNote(Float64Array.from([1, 1, 1, 1, 0, 0, 0, 0]), y, 5)).toMatch(/withheld below the analyst role/);
+    expect(withheldNote(Float64Array.from([1, 1, 1, 1, 0, 0, 0, 0]), y, 5)).toEqual({ kind: 'withheld', minimum: 5 });
   });
   it('withholds a factor with fewer incidents than the threshold on either side', () => {
     // 5 exposed cells, 3 + 0 + 2 + 1 + 0 = 6 incidents; 3 unexposed cells with 7 + 4 + 9 = 20
     expect(withheldNote(Float64Array.from([1, 1, 1, 0, 1, 0, 1, 0]), y, 5)).toBeNull();
     // 7 exposed cells; the one unexposed cell holds 4 incidents
-    expect(withheldNote(Float64Array.from([1, 1, 1, 1, 1, 0, 1, 1]), y, 5)).toMatch(/withheld/);
+    expect(withheldNote(Float64Array.from([1, 1, 1, 1, 1, 0, 1, 1]), y, 5)).toEqual({ kind: 'withheld', minimum: 5 });
     // density columns count as exposed where they are not zero
     expect(withheldNote(Float64Array.from([0.5, 2, 1, 0, 3, 0, 1, 0]), y, 5)).toBeNull();
   });
