@@ -185,6 +185,23 @@ describe('the COPY path of a file import', () => {
     expect((edge.rows as { external_id: string }[]).map((x) => x.external_id)).toEqual(['d1']);
   });
 
+  it('an area too large to cut into squares gets none, and its points still find it', async () => {
+    const huge = 'ST_Multi(ST_MakeEnvelope(60, 40, 70, 50, 4326))';
+    await knex
+      .transaction(async (trx) => {
+        const [{ id }] = (await trx.raw(`INSERT INTO areas (source, external_id, kind, name, geom) VALUES ('test', 'huge', 'district', 'huge', ${huge}) RETURNING id`)).rows as { id: string }[];
+        const squares = Number((await trx.raw('SELECT count(*) AS n FROM area_squares WHERE area_id = ?', [id])).rows[0].n);
+        const found = (await trx.raw("SELECT area_of_point('district', ST_SetSRID(ST_MakePoint(65, 45), 4326)) AS id")).rows[0].id as string;
+        // the smaller areas keep theirs
+        const others = Number((await trx.raw("SELECT count(*) AS n FROM area_squares WHERE kind = 'district'")).rows[0].n);
+        expect({ squares, found: String(found), others: others > 0 }).toEqual({ squares: 0, found: String(id), others: true });
+        throw new Error('rolled back');
+      })
+      .catch((error: Error) => {
+        if (error.message !== 'rolled back') throw error;
+      });
+  });
+
   it('read in workers, a failing batch leaves the earlier batches whole and a re-import completes the file', async () => {
     await knex.raw("DELETE FROM incidents WHERE source = 'copy_test'");
     const file = path.join(workDir, 'incidents-crash.csv');
