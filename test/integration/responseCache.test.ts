@@ -186,10 +186,22 @@ it('answers OGC API items from the cache, with their CRS; never raw incidents; a
   // raw points: every read is audited, so never cached
   expect((await items('incidents/items?limit=2', analyst)).cache).toBe('bypass');
   expect((await items('incidents/items?limit=2', analyst)).cache).toBe('bypass');
-  // an analysis collection
-  const hex = 'hexagons/items?limit=3&resolution=8';
-  expect((await items(hex)).cache).toBe('miss');
-  expect((await items(hex)).cache).toBe('hit-local');
+  // an analysis collection: the analyst's true counts are cached for analysts only; the public
+  // asking the very same URL gets its own answer through the release gate, never the analyst's
+  const hex = `hexagons/items?limit=500&resolution=8&districtId=${await districtId()}`;
+  const analystPage = await items(hex, analyst);
+  expect(analystPage.cache).toBe('miss');
+  expect((await items(hex, analyst)).cache).toBe('hit-local');
+  const publicPage = await items(hex);
+  expect(publicPage).toMatchObject({ status: 200, cache: 'miss' });
+  expect(publicPage.body).not.toBe(analystPage.body);
+  // the analyst's page holds counts from 1 to 4; the public's none (the release gate's suppression)
+  type Cell = { properties: { incidents: number | null; suppressed: boolean } };
+  const small = (page: { body: string }) => (JSON.parse(page.body) as { features: Cell[] }).features.filter((f) => f.properties.incidents !== null && f.properties.incidents > 0 && f.properties.incidents < 5).length;
+  expect(small(analystPage)).toBeGreaterThan(0);
+  expect(small(publicPage)).toBe(0);
+  expect((await items(hex)).body).toBe(publicPage.body);
+  expect((await items(hex, analyst)).body).toBe(analystPage.body);
   // a write to posts (its trigger bumps the posts version): the page is asked under a new key and shows it
   await t.server.db.knex.raw("UPDATE posts SET name = name || ' (renamed)' WHERE id = (SELECT min(id) FROM posts)");
   const renamed = await items(page);

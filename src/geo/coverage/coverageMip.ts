@@ -58,6 +58,11 @@ export interface MaximalCoveringMipResult extends Omit<MaximalCoveringResult, 'm
   readonly mip: MipReport | null;
 }
 
+/** The report of a solver run, the same for both problems. */
+function mipReport(run: MipRun, timeLimitSeconds: number, reductionMs: number, lagrangian: MipReport['lagrangian'], reduction: MipReport['reduction']): MipReport {
+  return { solver: run.solver, status: run.status, detail: run.detail, nodes: run.nodes, elapsedMs: run.elapsedMs, timeLimitSeconds, reductionMs, lagrangian, reduction };
+}
+
 const isIntegral = (weights: Float64Array): boolean => weights.every((w) => Number.isInteger(w));
 
 /** Slack before rounding a bound: the solver's tolerances leave ~1e-9 relative noise. */
@@ -185,17 +190,7 @@ export function solveMaximalCoveringMip(input: MaximalCoveringInput, options: Co
     lpBound,
     gap: optimal || upperBound <= 0 ? 0 : (upperBound - coveredAfter) / upperBound,
     fallback,
-    mip: {
-      solver: run.solver,
-      status: run.status,
-      detail: run.detail,
-      nodes: run.nodes,
-      elapsedMs: run.elapsedMs,
-      timeLimitSeconds,
-      reductionMs,
-      lagrangian: { bound: first.constant + lagrangian.bound, iterations: lagrangian.iterations },
-      reduction: reduced.stats,
-    },
+    mip: mipReport(run, timeLimitSeconds, reductionMs, { bound: first.constant + lagrangian.bound, iterations: lagrangian.iterations }, reduced.stats),
   };
 }
 
@@ -276,22 +271,12 @@ export function solveSetCoveringMip(input: SetCoveringInput, options: CoveringMi
     lpBound: run.lpBound,
     gap: optimal || count === 0 ? 0 : (count - lowerBound) / count,
     fallback,
-    mip: {
-      solver: run.solver,
-      status: run.status,
-      detail: run.detail,
-      nodes: run.nodes,
-      elapsedMs: run.elapsedMs,
-      timeLimitSeconds,
-      reductionMs,
-      lagrangian: null,
-      reduction: {
-        demandBefore: reduced.stats.targetsBefore,
-        demandAfter: reduced.stats.targetsAfter,
-        candidatesBefore: reduced.stats.candidatesBefore,
-        candidatesAfter: reduced.stats.candidatesAfter,
-        nonzeros: reduced.stats.nonzeros,
-      },
-    },
+    mip: mipReport(run, timeLimitSeconds, reductionMs, null, {
+      demandBefore: reduced.stats.targetsBefore,
+      demandAfter: reduced.stats.targetsAfter,
+      candidatesBefore: reduced.stats.candidatesBefore,
+      candidatesAfter: reduced.stats.candidatesAfter,
+      nonzeros: reduced.stats.nonzeros,
+    }),
   };
 }

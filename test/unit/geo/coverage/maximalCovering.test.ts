@@ -1,27 +1,8 @@
 import { coveredWeight, solveMaximalCovering, type MaximalCoveringInput } from '../../../../src/geo/coverage/maximalCovering';
 import { mulberry32 } from '../../../../src/geo/stats/random';
+import { bruteForceMaximum } from './bruteForce';
 
 const lists = (...sets: number[][]): Int32Array[] => sets.map((s) => Int32Array.from(s));
-
-/** All k-subsets of 0..n-1. */
-function* combinations(n: number, k: number, start = 0, prefix: number[] = []): Generator<number[]> {
-  if (prefix.length === k) {
-    yield prefix.slice();
-    return;
-  }
-  for (let c = start; c <= n - (k - prefix.length); c++) {
-    prefix.push(c);
-    yield* combinations(n, k, c + 1, prefix);
-    prefix.pop();
-  }
-}
-
-function bruteForceOptimum(input: MaximalCoveringInput): number {
-  const k = Math.min(input.newSiteCount, input.candidateCoverage.length);
-  let best = -Infinity;
-  for (const subset of combinations(input.candidateCoverage.length, k)) best = Math.max(best, coveredWeight(input, subset));
-  return best;
-}
 
 describe('maximal covering: hand-checked instances', () => {
   // Greedy trap: site 2 covers 4 items, sites 0 and 1 three each but disjoint.
@@ -77,7 +58,7 @@ describe('maximal covering: hand-checked instances', () => {
     expect(exact.coveredAfter).toBe(optimum);
     expect(exact.optimal).toBe(true);
     expect(solveMaximalCovering(road(p), { method: 'greedy' }).coveredAfter).toBe(greedy);
-    expect(bruteForceOptimum(road(p))).toBe(optimum);
+    expect(bruteForceMaximum(road(p))).toBe(optimum);
   });
 
   it('counts demand covered by existing posts once and only reports new gain', () => {
@@ -135,7 +116,7 @@ describe('maximal covering: random small instances against enumeration', () => {
 
   it('exact equals brute force; greedy <= exact <= greedy bound; greedy meets its guarantee', () => {
     for (const input of instances) {
-      const optimum = bruteForceOptimum(input);
+      const optimum = bruteForceMaximum(input);
       const exact = solveMaximalCovering(input, { method: 'exact' });
       const greedy = solveMaximalCovering(input, { method: 'greedy' });
       const tol = 1e-9;
@@ -164,7 +145,7 @@ describe('maximal covering: random small instances against enumeration', () => {
   it('cut off after a few nodes, the answer stays inside its bounds and claims optimality only when true', () => {
     let cutOff = 0;
     instances.forEach((input, i) => {
-      const optimum = bruteForceOptimum(input);
+      const optimum = bruteForceMaximum(input);
       const r = solveMaximalCovering(input, { method: 'exact', nodeBudget: 1 + (i % 6) });
       if (r.search.outcome !== 'proven') cutOff++;
       expect(r.coveredAfter).toBeLessThanOrEqual(optimum + 1e-9);

@@ -1,27 +1,8 @@
 import { solveSetCovering, type SetCoveringInput } from '../../../../src/geo/coverage/setCovering';
 import { mulberry32 } from '../../../../src/geo/stats/random';
+import { bruteForceMinimum } from './bruteForce';
 
 const lists = (...sets: number[][]): Int32Array[] => sets.map((s) => Int32Array.from(s));
-
-/** Smallest number of candidates covering every coverable target, by enumeration over subsets. */
-function bruteForceMinimum(input: SetCoveringInput): number {
-  const n = input.candidateCoverage.length;
-  const existing = new Set(Array.from(input.coveredByExistingPosts ?? []));
-  const reached = new Set(input.candidateCoverage.flatMap((l) => Array.from(l)));
-  const needed = Array.from(new Set(Array.from(input.targets))).filter((t) => !existing.has(t) && reached.has(t));
-  let best = Infinity;
-  for (let mask = 0; mask < 1 << n; mask++) {
-    let size = 0;
-    const covered = new Set<number>();
-    for (let c = 0; c < n; c++) {
-      if (!(mask & (1 << c))) continue;
-      size++;
-      for (const j of input.candidateCoverage[c]) covered.add(j);
-    }
-    if (size < best && needed.every((t) => covered.has(t))) best = size;
-  }
-  return best;
-}
 
 function coversAll(input: SetCoveringInput, sites: number[], uncoverable: number[]): boolean {
   const covered = new Set<number>([...Array.from(input.coveredByExistingPosts ?? []), ...uncoverable]);
